@@ -1,0 +1,205 @@
+package org.portcullis.app;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.portcullis.config.PortcullisConfig;
+import org.portcullis.delivery.DeliveryService;
+import org.portcullis.delivery.MaildirTransport;
+import org.portcullis.delivery.RelayTransport;
+import org.portcullis.delivery.RoutingTransport;
+import org.portcullis.delivery.Transport;
+import org.portcullis.dns.CachingDnsResolver;
+import org.portcullis.dns.DnsResolver;
+import org.portcullis.dns.DnsjavaResolver;
+import org.portcullis.policy.PolicyEngine;
+import org.portcullis.queue.QueuedMessage;
+import org.portcullis.queue.Spool;
+import org.portcullis.smtp.MessageSink;
+import org.portcullis.smtp.SmtpServer;
+import org.portcullis.smtp.SmtpSettings;
+import org.portcullis.smtp.TlsContexts;
+import org.portcullis.store.Store;
+import org.portcullis.store.sqlite.SqliteStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: store, DNS, policy, spool, delivery and the SMTP listener, wired from the
+ * configuration. The only place that constructs concrete classes.
+ *
+ * <p>Lifecycle: {@link #start} opens everything in dependency order (store and spool first, the
+ * listener last, so no client is accepted before acceptance is durable); {@link #close} stops in
+ * reverse order. Messages not yet delivered stay in the spool for the next start.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis");
+
+  private final PortcullisConfig config;
+  private final Store store;
+  private final Spool spool;
+  private final DeliveryService delivery;
+  private final SmtpServer smtp;
+  private final ScheduledExecutorService upkeep;
+
+  private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
+      ScheduledExecutorService upkeep) {
+    this.config = config;
+    this.store = store;
+    this.spool = spool;
+    this.delivery = delivery;
+    this.smtp = smtp;
+    this.upkeep = upkeep;
+  }
+
+  /** Starts with the system clock and the configured DNS servers. */
+  public static Gateway start(PortcullisConfig config) throws IOException {
+    return start(config, Clock.systemUTC(), Optional.empty());
+  }
+
+  /**
+   * @param dnsOverride a resolver to use instead of the configured servers (tests)
+   */
+  public static Gateway start(PortcullisConfig config, Clock clock, Optional<DnsResolver> dnsOverride)
+      throws IOException {
+    Files.createDirectories(config.server().dataDir());
+    Store store = SqliteStore.open(config.storeFile());
+    Spool spool = null;
+    DeliveryService delivery = null;
+    try {
+      DnsResolver dns = dnsOverride.orElseGet(() -> resolver(config.dns()));
+      PolicyEngine engine = Policies.engine(config, dns, store.refusals(), clock);
+      spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
+      delivery = new DeliveryService(spool, transport(config), config.delivery().retry(), clock,
+          config.delivery().concurrency());
+      delivery.start(spool.recovered());
+      Spool acceptedInto = spool;
+      DeliveryService deliverer = delivery;
+      MessageSink sink = (queueId, receivedAt, clientAddress, clientName, helo, envelope, content) -> {
+        QueuedMessage message = acceptedInto.append(queueId, receivedAt, clientAddress, clientName, helo, envelope, content);
+        deliverer.submit(message);
+      };
+      SmtpServer smtp = new SmtpServer(smtpSettings(config), engine, sink, clock);
+      smtp.start();
+      ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("upkeep").daemon(true).factory());
+      upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
+      if (!config.queue().fsync()) {
+        log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
+      }
+      return new Gateway(config, store, spool, delivery, smtp, upkeep);
+    } catch (IOException | RuntimeException e) {
+      if (delivery != null) {
+        delivery.close();
+      }
+      if (spool != null) {
+        spool.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  public InetSocketAddress smtpAddress() {
+    return smtp.localAddress();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Spool spool() {
+    return spool;
+  }
+
+  public DeliveryService delivery() {
+    return delivery;
+  }
+
+  public PortcullisConfig config() {
+    return config;
+  }
+
+  public SmtpServer smtp() {
+    return smtp;
+  }
+
+  @Override
+  public void close() {
+    smtp.close();
+    upkeep.shutdownNow();
+    delivery.close();
+    try {
+      spool.close();
+    } catch (IOException e) {
+      log.warn("closing the spool", e);
+    }
+    store.refusals().flush();
+    store.close();
+  }
+
+  /** The configured resolver (dnsjava with the TTL cache), as the gateway uses it. */
+  public static DnsResolver resolverFor(PortcullisConfig config) {
+    return resolver(config.dns());
+  }
+
+  static DnsResolver resolver(PortcullisConfig.Dns dns) {
+    DnsjavaResolver network = new DnsjavaResolver(dns.servers(), dns.timeout(), dns.attempts());
+    if (dns.cacheEntriesMax() == 0) {
+      return network;
+    }
+    return new CachingDnsResolver(network, dns.cacheEntriesMax(), dns.cacheTtlMax(), dns.cacheNegativeTtlMax(),
+        dns.cacheFailureTtl(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+  }
+
+  static Transport transport(PortcullisConfig config) {
+    PortcullisConfig.Delivery d = config.delivery();
+    Transport inbound = switch (d.transport()) {
+      case MAILDIR -> new MaildirTransport(d.maildirRoot(), config.server().hostname());
+      case RELAY -> new RelayTransport(d.relayHost().orElseThrow(), config.server().hostname(),
+          d.relayConnectTimeout(), d.relayReadTimeout());
+    };
+    Optional<Transport> outbound = d.smarthost().map(host -> new RelayTransport(host, config.server().hostname(),
+        d.relayConnectTimeout(), d.relayReadTimeout()));
+    java.util.Set<String> local = java.util.Set.copyOf(config.mail().acceptedDomains());
+    return new RoutingTransport(local::contains, inbound, outbound);
+  }
+
+  static SmtpSettings smtpSettings(PortcullisConfig config) throws IOException {
+    PortcullisConfig.Smtp s = config.smtp();
+    return new SmtpSettings(config.server().hostname(), s.listen(), s.proxyProtocol(), s.proxyNetworks(),
+        s.xclientNetworks(), s.greetingDelay(), s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(),
+        s.textLineMaxBytes(), s.messageSizeMaxBytes(), s.recipientsMax(), s.commandTimeout(), s.dataTimeout(),
+        s.connectionsMax(), s.connectionsPerClientMax(), s.errorsMax(), s.dataMemoryMaxBytes(), tls(config),
+        config.policy().taggedSubjectPrefix());
+  }
+
+  static Optional<SSLContext> tls(PortcullisConfig config) throws IOException {
+    PortcullisConfig.Tls tls = config.tls();
+    if (!tls.enabled()) {
+      return Optional.empty();
+    }
+    if (tls.certificateFile().isPresent()) {
+      return Optional.of(TlsContexts.fromPem(tls.certificateFile().get(), tls.keyFile().orElseThrow()));
+    }
+    return Optional.of(TlsContexts.selfSigned(config.selfSignedStore(), config.server().hostname()));
+  }
+
+  private static void prune(Store store, PortcullisConfig config, Clock clock) {
+    try {
+      int removed = store.pruneRefusals(clock.instant().minus(config.store().refusalRetention()));
+      if (removed > 0) {
+        log.info("pruned {} refusal record(s) older than {} days", removed, config.store().refusalRetention().toDays());
+      }
+    } catch (RuntimeException e) {
+      log.warn("pruning refusal records failed", e);
+    }
+  }
+}

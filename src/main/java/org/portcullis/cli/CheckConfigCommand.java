@@ -1,0 +1,45 @@
+package org.portcullis.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import org.portcullis.config.PortcullisConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code portcullis check-config}: validate the configuration and show what it means. */
+@Command(name = "check-config", description = "Validate the configuration file and print a summary.")
+final class CheckConfigCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Mixin
+  ConfigOption config;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Logs.level("warn");
+    PortcullisConfig c = config.load();
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("configuration OK: " + config.describe());
+    out.println("  host name         " + c.server().hostname());
+    out.println("  data directory    " + c.server().dataDir().toAbsolutePath().normalize());
+    out.println("  SMTP listener     " + c.smtp().listen().getHostString() + ":" + c.smtp().listen().getPort()
+        + (c.smtp().proxyProtocol() ? " (PROXY protocol)" : ""));
+    out.println("  accepted domains  " + String.join(", ", c.mail().acceptedDomains()));
+    out.println("  LAN networks      " + c.mail().lanNetworks());
+    out.println("  delivery          " + c.delivery().transport().name().toLowerCase()
+        + (c.delivery().transport() == PortcullisConfig.Transport.MAILDIR
+            ? " under " + c.delivery().maildirRoot() : " to " + c.delivery().relayHost().orElseThrow()));
+    out.println("  DNS servers       " + (c.dns().servers().isEmpty() ? "from /etc/resolv.conf" : c.dns().servers()));
+    out.println("  durable spool     " + (c.queue().fsync() ? "yes (fsync)" : "NO (queue.fsync = false)"));
+    out.println("  checks:");
+    for (Map.Entry<String, PortcullisConfig.CheckConfig> check : new java.util.TreeMap<>(c.policy().checks()).entrySet()) {
+      out.printf("    %-20s %-8s on-reject=%s%n", check.getKey(), check.getValue().mode().name().toLowerCase(),
+          check.getValue().onReject().name().toLowerCase());
+    }
+    out.println("  exceptions        " + c.policy().exceptions().size());
+    return 0;
+  }
+}

@@ -1,0 +1,419 @@
+package org.portcullis.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.portcullis.delivery.RetrySchedule;
+import org.portcullis.mail.Addresses;
+import org.portcullis.mail.Cidr;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.mail.HeloName;
+import org.portcullis.policy.AddressPattern;
+import org.portcullis.policy.CheckMode;
+import org.portcullis.policy.ExceptionRule;
+import org.portcullis.policy.RejectAction;
+import org.portcullis.policy.checks.CheckCatalog;
+import org.portcullis.policy.checks.ClientGenericPtrCheck;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.toml.TomlMapper;
+
+/**
+ * Reads {@code portcullis.toml} into a {@link PortcullisConfig}. Without a file, every default
+ * applies: listen on 127.0.0.1:2525, data in {@code ./data}, accept mail for {@code example.test},
+ * deliver to Maildirs in the data directory. Any invalid value or unknown key throws a
+ * {@link ConfigException} naming the key.
+ */
+public final class ConfigLoader {
+
+  public static final String DEFAULT_FILE = "portcullis.toml";
+  private static final long MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+  private ConfigLoader() {}
+
+  /** Loads {@code file}, or the defaults if it is empty. */
+  public static PortcullisConfig load(Optional<Path> file) {
+    if (file.isEmpty()) {
+      return fromTree(null);
+    }
+    Path path = file.get();
+    try {
+      if (Files.size(path) > MAX_FILE_BYTES) {
+        throw new ConfigException(path.toString(), "the configuration file is larger than 4 MiB");
+      }
+      return fromTree(new TomlMapper().readTree(Files.readString(path)));
+    } catch (IOException e) {
+      throw new ConfigException(path.toString(), "cannot read the configuration file: " + e.getMessage(), e);
+    } catch (JacksonException e) {
+      throw new ConfigException(path.toString(), "not valid TOML: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Parses TOML text (for tests and {@code check-config}). */
+  public static PortcullisConfig parse(String toml) {
+    try {
+      return fromTree(new TomlMapper().readTree(toml));
+    } catch (JacksonException e) {
+      throw new ConfigException("(text)", "not valid TOML: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static PortcullisConfig fromTree(JsonNode root) {
+    ConfigSection top = new ConfigSection("", root);
+    PortcullisConfig.Server server = server(top.section("server"));
+    PortcullisConfig.Mail mail = mail(top.section("mail"));
+    PortcullisConfig.Smtp smtp = smtp(top.section("smtp"));
+    PortcullisConfig.Tls tls = tls(top.section("tls"));
+    PortcullisConfig.Dns dns = dns(top.section("dns"));
+    PortcullisConfig.Policy policy = policy(top.section("policy"), top.section("checks"), top.section("tagging"),
+        top.sections("exceptions"));
+    PortcullisConfig.Queue queue = queue(top.section("queue"));
+    PortcullisConfig.Delivery delivery = delivery(top.section("delivery"), server);
+    PortcullisConfig.Store store = store(top.section("store"));
+    PortcullisConfig.Log log = log(top.section("log"));
+    top.finish();
+    return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log);
+  }
+
+  private static PortcullisConfig.Server server(ConfigSection s) {
+    String hostname = s.string("hostname", defaultHostname()).toLowerCase(Locale.ROOT);
+    HeloName name = HeloName.parse(hostname);
+    if (!name.isDomain()) {
+      throw new ConfigException(s.key("hostname"), "must be a host name like mx.example.com, not \"" + hostname + "\"");
+    }
+    Path dataDir = path(s, "data-dir", "./data");
+    s.finish();
+    return new PortcullisConfig.Server(hostname, dataDir);
+  }
+
+  private static PortcullisConfig.Mail mail(ConfigSection s) {
+    List<String> domains = new ArrayList<>();
+    for (String d : s.strings("accepted-domains", List.of("example.test"))) {
+      String domain = d.toLowerCase(Locale.ROOT);
+      HeloName parsed = HeloName.parse(domain);
+      if (!parsed.isDomain()) {
+        throw new ConfigException(s.key("accepted-domains"), "\"" + d + "\" is not a domain name");
+      }
+      domains.add(domain);
+    }
+    List<Cidr> lan = cidrs(s, "lan-networks", List.of("127.0.0.1/32", "::1/128"));
+    List<String> reachable = new ArrayList<>();
+    for (String local : s.strings("always-reachable", List.of("postmaster", "abuse"))) {
+      if (!local.matches("[A-Za-z0-9._+-]{1,64}")) {
+        throw new ConfigException(s.key("always-reachable"), "\"" + local + "\" is not a plain local part");
+      }
+      reachable.add(local.toLowerCase(Locale.ROOT));
+    }
+    List<EmailAddress> known = list(s, "known-recipients", List.of(), EmailAddress::parse);
+    s.finish();
+    return new PortcullisConfig.Mail(List.copyOf(domains), lan, List.copyOf(reachable), known);
+  }
+
+  private static PortcullisConfig.Smtp smtp(ConfigSection s) {
+    InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:2525");
+    boolean proxy = s.bool("proxy-protocol", false);
+    List<Cidr> proxyNetworks = cidrs(s, "proxy-networks", List.of());
+    if (proxy && proxyNetworks.isEmpty()) {
+      throw new ConfigException(s.key("proxy-networks"),
+          "must list the load balancers' addresses when proxy-protocol = true (anyone else is refused)");
+    }
+    List<Cidr> xclient = cidrs(s, "xclient-networks", List.of());
+    Duration greetingDelay = Duration.ofMillis(s.integer("greeting-delay-ms", 0, 0, 30_000));
+    int commandLine = (int) s.integer("command-line-max-bytes", 512, 512, 65_536);
+    int allowance = (int) s.integer("esmtp-parameter-allowance-bytes", 512, 0, 65_536);
+    int textLine = (int) s.integer("text-line-max-bytes", 1000, 1000, 1_048_576);
+    long size = s.integer("message-size-max-bytes", 10_485_760, 1024, 1_073_741_824);
+    int recipients = (int) s.integer("recipients-max", 100, 100, 100_000);
+    Duration commandTimeout = Duration.ofSeconds(s.integer("command-timeout-seconds", 300, 1, 3600));
+    Duration dataTimeout = Duration.ofSeconds(s.integer("data-timeout-seconds", 180, 1, 3600));
+    int connections = (int) s.integer("connections-max", 1000, 1, 1_000_000);
+    int perClient = (int) s.integer("connections-per-client-max", 20, 1, 1_000_000);
+    if (perClient > connections) {
+      throw new ConfigException(s.key("connections-per-client-max"), "must not exceed smtp.connections-max (" + connections + ")");
+    }
+    int errors = (int) s.integer("errors-max", 20, 1, 10_000);
+    long memory = s.integer("data-memory-max-bytes", 536_870_912, 1_048_576, 1L << 40);
+    boolean delayReject = s.bool("delay-reject", true);
+    s.finish();
+    return new PortcullisConfig.Smtp(listen, proxy, proxyNetworks, xclient, greetingDelay, commandLine, allowance,
+        textLine, size, recipients, commandTimeout, dataTimeout, connections, perClient, errors, memory, delayReject);
+  }
+
+  private static PortcullisConfig.Tls tls(ConfigSection s) {
+    boolean enabled = s.bool("enabled", true);
+    String cert = s.string("certificate-file", "");
+    String key = s.string("key-file", "");
+    if (cert.isEmpty() != key.isEmpty()) {
+      throw new ConfigException(s.key(cert.isEmpty() ? "certificate-file" : "key-file"),
+          "certificate-file and key-file go together: set both, or neither for a self-signed certificate");
+    }
+    s.finish();
+    return new PortcullisConfig.Tls(enabled, cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
+        key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)));
+  }
+
+  private static PortcullisConfig.Dns dns(ConfigSection s) {
+    List<InetSocketAddress> servers = new ArrayList<>();
+    for (String server : s.strings("servers", List.of())) {
+      servers.add(hostPort(s.key("servers"), server, 53, true));
+    }
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 2000, 10, 60_000));
+    int attempts = (int) s.integer("attempts", 2, 1, 10);
+    long entries = s.integer("cache-entries-max", 100_000, 0, 100_000_000);
+    Duration ttlMax = Duration.ofSeconds(s.integer("cache-ttl-max-seconds", 86_400, 0, 604_800));
+    Duration negativeMax = Duration.ofSeconds(s.integer("cache-negative-ttl-max-seconds", 3600, 0, 86_400));
+    Duration failure = Duration.ofSeconds(s.integer("cache-failure-ttl-seconds", 5, 0, 3600));
+    s.finish();
+    return new PortcullisConfig.Dns(List.copyOf(servers), timeout, attempts, entries, ttlMax, negativeMax, failure);
+  }
+
+  private static PortcullisConfig.Policy policy(ConfigSection policy, ConfigSection checks, ConfigSection tagging,
+      List<ConfigSection> exceptions) {
+    Duration defaultTimeout = Duration.ofMillis(policy.integer("check-timeout-ms", 10_000, 10, 600_000));
+    policy.finish();
+    for (String name : checks.keys()) {
+      if (CheckCatalog.find(name).isEmpty()) {
+        throw new ConfigException(checks.key(name), "unknown check; the checks are " + String.join(", ", CheckCatalog.names()));
+      }
+    }
+    Map<String, PortcullisConfig.CheckConfig> byName = new LinkedHashMap<>();
+    for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
+      byName.put(entry.name(), check(checks.section(entry.name()), entry, defaultTimeout));
+    }
+    checks.finish();
+    String prefix = tagging.string("subject-prefix", "");
+    if (!prefix.isEmpty() && !prefix.endsWith(" ")) {
+      prefix = prefix + " ";
+    }
+    tagging.finish();
+    List<ExceptionRule> rules = new ArrayList<>();
+    for (ConfigSection e : exceptions) {
+      rules.add(exception(e));
+    }
+    return new PortcullisConfig.Policy(Map.copyOf(byName), prefix, List.copyOf(rules));
+  }
+
+  private static PortcullisConfig.CheckConfig check(ConfigSection s, CheckCatalog.Entry entry, Duration defaultTimeout) {
+    CheckMode mode = choice(s, "mode", entry.mode(), CheckMode.class);
+    RejectAction onReject = choice(s, "on-reject", entry.onReject(), RejectAction.class);
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", defaultTimeout.toMillis(), 10, 600_000));
+    if (CheckCatalog.FIXED.contains(entry.name()) && (mode != CheckMode.ENFORCE || onReject != RejectAction.REJECT)) {
+      throw new ConfigException(s.key(mode != CheckMode.ENFORCE ? "mode" : "on-reject"),
+          entry.name() + " cannot be changed: turning it off or softening it would make an open relay");
+    }
+    if (CheckCatalog.NEVER_REJECT.contains(entry.name()) && onReject == RejectAction.REJECT) {
+      throw new ConfigException(s.key("on-reject"),
+          "must be \"tag\" or \"tempfail\": RFC 5321 4.1.4 forbids rejecting mail only because HELO and PTR differ");
+    }
+    List<String> patterns = List.of();
+    if (CheckCatalog.WITH_PATTERNS.contains(entry.name())) {
+      patterns = s.strings("patterns", ClientGenericPtrCheck.DEFAULT_PATTERNS);
+      try {
+        new ClientGenericPtrCheck(patterns);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(s.key("patterns"), e.getMessage(), e);
+      }
+    }
+    s.finish();
+    return new PortcullisConfig.CheckConfig(mode, onReject, timeout, patterns);
+  }
+
+  private static ExceptionRule exception(ConfigSection s) {
+    List<Cidr> clients = cidrs(s, "clients", List.of());
+    List<AddressPattern> senders = list(s, "senders", List.of(), AddressPattern::parse);
+    List<AddressPattern> recipients = list(s, "recipients", List.of(), AddressPattern::parse);
+    List<AddressPattern> helos = list(s, "helos", List.of(), AddressPattern::parse);
+    List<String> skip = s.strings("skip", List.of());
+    Set<String> known = new LinkedHashSet<>(CheckCatalog.names());
+    known.add(ExceptionRule.ALL);
+    for (String name : skip) {
+      if (!known.contains(name)) {
+        throw new ConfigException(s.key("skip"), "\"" + name + "\" is not a check; use \"all\" or one of "
+            + String.join(", ", CheckCatalog.names()));
+      }
+      if (CheckCatalog.FIXED.contains(name)) {
+        throw new ConfigException(s.key("skip"), name + " cannot be skipped; relay through the LAN networks or AUTH instead");
+      }
+    }
+    String note = s.string("note", "");
+    s.finish();
+    try {
+      Set<String> skipped = new LinkedHashSet<>(skip);
+      if (skipped.contains(ExceptionRule.ALL)) {
+        // "all" never includes relay control: exceptions exempt from checks, they do not open the relay.
+        skipped.remove(ExceptionRule.ALL);
+        CheckCatalog.names().stream().filter(n -> !CheckCatalog.FIXED.contains(n)).forEach(skipped::add);
+      }
+      return new ExceptionRule(clients, senders, recipients, helos, skipped, note);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s.path(), e.getMessage(), e);
+    }
+  }
+
+  private static PortcullisConfig.Queue queue(ConfigSection s) {
+    boolean fsync = s.bool("fsync", true);
+    long segment = s.integer("segment-max-bytes", 64L * 1024 * 1024, 1024 * 1024, 1L << 34);
+    s.finish();
+    return new PortcullisConfig.Queue(fsync, segment);
+  }
+
+  private static PortcullisConfig.Delivery delivery(ConfigSection s, PortcullisConfig.Server server) {
+    PortcullisConfig.Transport transport = choice(s, "transport", PortcullisConfig.Transport.MAILDIR,
+        PortcullisConfig.Transport.class);
+    Path maildir = path(s, "maildir-root", server.dataDir().resolve("maildir").toString());
+    String relay = s.string("relay-host", "");
+    if (transport == PortcullisConfig.Transport.RELAY && relay.isEmpty()) {
+      throw new ConfigException(s.key("relay-host"), "must be set (host:port) when delivery.transport = \"relay\"");
+    }
+    Optional<InetSocketAddress> relayHost = relay.isEmpty() ? Optional.empty()
+        : Optional.of(hostPort(s.key("relay-host"), relay, 25, false));
+    String smarthostText = s.string("smarthost", "");
+    Optional<InetSocketAddress> smarthost = smarthostText.isEmpty() ? Optional.empty()
+        : Optional.of(hostPort(s.key("smarthost"), smarthostText, 25, false));
+    int concurrency = (int) s.integer("concurrency", 4, 1, 1000);
+    long initial = s.integer("retry-initial-seconds", 300, 1, 86_400);
+    long max = s.integer("retry-max-seconds", 4000, 1, 604_800);
+    if (max < initial) {
+      throw new ConfigException(s.key("retry-max-seconds"), "must be at least delivery.retry-initial-seconds (" + initial + ")");
+    }
+    double factor = s.decimal("retry-factor", 2.0, 1.0, 10.0);
+    long giveUp = s.integer("give-up-hours", 120, 1, 24 * 60);
+    Duration connect = Duration.ofSeconds(s.integer("relay-connect-timeout-seconds", 30, 1, 600));
+    Duration read = Duration.ofSeconds(s.integer("relay-read-timeout-seconds", 300, 1, 3600));
+    s.finish();
+    RetrySchedule retry = new RetrySchedule(Duration.ofSeconds(initial), Duration.ofSeconds(max), factor,
+        Duration.ofHours(giveUp));
+    return new PortcullisConfig.Delivery(transport, maildir, relayHost, smarthost, concurrency, retry, connect, read);
+  }
+
+  private static PortcullisConfig.Store store(ConfigSection s) {
+    Duration retention = Duration.ofDays(s.integer("refusal-retention-days", 30, 1, 3650));
+    s.finish();
+    return new PortcullisConfig.Store(retention);
+  }
+
+  private static PortcullisConfig.Log log(ConfigSection s) {
+    String level = s.string("level", "info").toLowerCase(Locale.ROOT);
+    if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
+      throw new ConfigException(s.key("level"), "must be one of error, warn, info, debug, trace");
+    }
+    s.finish();
+    return new PortcullisConfig.Log(level);
+  }
+
+  // ---- helpers ----
+
+  private static <E extends Enum<E>> E choice(ConfigSection s, String name, E fallback, Class<E> type) {
+    String text = s.string(name, fallback.name().toLowerCase(Locale.ROOT));
+    for (E value : type.getEnumConstants()) {
+      if (value.name().equalsIgnoreCase(text)) {
+        return value;
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (E value : type.getEnumConstants()) {
+      allowed.add("\"" + value.name().toLowerCase(Locale.ROOT) + "\"");
+    }
+    throw new ConfigException(s.key(name), "must be one of " + String.join(", ", allowed) + ", not \"" + text + "\"");
+  }
+
+  private static List<Cidr> cidrs(ConfigSection s, String name, List<String> fallback) {
+    return list(s, name, fallback, Cidr::parse);
+  }
+
+  private static <T> List<T> list(ConfigSection s, String name, List<String> fallback, Function<String, T> parser) {
+    List<T> out = new ArrayList<>();
+    for (String text : s.strings(name, fallback)) {
+      try {
+        out.add(parser.apply(text));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(s.key(name), e.getMessage(), e);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static Path path(ConfigSection s, String name, String fallback) {
+    String text = s.string(name, fallback);
+    if (text.isBlank()) {
+      throw new ConfigException(s.key(name), "must not be empty");
+    }
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(s.key(name), "not a valid path: " + e.getMessage(), e);
+    }
+  }
+
+  private static InetSocketAddress listenAddress(ConfigSection s, String name, String fallback) {
+    return hostPort(s.key(name), s.string(name, fallback), -1, true);
+  }
+
+  /**
+   * {@code 127.0.0.1:2525}, {@code [::1]:2525}, or a host name with {@code literalOnly} false. A
+   * missing port takes {@code defaultPort} (or is an error when it is -1).
+   */
+  static InetSocketAddress hostPort(String key, String text, int defaultPort, boolean literalOnly) {
+    String host;
+    String port;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0) {
+        throw new ConfigException(key, "\"" + text + "\": missing ]");
+      }
+      host = text.substring(1, close);
+      port = text.length() > close + 1 && text.charAt(close + 1) == ':' ? text.substring(close + 2) : null;
+    } else {
+      int colon = text.lastIndexOf(':');
+      boolean bareIpv6 = colon >= 0 && text.indexOf(':') != colon;
+      host = colon < 0 || bareIpv6 ? text : text.substring(0, colon);
+      port = colon < 0 || bareIpv6 ? null : text.substring(colon + 1);
+    }
+    int portNumber;
+    if (port == null) {
+      if (defaultPort < 0) {
+        throw new ConfigException(key, "\"" + text + "\" needs a port, like 127.0.0.1:2525");
+      }
+      portNumber = defaultPort;
+    } else {
+      if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
+        throw new ConfigException(key, "\"" + text + "\": bad port");
+      }
+      portNumber = Integer.parseInt(port);
+    }
+    Optional<InetAddress> literal = Addresses.parseLiteral(host);
+    if (literal.isPresent()) {
+      return new InetSocketAddress(literal.get(), portNumber);
+    }
+    if (literalOnly || !HeloName.parse(host).isDomain()) {
+      throw new ConfigException(key, "\"" + text + "\": " + (literalOnly ? "must be an IP address" : "bad host name"));
+    }
+    return InetSocketAddress.createUnresolved(host, portNumber);
+  }
+
+  /** The machine's name; like Postfix's myhostname, ".localdomain" is added to a bare name. */
+  private static String defaultHostname() {
+    String name;
+    try {
+      name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+    } catch (IOException e) {
+      name = "localhost";
+    }
+    if (!HeloName.parse(name).isDomain() || Addresses.parseLiteral(name).isPresent()) {
+      name = "localhost";
+    }
+    return name.contains(".") ? name : name + ".localdomain";
+  }
+}

@@ -1,0 +1,80 @@
+package org.portcullis.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.portcullis.delivery.RetrySchedule;
+import org.portcullis.mail.Cidr;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.policy.CheckMode;
+import org.portcullis.policy.ExceptionRule;
+import org.portcullis.policy.RejectAction;
+
+/**
+ * The whole configuration, typed and validated; made by {@link ConfigLoader} from
+ * {@code portcullis.toml} (or from the defaults when there is no file). Every key, its default
+ * and unit are in docs/configuration.md.
+ */
+public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
+    Delivery delivery, Store store, Log log) {
+
+  /** {@code [server]}. */
+  public record Server(String hostname, Path dataDir) {}
+
+  /** {@code [mail]}: who we are for mail. */
+  public record Mail(List<String> acceptedDomains, List<Cidr> lanNetworks, List<String> alwaysReachable,
+      List<EmailAddress> knownRecipients) {}
+
+  /** {@code [smtp]}: the MX listener. */
+  public record Smtp(InetSocketAddress listen, boolean proxyProtocol, List<Cidr> proxyNetworks,
+      List<Cidr> xclientNetworks, Duration greetingDelay, int commandLineMaxBytes, int esmtpParameterAllowanceBytes,
+      int textLineMaxBytes, long messageSizeMaxBytes, int recipientsMax, Duration commandTimeout,
+      Duration dataTimeout, int connectionsMax, int connectionsPerClientMax, int errorsMax, long dataMemoryMaxBytes,
+      boolean delayReject) {}
+
+  /** {@code [tls]}: STARTTLS. */
+  public record Tls(boolean enabled, Optional<Path> certificateFile, Optional<Path> keyFile) {}
+
+  /** {@code [dns]}: the resolver and its cache. */
+  public record Dns(List<InetSocketAddress> servers, Duration timeout, int attempts, long cacheEntriesMax,
+      Duration cacheTtlMax, Duration cacheNegativeTtlMax, Duration cacheFailureTtl) {}
+
+  /** One {@code [checks.<name>]} table, defaults filled in. */
+  public record CheckConfig(CheckMode mode, RejectAction onReject, Duration timeout, List<String> patterns) {}
+
+  /** {@code [policy]}, {@code [checks.*]}, {@code [tagging]} and {@code [[exceptions]]}. */
+  public record Policy(Map<String, CheckConfig> checks, String taggedSubjectPrefix, List<ExceptionRule> exceptions) {}
+
+  /** {@code [queue]}: the inbound spool. */
+  public record Queue(boolean fsync, long segmentMaxBytes) {}
+
+  /** {@code [delivery]}. */
+  public record Delivery(Transport transport, Path maildirRoot, Optional<InetSocketAddress> relayHost,
+      Optional<InetSocketAddress> smarthost, int concurrency, RetrySchedule retry, Duration relayConnectTimeout,
+      Duration relayReadTimeout) {}
+
+  /** Where accepted mail goes. */
+  public enum Transport { MAILDIR, RELAY }
+
+  /** {@code [store]}. */
+  public record Store(Duration refusalRetention) {}
+
+  /** {@code [log]}. */
+  public record Log(String level) {}
+
+  /** The SQLite file in the data directory. */
+  public Path storeFile() {
+    return server.dataDir().resolve("portcullis.db");
+  }
+
+  public Path spoolDir() {
+    return server.dataDir().resolve("spool");
+  }
+
+  public Path selfSignedStore() {
+    return server.dataDir().resolve("tls").resolve("self-signed.p12");
+  }
+}

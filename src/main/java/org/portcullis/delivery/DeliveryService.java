@@ -1,0 +1,193 @@
+package org.portcullis.delivery;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.portcullis.policy.LogText;
+import org.portcullis.queue.QueuedMessage;
+import org.portcullis.queue.RecipientState;
+import org.portcullis.queue.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers spooled messages asynchronously: a pool of virtual-thread workers takes ready messages,
+ * hands them to the transport, journals each recipient's outcome, and schedules a retry (growing
+ * delays) for what was deferred. A message leaves the spool only when every recipient is delivered
+ * or has failed permanently, or after the give-up time.
+ *
+ * <p>Lifecycle: construct, {@link #start} with the recovered messages, {@link #submit} each newly
+ * accepted message, {@link #close} on shutdown (pending work stays in the spool for the next
+ * start). Thread-safe.
+ */
+public final class DeliveryService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis.delivery");
+
+  private final Spool spool;
+  private final Transport transport;
+  private final RetrySchedule retries;
+  private final Clock clock;
+  private final int concurrency;
+  private final BlockingQueue<QueuedMessage> ready = new LinkedBlockingQueue<>();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("delivery-retry-timer").daemon(true).factory());
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private Thread[] workers = new Thread[0];
+  private volatile boolean stopping;
+
+  public DeliveryService(Spool spool, Transport transport, RetrySchedule retries, Clock clock, int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("delivery concurrency must be at least 1, not " + concurrency);
+    }
+    this.spool = spool;
+    this.transport = transport;
+    this.retries = retries;
+    this.clock = clock;
+    this.concurrency = concurrency;
+  }
+
+  /** Starts the workers and queues the messages recovered from the spool. */
+  public void start(List<QueuedMessage> recovered) {
+    workers = new Thread[concurrency];
+    for (int i = 0; i < concurrency; i++) {
+      workers[i] = Thread.ofVirtual().name("delivery-" + i).start(this::work);
+    }
+    Instant now = clock.instant();
+    for (QueuedMessage message : recovered) {
+      Duration wait = Duration.between(now, message.nextAttempt());
+      if (wait.isNegative() || wait.isZero()) {
+        submit(message);
+      } else {
+        schedule(message, wait);
+      }
+    }
+  }
+
+  /** Queues a newly accepted message for delivery. */
+  public void submit(QueuedMessage message) {
+    ready.add(message);
+  }
+
+  /** Messages queued or being delivered now (not those waiting for a retry). */
+  public int active() {
+    return ready.size() + inFlight.get();
+  }
+
+  /** Messages waiting for their next retry. */
+  public int deferred() {
+    return waiting.get();
+  }
+
+  private void work() {
+    while (!stopping) {
+      QueuedMessage message;
+      try {
+        message = ready.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (message == null) {
+        continue;
+      }
+      inFlight.incrementAndGet();
+      try {
+        attempt(message);
+      } catch (IOException | RuntimeException e) {
+        log.error("delivery of {} failed unexpectedly; will retry", message.queueId(), e);
+        schedule(message, retries.initialDelay());
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  private void attempt(QueuedMessage message) throws IOException {
+    List<Integer> pending = message.pendingRecipients();
+    if (pending.isEmpty()) {
+      spool.complete(message);
+      return;
+    }
+    byte[] content = spool.content(message);
+    Map<Integer, DeliveryOutcome> outcomes = transport.deliver(message, pending, content);
+    Instant now = clock.instant();
+    String lastDeferral = "";
+    for (int index : pending) {
+      DeliveryOutcome outcome = outcomes.getOrDefault(index,
+          new DeliveryOutcome.Deferred(transport.name() + " gave no outcome"));
+      String rcpt = "<" + message.envelope().recipients().get(index).address() + ">";
+      String delay = String.format("%.2f", Duration.between(message.receivedAt(), now).toMillis() / 1000.0);
+      switch (outcome) {
+        case DeliveryOutcome.Delivered d -> {
+          spool.recordFinal(message, index, RecipientState.DELIVERED);
+          log.info("delivered queue={} to={} via={} delay={} status=sent detail={}", message.queueId(),
+              LogText.value(rcpt), transport.name(), delay, LogText.quoted(d.detail(), 300));
+        }
+        case DeliveryOutcome.Failed f -> {
+          spool.recordFinal(message, index, RecipientState.FAILED);
+          log.warn("failed queue={} to={} via={} delay={} status=bounced detail={}", message.queueId(),
+              LogText.value(rcpt), transport.name(), delay, LogText.quoted(f.detail(), 300));
+        }
+        case DeliveryOutcome.Deferred d -> {
+          lastDeferral = d.detail();
+          log.info("deferred queue={} to={} via={} delay={} status=deferred detail={}", message.queueId(),
+              LogText.value(rcpt), transport.name(), delay, LogText.quoted(d.detail(), 300));
+        }
+      }
+    }
+    if (message.isComplete()) {
+      spool.complete(message);
+      return;
+    }
+    int attempts = message.attempts() + 1;
+    if (Duration.between(message.receivedAt(), now).compareTo(retries.giveUpAfter()) >= 0) {
+      for (int index : message.pendingRecipients()) {
+        spool.recordFinal(message, index, RecipientState.FAILED);
+        log.warn("failed queue={} to={} status=expired detail={}", message.queueId(),
+            LogText.value("<" + message.envelope().recipients().get(index).address() + ">"),
+            LogText.quoted("gave up after " + attempts + " attempts: " + lastDeferral, 300));
+      }
+      spool.complete(message);
+      return;
+    }
+    Duration wait = retries.delayAfter(attempts);
+    spool.recordDeferred(message, attempts, now.plus(wait), lastDeferral);
+    schedule(message, wait);
+  }
+
+  private void schedule(QueuedMessage message, Duration wait) {
+    if (stopping) {
+      return;
+    }
+    waiting.incrementAndGet();
+    timer.schedule(() -> {
+      waiting.decrementAndGet();
+      ready.add(message);
+    }, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the workers after their current attempt; undelivered messages stay in the spool. */
+  @Override
+  public void close() {
+    stopping = true;
+    timer.shutdownNow();
+    for (Thread worker : workers) {
+      try {
+        worker.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package org.portcullis.delivery;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.queue.QueuedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers into Maildirs under a root: {@code <root>/<domain>/<local-part>/{tmp,new,cur}}, one file
+ * per recipient, written in {@code tmp}, fsynced, then renamed into {@code new} (the Maildir
+ * protocol), with a {@code Return-Path} and {@code Delivered-To} header and LF line endings.
+ *
+ * <p>File names are derived from the queue id and recipient index
+ * ({@code <time>.<queue-id>_<n>.<host>,S=<size>}), so that a delivery repeated after a crash finds
+ * the file already there and does not deliver twice. Local parts are lower-cased and every
+ * character outside {@code [a-z0-9._+=-]} is %-encoded, so an address can never escape the root.
+ */
+public final class MaildirTransport implements Transport {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis.delivery");
+
+  private final Path root;
+  private final String hostname;
+
+  public MaildirTransport(Path root, String hostname) {
+    this.root = root.toAbsolutePath().normalize();
+    this.hostname = hostname.replace('/', '_').replace(':', '_');
+  }
+
+  @Override
+  public String name() {
+    return "maildir";
+  }
+
+  /** The Maildir of an address under the root. */
+  public Path mailbox(EmailAddress address) {
+    Path dir = root.resolve(safeName(address.domain())).resolve(safeName(address.localPart().toLowerCase(Locale.ROOT)));
+    if (!dir.normalize().startsWith(root)) {
+      throw new IllegalStateException("mailbox path escapes the Maildir root: " + dir);
+    }
+    return dir;
+  }
+
+  @Override
+  public Map<Integer, DeliveryOutcome> deliver(QueuedMessage message, List<Integer> recipients, byte[] content) {
+    Map<Integer, DeliveryOutcome> outcomes = new LinkedHashMap<>();
+    for (int index : recipients) {
+      EmailAddress rcpt = message.envelope().recipients().get(index).address();
+      try {
+        Path box = mailbox(rcpt);
+        outcomes.put(index, deliverOne(box, message, index, rcpt, content));
+      } catch (IOException | RuntimeException e) {
+        log.warn("maildir delivery of {} to <{}> failed: {}", message.queueId(), rcpt, e.toString());
+        outcomes.put(index, new DeliveryOutcome.Deferred("maildir write failed: " + e.getMessage()));
+      }
+    }
+    return outcomes;
+  }
+
+  private DeliveryOutcome deliverOne(Path box, QueuedMessage message, int index, EmailAddress rcpt, byte[] content)
+      throws IOException {
+    byte[] file = render(message, rcpt, content);
+    String name = message.receivedAt().getEpochSecond() + "." + message.queueId() + "_" + index + "."
+        + hostname + ",S=" + file.length;
+    Path newDir = box.resolve("new");
+    Path target = newDir.resolve(name);
+    if (Files.exists(target) && Files.size(target) == file.length) {
+      return new DeliveryOutcome.Delivered("already in " + target + " (repeated attempt)");
+    }
+    Path tmpDir = box.resolve("tmp");
+    Files.createDirectories(tmpDir);
+    Files.createDirectories(newDir);
+    Files.createDirectories(box.resolve("cur"));
+    Path tmp = tmpDir.resolve(name);
+    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(file);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(false);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    try (FileChannel dir = FileChannel.open(newDir, StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+    return new DeliveryOutcome.Delivered("delivered to maildir " + box);
+  }
+
+  /** Return-Path and Delivered-To, then the message with CRLF turned into LF. */
+  static byte[] render(QueuedMessage message, EmailAddress rcpt, byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 128);
+    String sender = message.envelope().sender().mailbox().map(EmailAddress::toString).orElse("");
+    out.writeBytes(("Return-Path: <" + sender + ">\nDelivered-To: " + rcpt + "\n").getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < content.length; i++) {
+      byte b = content[i];
+      if (b == '\r' && i + 1 < content.length && content[i + 1] == '\n') {
+        continue;
+      }
+      out.write(b);
+    }
+    return out.toByteArray();
+  }
+
+  static String safeName(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i++) {
+      int b = bytes[i] & 0xFF;
+      boolean plain = b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_' || b == '+' || b == '='
+          || b == '-' || (b == '.' && i > 0);
+      if (plain) {
+        out.append((char) b);
+      } else {
+        out.append('%').append(String.format("%02X", b));
+      }
+    }
+    return out.isEmpty() ? "%00" : out.toString();
+  }
+}

@@ -1,0 +1,153 @@
+package org.portcullis.delivery;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.mail.SmtpReply;
+
+/**
+ * A minimal SMTP client for handing messages to the next hop: replies are read whole (multi-line),
+ * DATA is dot-stuffed and line endings are CRLF. Not thread-safe; one per connection.
+ */
+final class SmtpClient implements Closeable {
+
+  private static final int MAX_REPLY_LINES = 100;
+  private static final int MAX_LINE = 4096;
+
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+
+  private SmtpClient(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = new BufferedInputStream(socket.getInputStream(), 8192);
+    this.out = new BufferedOutputStream(socket.getOutputStream(), 16384);
+  }
+
+  static SmtpClient connect(InetSocketAddress address, Duration connectTimeout, Duration readTimeout)
+      throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.connect(address, (int) connectTimeout.toMillis());
+      socket.setSoTimeout((int) readTimeout.toMillis());
+      socket.setTcpNoDelay(true);
+      return new SmtpClient(socket);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  SmtpReply command(String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    return readReply();
+  }
+
+  /**
+   * Sends the message after a 354, dot-stuffed, and returns the final reply. The content has CRLF
+   * line endings (the server stores it so).
+   */
+  SmtpReply data(byte[] content) throws IOException {
+    boolean lineStart = true;
+    for (byte b : content) {
+      if (lineStart && b == '.') {
+        out.write('.');
+      }
+      out.write(b);
+      lineStart = b == '\n';
+    }
+    if (!lineStart) {
+      out.write('\r');
+      out.write('\n');
+    }
+    out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return readReply();
+  }
+
+  SmtpReply readReply() throws IOException {
+    List<String> lines = new ArrayList<>();
+    int code = -1;
+    while (lines.size() < MAX_REPLY_LINES) {
+      String line = readLine();
+      if (line.length() < 3) {
+        throw new IOException("malformed SMTP reply line: " + line);
+      }
+      int lineCode;
+      try {
+        lineCode = Integer.parseInt(line.substring(0, 3));
+      } catch (NumberFormatException e) {
+        throw new IOException("malformed SMTP reply line: " + line, e);
+      }
+      if (code >= 0 && lineCode != code) {
+        throw new IOException("inconsistent codes in multi-line reply: " + line);
+      }
+      code = lineCode;
+      boolean more = line.length() > 3 && line.charAt(3) == '-';
+      lines.add(line.length() > 4 ? line.substring(4) : "");
+      if (!more) {
+        return toReply(code, lines);
+      }
+    }
+    throw new IOException("SMTP reply with more than " + MAX_REPLY_LINES + " lines");
+  }
+
+  private static SmtpReply toReply(int code, List<String> lines) {
+    if (code < 200 || code > 599) {
+      return new SmtpReply(451, Optional.empty(), List.of("invalid reply code " + code + ": " + String.join(" ", lines)));
+    }
+    Optional<EnhancedStatus> status = Optional.empty();
+    String first = lines.getFirst();
+    int space = first.indexOf(' ');
+    if (space > 0 && code / 100 != 3) {
+      try {
+        EnhancedStatus parsed = EnhancedStatus.parse(first.substring(0, space));
+        if (parsed.statusClass() == code / 100) {
+          status = Optional.of(parsed);
+        }
+      } catch (IllegalArgumentException notAStatus) {
+        // plain text
+      }
+    }
+    List<String> clean = lines.stream().map(l -> l.replace('\r', ' ').replace('\n', ' ')).map(l -> l.isEmpty() ? " " : l).toList();
+    return new SmtpReply(code, status, clean);
+  }
+
+  private String readLine() throws IOException {
+    StringBuilder line = new StringBuilder(80);
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed by the server");
+      }
+      if (b == '\n') {
+        int len = line.length();
+        if (len > 0 && line.charAt(len - 1) == '\r') {
+          line.setLength(len - 1);
+        }
+        return line.toString();
+      }
+      if (line.length() >= MAX_LINE) {
+        throw new IOException("SMTP reply line longer than " + MAX_LINE);
+      }
+      line.append((char) b);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,186 @@
+package org.portcullis.dns;
+
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link DnsResolver} over dnsjava's asynchronous stub resolver: recursive queries to the
+ * configured servers (or those of /etc/resolv.conf), EDNS0, TCP fallback on truncation.
+ *
+ * <p>Thread-safe. CNAME chains in the answer section are followed (up to 8 links); the TTL of an
+ * answer is the smallest TTL on the chain; a negative answer's TTL comes from the SOA in the
+ * authority section (RFC 2308 section 5).
+ */
+public final class DnsjavaResolver implements DnsResolver {
+
+  private static final int MAX_CNAME_LINKS = 8;
+
+  private final Resolver resolver;
+
+  /**
+   * @param servers the recursive servers to ask; empty means those of the system configuration
+   * @param timeout how long to wait for one server before trying the next or retrying
+   * @param attempts how many times each server is asked before the lookup times out (at least 1)
+   * @throws IllegalArgumentException if attempts is below 1, or there are no servers at all
+   */
+  public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, not " + attempts);
+    }
+    List<InetSocketAddress> targets = servers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : servers;
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("no DNS servers configured and none found in the system configuration");
+    }
+    List<Resolver> resolvers = new ArrayList<>();
+    for (InetSocketAddress target : targets) {
+      SimpleResolver simple = new SimpleResolver(target);
+      simple.setTimeout(timeout);
+      simple.setEDNS(0, 1232, 0, List.of());
+      resolvers.add(simple);
+    }
+    ExtendedResolver extended = new ExtendedResolver(resolvers);
+    extended.setRetries(attempts);
+    extended.setLoadBalance(false);
+    extended.setTimeout(timeout.multipliedBy((long) attempts * targets.size()).plusMillis(100));
+    this.resolver = extended;
+  }
+
+  @Override
+  public CompletableFuture<DnsAnswer> lookup(String name, DnsType type) {
+    String normalized = normalize(name);
+    Name qname;
+    try {
+      qname = Name.fromString(normalized.isEmpty() ? "." : normalized + ".");
+    } catch (TextParseException e) {
+      return CompletableFuture.completedFuture(DnsAnswer.failure(normalized, type, DnsStatus.ERROR));
+    }
+    Message query = Message.newQuery(Record.newRecord(qname, typeCode(type), DClass.IN));
+    return resolver.sendAsync(query)
+        .toCompletableFuture()
+        .handle((response, error) -> error != null
+            ? DnsAnswer.failure(normalized, type, classify(error))
+            : toAnswer(normalized, qname, type, response));
+  }
+
+  static String normalize(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+  }
+
+  private static DnsStatus classify(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return DnsStatus.TIMEOUT;
+      }
+    }
+    return DnsStatus.ERROR;
+  }
+
+  static DnsAnswer toAnswer(String name, Name qname, DnsType type, Message response) {
+    int rcode = response.getRcode();
+    if (rcode == Rcode.NXDOMAIN) {
+      return new DnsAnswer(name, type, DnsStatus.NXDOMAIN, List.of(), negativeTtl(response));
+    }
+    if (rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) {
+      return DnsAnswer.failure(name, type, DnsStatus.SERVFAIL);
+    }
+    if (rcode != Rcode.NOERROR) {
+      return DnsAnswer.failure(name, type, DnsStatus.ERROR);
+    }
+    List<Record> answers = response.getSection(Section.ANSWER);
+    int wanted = typeCode(type);
+    Name current = qname;
+    long ttl = Long.MAX_VALUE;
+    for (int link = 0; link <= MAX_CNAME_LINKS; link++) {
+      List<DnsRecord> found = new ArrayList<>();
+      Name cnameTarget = null;
+      for (Record record : answers) {
+        if (!record.getName().equals(current)) {
+          continue;
+        }
+        if (record.getType() == wanted) {
+          found.add(convert(record));
+          ttl = Math.min(ttl, record.getTTL());
+        } else if (record.getType() == Type.CNAME && wanted != Type.CNAME) {
+          cnameTarget = ((CNAMERecord) record).getTarget();
+          ttl = Math.min(ttl, record.getTTL());
+        }
+      }
+      if (!found.isEmpty()) {
+        return new DnsAnswer(name, type, DnsStatus.NOERROR, found, ttl);
+      }
+      if (cnameTarget == null) {
+        break;
+      }
+      current = cnameTarget;
+    }
+    return new DnsAnswer(name, type, DnsStatus.NODATA, List.of(), negativeTtl(response));
+  }
+
+  private static long negativeTtl(Message response) {
+    for (Record record : response.getSection(Section.AUTHORITY)) {
+      if (record instanceof SOARecord soa) {
+        return Math.min(soa.getTTL(), soa.getMinimum());
+      }
+    }
+    return 0;
+  }
+
+  private static DnsRecord convert(Record record) {
+    return switch (record) {
+      case ARecord a -> new DnsRecord.Address(a.getAddress());
+      case AAAARecord aaaa -> new DnsRecord.Address(aaaa.getAddress());
+      case PTRRecord ptr -> new DnsRecord.Name(nameText(ptr.getTarget()));
+      case CNAMERecord cname -> new DnsRecord.Name(nameText(cname.getTarget()));
+      case NSRecord ns -> new DnsRecord.Name(nameText(ns.getTarget()));
+      case MXRecord mx -> new DnsRecord.Mx(mx.getPriority(), nameText(mx.getTarget()));
+      case TXTRecord txt -> new DnsRecord.Txt(String.join("", txt.getStrings()));
+      case SOARecord soa -> new DnsRecord.Soa(nameText(soa.getHost()), nameText(soa.getAdmin()),
+          soa.getSerial(), soa.getMinimum());
+      default -> throw new IllegalStateException("unexpected record type " + Type.string(record.getType()));
+    };
+  }
+
+  static String nameText(Name name) {
+    return name.equals(Name.root) ? "" : name.toString(true).toLowerCase(Locale.ROOT);
+  }
+
+  static int typeCode(DnsType type) {
+    return switch (type) {
+      case A -> Type.A;
+      case AAAA -> Type.AAAA;
+      case PTR -> Type.PTR;
+      case MX -> Type.MX;
+      case TXT -> Type.TXT;
+      case NS -> Type.NS;
+      case SOA -> Type.SOA;
+      case CNAME -> Type.CNAME;
+    };
+  }
+}

@@ -1,0 +1,22 @@
+package org.portcullis.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of running one phase's checks.
+ *
+ * @param decision the first decisive finding (accept, reject or disconnect), if any
+ * @param tempfails temporary failures seen before the decision, in order (sticky)
+ * @param tags tag findings seen before the decision, in order
+ * @param observed findings of checks in observe mode
+ */
+public record ChainResult(Optional<Finding> decision, List<Finding> tempfails, List<Finding> tags,
+    List<Finding> observed) {
+
+  public ChainResult {
+    tempfails = List.copyOf(tempfails);
+    tags = List.copyOf(tags);
+    observed = List.copyOf(observed);
+  }
+}

@@ -1,0 +1,26 @@
+package org.portcullis.policy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one check is applied.
+ *
+ * @param mode enforce, observe or off
+ * @param onReject what an enforced rejection becomes
+ * @param timeout how long the check may take before it counts as a temporary failure
+ */
+public record CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout) {
+
+  public CheckSettings {
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(onReject, "onReject");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("check timeout must be positive, not " + timeout);
+    }
+  }
+
+  public static CheckSettings enforce(Duration timeout) {
+    return new CheckSettings(CheckMode.ENFORCE, RejectAction.REJECT, timeout);
+  }
+}

@@ -1,0 +1,135 @@
+package org.portcullis.policy;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.portcullis.mail.EnhancedStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the checks of a phase in their configured order (Postfix restriction lists, Haraka hooks).
+ *
+ * <p>The first accept, reject or disconnect decides; temporary failures are collected and stay
+ * (defer-if-permit); tags are collected; observe-mode findings change nothing. Each check runs
+ * with its timeout; a timeout or an unexpected exception becomes a 451 4.3.0 temporary failure,
+ * never a pass. Thread-safe and immutable: one chain serves all sessions.
+ */
+public final class PolicyChain {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis.policy");
+  private static final EnhancedStatus INTERNAL = EnhancedStatus.TEMPORARY_SYSTEM_ERROR;
+
+  /** A check with its settings, in chain order. */
+  public record Entry(Check check, CheckSettings settings) {}
+
+  private final List<Entry> entries;
+  private final Map<Phase, List<Entry>> byPhase = new EnumMap<>(Phase.class);
+
+  public PolicyChain(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+    for (Phase phase : Phase.values()) {
+      byPhase.put(phase, this.entries.stream()
+          .filter(e -> e.settings().mode() != CheckMode.OFF && e.check().phases().contains(phase))
+          .toList());
+    }
+  }
+
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** The settings of a check by name, if it is in the chain. */
+  public Optional<CheckSettings> settingsOf(String checkName) {
+    return entries.stream().filter(e -> e.check().name().equals(checkName)).map(Entry::settings).findFirst();
+  }
+
+  /**
+   * Runs the phase's checks.
+   *
+   * @param skipped names of checks to skip for this evaluation (exceptions, allow entries)
+   */
+  public ChainResult run(Phase phase, CheckContext context, Predicate<String> skipped) {
+    List<Finding> tempfails = new ArrayList<>(2);
+    List<Finding> tags = new ArrayList<>(2);
+    List<Finding> observed = new ArrayList<>(2);
+    for (Entry entry : byPhase.get(phase)) {
+      String name = entry.check().name();
+      if (skipped.test(name)) {
+        continue;
+      }
+      Verdict verdict = evaluate(entry, context);
+      if (verdict instanceof Verdict.Continue) {
+        continue;
+      }
+      if (entry.settings().mode() == CheckMode.OBSERVE) {
+        observed.add(new Finding(name, phase, verdict, true));
+        continue;
+      }
+      Finding finding = new Finding(name, phase, soften(verdict, entry.settings().onReject()), false);
+      switch (finding.verdict()) {
+        case Verdict.Tag tag -> tags.add(finding);
+        case Verdict.Tempfail tempfail -> tempfails.add(finding);
+        case Verdict.Continue c -> { }
+        default -> {
+          return new ChainResult(Optional.of(finding), tempfails, tags, observed);
+        }
+      }
+    }
+    return new ChainResult(Optional.empty(), tempfails, tags, observed);
+  }
+
+  private static Verdict soften(Verdict verdict, RejectAction action) {
+    if (!(verdict instanceof Verdict.Reject reject) || action == RejectAction.REJECT) {
+      return verdict;
+    }
+    if (action == RejectAction.TAG) {
+      return new Verdict.Tag(reject.reason(), reject.explanation());
+    }
+    int code = reject.code() == 554 ? 450 : reject.code() - 100;
+    return new Verdict.Tempfail(code, reject.status().withClass(4), reject.reason(), reject.explanation());
+  }
+
+  private static Verdict evaluate(Entry entry, CheckContext context) {
+    Check check = entry.check();
+    FutureTask<Verdict> task = new FutureTask<>(() -> check.evaluate(context));
+    Thread.ofVirtual().name("check-" + check.name()).start(task);
+    try {
+      Verdict verdict = task.get(entry.settings().timeout().toNanos(), TimeUnit.NANOSECONDS);
+      if (verdict == null) {
+        throw new ExecutionException(new NullPointerException(check.name() + " returned null"));
+      }
+      return verdict;
+    } catch (TimeoutException e) {
+      task.cancel(true);
+      log.warn("check={} phase={} timed out after {} ms; temporary failure",
+          check.name(), context.phase(), entry.settings().timeout().toMillis());
+      return internalFailure(check, "did not finish within " + entry.settings().timeout().toMillis() + " ms");
+    } catch (ExecutionException e) {
+      log.warn("check={} phase={} failed; temporary failure", check.name(), context.phase(), e.getCause());
+      return internalFailure(check, "failed with an internal error (details are in the server log)");
+    } catch (InterruptedException e) {
+      task.cancel(true);
+      Thread.currentThread().interrupt();
+      return internalFailure(check, "was interrupted");
+    }
+  }
+
+  private static Verdict internalFailure(Check check, String what) {
+    return new Verdict.Tempfail(451, INTERNAL, "Temporary failure in policy check " + check.name(),
+        Explanation.builder()
+            .fact("check", check.name() + " " + what)
+            .rule("A check that cannot decide never lets mail through: the result is unknown, so the "
+                    + "server answers with a temporary failure (RFC 5321 4.2.5).",
+                "Nothing to do for the sender: a standards-compliant server retries later and the "
+                    + "message goes through once the check answers. If this persists, tell the "
+                    + "postmaster of this server, quoting the reference."));
+  }
+}

@@ -1,0 +1,127 @@
+package org.portcullis.policy;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.mail.Recipient;
+import org.portcullis.mail.SmtpReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where findings become wire replies and log lines (Postfix's
+ * {@code smtpd_check_reject}). It gives each finding a reference, forces the enhanced status to
+ * agree with the reply code, keeps the reply text printable and short, writes one key=value log
+ * line, and records the explanation for {@code portcullis why}.
+ *
+ * <p>Thread-safe.
+ */
+public final class ReplyRenderer {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis.policy");
+  /** Room for the code, the status and "; ref=..." inside RFC 5321's 512-octet reply line. */
+  private static final int REASON_MAX = 420;
+
+  private final String serverName;
+  private final References references;
+  private final RefusalLog refusalLog;
+  private final Clock clock;
+
+  public ReplyRenderer(String serverName, References references, RefusalLog refusalLog, Clock clock) {
+    this.serverName = serverName;
+    this.references = references;
+    this.refusalLog = refusalLog;
+    this.clock = clock;
+  }
+
+  /** Renders, logs and records an enforced refusal. */
+  public RecordedRefusal refuse(Finding finding, SessionView session, Optional<Recipient> recipient) {
+    if (!(finding.verdict() instanceof Verdict.Refusal refusal)) {
+      throw new IllegalArgumentException("not a refusal: " + finding);
+    }
+    String reference = references.next();
+    int code = refusal.code();
+    EnhancedStatus status = refusal.status().withClass(code / 100);
+    String text = LogText.forReply(refusal.reason(), REASON_MAX) + "; ref=" + reference;
+    SmtpReply reply = new SmtpReply(code, Optional.of(status), List.of(text));
+    String outcome = switch (refusal) {
+      case Verdict.Tempfail t -> "tempfail";
+      case Verdict.Reject r -> "reject";
+      case Verdict.Disconnect d -> "disconnect";
+    };
+    record(reference, finding, outcome, code, status.toString(), text, session, recipient);
+    log.info("{} ref={} check={} phase={} code={} status={} {} reason={}", outcome, reference,
+        finding.check(), finding.phase(), code, status, describe(session, recipient),
+        LogText.quoted(refusal.reason(), 300));
+    return new RecordedRefusal(reference, finding, reply);
+  }
+
+  /** Logs and records a tag; returns its reference, for the X-Portcullis header. */
+  public String tag(Finding finding, SessionView session, Optional<Recipient> recipient) {
+    Verdict.Tag tag = (Verdict.Tag) finding.verdict();
+    String reference = references.next();
+    record(reference, finding, "tag", 0, "", tag.reason(), session, recipient);
+    log.info("tag ref={} check={} phase={} {} reason={}", reference, finding.check(), finding.phase(),
+        describe(session, recipient), LogText.quoted(tag.reason(), 300));
+    return reference;
+  }
+
+  /** Logs ("would ...") and records a finding of a check in observe mode; changes nothing. */
+  public String observe(Finding finding, SessionView session, Optional<Recipient> recipient) {
+    String reference = references.next();
+    String reason;
+    String wouldDo;
+    int code = 0;
+    String status = "";
+    switch (finding.verdict()) {
+      case Verdict.Refusal refusal -> {
+        reason = refusal.reason();
+        code = refusal.code();
+        status = refusal.status().toString();
+        wouldDo = refusal instanceof Verdict.Tempfail ? "would-tempfail"
+            : refusal instanceof Verdict.Disconnect ? "would-disconnect" : "would-reject";
+      }
+      case Verdict.Tag tag -> {
+        reason = tag.reason();
+        wouldDo = "would-tag";
+      }
+      case Verdict.Accept accept -> {
+        reason = accept.reason();
+        wouldDo = "would-accept";
+      }
+      case Verdict.Continue c -> throw new IllegalArgumentException("nothing to observe");
+    }
+    record(reference, finding, "observe", code, status, reason, session, recipient);
+    log.info("{} ref={} check={} phase={} mode=observe {} reason={}", wouldDo, reference,
+        finding.check(), finding.phase(), describe(session, recipient), LogText.quoted(reason, 300));
+    return reference;
+  }
+
+  private void record(String reference, Finding finding, String outcome, int code, String status,
+      String text, SessionView session, Optional<Recipient> recipient) {
+    Explanation explanation = switch (finding.verdict()) {
+      case Verdict.Refusal refusal -> refusal.explanation();
+      case Verdict.Tag tag -> tag.explanation();
+      default -> Explanation.builder().rule("", "");
+    };
+    refusalLog.record(new RefusalRecord(reference, clock.instant(), serverName, finding.check(),
+        finding.phase(), outcome, code, status, text, session.client().addressText(),
+        session.client().nameOrUnknown(),
+        session.helo().map(h -> h.raw()).orElse(""),
+        session.sender().map(Object::toString).orElse(""),
+        recipient.map(r -> "<" + r.address() + ">").orElse(""),
+        explanation));
+  }
+
+  /** The client, HELO, sender and recipient as key=value pairs for log lines. */
+  public static String describe(SessionView session, Optional<Recipient> recipient) {
+    StringBuilder out = new StringBuilder(128);
+    out.append("client=").append(session.client().nameOrUnknown())
+        .append('[').append(session.client().addressText()).append(']');
+    session.helo().ifPresent(h -> out.append(" helo=").append(LogText.value("<" + h.raw() + ">")));
+    session.sender().ifPresent(s -> out.append(" from=").append(LogText.value(s.toString())));
+    recipient.ifPresent(r -> out.append(" to=").append(LogText.value("<" + r.address() + ">")));
+    return out.toString();
+  }
+}

@@ -1,0 +1,318 @@
+package org.portcullis.policy;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.portcullis.dns.DnsResolver;
+import org.portcullis.mail.HeloName;
+import org.portcullis.mail.MailParameters;
+import org.portcullis.mail.MailPath;
+import org.portcullis.mail.Recipient;
+
+/**
+ * The policy side of one SMTP session: it holds what is known about the client and the current
+ * transaction, runs the chain at each phase and decides what to answer.
+ *
+ * <p>Rules (after Postfix): with {@code delayReject}, rejections found at CONNECT, HELO and MAIL
+ * are reported at RCPT, so that the log line names sender and recipient and postmaster@ stays
+ * reachable; temporary failures are sticky (defer-if-permit): they are reported at RCPT whenever
+ * nothing rejects; a disconnect is immediate. The always-reachable recipients of our domains
+ * (postmaster, abuse) are accepted whatever the chain says about the client. Static exceptions are
+ * judged with everything known at the moment a refusal would be reported.
+ *
+ * <p>Not thread-safe: one instance per session, used by the session's thread.
+ */
+public final class SessionPolicy implements SessionView {
+
+  /** What to answer to the command that triggered a phase. */
+  public sealed interface Decision {
+    /** Go on with the command's normal positive reply. */
+    record Proceed() implements Decision {}
+
+    /** Answer with this refusal (and drop the connection if it says so). */
+    record Refused(RecordedRefusal refusal) implements Decision {}
+  }
+
+  private static final Decision PROCEED = new Decision.Proceed();
+
+  /** A tag to apply to the message, with its reference. */
+  public record AppliedTag(String check, String reason, String reference) {}
+
+  private final PolicyChain chain;
+  private final ReplyRenderer renderer;
+  private final List<ExceptionRule> exceptions;
+  private final LocalSite site;
+  private final DnsResolver dns;
+  private final Clock clock;
+  private final boolean delayReject;
+
+  private ClientInfo client;
+  private final ProtocolFacts protocol;
+  private HeloName helo;
+  private final List<Finding> connectFindings = new ArrayList<>(2);
+  private final List<Finding> heloFindings = new ArrayList<>(2);
+
+  private MailPath sender;
+  private MailParameters mailParameters = MailParameters.NONE;
+  private final List<Recipient> accepted = new ArrayList<>();
+  private final List<Finding> mailFindings = new ArrayList<>(2);
+  private final List<AppliedTag> transactionTags = new ArrayList<>(2);
+  private MessageHeaders headers;
+
+  /** Refusals already rendered for pending findings, so every RCPT repeats the same reference. */
+  private final Map<Finding, RecordedRefusal> rendered = new IdentityHashMap<>();
+  private final Map<Finding, AppliedTag> renderedTags = new IdentityHashMap<>();
+
+  public SessionPolicy(PolicyChain chain, ReplyRenderer renderer, List<ExceptionRule> exceptions,
+      LocalSite site, DnsResolver dns, Clock clock, boolean delayReject, ClientInfo client,
+      ProtocolFacts protocol) {
+    this.chain = chain;
+    this.renderer = renderer;
+    this.exceptions = List.copyOf(exceptions);
+    this.site = site;
+    this.dns = dns;
+    this.clock = clock;
+    this.delayReject = delayReject;
+    this.client = client;
+    this.protocol = protocol;
+  }
+
+  // ---- SessionView ----
+
+  @Override
+  public ClientInfo client() {
+    return client;
+  }
+
+  @Override
+  public Optional<HeloName> helo() {
+    return Optional.ofNullable(helo);
+  }
+
+  @Override
+  public ProtocolFacts protocol() {
+    return protocol;
+  }
+
+  @Override
+  public Optional<MailPath> sender() {
+    return Optional.ofNullable(sender);
+  }
+
+  @Override
+  public MailParameters mailParameters() {
+    return mailParameters;
+  }
+
+  @Override
+  public List<Recipient> acceptedRecipients() {
+    return List.copyOf(accepted);
+  }
+
+  @Override
+  public Optional<MessageHeaders> headers() {
+    return Optional.ofNullable(headers);
+  }
+
+  public LocalSite site() {
+    return site;
+  }
+
+  // ---- phases ----
+
+  /** Replaces the client (XCLIENT): the session starts over. */
+  public void replaceClient(ClientInfo newClient) {
+    this.client = newClient;
+    this.helo = null;
+    connectFindings.clear();
+    heloFindings.clear();
+    resetTransaction();
+  }
+
+  public Decision connect() {
+    return evaluate(Phase.CONNECT, Optional.empty(), connectFindings);
+  }
+
+  /** A HELO or EHLO; a repeated one replaces the previous name and its findings. */
+  public Decision helo(HeloName name) {
+    this.helo = name;
+    heloFindings.clear();
+    resetTransaction();
+    return evaluate(Phase.HELO, Optional.empty(), heloFindings);
+  }
+
+  /** MAIL FROM: starts a transaction. */
+  public Decision mail(MailPath path, MailParameters parameters) {
+    resetTransaction();
+    this.sender = path;
+    this.mailParameters = parameters;
+    return evaluate(Phase.MAIL, Optional.empty(), mailFindings);
+  }
+
+  /** RCPT TO: reports what earlier phases left pending, then runs the RCPT checks. */
+  public Decision rcpt(Recipient recipient) {
+    Optional<Recipient> rcpt = Optional.of(recipient);
+    if (site.isAlwaysReachable(recipient.address())) {
+      accepted.add(recipient);
+      return PROCEED;
+    }
+    Predicate<String> skipped = skippedChecks(rcpt);
+    Optional<RecordedRefusal> pending = firstPending(skipped, rcpt, Verdict.Reject.class);
+    if (pending.isPresent()) {
+      return new Decision.Refused(pending.get());
+    }
+    ChainResult result = chain.run(Phase.RCPT, context(Phase.RCPT, rcpt), skipped);
+    observe(result, rcpt);
+    if (result.decision().isPresent() && result.decision().get().verdict() instanceof Verdict.Refusal) {
+      return new Decision.Refused(renderer.refuse(result.decision().get(), this, rcpt));
+    }
+    Optional<RecordedRefusal> deferred = firstPending(skipped, rcpt, Verdict.Tempfail.class);
+    if (deferred.isPresent()) {
+      return new Decision.Refused(deferred.get());
+    }
+    if (!result.tempfails().isEmpty()) {
+      return new Decision.Refused(renderer.refuse(result.tempfails().getFirst(), this, rcpt));
+    }
+    for (Finding tag : result.tags()) {
+      transactionTags.add(new AppliedTag(tag.check(), ((Verdict.Tag) tag.verdict()).reason(),
+          renderer.tag(tag, this, rcpt)));
+    }
+    accepted.add(recipient);
+    return PROCEED;
+  }
+
+  /** DATA, with at least one accepted recipient. */
+  public Decision data() {
+    return decideNow(Phase.DATA);
+  }
+
+  /** The end of DATA: the header section is known. */
+  public Decision endOfData(MessageHeaders messageHeaders) {
+    this.headers = messageHeaders;
+    return decideNow(Phase.END_OF_DATA);
+  }
+
+  /**
+   * The tags to apply to the message: those of the session's CONNECT and HELO checks, then those
+   * of this transaction, each with its reference.
+   */
+  public List<AppliedTag> tags() {
+    List<AppliedTag> all = new ArrayList<>();
+    Predicate<String> skipped = skippedChecks(Optional.empty());
+    for (List<Finding> findings : List.of(connectFindings, heloFindings, mailFindings)) {
+      for (Finding finding : findings) {
+        if (finding.verdict() instanceof Verdict.Tag tag && !skipped.test(finding.check())) {
+          all.add(renderedTags.computeIfAbsent(finding,
+              f -> new AppliedTag(f.check(), tag.reason(), renderer.tag(f, this, Optional.empty()))));
+        }
+      }
+    }
+    all.addAll(transactionTags);
+    return all;
+  }
+
+  /** RSET, a new MAIL, or the end of a message: forgets the transaction, keeps the session. */
+  public void resetTransaction() {
+    mailFindings.forEach(rendered::remove);
+    mailFindings.forEach(renderedTags::remove);
+    sender = null;
+    mailParameters = MailParameters.NONE;
+    accepted.clear();
+    mailFindings.clear();
+    transactionTags.clear();
+    headers = null;
+  }
+
+  /** STARTTLS: the client must greet again; what it said before TLS is forgotten (RFC 3207 4.2). */
+  public void forgetHelo() {
+    this.helo = null;
+    heloFindings.clear();
+    resetTransaction();
+  }
+
+  /**
+   * Renders a refusal the protocol layer decided (bad address syntax, connection limits) through
+   * the same renderer, so it too has a reference and an explanation.
+   */
+  public RecordedRefusal refuseProtocol(String check, Phase phase, Verdict.Refusal verdict, Optional<Recipient> rcpt) {
+    return renderer.refuse(new Finding(check, phase, verdict, false), this, rcpt);
+  }
+
+  // ---- internals ----
+
+  private Decision evaluate(Phase phase, Optional<Recipient> rcpt, List<Finding> keep) {
+    ChainResult result = chain.run(phase, context(phase, rcpt), skippedChecks(rcpt));
+    observe(result, rcpt);
+    keep.addAll(result.tempfails());
+    keep.addAll(result.tags());
+    Optional<Finding> decision = result.decision();
+    if (decision.isEmpty() || !(decision.get().verdict() instanceof Verdict.Refusal)) {
+      return PROCEED;
+    }
+    Finding finding = decision.get();
+    if (finding.verdict() instanceof Verdict.Disconnect || !delayReject) {
+      return new Decision.Refused(renderer.refuse(finding, this, rcpt));
+    }
+    keep.add(finding);
+    return PROCEED;
+  }
+
+  private Decision decideNow(Phase phase) {
+    Optional<Recipient> none = Optional.empty();
+    ChainResult result = chain.run(phase, context(phase, none), skippedChecks(none));
+    observe(result, none);
+    if (result.decision().isPresent() && result.decision().get().verdict() instanceof Verdict.Refusal) {
+      return new Decision.Refused(renderer.refuse(result.decision().get(), this, none));
+    }
+    if (!result.tempfails().isEmpty()) {
+      return new Decision.Refused(renderer.refuse(result.tempfails().getFirst(), this, none));
+    }
+    for (Finding tag : result.tags()) {
+      transactionTags.add(new AppliedTag(tag.check(), ((Verdict.Tag) tag.verdict()).reason(),
+          renderer.tag(tag, this, none)));
+    }
+    return PROCEED;
+  }
+
+  private Optional<RecordedRefusal> firstPending(Predicate<String> skipped, Optional<Recipient> rcpt,
+      Class<? extends Verdict> kind) {
+    for (List<Finding> findings : List.of(connectFindings, heloFindings, mailFindings)) {
+      for (Finding finding : findings) {
+        if (kind.isInstance(finding.verdict()) && !skipped.test(finding.check())) {
+          return Optional.of(rendered.computeIfAbsent(finding, f -> renderer.refuse(f, this, rcpt)));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void observe(ChainResult result, Optional<Recipient> rcpt) {
+    for (Finding finding : result.observed()) {
+      renderer.observe(finding, this, rcpt);
+    }
+  }
+
+  private Predicate<String> skippedChecks(Optional<Recipient> rcpt) {
+    if (exceptions.isEmpty()) {
+      return check -> false;
+    }
+    List<ExceptionRule> matching = new ArrayList<>(1);
+    for (ExceptionRule rule : exceptions) {
+      if (rule.matches(this, rcpt)) {
+        matching.add(rule);
+      }
+    }
+    if (matching.isEmpty()) {
+      return check -> false;
+    }
+    return check -> matching.stream().anyMatch(rule -> rule.skips(check));
+  }
+
+  private CheckContext context(Phase phase, Optional<Recipient> rcpt) {
+    return new CheckContext(phase, this, rcpt, dns, clock);
+  }
+}

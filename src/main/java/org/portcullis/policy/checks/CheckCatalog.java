@@ -1,0 +1,69 @@
+package org.portcullis.policy.checks;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.policy.Check;
+import org.portcullis.policy.CheckMode;
+import org.portcullis.policy.LocalSite;
+import org.portcullis.policy.RejectAction;
+
+/**
+ * Every check the gateway has, in chain order, with its default mode and rejection action and how
+ * to build it. Within a phase, checks run in this order; the first decisive verdict wins.
+ */
+public final class CheckCatalog {
+
+  /** What a check may need to be built. */
+  public record Parameters(LocalSite site, List<String> genericPtrPatterns, Set<EmailAddress> knownRecipients) {}
+
+  /** A check's name, defaults and factory. */
+  public record Entry(String name, CheckMode mode, RejectAction onReject, Function<Parameters, Check> factory) {}
+
+  public static final List<Entry> ENTRIES = List.of(
+      entry(PregreetCheck.NAME, RejectAction.REJECT, p -> new PregreetCheck()),
+      entry(PipeliningCheck.NAME, RejectAction.REJECT, p -> new PipeliningCheck()),
+      entry(ClientPtrCheck.NAME, RejectAction.REJECT, p -> new ClientPtrCheck()),
+      entry(ClientFcrdnsCheck.NAME, RejectAction.REJECT, p -> new ClientFcrdnsCheck()),
+      entry(ClientGenericPtrCheck.NAME, RejectAction.REJECT, p -> new ClientGenericPtrCheck(p.genericPtrPatterns())),
+      entry(HeloRequiredCheck.NAME, RejectAction.REJECT, p -> new HeloRequiredCheck()),
+      entry(HeloSyntaxCheck.NAME, RejectAction.REJECT, p -> new HeloSyntaxCheck()),
+      entry(HeloFqdnCheck.NAME, RejectAction.REJECT, p -> new HeloFqdnCheck()),
+      entry(HeloLiteralCheck.NAME, RejectAction.REJECT, p -> new HeloLiteralCheck()),
+      entry(HeloOursCheck.NAME, RejectAction.REJECT, p -> new HeloOursCheck(p.site())),
+      entry(HeloResolvesCheck.NAME, RejectAction.TEMPFAIL, p -> new HeloResolvesCheck()),
+      entry(HeloPtrMatchCheck.NAME, RejectAction.TAG, p -> new HeloPtrMatchCheck()),
+      entry(RelayControlCheck.NAME, RejectAction.REJECT, p -> new RelayControlCheck(p.site())),
+      entry(RecipientKnownCheck.NAME, RejectAction.REJECT, p -> new RecipientKnownCheck(p.site(), p.knownRecipients())),
+      entry(EnvelopeSyntaxCheck.NAME, RejectAction.REJECT, p -> new EnvelopeSyntaxCheck()),
+      entry(SenderIpLiteralCheck.NAME, RejectAction.REJECT, p -> new SenderIpLiteralCheck()),
+      entry(SenderClaimsLocalCheck.NAME, RejectAction.REJECT, p -> new SenderClaimsLocalCheck(p.site())),
+      entry(SenderDomainCheck.NAME, RejectAction.REJECT, p -> new SenderDomainCheck()),
+      entry(NullSenderCheck.NAME, RejectAction.REJECT, p -> new NullSenderCheck()),
+      entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()));
+
+  /** Checks whose mode and action cannot be changed: relaying is never opened by configuration. */
+  public static final Set<String> FIXED = Set.of(RelayControlCheck.NAME);
+
+  /** Checks that may never reject: RFC 5321 4.1.4 forbids refusing mail for a HELO/PTR mismatch. */
+  public static final Set<String> NEVER_REJECT = Set.of(HeloPtrMatchCheck.NAME);
+
+  /** Checks with a {@code patterns} key. */
+  public static final Set<String> WITH_PATTERNS = Set.of(ClientGenericPtrCheck.NAME);
+
+  private CheckCatalog() {}
+
+  private static Entry entry(String name, RejectAction onReject, Function<Parameters, Check> factory) {
+    return new Entry(name, CheckMode.ENFORCE, onReject, factory);
+  }
+
+  public static List<String> names() {
+    return ENTRIES.stream().map(Entry::name).toList();
+  }
+
+  public static Optional<Entry> find(String name) {
+    return ENTRIES.stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+}

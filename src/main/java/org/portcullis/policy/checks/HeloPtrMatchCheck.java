@@ -1,0 +1,53 @@
+package org.portcullis.policy.checks;
+
+import java.util.Optional;
+import java.util.Set;
+import org.portcullis.dns.ReverseDns;
+import org.portcullis.mail.HeloName;
+import org.portcullis.policy.Check;
+import org.portcullis.policy.CheckContext;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.Verdict;
+
+/**
+ * {@code helo-ptr-match}: records when the HELO name differs from the client's verified PTR name.
+ *
+ * <p>RFC 5321 4.1.4: a mismatch is not by itself a reason to refuse mail, so this check may only
+ * tag (the default) or temporarily fail; configuration refuses {@code on-reject = "reject"} for
+ * it. Phase HELO. Lookup: the session's reverse DNS. Not judged: LAN and authenticated clients,
+ * address literals, clients without a confirmed PTR name (other checks judge those).
+ */
+public final class HeloPtrMatchCheck implements Check {
+
+  public static final String NAME = "helo-ptr-match";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.HELO);
+  }
+
+  @Override
+  public Verdict evaluate(CheckContext context) {
+    Optional<HeloName> helo = context.session().helo();
+    if (helo.isEmpty() || context.session().mayRelay() || !helo.get().isDomain()) {
+      return Verdict.CONTINUE;
+    }
+    ReverseDns rdns = context.await(context.session().client().reverseDns());
+    if (rdns.confirmedName().isEmpty() || rdns.confirmedName().get().equals(helo.get().normalized())) {
+      return Verdict.CONTINUE;
+    }
+    String ptr = rdns.confirmedName().get();
+    return Verdict.reject("5.7.1", "HELO name " + helo.get().raw() + " does not match reverse DNS name " + ptr,
+        Observed.reverseDns(Observed.client(context).fact("HELO given", helo.get().raw()), rdns).rule(
+            "The HELO name, the PTR name and the MX name of a mail server should be the same (seed 001: "
+                + "\"Your rDNS entry, your MX DNS name, and the SMTP host header response should all match\"). "
+                + "RFC 5321 4.1.4 forbids refusing mail for this alone, so it only marks the message.",
+            "Configure the server to greet with " + ptr + " (its PTR name), or change the PTR record to "
+                + "the name it greets with; keep both resolving to the server's address."));
+  }
+}

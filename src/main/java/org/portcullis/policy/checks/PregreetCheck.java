@@ -1,0 +1,45 @@
+package org.portcullis.policy.checks;
+
+import java.util.Set;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.policy.Check;
+import org.portcullis.policy.CheckContext;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.Verdict;
+
+/**
+ * {@code pregreet}: a client that sends before the server's greeting does not follow SMTP
+ * (postscreen's pregreet test). Real mail servers wait for the 220 greeting (RFC 5321 3.1); spam
+ * bots blast their commands at once. The protocol layer records what was sent early (optionally
+ * after a short greeting delay, {@code smtp.greeting-delay-ms}).
+ *
+ * <p>Phase CONNECT. No lookups. Verdict: 550 5.5.1 (reported at RCPT with delay-reject, so the log
+ * names the victim). LAN and authenticated clients are not judged.
+ */
+public final class PregreetCheck implements Check {
+
+  public static final String NAME = "pregreet";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.CONNECT);
+  }
+
+  @Override
+  public Verdict evaluate(CheckContext context) {
+    var early = context.session().protocol().pregreet();
+    if (early.isEmpty() || context.session().mayRelay()) {
+      return Verdict.CONTINUE;
+    }
+    return new Verdict.Reject(550, EnhancedStatus.BAD_SEQUENCE, "Protocol error: you talked before the greeting",
+        Observed.client(context).fact("sent before our greeting", early.get()).rule(
+            "An SMTP client must wait for the server's 220 greeting before it sends anything (RFC 5321 3.1, "
+                + "4.3.1). Sending early is the signature of spam software that does not speak SMTP.",
+            "The client software does not follow SMTP: use a real mail server or mail client."));
+  }
+}

@@ -1,0 +1,59 @@
+package org.portcullis.policy.checks;
+
+import java.util.Set;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.policy.Check;
+import org.portcullis.policy.CheckContext;
+import org.portcullis.policy.LocalSite;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.Verdict;
+
+/**
+ * {@code sender-claims-local}: a sender address in one of our own domains may only come from our
+ * LAN or an authenticated client (seed 003 "Reject non-local senders claiming to be local"; seed
+ * 002 "Known Sender Forgery - Anti Phishing").
+ *
+ * <p>Phase MAIL. No lookups. Verdict: 550 5.7.1. Remote staff send through the submission port
+ * with authentication; exceptions can exempt a partner's relay by IP.
+ */
+public final class SenderClaimsLocalCheck implements Check {
+
+  public static final String NAME = "sender-claims-local";
+
+  private final LocalSite site;
+
+  public SenderClaimsLocalCheck(LocalSite site) {
+    this.site = site;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.MAIL);
+  }
+
+  @Override
+  public Verdict evaluate(CheckContext context) {
+    var sender = context.session().sender().flatMap(s -> s.mailbox());
+    if (sender.isEmpty() || context.session().mayRelay() || !site.isAcceptedDomain(sender.get().domain())) {
+      return Verdict.CONTINUE;
+    }
+    EmailAddress address = sender.get();
+    return Verdict.reject("5.7.1",
+        "Sender address <" + address + "> is in our own domain but you are not on our network or logged in",
+        Observed.client(context).fact("sender", "<" + address + ">")
+            .fact("our domains", site.acceptedDomainsText())
+            .fact("client is", "outside our LAN networks and not authenticated")
+            .rule("Mail from an address of our own domain can only come from our own servers and users. From "
+                    + "anywhere else it is a forgery, the classic trick of phishing (seed best practices \"Reject "
+                    + "non-local senders claiming to be local\", \"Known Sender Forgery\").",
+                "If you are one of our users working remotely, send through the submission port (587) with "
+                    + "authentication (your mail client's outgoing server settings), or connect through the "
+                    + "company network. If you are a service sending on our behalf, ask our postmaster to add "
+                    + "an exception for your server."));
+  }
+}

@@ -1,0 +1,45 @@
+package org.portcullis.policy.checks;
+
+import java.util.Set;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.policy.Check;
+import org.portcullis.policy.CheckContext;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.Verdict;
+
+/**
+ * {@code sender-ip-literal}: the sender address must have a domain, not an IP address literal
+ * ({@code user@[192.0.2.1]}; seed 002 "Require email with domain, not IP").
+ *
+ * <p>Phase MAIL. No lookups. Verdict: 550 5.1.8. LAN and authenticated clients are not judged.
+ */
+public final class SenderIpLiteralCheck implements Check {
+
+  public static final String NAME = "sender-ip-literal";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.MAIL);
+  }
+
+  @Override
+  public Verdict evaluate(CheckContext context) {
+    var sender = context.session().sender().flatMap(s -> s.mailbox());
+    if (sender.isEmpty() || context.session().mayRelay() || !sender.get().isDomainLiteral()) {
+      return Verdict.CONTINUE;
+    }
+    EmailAddress address = sender.get();
+    return Verdict.reject("5.1.8", "Sender address <" + address + "> has an IP address instead of a domain",
+        Observed.client(context).fact("sender", "<" + address + ">")
+            .rule("A sender address must name a domain so that replies, bounces and checks such as SPF can "
+                    + "find it; an address literal identifies no one (seed best practice \"Require email with "
+                    + "domain, not IP\").",
+                "Send from an address at your domain (user@your-domain.example), and configure the mail "
+                    + "client or server to use it as the envelope sender."));
+  }
+}

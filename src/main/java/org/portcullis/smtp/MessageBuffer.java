@@ -1,0 +1,202 @@
+package org.portcullis.smtp;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.portcullis.policy.MessageHeaders;
+
+/**
+ * The text of one message as it arrives: the header section kept apart (for checks and for
+ * rewriting the Subject), the body in 64 KiB chunks charged to the shared {@link MemoryBudget}.
+ * Line endings are CRLF. Not thread-safe.
+ */
+final class MessageBuffer {
+
+  static final int CHUNK = 64 * 1024;
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final MemoryBudget budget;
+  private byte[] header = new byte[4096];
+  private int headerLength;
+  private final List<Integer> fieldStarts = new ArrayList<>();
+  private boolean inHeader = true;
+  private final List<byte[]> chunks = new ArrayList<>();
+  private int lastChunkLength = CHUNK;
+  private long charged;
+  private long size;
+  private boolean overBudget;
+
+  MessageBuffer(MemoryBudget budget) {
+    this.budget = budget;
+  }
+
+  /** Octets stored so far (CRLF included). */
+  long size() {
+    return size;
+  }
+
+  /** True if memory could not be had for the whole message. */
+  boolean overBudget() {
+    return overBudget;
+  }
+
+  /** Appends one line (without its ending); a CRLF is added. */
+  void appendLine(byte[] data, int offset, int length) {
+    if (inHeader) {
+      if (length == 0) {
+        inHeader = false;
+        appendHeader(CRLF, 0, 2);
+        return;
+      }
+      boolean continuation = data[offset] == ' ' || data[offset] == '\t';
+      if (continuation && !fieldStarts.isEmpty() || isFieldStart(data, offset, length)) {
+        if (!continuation) {
+          fieldStarts.add(headerLength);
+        }
+        appendHeader(data, offset, length);
+        appendHeader(CRLF, 0, 2);
+        return;
+      }
+      // Not a header field: the message has no (more) header; this line starts the body.
+      inHeader = false;
+    }
+    appendBody(data, offset, length);
+    appendBody(CRLF, 0, 2);
+  }
+
+  private static boolean isFieldStart(byte[] data, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      byte b = data[i];
+      if (b == ':') {
+        return i > offset;
+      }
+      if (b <= 32 || b >= 127) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private void appendHeader(byte[] data, int offset, int length) {
+    if (!charge(length)) {
+      return;
+    }
+    if (headerLength + length > header.length) {
+      header = Arrays.copyOf(header, Math.max(header.length * 2, headerLength + length));
+    }
+    System.arraycopy(data, offset, header, headerLength, length);
+    headerLength += length;
+    size += length;
+  }
+
+  private void appendBody(byte[] data, int offset, int length) {
+    int done = 0;
+    while (done < length) {
+      if (lastChunkLength == CHUNK) {
+        if (!charge(CHUNK)) {
+          return;
+        }
+        chunks.add(new byte[CHUNK]);
+        lastChunkLength = 0;
+      }
+      byte[] chunk = chunks.getLast();
+      int n = Math.min(length - done, CHUNK - lastChunkLength);
+      System.arraycopy(data, offset + done, chunk, lastChunkLength, n);
+      lastChunkLength += n;
+      done += n;
+    }
+    size += length;
+  }
+
+  private boolean charge(long bytes) {
+    if (overBudget) {
+      return false;
+    }
+    if (!budget.tryAcquire(bytes)) {
+      overBudget = true;
+      return false;
+    }
+    charged += bytes;
+    return true;
+  }
+
+  /** The header fields, unfolded. */
+  MessageHeaders headers() {
+    List<MessageHeaders.Field> fields = new ArrayList<>(fieldStarts.size());
+    for (int i = 0; i < fieldStarts.size(); i++) {
+      int start = fieldStarts.get(i);
+      int end = i + 1 < fieldStarts.size() ? fieldStarts.get(i + 1) : headerEndWithoutBlankLine();
+      String raw = new String(header, start, end - start, StandardCharsets.UTF_8);
+      int colon = raw.indexOf(':');
+      String value = raw.substring(colon + 1).replace("\r\n", "").strip();
+      fields.add(new MessageHeaders.Field(raw.substring(0, colon), value));
+    }
+    return new MessageHeaders(fields);
+  }
+
+  private int headerEndWithoutBlankLine() {
+    boolean endsWithBlank = !inHeader && headerLength >= 2 && header[headerLength - 2] == '\r'
+        && header[headerLength - 1] == '\n' && (headerLength == 2 || header[headerLength - 3] == '\n');
+    return endsWithBlank ? headerLength - 2 : headerLength;
+  }
+
+  /**
+   * The stored message as buffers: {@code prefix} (trace headers we add), the header section with
+   * {@code subjectPrefix} inserted in the Subject (or a Subject field added), then the body.
+   */
+  List<ByteBuffer> content(byte[] prefix, String subjectPrefix) {
+    List<ByteBuffer> out = new ArrayList<>(chunks.size() + 3);
+    out.add(ByteBuffer.wrap(prefix));
+    if (subjectPrefix.isEmpty()) {
+      out.add(ByteBuffer.wrap(header, 0, headerLength));
+    } else {
+      byte[] insert = subjectPrefix.getBytes(StandardCharsets.UTF_8);
+      int at = subjectValueStart();
+      if (at >= 0) {
+        out.add(ByteBuffer.wrap(header, 0, at));
+        out.add(ByteBuffer.wrap(insert));
+        out.add(ByteBuffer.wrap(header, at, headerLength - at));
+      } else {
+        out.add(ByteBuffer.wrap(("Subject: " + subjectPrefix.strip() + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        out.add(ByteBuffer.wrap(header, 0, headerLength));
+      }
+    }
+    for (int i = 0; i < chunks.size(); i++) {
+      out.add(ByteBuffer.wrap(chunks.get(i), 0, i == chunks.size() - 1 ? lastChunkLength : CHUNK));
+    }
+    return out;
+  }
+
+  private int subjectValueStart() {
+    for (int start : fieldStarts) {
+      if (headerLength - start >= 8 && regionEqualsIgnoreCase(start, "subject:")) {
+        int at = start + 8;
+        if (at < headerLength && header[at] == ' ') {
+          at++;
+        }
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  private boolean regionEqualsIgnoreCase(int start, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.toLowerCase((char) header[start + i]) != text.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Returns the memory to the budget; the buffer must not be used afterwards. */
+  void release() {
+    budget.release(charged);
+    charged = 0;
+    chunks.clear();
+    header = new byte[0];
+    headerLength = 0;
+  }
+}

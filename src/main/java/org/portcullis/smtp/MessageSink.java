@@ -1,0 +1,20 @@
+package org.portcullis.smtp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import org.portcullis.mail.Envelope;
+
+/**
+ * Where accepted messages go. The SMTP session calls {@link #accept} at the end of DATA and sends
+ * 250 only if it returns.
+ *
+ * <p>Contract: thread-safe; returns only once the message is durably stored (fsync) and queued
+ * for delivery; throws if it could not be stored, in which case nothing was accepted.
+ */
+public interface MessageSink {
+
+  void accept(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
+      Envelope envelope, List<ByteBuffer> content) throws IOException;
+}

@@ -1,0 +1,827 @@
+package org.portcullis.smtp;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLSocket;
+import org.portcullis.mail.AddressSyntaxException;
+import org.portcullis.mail.Addresses;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.mail.Envelope;
+import org.portcullis.mail.HeloName;
+import org.portcullis.mail.MailParameters;
+import org.portcullis.mail.MailPath;
+import org.portcullis.mail.Recipient;
+import org.portcullis.mail.SmtpReply;
+import org.portcullis.policy.ClientInfo;
+import org.portcullis.policy.Explanation;
+import org.portcullis.policy.LogText;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.PolicyEngine;
+import org.portcullis.policy.ProtocolFacts;
+import org.portcullis.policy.RecordedRefusal;
+import org.portcullis.policy.References;
+import org.portcullis.policy.ReplyRenderer;
+import org.portcullis.policy.SessionPolicy;
+import org.portcullis.policy.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP connection, on its own virtual thread: the wire protocol of RFC 5321 with PIPELINING,
+ * SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8, DSN, STARTTLS and XCLIENT, and the PROXY
+ * protocol before the greeting. Policy is asked at each phase through {@link SessionPolicy}; the
+ * session itself only judges syntax, sequence and limits.
+ *
+ * <p>Replies are buffered and flushed when the client has nothing more pipelined. Not
+ * thread-safe; {@link #run} is called once.
+ */
+final class SmtpSession implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis.smtp");
+  private static final SmtpReply OK = SmtpReply.of(250, EnhancedStatus.OK, "Ok");
+  private static final int EXCERPT = 60;
+
+  private final Socket socket;
+  private final SmtpSettings settings;
+  private final PolicyEngine engine;
+  private final MessageSink sink;
+  private final ConnectionLimiter limiter;
+  private final MemoryBudget memory;
+  private final References queueIds;
+  private final SmtpStats stats;
+
+  private SmtpInput input;
+  private OutputStream output;
+  private final Line line;
+  private final ProtocolFacts protocol = new ProtocolFacts();
+  private SessionPolicy policy;
+  private InetAddress clientAddress;
+  private int clientPort;
+
+  private boolean esmtp;
+  private boolean inTransaction;
+  private int recipientCount;
+  private int errors;
+  private boolean closing;
+  private RecordedRefusal connectRefusal;
+  private String lastCommand = "CONNECT";
+  private boolean lastLineCrlf = true;
+  private final int[] commandCounts = new int[Command.values().length];
+
+  /** The commands we know, for statistics in the disconnect line. */
+  private enum Command { EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP, STARTTLS, XCLIENT, UNKNOWN }
+
+  SmtpSession(Socket socket, SmtpSettings settings, PolicyEngine engine, MessageSink sink, ConnectionLimiter limiter,
+      MemoryBudget memory, References queueIds, SmtpStats stats) {
+    this.socket = socket;
+    this.settings = settings;
+    this.engine = engine;
+    this.sink = sink;
+    this.limiter = limiter;
+    this.memory = memory;
+    this.queueIds = queueIds;
+    this.stats = stats;
+    this.line = new Line(1024);
+  }
+
+  @Override
+  public void run() {
+    boolean clientSlot = false;
+    try (socket) {
+      socket.setTcpNoDelay(true);
+      input = new SmtpInput(socket.getInputStream());
+      output = new BufferedOutputStream(socket.getOutputStream(), 8192);
+      InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+      clientAddress = Addresses.unmap(remote.getAddress());
+      clientPort = remote.getPort();
+      if (settings.proxyProtocol() && !readProxyHeader()) {
+        return;
+      }
+      clientSlot = limiter.acquireClient(clientAddress);
+      policy = engine.newSession(engine.client(clientAddress, clientPort), protocol);
+      log.info("connect from {}[{}] port={}", policy.client().nameOrUnknown(), policy.client().addressText(),
+          clientPort);
+      if (!clientSlot) {
+        refuseConnection(421, "4.7.0", "Too many connections from [" + policy.client().addressText() + "]",
+            "connections from this address", settings.connectionsPerClientMax() + " at once");
+        return;
+      }
+      greet();
+      commandLoop();
+    } catch (SocketTimeoutException e) {
+      log.info("timeout after {} from {}", lastCommand, clientText());
+      tryReply(SmtpReply.of(421, EnhancedStatus.parse("4.4.2"), settings.hostname() + " Error: timeout exceeded"));
+    } catch (IOException e) {
+      log.info("lost connection after {} from {}: {}", lastCommand, clientText(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("internal error in session with {}", clientText(), e);
+      tryReply(SmtpReply.of(421, EnhancedStatus.TEMPORARY_SYSTEM_ERROR,
+          settings.hostname() + " Error: internal error, try again later"));
+    } finally {
+      if (clientSlot) {
+        limiter.releaseClient(clientAddress);
+      }
+      limiter.releaseTotal();
+      stats.sessionEnded();
+      if (policy != null) {
+        log.info("disconnect from {} {}", clientText(), commandSummary());
+      }
+    }
+  }
+
+  // ---- connection start ----
+
+  private boolean readProxyHeader() throws IOException {
+    InetAddress peer = clientAddress;
+    if (settings.proxyNetworks().stream().noneMatch(n -> n.contains(peer))) {
+      log.warn("PROXY protocol listener: refused connection from [{}], not a configured proxy",
+          Addresses.toText(peer));
+      return false;
+    }
+    socket.setSoTimeout((int) Math.min(settings.commandTimeout().toMillis(), 10_000));
+    try {
+      Optional<InetSocketAddress> real = ProxyHeader.read(input);
+      if (real.isPresent()) {
+        clientAddress = Addresses.unmap(real.get().getAddress());
+        clientPort = real.get().getPort();
+      }
+      return true;
+    } catch (ProxyHeader.ProxyException | SocketTimeoutException e) {
+      log.warn("PROXY protocol: bad header from [{}]: {}", Addresses.toText(peer), e.getMessage());
+      return false;
+    }
+  }
+
+  private void greet() throws IOException {
+    detectPregreet();
+    SessionPolicy.Decision decision = policy.connect();
+    if (decision instanceof SessionPolicy.Decision.Refused refused) {
+      if (refused.refusal().disconnects()) {
+        reply(refused.refusal().reply());
+        closing = true;
+        return;
+      }
+      // Reject at connect without delay: 554 instead of 220, then only QUIT (RFC 5321 3.1).
+      connectRefusal = refused.refusal();
+      reply(connectRefusal.reply().code() / 100 == 5
+          ? new SmtpReply(554, connectRefusal.reply().status(), connectRefusal.reply().lines())
+          : connectRefusal.reply());
+      return;
+    }
+    reply(SmtpReply.of(220, settings.hostname() + " ESMTP Portcullis"));
+  }
+
+  /** postscreen's pregreet test: did the client talk before our greeting? */
+  private void detectPregreet() throws IOException {
+    long delay = settings.greetingDelay().toMillis();
+    if (delay > 0 && input.buffered() == 0) {
+      socket.setSoTimeout((int) delay);
+      try {
+        input.fill();
+      } catch (SocketTimeoutException quiet) {
+        // good: the client waited
+      }
+    }
+    if (input.hasPendingInput()) {
+      if (input.buffered() == 0) {
+        input.fill();
+      }
+      byte[] early = input.peek(EXCERPT);
+      String excerpt = new String(early, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", ".");
+      protocol.recordPregreet("\"" + excerpt + "\"");
+      log.info("pregreet from {}: {} octet(s) before the greeting", clientText(), input.buffered());
+    }
+  }
+
+  private void refuseConnection(int code, String status, String reason, String factLabel, String factValue)
+      throws IOException {
+    Verdict.Refusal verdict = new Verdict.Disconnect(code, EnhancedStatus.parse(status), reason,
+        Explanation.builder().fact("client address", policy.client().addressText()).fact(factLabel, factValue)
+            .rule("The server limits how many connections one client may hold open at once, and in total, so "
+                    + "that no single sender can tie it up (RFC 5321 4.5.3.2 lets a server refuse with 421).",
+                "Nothing to do for a normal mail server: it retries later. A sender that opens many parallel "
+                    + "connections should use fewer and send several messages per connection."));
+    reply(policy.refuseProtocol("connection-limit", Phase.CONNECT, verdict, Optional.empty()).reply());
+  }
+
+  // ---- command loop ----
+
+  private void commandLoop() throws IOException {
+    while (!closing) {
+      if (!input.hasPendingInput()) {
+        output.flush();
+      }
+      socket.setSoTimeout((int) settings.commandTimeout().toMillis());
+      int limit = settings.commandLineMaxBytes() + (esmtp ? settings.esmtpParameterAllowanceBytes() : 0);
+      if (!input.readLine(line, limit) || line.ending == Line.Ending.EOF) {
+        log.info("lost connection after {} from {}", lastCommand, clientText());
+        return;
+      }
+      lastLineCrlf = line.ending == Line.Ending.CRLF;
+      if (line.overflow) {
+        clientError(SmtpReply.of(500, EnhancedStatus.SYNTAX_ERROR, "Error: line too long (limit " + limit + " octets)"));
+        continue;
+      }
+      if (line.contains((byte) 0)) {
+        clientError(SmtpReply.of(500, EnhancedStatus.SYNTAX_ERROR, "Error: NUL character in command"));
+        continue;
+      }
+      String text = line.text();
+      int space = text.indexOf(' ');
+      String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+      String argument = space < 0 ? "" : text.substring(space + 1);
+      lastCommand = verb.length() > 12 ? "UNKNOWN" : verb;
+      if (connectRefusal != null && !verb.equals("QUIT")) {
+        clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: this server refused your connection; send QUIT"));
+        continue;
+      }
+      watchPipelining(verb);
+      dispatch(verb, argument);
+    }
+    output.flush();
+  }
+
+  private void dispatch(String verb, String argument) throws IOException {
+    switch (verb) {
+      case "EHLO" -> count(Command.EHLO).helo(argument, true);
+      case "HELO" -> count(Command.HELO).helo(argument, false);
+      case "MAIL" -> count(Command.MAIL).mail(argument);
+      case "RCPT" -> count(Command.RCPT).rcpt(argument);
+      case "DATA" -> count(Command.DATA).data(argument);
+      case "RSET" -> {
+        count(Command.RSET);
+        resetTransaction();
+        reply(OK);
+      }
+      case "NOOP" -> {
+        count(Command.NOOP);
+        reply(OK);
+      }
+      case "QUIT" -> {
+        count(Command.QUIT);
+        reply(SmtpReply.of(221, EnhancedStatus.OK, "Bye"));
+        closing = true;
+      }
+      case "VRFY" -> {
+        count(Command.VRFY);
+        reply(SmtpReply.of(252, EnhancedStatus.parse("2.5.0"),
+            "Cannot VRFY user, but will accept message and attempt delivery"));
+      }
+      case "HELP" -> {
+        count(Command.HELP);
+        reply(SmtpReply.of(214, EnhancedStatus.OK,
+            "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS; see RFC 5321"));
+      }
+      case "STARTTLS" -> count(Command.STARTTLS).starttls(argument);
+      case "XCLIENT" -> count(Command.XCLIENT).xclient(argument);
+      case "EXPN", "ETRN", "TURN", "BDAT", "ATRN" -> {
+        count(Command.UNKNOWN);
+        clientError(SmtpReply.of(502, EnhancedStatus.parse("5.5.1"), "Error: command not implemented"));
+      }
+      case "AUTH" -> {
+        count(Command.UNKNOWN);
+        clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: authentication not enabled on this port"));
+      }
+      case "GET", "POST", "HEAD", "PUT", "CONNECT", "OPTIONS", "USER-AGENT:", "HOST:" -> {
+        count(Command.UNKNOWN);
+        log.info("non-SMTP command {} from {}; closing", verb, clientText());
+        reply(SmtpReply.of(421, EnhancedStatus.parse("4.7.0"), settings.hostname()
+            + " Error: this is an SMTP server, not a web proxy; closing"));
+        closing = true;
+      }
+      default -> {
+        count(Command.UNKNOWN);
+        clientError(SmtpReply.of(500, EnhancedStatus.SYNTAX_ERROR, "Error: command not recognized"));
+      }
+    }
+  }
+
+  /**
+   * postscreen's pipelining test: a command that must end a group (RFC 2920 3.1), or any command
+   * when PIPELINING was not offered, followed by more input before our reply.
+   */
+  private void watchPipelining(String verb) throws IOException {
+    if (verb.equals("QUIT") || protocol.pipeliningViolation().isPresent()) {
+      return;
+    }
+    boolean mustWait = !esmtp || switch (verb) {
+      case "EHLO", "HELO", "DATA", "STARTTLS", "VRFY", "NOOP", "XCLIENT" -> true;
+      default -> false;
+    };
+    if (mustWait && input.hasPendingInput()) {
+      String command = line.excerpt(EXCERPT);
+      protocol.recordPipeliningViolation(command + " followed at once by \""
+          + new String(input.peek(EXCERPT), StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", ".") + "\"");
+      log.info("improper pipelining from {} after {}", clientText(), verb);
+    }
+  }
+
+  // ---- HELO / EHLO ----
+
+  private void helo(String argument, boolean extended) throws IOException {
+    String name = argument.strip();
+    if (name.isEmpty()) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname"));
+      return;
+    }
+    if (name.length() > 255 || !line.isAscii()) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Error: invalid HELO argument"));
+      return;
+    }
+    inTransaction = false;
+    recipientCount = 0;
+    esmtp = extended;
+    protocol.recordEsmtp(extended);
+    SessionPolicy.Decision decision = policy.helo(HeloName.parse(name));
+    if (refused(decision)) {
+      return;
+    }
+    if (!extended) {
+      reply(SmtpReply.of(250, settings.hostname()));
+      return;
+    }
+    List<String> lines = new java.util.ArrayList<>(List.of(settings.hostname(), "PIPELINING",
+        "SIZE " + settings.messageSizeMaxBytes(), "ENHANCEDSTATUSCODES", "8BITMIME", "SMTPUTF8", "DSN"));
+    if (settings.tls().isPresent() && !protocol.tls()) {
+      lines.add("STARTTLS");
+    }
+    if (xclientAllowed()) {
+      lines.add("XCLIENT NAME ADDR PORT PROTO HELO LOGIN");
+    }
+    reply(new SmtpReply(250, Optional.empty(), lines));
+  }
+
+  // ---- MAIL ----
+
+  private void mail(String argument) throws IOException {
+    if (inTransaction) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: nested MAIL command"));
+      return;
+    }
+    Optional<String> rest = afterKeyword(argument, "FROM:");
+    if (rest.isEmpty()) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Syntax: MAIL FROM:<address>"));
+      return;
+    }
+    MailPath.WithParameters parsed;
+    MailParameters parameters;
+    try {
+      parsed = MailPath.parseWithParameters(rest.get(), true);
+      parameters = EsmtpParameters.mail(EsmtpParameters.split(parsed.parameters()));
+    } catch (AddressSyntaxException e) {
+      addressError(Phase.MAIL, e, rest.get(), Optional.empty());
+      return;
+    } catch (EsmtpParameters.ParameterException e) {
+      clientError(e.reply);
+      return;
+    }
+    if (!parameters.smtputf8() && parsed.path().mailbox().map(EmailAddress::isInternational).orElse(false)) {
+      addressError(Phase.MAIL, new AddressSyntaxException(AddressSyntaxException.Kind.NON_ASCII,
+          "non-ASCII characters in the address need the SMTPUTF8 parameter (RFC 6531)"), rest.get(), Optional.empty());
+      return;
+    }
+    if (parameters.declaredSize().isPresent() && parameters.declaredSize().getAsLong() > settings.messageSizeMaxBytes()) {
+      clientError(SmtpReply.of(552, EnhancedStatus.parse("5.3.4"),
+          "Message size exceeds fixed maximum message size (" + settings.messageSizeMaxBytes() + " octets)"));
+      return;
+    }
+    SessionPolicy.Decision decision = policy.mail(parsed.path(), parameters);
+    if (refused(decision)) {
+      policy.resetTransaction();
+      return;
+    }
+    inTransaction = true;
+    recipientCount = 0;
+    reply(SmtpReply.of(250, EnhancedStatus.SENDER_OK, "Ok"));
+  }
+
+  // ---- RCPT ----
+
+  private void rcpt(String argument) throws IOException {
+    if (!inTransaction) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: need MAIL command"));
+      return;
+    }
+    Optional<String> rest = afterKeyword(argument, "TO:");
+    if (rest.isEmpty()) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Syntax: RCPT TO:<address>"));
+      return;
+    }
+    boolean utf8 = policy.mailParameters().smtputf8();
+    Recipient recipient;
+    try {
+      MailPath.WithParameters parsed = postmasterShortcut(rest.get())
+          .orElse(MailPath.parseWithParameters(rest.get(), true));
+      EsmtpParameters.RcptParameters params = EsmtpParameters.rcpt(EsmtpParameters.split(parsed.parameters()));
+      if (parsed.path().isNull()) {
+        throw new AddressSyntaxException(AddressSyntaxException.Kind.SYNTAX, "the null path <> is not a recipient");
+      }
+      if (!utf8 && parsed.path().address().isInternational()) {
+        throw new AddressSyntaxException(AddressSyntaxException.Kind.NON_ASCII,
+            "non-ASCII characters in the address need the SMTPUTF8 parameter on MAIL FROM (RFC 6531)");
+      }
+      recipient = new Recipient(parsed.path().address(), params.notifyOn(), params.orcpt(), parsed.path().bracketed());
+    } catch (AddressSyntaxException e) {
+      addressError(Phase.RCPT, e, rest.get(), Optional.empty());
+      return;
+    } catch (EsmtpParameters.ParameterException e) {
+      clientError(e.reply);
+      return;
+    }
+    if (recipientCount >= settings.recipientsMax()) {
+      clientError(SmtpReply.of(452, EnhancedStatus.parse("4.5.3"),
+          "Error: too many recipients (at most " + settings.recipientsMax() + " per message)"));
+      return;
+    }
+    SessionPolicy.Decision decision = policy.rcpt(recipient);
+    if (refused(decision)) {
+      return;
+    }
+    recipientCount++;
+    reply(SmtpReply.of(250, EnhancedStatus.DESTINATION_VALID, "Ok"));
+  }
+
+  /** {@code RCPT TO:<Postmaster>} without a domain must be accepted (RFC 5321 4.1.1.3). */
+  private Optional<MailPath.WithParameters> postmasterShortcut(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("<postmaster>")) {
+      return Optional.empty();
+    }
+    String domain = policy.site().acceptedDomains().stream().sorted().findFirst().orElse(settings.hostname());
+    EmailAddress postmaster = new EmailAddress("postmaster", domain, false);
+    return Optional.of(new MailPath.WithParameters(
+        new MailPath(Optional.of(postmaster), List.of(), true), text.substring("<postmaster>".length()).strip()));
+  }
+
+  // ---- DATA ----
+
+  private void data(String argument) throws IOException {
+    if (!argument.isBlank()) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Syntax: DATA"));
+      return;
+    }
+    if (!inTransaction) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: need MAIL command"));
+      return;
+    }
+    if (recipientCount == 0) {
+      clientError(SmtpReply.of(554, EnhancedStatus.parse("5.5.1"), "Error: no valid recipients"));
+      return;
+    }
+    if (refused(policy.data())) {
+      resetTransaction();
+      return;
+    }
+    String queueId = queueIds.next();
+    Instant receivedAt = engine.clock().instant();
+    reply(SmtpReply.of(354, "End data with <CR><LF>.<CR><LF>"));
+    output.flush();
+    socket.setSoTimeout((int) settings.dataTimeout().toMillis());
+    MessageBuffer buffer = new MessageBuffer(memory);
+    try {
+      MessageReader.Problems problems = new MessageReader.Problems();
+      MessageReader reader = new MessageReader(input, line, settings.textLineMaxBytes(), settings.messageSizeMaxBytes());
+      if (reader.read(buffer, problems, lastLineCrlf) == MessageReader.Status.DISCONNECTED) {
+        log.info("lost connection in DATA from {}: {} octets discarded, nothing accepted", clientText(), buffer.size());
+        closing = true;
+        return;
+      }
+      lastCommand = "END-OF-DATA";
+      Optional<SmtpReply> problem = contentProblem(problems, buffer);
+      if (problem.isPresent()) {
+        clientError(problem.get());
+        resetTransaction();
+        return;
+      }
+      if (refused(policy.endOfData(buffer.headers()))) {
+        resetTransaction();
+        return;
+      }
+      accept(queueId, receivedAt, buffer);
+    } finally {
+      buffer.release();
+    }
+  }
+
+  private Optional<SmtpReply> contentProblem(MessageReader.Problems problems, MessageBuffer buffer) {
+    if (problems.tooBig) {
+      return Optional.of(SmtpReply.of(552, EnhancedStatus.parse("5.3.4"),
+          "Message size exceeds fixed maximum message size (" + settings.messageSizeMaxBytes() + " octets)"));
+    }
+    if (problems.firstLongLine > 0) {
+      return Optional.of(SmtpReply.of(554, EnhancedStatus.parse("5.6.0"), "Message refused: line "
+          + problems.firstLongLine + " is longer than " + settings.textLineMaxBytes()
+          + " octets (RFC 5321 4.5.3.1.6); encode long lines (quoted-printable or base64)"));
+    }
+    if (problems.nul) {
+      return Optional.of(SmtpReply.of(554, EnhancedStatus.parse("5.6.0"),
+          "Message refused: it contains NUL characters, which mail may not carry (RFC 5322 2.3)"));
+    }
+    if (buffer.overBudget()) {
+      return Optional.of(SmtpReply.of(452, EnhancedStatus.parse("4.3.1"),
+          "Insufficient system storage right now; try again later"));
+    }
+    return Optional.empty();
+  }
+
+  private void accept(String queueId, Instant receivedAt, MessageBuffer buffer) throws IOException {
+    Envelope envelope = new Envelope(policy.sender().orElseThrow(), policy.acceptedRecipients(), policy.mailParameters());
+    List<SessionPolicy.AppliedTag> tags = policy.tags();
+    StringBuilder prefix = new StringBuilder(512);
+    ClientInfo client = policy.client();
+    String forRecipient = envelope.recipients().size() == 1 ? "<" + envelope.recipients().getFirst().address() + ">" : "";
+    prefix.append(ReceivedHeader.build(policy.helo().map(HeloName::raw).orElse(""), client.nameOrUnknown(),
+        client.addressText(), settings.hostname(), protocolKeyword(envelope), tlsInfo(), queueId, forRecipient,
+        ZonedDateTime.ofInstant(receivedAt, java.time.ZoneOffset.UTC)));
+    for (SessionPolicy.AppliedTag tag : tags) {
+      prefix.append("X-Portcullis-Tag: ").append(tag.check()).append("; ")
+          .append(ReceivedHeader.headerText(tag.reason())).append("; ref=").append(tag.reference()).append("\r\n");
+    }
+    String subjectPrefix = tags.isEmpty() ? "" : settings.taggedSubjectPrefix();
+    List<ByteBuffer> content = buffer.content(prefix.toString().getBytes(StandardCharsets.UTF_8), subjectPrefix);
+    try {
+      sink.accept(queueId, receivedAt, client.addressText(), client.nameOrUnknown(),
+          policy.helo().map(HeloName::raw).orElse(""), envelope, content);
+    } catch (IOException e) {
+      log.error("queue file write error for {} from {}", queueId, clientText(), e);
+      reply(SmtpReply.of(451, EnhancedStatus.TEMPORARY_SYSTEM_ERROR, "Error: queue file write error; try again later"));
+      resetTransaction();
+      return;
+    }
+    stats.accepted();
+    log.info("accepted queue={} {} to={} size={} nrcpt={}{}{}", queueId,
+        ReplyRenderer.describe(policy, Optional.empty()),
+        LogText.value(envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(","))),
+        buffer.size(), envelope.recipients().size(), protocol.tls() ? " tls=" + protocol.tlsProtocol().orElse("yes") : "",
+        tags.isEmpty() ? "" : " tags=" + tags.stream().map(t -> t.check() + ":" + t.reference()).collect(Collectors.joining(",")));
+    reply(SmtpReply.of(250, EnhancedStatus.OK, "Ok: queued as " + queueId));
+    resetTransaction();
+  }
+
+  private String protocolKeyword(Envelope envelope) {
+    String base = envelope.parameters().smtputf8() ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
+    if (base.equals("SMTP")) {
+      return protocol.tls() ? "ESMTPS" : "SMTP";
+    }
+    return base + (protocol.tls() ? "S" : "") + (protocol.authenticatedUser().isPresent() ? "A" : "");
+  }
+
+  private String tlsInfo() {
+    if (!(socket instanceof SSLSocket) && !protocol.tls()) {
+      return "";
+    }
+    return protocol.tlsProtocol().map(p -> "using " + p).orElse("");
+  }
+
+  // ---- STARTTLS ----
+
+  private void starttls(String argument) throws IOException {
+    if (settings.tls().isEmpty()) {
+      clientError(SmtpReply.of(502, EnhancedStatus.parse("5.5.1"), "Error: STARTTLS not offered"));
+      return;
+    }
+    if (protocol.tls()) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: TLS already active"));
+      return;
+    }
+    if (!argument.isBlank()) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Syntax: STARTTLS"));
+      return;
+    }
+    int dropped = input.discardBuffered();
+    if (dropped > 0) {
+      // RFC 3207 6: plaintext sent after STARTTLS is an injection attempt; it must not be obeyed.
+      log.warn("discarded {} octet(s) of plaintext pipelined after STARTTLS from {}", dropped, clientText());
+    }
+    reply(SmtpReply.of(220, EnhancedStatus.OK, "Ready to start TLS"));
+    output.flush();
+    SSLSocket tls = (SSLSocket) settings.tls().get().getSocketFactory()
+        .createSocket(socket, clientAddress.getHostAddress(), socket.getPort(), true);
+    tls.setUseClientMode(false);
+    tls.setSoTimeout((int) settings.commandTimeout().toMillis());
+    try {
+      tls.startHandshake();
+    } catch (IOException e) {
+      log.info("TLS handshake failed with {}: {}", clientText(), e.getMessage());
+      closing = true;
+      return;
+    }
+    input.replaceStream(tls.getInputStream());
+    output = new BufferedOutputStream(tls.getOutputStream(), 8192);
+    protocol.recordTls(tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite());
+    log.info("TLS established with {}: {}", clientText(), protocol.tlsProtocol().orElse(""));
+    esmtp = false;
+    inTransaction = false;
+    recipientCount = 0;
+    policy.forgetHelo();
+  }
+
+  // ---- XCLIENT ----
+
+  private boolean xclientAllowed() {
+    InetAddress peer = Addresses.unmap(((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress());
+    return settings.xclientNetworks().stream().anyMatch(n -> n.contains(peer));
+  }
+
+  private void xclient(String argument) throws IOException {
+    if (!xclientAllowed()) {
+      clientError(SmtpReply.of(550, EnhancedStatus.parse("5.7.0"), "Error: insufficient authorization"));
+      return;
+    }
+    if (inTransaction) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: MAIL transaction in progress"));
+      return;
+    }
+    Map<String, String> attributes;
+    try {
+      attributes = Xclient.parse(argument);
+    } catch (IllegalArgumentException e) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Bad XCLIENT attribute: " + LogText.forReply(e.getMessage(), 100)));
+      return;
+    }
+    InetAddress address = clientAddress;
+    int port = clientPort;
+    if (attributes.containsKey("ADDR") && !Xclient.isUnavailable(attributes.get("ADDR"))) {
+      address = Xclient.address(attributes.get("ADDR"));
+    }
+    if (attributes.containsKey("PORT") && !Xclient.isUnavailable(attributes.get("PORT"))) {
+      port = Xclient.port(attributes.get("PORT"));
+    }
+    ClientInfo newClient;
+    if (attributes.containsKey("NAME")) {
+      String name = attributes.get("NAME");
+      boolean temporary = name.equalsIgnoreCase("[TEMPUNAVAIL]");
+      Optional<String> asserted = Xclient.isUnavailable(name) ? Optional.empty() : Optional.of(name);
+      newClient = engine.assertedClient(address, port, asserted, temporary);
+    } else {
+      newClient = engine.client(address, port);
+    }
+    if (attributes.containsKey("LOGIN") && !Xclient.isUnavailable(attributes.get("LOGIN"))) {
+      protocol.recordAuthentication(attributes.get("LOGIN"));
+    }
+    log.info("xclient from {}: client is now {}[{}]", clientText(), newClient.nameOrUnknown(), newClient.addressText());
+    clientAddress = newClient.address();
+    clientPort = port;
+    policy.replaceClient(newClient);
+    esmtp = false;
+    inTransaction = false;
+    recipientCount = 0;
+    connectRefusal = null;
+    greetAfterXclient(attributes);
+  }
+
+  private void greetAfterXclient(Map<String, String> attributes) throws IOException {
+    SessionPolicy.Decision decision = policy.connect();
+    if (decision instanceof SessionPolicy.Decision.Refused refused) {
+      reply(refused.refusal().reply());
+      if (refused.refusal().disconnects()) {
+        closing = true;
+      } else {
+        connectRefusal = refused.refusal();
+      }
+      return;
+    }
+    if (attributes.containsKey("HELO") && !Xclient.isUnavailable(attributes.get("HELO"))) {
+      policy.helo(HeloName.parse(attributes.get("HELO")));
+      }
+    reply(SmtpReply.of(220, settings.hostname() + " ESMTP Portcullis"));
+  }
+
+  // ---- helpers ----
+
+  private SmtpSession count(Command command) {
+    commandCounts[command.ordinal()]++;
+    return this;
+  }
+
+  /** Sends a refusal if the decision is one; returns true if it was. */
+  private boolean refused(SessionPolicy.Decision decision) throws IOException {
+    if (!(decision instanceof SessionPolicy.Decision.Refused refused)) {
+      return false;
+    }
+    RecordedRefusal refusal = refused.refusal();
+    reply(refusal.reply());
+    if (refusal.disconnects()) {
+      closing = true;
+    } else {
+      countError();
+    }
+    return true;
+  }
+
+  private void addressError(Phase phase, AddressSyntaxException e, String given, Optional<Recipient> rcpt)
+      throws IOException {
+    boolean sender = phase == Phase.MAIL;
+    String status = switch (e.kind()) {
+      case NON_ASCII -> "5.6.7";
+      default -> sender ? "5.1.7" : "5.1.3";
+    };
+    int code = e.kind() == AddressSyntaxException.Kind.NON_ASCII ? 553 : 501;
+    String what = sender ? "sender" : "recipient";
+    String check = e.kind() == AddressSyntaxException.Kind.MISSING_DOMAIN && !sender ? "recipient-full-address"
+        : "envelope-syntax";
+    String reason = switch (e.kind()) {
+      case MISSING_DOMAIN -> "Bad " + what + " address: a full address (user@domain) is required";
+      case NON_ASCII -> "Non-ASCII " + what + " address needs SMTPUTF8";
+      case TOO_LONG -> "Bad " + what + " address: too long";
+      case SYNTAX -> "Bad " + what + " address syntax";
+    };
+    String fix = switch (e.kind()) {
+      case MISSING_DOMAIN -> "Write the full address, user@domain.example. Mail software that appends no domain "
+          + "must be configured with its domain (Postfix: myorigin; Exchange: the accepted domain).";
+      case NON_ASCII -> "Use a mail server that supports SMTPUTF8 (it sends the SMTPUTF8 parameter on MAIL FROM), "
+          + "or an ASCII address.";
+      default -> "Check the address for typing errors. An address is local-part@domain, in angle brackets after "
+          + (sender ? "MAIL FROM:" : "RCPT TO:") + ", without spaces, trailing dots or a second @ outside quotes.";
+    };
+    Verdict.Refusal verdict = new Verdict.Reject(code, EnhancedStatus.parse(status), reason,
+        Explanation.builder().fact("client address", policy.client().addressText())
+            .fact((sender ? "MAIL FROM" : "RCPT TO") + " given", LogText.escape(given, 300))
+            .fact("problem", e.getMessage())
+            .rule("Envelope addresses must follow the syntax of RFC 5321 4.1.2 (RFC 6531 for international "
+                    + "addresses); the server cannot guess what a malformed address means (seed best practices "
+                    + "\"Email Addresses should be formatted correctly\", \"Require FULL email of recipient\").",
+                fix));
+    reply(policy.refuseProtocol(check, phase, verdict, rcpt).reply());
+    countError();
+  }
+
+  private static Optional<String> afterKeyword(String argument, String keyword) {
+    if (argument.length() < keyword.length() || !argument.regionMatches(true, 0, keyword, 0, keyword.length())) {
+      return Optional.empty();
+    }
+    String rest = argument.substring(keyword.length());
+    // Tolerate "MAIL FROM: <a@b>" (one space), as Postfix does; the path itself is strict.
+    return Optional.of(rest.startsWith(" ") ? rest.substring(1) : rest);
+  }
+
+  private void resetTransaction() {
+    inTransaction = false;
+    recipientCount = 0;
+    policy.resetTransaction();
+  }
+
+  private void clientError(SmtpReply reply) throws IOException {
+    reply(reply);
+    countError();
+  }
+
+  private void countError() throws IOException {
+    errors++;
+    if (errors >= settings.errorsMax() && !closing) {
+      log.info("too many errors ({}) from {}; disconnecting", errors, clientText());
+      reply(SmtpReply.of(421, EnhancedStatus.parse("4.7.0"), settings.hostname() + " Error: too many errors"));
+      closing = true;
+    }
+  }
+
+  private void reply(SmtpReply reply) throws IOException {
+    output.write(reply.wire(true).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private void tryReply(SmtpReply reply) {
+    try {
+      if (output != null && !socket.isClosed()) {
+        reply(reply);
+        output.flush();
+      }
+    } catch (IOException ignored) {
+      // the client is gone
+    }
+  }
+
+  private String clientText() {
+    if (policy != null) {
+      return policy.client().nameOrUnknown() + "[" + policy.client().addressText() + "]";
+    }
+    return clientAddress == null ? "unknown" : "unknown[" + Addresses.toText(clientAddress) + "]";
+  }
+
+  private String commandSummary() {
+    StringBuilder out = new StringBuilder();
+    int total = 0;
+    for (Command c : Command.values()) {
+      int n = commandCounts[c.ordinal()];
+      if (n > 0) {
+        out.append(c.name().toLowerCase(Locale.ROOT)).append('=').append(n).append(' ');
+        total += n;
+      }
+    }
+    return out.append("commands=").append(total).append(" errors=").append(errors).toString();
+  }
+}

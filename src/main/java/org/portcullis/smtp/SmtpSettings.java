@@ -1,0 +1,61 @@
+package org.portcullis.smtp;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.portcullis.mail.Cidr;
+
+/**
+ * Everything the SMTP listener needs to know, validated.
+ *
+ * @param hostname our host name, in the greeting and Received headers
+ * @param listen the address and port to listen on
+ * @param proxyProtocol whether connections must start with a HAProxy PROXY header (v1 or v2)
+ * @param proxyNetworks the load balancers allowed to send PROXY headers
+ * @param xclientNetworks clients allowed to use XCLIENT
+ * @param greetingDelay how long to wait, watching for pre-greeting talk, before the 220 greeting
+ * @param commandLineMaxBytes longest command line, CRLF included (RFC 5321: 512)
+ * @param esmtpParameterAllowanceBytes extra room for MAIL/RCPT parameters after EHLO (RFC 1869)
+ * @param textLineMaxBytes longest line of message text, CRLF included (RFC 5321: 1000)
+ * @param messageSizeMaxBytes largest message accepted (advertised with SIZE)
+ * @param recipientsMax recipients per transaction (RFC 5321: at least 100)
+ * @param commandTimeout how long to wait for a command (RFC 5321 4.5.3.2.7: 5 minutes)
+ * @param dataTimeout how long to wait for each block of message text (RFC 5321 4.5.3.2.5: 3 minutes)
+ * @param connectionsMax concurrent connections in total
+ * @param connectionsPerClientMax concurrent connections from one client address
+ * @param errorsMax client errors in a session before it is dropped
+ * @param dataMemoryMaxBytes message bytes held in memory by all sessions at once
+ * @param tls the TLS context for STARTTLS, if offered
+ * @param taggedSubjectPrefix text put before the Subject of tagged messages; empty for none
+ */
+public record SmtpSettings(String hostname, InetSocketAddress listen, boolean proxyProtocol,
+    List<Cidr> proxyNetworks, List<Cidr> xclientNetworks, Duration greetingDelay, int commandLineMaxBytes,
+    int esmtpParameterAllowanceBytes, int textLineMaxBytes, long messageSizeMaxBytes, int recipientsMax,
+    Duration commandTimeout, Duration dataTimeout, int connectionsMax, int connectionsPerClientMax, int errorsMax,
+    long dataMemoryMaxBytes, Optional<SSLContext> tls, String taggedSubjectPrefix) {
+
+  public SmtpSettings {
+    proxyNetworks = List.copyOf(proxyNetworks);
+    xclientNetworks = List.copyOf(xclientNetworks);
+    if (commandLineMaxBytes < 512) {
+      throw new IllegalArgumentException("command line limit must be at least 512 (RFC 5321 4.5.3.1.4), not " + commandLineMaxBytes);
+    }
+    if (textLineMaxBytes < 1000) {
+      throw new IllegalArgumentException("text line limit must be at least 1000 (RFC 5321 4.5.3.1.6), not " + textLineMaxBytes);
+    }
+    if (recipientsMax < 100) {
+      throw new IllegalArgumentException("recipient limit must be at least 100 (RFC 5321 4.5.3.1.8), not " + recipientsMax);
+    }
+    if (messageSizeMaxBytes < 1024 || messageSizeMaxBytes > Integer.MAX_VALUE - 1024 * 1024) {
+      throw new IllegalArgumentException("message size limit must be 1 KiB .. 2 GiB, not " + messageSizeMaxBytes);
+    }
+    if (connectionsMax < 1 || connectionsPerClientMax < 1 || connectionsPerClientMax > connectionsMax) {
+      throw new IllegalArgumentException("connection limits must be positive, per client at most the total");
+    }
+    if (errorsMax < 1) {
+      throw new IllegalArgumentException("error limit must be at least 1, not " + errorsMax);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package org.portcullis.store;
+
+import org.portcullis.policy.RefusalLog;
+
+/**
+ * The gateway's persistent state, behind interfaces its callers own ({@link RefusalLog} and,
+ * later, listings and lists). One implementation per database: SQLite embedded in the data
+ * directory by default; a shared PostgreSQL later, without touching callers.
+ *
+ * <p>Lifecycle: opened (and migrated) at start, closed at shutdown after a final flush.
+ */
+public interface Store extends AutoCloseable {
+
+  RefusalLog refusals();
+
+  /** Deletes refusal records older than the retention period; returns how many went. */
+  int pruneRefusals(java.time.Instant olderThan);
+
+  @Override
+  void close();
+}

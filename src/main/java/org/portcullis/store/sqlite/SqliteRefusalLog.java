@@ -1,0 +1,185 @@
+package org.portcullis.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.portcullis.policy.Explanation;
+import org.portcullis.policy.Fact;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalLog;
+import org.portcullis.policy.RefusalRecord;
+import org.portcullis.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@link RefusalLog} on SQLite. {@link #record} only queues; a writer thread inserts queued
+ * records in batches, one transaction per batch, so a burst of refusals costs one commit, and the
+ * SMTP session never waits for the disk. If the queue is full (the disk is far behind), records
+ * are dropped with a warning: explanations are worth less than staying up.
+ */
+final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis.store");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int QUEUE_MAX = 100_000;
+  private static final int BATCH_MAX = 500;
+  private static final String INSERT = "INSERT OR REPLACE INTO refusal (reference, created_at, server, check_name, phase, "
+      + "outcome, reply_code, status, reply_text, client_address, client_name, helo, sender, recipient, facts, rule, fix) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Opens a reading connection. */
+  interface ConnectionFactory {
+    Connection open() throws SQLException;
+  }
+
+  private record FactJson(String label, String value) {}
+
+  private final Connection writer;
+  private final ConnectionFactory readers;
+  private final BlockingQueue<RefusalRecord> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
+  private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Object progress = new Object();
+  private final Thread thread;
+  private volatile boolean closing;
+
+  SqliteRefusalLog(Connection writer, ConnectionFactory readers) {
+    this.writer = writer;
+    this.readers = readers;
+    this.thread = Thread.ofPlatform().name("store-refusal-writer").daemon(true).start(this::writeLoop);
+  }
+
+  @Override
+  public void record(RefusalRecord record) {
+    if (queue.offer(record)) {
+      submitted.incrementAndGet();
+    } else if (dropped.incrementAndGet() % 1000 == 1) {
+      log.warn("refusal log queue full; dropped {} record(s) so far (reference {})", dropped.get(), record.reference());
+    }
+  }
+
+  @Override
+  public Optional<RefusalRecord> find(String reference) {
+    try (Connection c = readers.open();
+        PreparedStatement select = c.prepareStatement("SELECT * FROM refusal WHERE reference = ?")) {
+      select.setString(1, reference.toUpperCase(Locale.ROOT));
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read refusal " + reference + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void flush() {
+    long target = submitted.get();
+    synchronized (progress) {
+      while (written.get() < target && thread.isAlive()) {
+        try {
+          progress.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void writeLoop() {
+    List<RefusalRecord> batch = new ArrayList<>(BATCH_MAX);
+    while (!closing || !queue.isEmpty()) {
+      try {
+        RefusalRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, BATCH_MAX - 1);
+        insert(batch);
+      } catch (InterruptedException e) {
+        closing = true;
+      } catch (SQLException | RuntimeException e) {
+        log.error("could not store {} refusal record(s); they are lost (the log lines remain)", batch.size(), e);
+      } finally {
+        if (!batch.isEmpty()) {
+          written.addAndGet(batch.size());
+          batch.clear();
+          synchronized (progress) {
+            progress.notifyAll();
+          }
+        }
+      }
+    }
+  }
+
+  private void insert(List<RefusalRecord> batch) throws SQLException {
+    writer.setAutoCommit(false);
+    try (PreparedStatement insert = writer.prepareStatement(INSERT)) {
+      for (RefusalRecord r : batch) {
+        insert.setString(1, r.reference());
+        insert.setLong(2, r.time().toEpochMilli());
+        insert.setString(3, r.server());
+        insert.setString(4, r.check());
+        insert.setString(5, r.phase().name());
+        insert.setString(6, r.outcome());
+        insert.setInt(7, r.replyCode());
+        insert.setString(8, r.status());
+        insert.setString(9, r.replyText());
+        insert.setString(10, r.clientAddress());
+        insert.setString(11, r.clientName());
+        insert.setString(12, r.helo());
+        insert.setString(13, r.sender());
+        insert.setString(14, r.recipient());
+        insert.setString(15, JSON.writeValueAsString(r.explanation().facts().stream()
+            .map(f -> new FactJson(f.label(), f.value())).toList()));
+        insert.setString(16, r.explanation().rule());
+        insert.setString(17, r.explanation().fix());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      writer.commit();
+    } catch (SQLException | RuntimeException e) {
+      writer.rollback();
+      throw e;
+    }
+  }
+
+  private static RefusalRecord read(ResultSet row) throws SQLException {
+    List<FactJson> facts = JSON.readValue(row.getString("facts"), new TypeReference<List<FactJson>>() {});
+    Explanation explanation = new Explanation(facts.stream().map(f -> new Fact(f.label(), f.value())).toList(),
+        row.getString("rule"), row.getString("fix"));
+    return new RefusalRecord(row.getString("reference"), Instant.ofEpochMilli(row.getLong("created_at")),
+        row.getString("server"), row.getString("check_name"), Phase.valueOf(row.getString("phase")),
+        row.getString("outcome"), row.getInt("reply_code"), row.getString("status"), row.getString("reply_text"),
+        row.getString("client_address"), row.getString("client_name"), row.getString("helo"),
+        row.getString("sender"), row.getString("recipient"), explanation);
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      thread.join(10_000);
+      writer.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      log.warn("closing the store", e);
+    }
+  }
+}

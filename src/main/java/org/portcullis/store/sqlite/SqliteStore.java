@@ -1,0 +1,83 @@
+package org.portcullis.store.sqlite;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import org.flywaydb.core.Flyway;
+import org.portcullis.policy.RefusalLog;
+import org.portcullis.store.Store;
+import org.portcullis.store.StoreException;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded store: one SQLite file in the data directory, in WAL mode, migrated by Flyway
+ * ({@code db/migration/sqlite}). Writes go through one connection owned by a writer thread;
+ * reads use their own connections, which WAL lets run beside the writer.
+ */
+public final class SqliteStore implements Store {
+
+  private final String url;
+  private final SqliteRefusalLog refusals;
+
+  private SqliteStore(String url, SqliteRefusalLog refusals) {
+    this.url = url;
+    this.refusals = refusals;
+  }
+
+  /**
+   * Opens (creating and migrating if needed) {@code file}.
+   *
+   * @throws StoreException naming the file if it cannot be opened or migrated
+   */
+  public static SqliteStore open(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      String url = "jdbc:sqlite:" + file.toAbsolutePath();
+      SQLiteDataSource dataSource = new SQLiteDataSource();
+      dataSource.setUrl(url);
+      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/sqlite")
+          .loggers("slf4j").load().migrate();
+      Connection writer = connect(url);
+      return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)));
+    } catch (Exception e) {
+      throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Connection connect(String url) throws SQLException {
+    Connection connection = DriverManager.getConnection(url);
+    try (Statement s = connection.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=NORMAL");
+      s.execute("PRAGMA busy_timeout=5000");
+    }
+    return connection;
+  }
+
+  @Override
+  public RefusalLog refusals() {
+    return refusals;
+  }
+
+  @Override
+  public int pruneRefusals(Instant olderThan) {
+    refusals.flush();
+    try (Connection c = connect(url);
+        PreparedStatement delete = c.prepareStatement("DELETE FROM refusal WHERE created_at < ?")) {
+      delete.setLong(1, olderThan.toEpochMilli());
+      return delete.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot prune refusal records: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    refusals.close();
+  }
+}
