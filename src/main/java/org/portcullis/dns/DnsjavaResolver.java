@@ -95,7 +95,9 @@ public final class DnsjavaResolver implements DnsResolver {
 
   private static DnsStatus classify(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+      // dnsjava's ExtendedResolver reports its overall timeout as a plain IOException "Timed out ..."
+      boolean timedOut = t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("timed out");
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException || timedOut) {
         return DnsStatus.TIMEOUT;
       }
     }

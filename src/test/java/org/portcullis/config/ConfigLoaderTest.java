@@ -1,0 +1,113 @@
+package org.portcullis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.portcullis.policy.CheckMode;
+import org.portcullis.policy.RejectAction;
+
+class ConfigLoaderTest {
+
+  @Test
+  void withoutAFileTheSafeDefaultsApply() {
+    PortcullisConfig c = ConfigLoader.load(Optional.empty());
+    assertThat(c.smtp().listen().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.smtp().listen().getPort()).isEqualTo(2525);
+    assertThat(c.server().dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.mail().acceptedDomains()).containsExactly("example.test");
+    assertThat(c.delivery().transport()).isEqualTo(PortcullisConfig.Transport.MAILDIR);
+    assertThat(c.delivery().maildirRoot()).isEqualTo(Path.of("./data/maildir"));
+    assertThat(c.queue().fsync()).isTrue();
+    assertThat(c.smtp().recipientsMax()).isEqualTo(100);
+    assertThat(c.smtp().commandTimeout().toSeconds()).isEqualTo(300);
+    assertThat(c.policy().checks()).containsKeys("client-ptr", "relay-control", "helo-ptr-match");
+    assertThat(c.policy().checks().get("helo-ptr-match").onReject()).isEqualTo(RejectAction.TAG);
+    assertThat(c.server().hostname()).contains(".");
+  }
+
+  @Test
+  void aFullFileIsRead() {
+    PortcullisConfig c = ConfigLoader.parse("""
+        [server]
+        hostname = "MX.Example.COM"
+        [mail]
+        accepted-domains = ["example.com", "example.org"]
+        lan-networks = ["10.0.0.0/8"]
+        [smtp]
+        listen = "[::1]:2526"
+        recipients-max = 500
+        [checks.helo-resolves]
+        mode = "observe"
+        [checks.client-generic-ptr]
+        on-reject = "tag"
+        patterns = ["(^|[.-])home[0-9-]*([.-]|$)"]
+        [tagging]
+        subject-prefix = "[SPAM]"
+        [[exceptions]]
+        clients = ["192.0.2.0/24"]
+        skip = ["client-ptr", "client-fcrdns"]
+        note = "partner relay without rDNS"
+        """);
+    assertThat(c.server().hostname()).isEqualTo("mx.example.com");
+    assertThat(c.smtp().listen().getPort()).isEqualTo(2526);
+    assertThat(c.policy().checks().get("helo-resolves").mode()).isEqualTo(CheckMode.OBSERVE);
+    assertThat(c.policy().checks().get("client-generic-ptr").patterns()).hasSize(1);
+    assertThat(c.policy().taggedSubjectPrefix()).isEqualTo("[SPAM] ");
+    assertThat(c.policy().exceptions()).singleElement().satisfies(e -> assertThat(e.skips("client-ptr")).isTrue());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "[smtp]\\nrecipients-max = 5|smtp.recipients-max",
+      "[smtp]\\nrecipients-max = \"lots\"|smtp.recipients-max",
+      "[smtp]\\nlisten = \"localhost:25\"|smtp.listen",
+      "[smtp]\\nlisten = \"127.0.0.1\"|smtp.listen",
+      "[smtp]\\nlisten = \"127.0.0.1:99999\"|smtp.listen",
+      "[smtp]\\ncommand-line-max-bytes = 100|smtp.command-line-max-bytes",
+      "[smtp]\\nproxy-protocol = true|smtp.proxy-networks",
+      "[smtp]\\nrecipeints-max = 200|smtp.recipeints-max",
+      "[mail]\\nlan-networks = [\"10.0.0.0/40\"]|mail.lan-networks",
+      "[mail]\\naccepted-domains = [\"bad domain\"]|mail.accepted-domains",
+      "[server]\\nhostname = \"[1.2.3.4]\"|server.hostname",
+      "[checks.no-such-check]\\nmode = \"off\"|checks.no-such-check",
+      "[checks.relay-control]\\nmode = \"off\"|checks.relay-control.mode",
+      "[checks.relay-control]\\non-reject = \"tag\"|checks.relay-control.on-reject",
+      "[checks.helo-ptr-match]\\non-reject = \"reject\"|checks.helo-ptr-match.on-reject",
+      "[checks.client-ptr]\\nmode = \"sometimes\"|checks.client-ptr.mode",
+      "[checks.client-generic-ptr]\\npatterns = [\"(\"]|checks.client-generic-ptr.patterns",
+      "[checks.client-ptr]\\npatterns = [\"x\"]|checks.client-ptr.patterns",
+      "[[exceptions]]\\nskip = [\"all\"]|exceptions[0]",
+      "[[exceptions]]\\nclients = [\"10.0.0.0/8\"]\\nskip = [\"relay-control\"]|exceptions[0].skip",
+      "[[exceptions]]\\nclients = [\"10.0.0.0/8\"]\\nskip = [\"nonsense\"]|exceptions[0].skip",
+      "[delivery]\\ntransport = \"relay\"|delivery.relay-host",
+      "[delivery]\\nretry-initial-seconds = 100\\nretry-max-seconds = 10|delivery.retry-max-seconds",
+      "[tls]\\ncertificate-file = \"/x.pem\"|tls.key-file",
+      "[log]\\nlevel = \"loud\"|log.level",
+      "surprise = 1|surprise"})
+  void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
+    assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
+  }
+
+  @Test
+  void brokenTomlIsReportedWithTheFileName(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("portcullis.toml");
+    Files.writeString(file, "[smtp\nlisten = ");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(file.toString()).hasMessageContaining("TOML");
+  }
+
+  @Test
+  void anExceptionSkippingAllNeverIncludesRelayControl() {
+    PortcullisConfig c = ConfigLoader.parse("[[exceptions]]\nhelos = [\"partner.example\"]\nskip = [\"all\"]\n");
+    assertThat(c.policy().exceptions().getFirst().skips("client-ptr")).isTrue();
+    assertThat(c.policy().exceptions().getFirst().skips("relay-control")).isFalse();
+  }
+}
