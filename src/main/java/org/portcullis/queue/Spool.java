@@ -50,6 +50,7 @@ public final class Spool implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Long, Segment> segments = new HashMap<>();
   private final List<QueuedMessage> recovered;
+  private final Map<String, QueuedMessage> messages = new java.util.concurrent.ConcurrentHashMap<>();
   private Segment active;
   private int live;
   private boolean closed;
@@ -58,6 +59,7 @@ public final class Spool implements AutoCloseable {
     this.dir = dir;
     this.settings = settings;
     this.recovered = List.copyOf(recovered);
+    recovered.forEach(m -> messages.put(m.queueId(), m));
   }
 
   /** Opens (creating if needed) the spool in {@code dir}, recovering what a previous run left. */
@@ -139,6 +141,7 @@ public final class Spool implements AutoCloseable {
     }
     QueuedMessage message = new QueuedMessage(queueId, receivedAt, clientAddress, clientName, helo, envelope,
         segment, start + SpoolRecord.contentOffset(meta.length), contentLength);
+    messages.put(queueId, message);
     if (settings.fsync()) {
       try {
         segment.awaitDurable(start + recordLength);
@@ -191,6 +194,7 @@ public final class Spool implements AutoCloseable {
 
   private void finish(QueuedMessage message) throws IOException {
     Segment segment = message.segment;
+    messages.remove(message.queueId());
     segment.journal("C " + message.queueId());
     lock.lock();
     try {
@@ -203,6 +207,12 @@ public final class Spool implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A snapshot of the messages not yet complete, oldest first. */
+  public List<QueuedMessage> messages() {
+    return messages.values().stream().sorted(java.util.Comparator.comparing(QueuedMessage::receivedAt)
+        .thenComparing(QueuedMessage::queueId)).toList();
   }
 
   /** Messages not yet complete. */

@@ -67,7 +67,9 @@ final class MessageReader {
         problems.nul = true;
         continue;
       }
-      int start = line.length > 0 && line.data[0] == '.' ? 1 : 0;
+      // RFC 5321 4.5.2: remove a leading dot only when other characters follow; a lone "." that
+      // did not end the data (bare LF around it) is content.
+      int start = line.length > 1 && line.data[0] == '.' ? 1 : 0;
       if (buffer.size() + (line.length - start) + 2 > sizeMax) {
         problems.tooBig = true;
         continue;

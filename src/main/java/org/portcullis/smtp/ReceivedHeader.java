@@ -25,7 +25,7 @@ final class ReceivedHeader {
         .append("\tby ").append(hostname).append(" (Portcullis) with ").append(protocol)
         .append(" id ").append(queueId);
     if (!tlsInfo.isEmpty()) {
-      out.append("\r\n\t(").append(sanitize(tlsInfo)).append(')');
+      out.append("\r\n\t(").append(headerText(tlsInfo).replace('(', '_').replace(')', '_')).append(')');
     }
     if (!forRecipient.isEmpty()) {
       out.append("\r\n\tfor ").append(sanitize(forRecipient));

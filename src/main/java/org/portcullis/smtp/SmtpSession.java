@@ -103,35 +103,41 @@ final class SmtpSession implements Runnable {
   public void run() {
     boolean clientSlot = false;
     try (socket) {
-      socket.setTcpNoDelay(true);
-      input = new SmtpInput(socket.getInputStream());
-      output = new BufferedOutputStream(socket.getOutputStream(), 8192);
-      InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-      clientAddress = Addresses.unmap(remote.getAddress());
-      clientPort = remote.getPort();
-      if (settings.proxyProtocol() && !readProxyHeader()) {
-        return;
+      try {
+        socket.setTcpNoDelay(true);
+        input = new SmtpInput(socket.getInputStream());
+        output = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        clientAddress = Addresses.unmap(remote.getAddress());
+        clientPort = remote.getPort();
+        if (settings.proxyProtocol() && !readProxyHeader()) {
+          return;
+        }
+        clientSlot = limiter.acquireClient(clientAddress);
+        policy = engine.newSession(engine.client(clientAddress, clientPort), protocol);
+        log.info("connect from {}[{}] port={}", policy.client().nameOrUnknown(), policy.client().addressText(),
+            clientPort);
+        if (!clientSlot) {
+          refuseConnection(421, "4.7.0", "Too many connections from [" + policy.client().addressText() + "]",
+              "connections from this address", settings.connectionsPerClientMax() + " at once");
+          return;
+        }
+        greet();
+        commandLoop();
+      } catch (SocketTimeoutException e) {
+        log.info("timeout after {} from {}", lastCommand, clientText());
+        tryReply(SmtpReply.of(421, EnhancedStatus.parse("4.4.2"), settings.hostname() + " Error: timeout exceeded"));
+      } catch (IOException e) {
+        log.info("lost connection after {} from {}: {}", lastCommand, clientText(), e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("internal error in session with {}", clientText(), e);
+        tryReply(SmtpReply.of(421, EnhancedStatus.TEMPORARY_SYSTEM_ERROR,
+            settings.hostname() + " Error: internal error, try again later"));
+      } finally {
+        flushQuietly();
       }
-      clientSlot = limiter.acquireClient(clientAddress);
-      policy = engine.newSession(engine.client(clientAddress, clientPort), protocol);
-      log.info("connect from {}[{}] port={}", policy.client().nameOrUnknown(), policy.client().addressText(),
-          clientPort);
-      if (!clientSlot) {
-        refuseConnection(421, "4.7.0", "Too many connections from [" + policy.client().addressText() + "]",
-            "connections from this address", settings.connectionsPerClientMax() + " at once");
-        return;
-      }
-      greet();
-      commandLoop();
-    } catch (SocketTimeoutException e) {
-      log.info("timeout after {} from {}", lastCommand, clientText());
-      tryReply(SmtpReply.of(421, EnhancedStatus.parse("4.4.2"), settings.hostname() + " Error: timeout exceeded"));
-    } catch (IOException e) {
-      log.info("lost connection after {} from {}: {}", lastCommand, clientText(), e.getMessage());
-    } catch (RuntimeException e) {
-      log.error("internal error in session with {}", clientText(), e);
-      tryReply(SmtpReply.of(421, EnhancedStatus.TEMPORARY_SYSTEM_ERROR,
-          settings.hostname() + " Error: internal error, try again later"));
+    } catch (IOException closing) {
+      // the socket could not be closed cleanly; nothing more to do
     } finally {
       if (clientSlot) {
         limiter.releaseClient(clientAddress);
@@ -141,6 +147,16 @@ final class SmtpSession implements Runnable {
       if (policy != null) {
         log.info("disconnect from {} {}", clientText(), commandSummary());
       }
+    }
+  }
+
+  private void flushQuietly() {
+    try {
+      if (output != null && !socket.isClosed()) {
+        output.flush();
+      }
+    } catch (IOException ignored) {
+      // the client is gone
     }
   }
 
@@ -425,8 +441,9 @@ final class SmtpSession implements Runnable {
     boolean utf8 = policy.mailParameters().smtputf8();
     Recipient recipient;
     try {
-      MailPath.WithParameters parsed = postmasterShortcut(rest.get())
-          .orElse(MailPath.parseWithParameters(rest.get(), true));
+      Optional<MailPath.WithParameters> postmaster = postmasterShortcut(rest.get());
+      MailPath.WithParameters parsed = postmaster.isPresent() ? postmaster.get()
+          : MailPath.parseWithParameters(rest.get(), true);
       EsmtpParameters.RcptParameters params = EsmtpParameters.rcpt(EsmtpParameters.split(parsed.parameters()));
       if (parsed.path().isNull()) {
         throw new AddressSyntaxException(AddressSyntaxException.Kind.SYNTAX, "the null path <> is not a recipient");

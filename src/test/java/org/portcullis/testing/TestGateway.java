@@ -50,6 +50,7 @@ public final class TestGateway implements AutoCloseable {
     set(tables, "server.data-dir = \"" + dataDir.toString().replace("\\", "\\\\") + "\"");
     set(tables, "mail.accepted-domains = [\"example.test\", \"example.net\"]");
     set(tables, "mail.lan-networks = [\"127.0.0.100/32\"]");
+    set(tables, "smtp.listen = \"127.0.0.1:0\"");
     set(tables, "dns.servers = [\"" + dnsServer + "\"]");
     set(tables, "dns.timeout-ms = 500");
     set(tables, "dns.attempts = 1");
