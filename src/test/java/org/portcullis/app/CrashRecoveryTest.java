@@ -48,33 +48,12 @@ class CrashRecoveryTest {
       Path config = data.resolve("portcullis.toml");
       Files.writeString(config, TestGateway.toml(data, dns.addressText(), "delivery.concurrency = 2"));
 
-      Child first = Child.start(config, data.resolve("first.log"));
       Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicInteger next = new AtomicInteger();
-      CountDownLatch enough = new CountDownLatch(150);
-      Thread[] senders = new Thread[8];
-      for (int i = 0; i < senders.length; i++) {
-        String source = i % 2 == 0 ? Senders.GOOD : Senders.GOOD_2;
-        senders[i] = Thread.ofVirtual().start(() -> {
-          while (!stop.get()) {
-            int id = next.incrementAndGet();
-            try {
-              if (send(first.smtp, source, id)) {
-                acknowledged.add(id);
-                enough.countDown();
-              }
-            } catch (IOException killed) {
-              return;
-            }
-          }
-        });
-      }
-      assertThat(enough.await(60, TimeUnit.SECONDS)).as("150 messages acknowledged before the kill").isTrue();
-      first.kill();
-      stop.set(true);
-      for (Thread sender : senders) {
-        sender.join(Duration.ofSeconds(30));
+      Child first = Child.start(config, data.resolve("first.log"));
+      try {
+        loadUntilKilled(first, acknowledged);
+      } finally {
+        first.kill();
       }
 
       Child second = Child.start(config, data.resolve("second.log"));
@@ -90,6 +69,39 @@ class CrashRecoveryTest {
         assertThat(delivered.values()).as("no message is delivered twice").allMatch(copies -> copies == 1);
       } finally {
         second.stop();
+      }
+    }
+  }
+
+  /** Eight clients send until 150 messages are acknowledged; then the gateway is killed with SIGKILL mid-load. */
+  private static void loadUntilKilled(Child gateway, Set<Integer> acknowledged) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch enough = new CountDownLatch(150);
+    Thread[] senders = new Thread[8];
+    for (int i = 0; i < senders.length; i++) {
+      String source = i % 2 == 0 ? Senders.GOOD : Senders.GOOD_2;
+      senders[i] = Thread.ofVirtual().start(() -> {
+        while (!stop.get()) {
+          int id = next.incrementAndGet();
+          try {
+            if (send(gateway.smtp, source, id)) {
+              acknowledged.add(id);
+              enough.countDown();
+            }
+          } catch (IOException killed) {
+            return;
+          }
+        }
+      });
+    }
+    try {
+      assertThat(enough.await(60, TimeUnit.SECONDS)).as("150 messages acknowledged before the kill").isTrue();
+      gateway.kill();
+    } finally {
+      stop.set(true);
+      for (Thread sender : senders) {
+        sender.join(Duration.ofSeconds(30));
       }
     }
   }
