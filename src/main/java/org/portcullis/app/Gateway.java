@@ -151,7 +151,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   static DnsResolver resolver(PortcullisConfig.Dns dns) {
-    DnsjavaResolver network = new DnsjavaResolver(dns.servers(), dns.timeout(), dns.attempts());
+    DnsjavaResolver network = new DnsjavaResolver(dns.servers(), dns.timeout(), dns.attempts(), dns.udpSockets());
     if (dns.cacheEntriesMax() == 0) {
       return network;
     }

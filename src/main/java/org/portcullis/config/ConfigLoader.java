@@ -171,12 +171,14 @@ public final class ConfigLoader {
     }
     Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 2000, 10, 60_000));
     int attempts = (int) s.integer("attempts", 2, 1, 10);
+    int udpSockets = (int) s.integer("udp-sockets", 4, 0, 64);
     long entries = s.integer("cache-entries-max", 100_000, 0, 100_000_000);
     Duration ttlMax = Duration.ofSeconds(s.integer("cache-ttl-max-seconds", 86_400, 0, 604_800));
     Duration negativeMax = Duration.ofSeconds(s.integer("cache-negative-ttl-max-seconds", 3600, 0, 86_400));
     Duration failure = Duration.ofSeconds(s.integer("cache-failure-ttl-seconds", 5, 0, 3600));
     s.finish();
-    return new PortcullisConfig.Dns(List.copyOf(servers), timeout, attempts, entries, ttlMax, negativeMax, failure);
+    return new PortcullisConfig.Dns(List.copyOf(servers), timeout, attempts, udpSockets, entries, ttlMax, negativeMax,
+        failure);
   }
 
   private static PortcullisConfig.Policy policy(ConfigSection policy, ConfigSection checks, ConfigSection tagging,

@@ -39,8 +39,8 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
   public record Tls(boolean enabled, Optional<Path> certificateFile, Optional<Path> keyFile) {}
 
   /** {@code [dns]}: the resolver and its cache. */
-  public record Dns(List<InetSocketAddress> servers, Duration timeout, int attempts, long cacheEntriesMax,
-      Duration cacheTtlMax, Duration cacheNegativeTtlMax, Duration cacheFailureTtl) {}
+  public record Dns(List<InetSocketAddress> servers, Duration timeout, int attempts, int udpSockets,
+      long cacheEntriesMax, Duration cacheTtlMax, Duration cacheNegativeTtlMax, Duration cacheFailureTtl) {}
 
   /** One {@code [checks.<name>]} table, defaults filled in. */
   public record CheckConfig(CheckMode mode, RejectAction onReject, Duration timeout, List<String> patterns) {}

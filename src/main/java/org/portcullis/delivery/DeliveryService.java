@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,18 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers spooled messages asynchronously: a pool of virtual-thread workers takes ready messages,
- * hands them to the transport, journals each recipient's outcome, and schedules a retry (growing
- * delays) for what was deferred. A message leaves the spool only when every recipient is delivered
- * or has failed permanently, or after the give-up time.
+ * Delivers spooled messages asynchronously. A pool of virtual-thread workers takes ready messages
+ * and hands them to the transport; a sync thread makes the transport's deliveries durable in
+ * batches ({@link Transport#sync}, one syncfs for many Maildir files) and only then journals them,
+ * so the spool keeps every message until its delivered copies are safe. Deferred recipients are
+ * retried after growing delays; a message leaves the spool when every recipient is delivered (and
+ * synced) or has failed permanently, or after the give-up time.
  *
  * <p>Lifecycle: construct, {@link #start} with the recovered messages, {@link #submit} each newly
- * accepted message, {@link #close} on shutdown (pending work stays in the spool for the next
+ * accepted message, {@link #close} on shutdown (undelivered work stays in the spool for the next
  * start). Thread-safe.
  */
 public final class DeliveryService implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.delivery");
+  private static final long SYNC_INTERVAL_MILLIS = 20;
+
+  /** A delivery reported by the transport and not yet made durable. */
+  private record Unsynced(QueuedMessage message, int recipient) {}
 
   private final Spool spool;
   private final Transport transport;
@@ -39,11 +48,13 @@ public final class DeliveryService implements AutoCloseable {
   private final Clock clock;
   private final int concurrency;
   private final BlockingQueue<QueuedMessage> ready = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Unsynced> unsynced = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("delivery-retry-timer").daemon(true).factory());
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger waiting = new AtomicInteger();
   private Thread[] workers = new Thread[0];
+  private Thread syncer;
   private volatile boolean stopping;
 
   public DeliveryService(Spool spool, Transport transport, RetrySchedule retries, Clock clock, int concurrency) {
@@ -63,6 +74,7 @@ public final class DeliveryService implements AutoCloseable {
     for (int i = 0; i < concurrency; i++) {
       workers[i] = Thread.ofVirtual().name("delivery-" + i).start(this::work);
     }
+    syncer = Thread.ofPlatform().name("delivery-sync").daemon(true).start(this::syncLoop);
     Instant now = clock.instant();
     for (QueuedMessage message : recovered) {
       Duration wait = Duration.between(now, message.nextAttempt());
@@ -115,7 +127,7 @@ public final class DeliveryService implements AutoCloseable {
   private void attempt(QueuedMessage message) throws IOException {
     List<Integer> pending = message.pendingRecipients();
     if (pending.isEmpty()) {
-      spool.complete(message);
+      spool.completeIfDone(message);
       return;
     }
     byte[] content = spool.content(message);
@@ -129,7 +141,8 @@ public final class DeliveryService implements AutoCloseable {
       String delay = String.format("%.2f", Duration.between(message.receivedAt(), now).toMillis() / 1000.0);
       switch (outcome) {
         case DeliveryOutcome.Delivered d -> {
-          spool.recordFinal(message, index, RecipientState.DELIVERED);
+          message.deliveredPendingSync(index);
+          unsynced.add(new Unsynced(message, index));
           log.info("delivered queue={} to={} via={} delay={} status=sent detail={}", message.queueId(),
               LogText.value(rcpt), transport.name(), delay, LogText.quoted(d.detail(), 300));
         }
@@ -146,7 +159,7 @@ public final class DeliveryService implements AutoCloseable {
       }
     }
     if (message.isComplete()) {
-      spool.complete(message);
+      spool.completeIfDone(message);
       return;
     }
     int attempts = message.attempts() + 1;
@@ -157,12 +170,68 @@ public final class DeliveryService implements AutoCloseable {
             LogText.value("<" + message.envelope().recipients().get(index).address() + ">"),
             LogText.quoted("gave up after " + attempts + " attempts: " + lastDeferral, 300));
       }
-      spool.complete(message);
+      spool.completeIfDone(message);
       return;
     }
     Duration wait = retries.delayAfter(attempts);
     spool.recordDeferred(message, attempts, now.plus(wait), lastDeferral);
     schedule(message, wait);
+  }
+
+  /** Makes batches of deliveries durable, then journals them and completes finished messages. */
+  private void syncLoop() {
+    List<Unsynced> batch = new ArrayList<>();
+    while (true) {
+      try {
+        Unsynced first = unsynced.poll(SYNC_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (stopping) {
+            return;
+          }
+          continue;
+        }
+        Thread.sleep(SYNC_INTERVAL_MILLIS);
+        batch.add(first);
+        unsynced.drainTo(batch);
+      } catch (InterruptedException e) {
+        return;
+      }
+      syncBatch(batch);
+      batch.clear();
+    }
+  }
+
+  private void syncBatch(List<Unsynced> batch) {
+    try {
+      transport.sync();
+    } catch (IOException e) {
+      log.error("could not make {} delivered message(s) durable; they stay queued and will be delivered again: {}",
+          batch.size(), e.getMessage());
+      Set<QueuedMessage> again = new LinkedHashSet<>();
+      for (Unsynced u : batch) {
+        u.message().deliveryLost(u.recipient());
+        again.add(u.message());
+      }
+      again.forEach(m -> schedule(m, retries.initialDelay()));
+      return;
+    }
+    Set<QueuedMessage> touched = new LinkedHashSet<>();
+    for (Unsynced u : batch) {
+      try {
+        spool.recordFinal(u.message(), u.recipient(), RecipientState.DELIVERED);
+      } catch (IOException e) {
+        log.warn("could not journal the delivery of {}: {}", u.message().queueId(), e.getMessage());
+      }
+      u.message().deliverySynced();
+      touched.add(u.message());
+    }
+    for (QueuedMessage message : touched) {
+      try {
+        spool.completeIfDone(message);
+      } catch (IOException e) {
+        log.warn("could not complete {}: {}", message.queueId(), e.getMessage());
+      }
+    }
   }
 
   private void schedule(QueuedMessage message, Duration wait) {
@@ -176,18 +245,26 @@ public final class DeliveryService implements AutoCloseable {
     }, wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Stops the workers after their current attempt; undelivered messages stay in the spool. */
+  /** Stops the workers after their current attempt and syncs what they delivered. */
   @Override
   public void close() {
     stopping = true;
     timer.shutdownNow();
-    for (Thread worker : workers) {
-      try {
+    try {
+      for (Thread worker : workers) {
         worker.join(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
+      if (syncer != null) {
+        syncer.join(Duration.ofSeconds(30));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    List<Unsynced> rest = new ArrayList<>();
+    unsynced.drainTo(rest);
+    if (!rest.isEmpty()) {
+      syncBatch(rest);
     }
   }
 }

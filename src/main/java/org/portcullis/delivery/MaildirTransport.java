@@ -9,10 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.queue.QueuedMessage;
 import org.slf4j.Logger;
@@ -20,13 +26,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers into Maildirs under a root: {@code <root>/<domain>/<local-part>/{tmp,new,cur}}, one file
- * per recipient, written in {@code tmp}, fsynced, then renamed into {@code new} (the Maildir
- * protocol), with a {@code Return-Path} and {@code Delivered-To} header and LF line endings.
+ * per recipient, written in {@code tmp} and renamed into {@code new} (the Maildir protocol), with a
+ * {@code Return-Path} and {@code Delivered-To} header and LF line endings.
  *
- * <p>File names are derived from the queue id and recipient index
- * ({@code <time>.<queue-id>_<n>.<host>,S=<size>}), so that a delivery repeated after a crash finds
- * the file already there and does not deliver twice. Local parts are lower-cased and every
- * character outside {@code [a-z0-9._+=-]} is %-encoded, so an address can never escape the root.
+ * <p>Durability in batches: files are not fsynced one by one; {@link #sync} makes all deliveries so
+ * far durable with one {@code syncfs} (or, where that is unavailable, an fsync of each file and
+ * directory), and the spool keeps each message until then. File names are derived from the queue
+ * id and recipient index ({@code <time>.<queue-id>_<n>.<host>,S=<size>}): a delivery repeated after
+ * a crash finds its file, compares the content, and rewrites it only if it is not complete.
+ * Local parts are lower-cased and every character outside {@code [a-z0-9._+=-]} is %-encoded, so
+ * an address can never escape the root. Thread-safe.
  */
 public final class MaildirTransport implements Transport {
 
@@ -34,6 +43,11 @@ public final class MaildirTransport implements Transport {
 
   private final Path root;
   private final String hostname;
+  /** Mailboxes whose tmp/new/cur directories are known to exist. */
+  private final Set<Path> created = ConcurrentHashMap.newKeySet();
+  private volatile Optional<FileSystemSync> fileSystem;
+  /** Files and directories to fsync one by one when syncfs is unavailable. */
+  private final Set<Path> unsynced = new LinkedHashSet<>();
 
   public MaildirTransport(Path root, String hostname) {
     this.root = root.toAbsolutePath().normalize();
@@ -60,8 +74,7 @@ public final class MaildirTransport implements Transport {
     for (int index : recipients) {
       EmailAddress rcpt = message.envelope().recipients().get(index).address();
       try {
-        Path box = mailbox(rcpt);
-        outcomes.put(index, deliverOne(box, message, index, rcpt, content));
+        outcomes.put(index, deliverOne(mailbox(rcpt), message, index, rcpt, content));
       } catch (IOException | RuntimeException e) {
         log.warn("maildir delivery of {} to <{}> failed: {}", message.queueId(), rcpt, e.toString());
         outcomes.put(index, new DeliveryOutcome.Deferred("maildir write failed: " + e.getMessage()));
@@ -77,13 +90,16 @@ public final class MaildirTransport implements Transport {
         + hostname + ",S=" + file.length;
     Path newDir = box.resolve("new");
     Path target = newDir.resolve(name);
-    if (Files.exists(target) && Files.size(target) == file.length) {
+    if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), file)) {
       return new DeliveryOutcome.Delivered("already in " + target + " (repeated attempt)");
     }
     Path tmpDir = box.resolve("tmp");
-    Files.createDirectories(tmpDir);
-    Files.createDirectories(newDir);
-    Files.createDirectories(box.resolve("cur"));
+    if (!created.contains(box)) {
+      Files.createDirectories(tmpDir);
+      Files.createDirectories(newDir);
+      Files.createDirectories(box.resolve("cur"));
+      created.add(box);
+    }
     Path tmp = tmpDir.resolve(name);
     try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -91,13 +107,64 @@ public final class MaildirTransport implements Transport {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      channel.force(false);
     }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    try (FileChannel dir = FileChannel.open(newDir, StandardOpenOption.READ)) {
-      dir.force(true);
+    if (fileSystem().isEmpty()) {
+      synchronized (unsynced) {
+        unsynced.add(tmp);
+      }
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (fileSystem().isEmpty()) {
+      synchronized (unsynced) {
+        unsynced.remove(tmp);
+        unsynced.add(target);
+        unsynced.add(newDir);
+      }
     }
     return new DeliveryOutcome.Delivered("delivered to maildir " + box);
+  }
+
+  @Override
+  public void sync() throws IOException {
+    Optional<FileSystemSync> fs = fileSystem();
+    if (fs.isPresent()) {
+      fs.get().sync();
+      return;
+    }
+    List<Path> paths;
+    synchronized (unsynced) {
+      paths = new ArrayList<>(unsynced);
+      unsynced.clear();
+    }
+    try {
+      for (Path path : paths) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+          channel.force(true);
+        }
+      }
+    } catch (IOException e) {
+      synchronized (unsynced) {
+        unsynced.addAll(paths);
+      }
+      throw e;
+    }
+  }
+
+  private Optional<FileSystemSync> fileSystem() throws IOException {
+    Optional<FileSystemSync> fs = fileSystem;
+    if (fs == null) {
+      synchronized (this) {
+        if (fileSystem == null) {
+          Files.createDirectories(root);
+          fileSystem = FileSystemSync.open(root);
+          if (fileSystem.isEmpty()) {
+            log.info("syncfs is not available; Maildir files are fsynced one by one");
+          }
+        }
+        fs = fileSystem;
+      }
+    }
+    return fs;
   }
 
   /** Return-Path and Delivered-To, then the message with CRLF turned into LF. */

@@ -32,6 +32,14 @@ public final class RoutingTransport implements Transport {
   }
 
   @Override
+  public void sync() throws java.io.IOException {
+    inbound.sync();
+    if (outbound.isPresent()) {
+      outbound.get().sync();
+    }
+  }
+
+  @Override
   public Map<Integer, DeliveryOutcome> deliver(QueuedMessage message, List<Integer> recipients, byte[] content) {
     List<Integer> here = new ArrayList<>();
     List<Integer> there = new ArrayList<>();

@@ -28,6 +28,10 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.io.DefaultIoClientFactory;
+import org.xbill.DNS.io.IoClientFactory;
+import org.xbill.DNS.io.TcpIoClient;
+import org.xbill.DNS.io.UdpIoClient;
 
 /**
  * {@link DnsResolver} over dnsjava's asynchronous stub resolver: recursive queries to the
@@ -50,6 +54,14 @@ public final class DnsjavaResolver implements DnsResolver {
    * @throws IllegalArgumentException if attempts is below 1, or there are no servers at all
    */
   public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int attempts) {
+    this(servers, timeout, attempts, 4);
+  }
+
+  /**
+   * @param udpSockets persistent UDP sockets per server ({@link ReusableUdpClient}); 0 for
+   *     dnsjava's one socket per query
+   */
+  public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int attempts, int udpSockets) {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1, not " + attempts);
     }
@@ -58,8 +70,12 @@ public final class DnsjavaResolver implements DnsResolver {
       throw new IllegalArgumentException("no DNS servers configured and none found in the system configuration");
     }
     List<Resolver> resolvers = new ArrayList<>();
+    IoClientFactory io = udpSockets > 0 ? ioFactory(new ReusableUdpClient(udpSockets)) : null;
     for (InetSocketAddress target : targets) {
       SimpleResolver simple = new SimpleResolver(target);
+      if (io != null) {
+        simple.setIoClientFactory(io);
+      }
       simple.setTimeout(timeout);
       simple.setEDNS(0, 1232, 0, List.of());
       resolvers.add(simple);
@@ -86,6 +102,21 @@ public final class DnsjavaResolver implements DnsResolver {
         .handle((response, error) -> error != null
             ? DnsAnswer.failure(normalized, type, classify(error))
             : toAnswer(normalized, qname, type, response));
+  }
+
+  private static IoClientFactory ioFactory(ReusableUdpClient udp) {
+    TcpIoClient tcp = new DefaultIoClientFactory().createOrGetTcpClient();
+    return new IoClientFactory() {
+      @Override
+      public TcpIoClient createOrGetTcpClient() {
+        return tcp;
+      }
+
+      @Override
+      public UdpIoClient createOrGetUdpClient() {
+        return udp;
+      }
+    };
   }
 
   static String normalize(String name) {

@@ -39,24 +39,28 @@ public record ReverseDns(InetAddress address, DnsAnswer ptr, Map<String, List<Dn
     forward = Map.copyOf(forward);
   }
 
-  /** Starts the PTR lookup and the forward lookups of each name; never fails. */
+  /**
+   * Starts the PTR lookup and the forward lookups of each name; never fails. Only the client's
+   * own address family is looked up forward (A for IPv4 clients, AAAA for IPv6), as Postfix does.
+   */
   public static CompletableFuture<ReverseDns> lookup(DnsResolver dns, InetAddress address) {
     InetAddress client = Addresses.unmap(address);
+    DnsType family = client.getAddress().length == 4 ? DnsType.A : DnsType.AAAA;
     return dns.lookup(ReverseName.of(client), DnsType.PTR).thenCompose(ptr -> {
       if (ptr.status() != DnsStatus.NOERROR) {
         return CompletableFuture.completedFuture(new ReverseDns(client, ptr, Map.of(), Optional.empty()));
       }
       List<String> names = ptr.recordsOf(DnsRecord.Name.class).stream()
           .map(DnsRecord.Name::name).distinct().limit(MAX_NAMES).toList();
-      Map<String, CompletableFuture<List<DnsAnswer>>> pending = new LinkedHashMap<>();
+      Map<String, CompletableFuture<DnsAnswer>> pending = new LinkedHashMap<>();
       for (String name : names) {
-        pending.put(name, addresses(dns, name));
+        pending.put(name, dns.lookup(name, family));
       }
       return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
         Map<String, List<DnsAnswer>> forward = new LinkedHashMap<>();
         Optional<String> confirmed = Optional.empty();
         for (var entry : pending.entrySet()) {
-          List<DnsAnswer> answers = entry.getValue().join();
+          List<DnsAnswer> answers = List.of(entry.getValue().join());
           forward.put(entry.getKey(), answers);
           if (confirmed.isEmpty() && contains(answers, client)) {
             confirmed = Optional.of(entry.getKey());
@@ -86,13 +90,6 @@ public record ReverseDns(InetAddress address, DnsAnswer ptr, Map<String, List<Dn
     DnsType type = client.getAddress().length == 4 ? DnsType.A : DnsType.AAAA;
     DnsAnswer forward = new DnsAnswer(host, type, DnsStatus.NOERROR, List.of(new DnsRecord.Address(client)), 0);
     return new ReverseDns(client, ptr, Map.of(host, List.of(forward)), Optional.of(host));
-  }
-
-  /** The A and AAAA answers of a name, looked up in parallel. */
-  public static CompletableFuture<List<DnsAnswer>> addresses(DnsResolver dns, String name) {
-    CompletableFuture<DnsAnswer> a = dns.lookup(name, DnsType.A);
-    CompletableFuture<DnsAnswer> aaaa = dns.lookup(name, DnsType.AAAA);
-    return a.thenCombine(aaaa, List::of);
   }
 
   /** True if any of the answers holds the address. */

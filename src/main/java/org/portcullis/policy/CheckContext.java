@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.mail.Recipient;
 
@@ -16,21 +18,37 @@ import org.portcullis.mail.Recipient;
  * @param recipient the recipient of this RCPT (empty at other phases)
  * @param dns the resolver; lookups return "unknown" statuses rather than failing
  * @param clock the time source
+ * @param deadlineNanos when the check's time is up ({@link System#nanoTime()}); waits end there
  */
 public record CheckContext(Phase phase, SessionView session, Optional<Recipient> recipient,
-    DnsResolver dns, Clock clock) {
+    DnsResolver dns, Clock clock, long deadlineNanos) {
+
+  /** A context without a deadline yet; the chain sets one per check. */
+  public CheckContext(Phase phase, SessionView session, Optional<Recipient> recipient, DnsResolver dns, Clock clock) {
+    this(phase, session, recipient, dns, clock, Long.MAX_VALUE);
+  }
+
+  /** The same context with a deadline ({@link System#nanoTime()} based) for {@link #await}. */
+  public CheckContext withDeadline(long deadline) {
+    return new CheckContext(phase, session, recipient, dns, clock, deadline);
+  }
 
   /**
-   * Waits for a future (typically a DNS lookup). The wait ends early if the check's thread is
-   * interrupted because its timeout passed.
+   * Waits for a future (typically a DNS lookup), at most until the check's deadline.
    *
-   * @throws CheckInterruptedException if interrupted
+   * @throws CheckInterruptedException if the deadline passes or the thread is interrupted
    */
   public <T> T await(CompletableFuture<T> future) {
+    T done = future.getNow(null);
+    if (done != null) {
+      return done;
+    }
     try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      if (deadlineNanos == Long.MAX_VALUE) {
+        return future.get();
+      }
+      return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException | TimeoutException e) {
       throw new CheckInterruptedException();
     } catch (ExecutionException e) {
       throw new IllegalStateException("lookup failed unexpectedly", e.getCause());

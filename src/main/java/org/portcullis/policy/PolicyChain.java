@@ -5,10 +5,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.portcullis.mail.EnhancedStatus;
 import org.slf4j.Logger;
@@ -20,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * <p>The first accept, reject or disconnect decides; temporary failures are collected and stay
  * (defer-if-permit); tags are collected; observe-mode findings change nothing. Each check runs
  * with its timeout; a timeout or an unexpected exception becomes a 451 4.3.0 temporary failure,
- * never a pass. Thread-safe and immutable: one chain serves all sessions.
+ * never a pass. Checks run on the caller's thread (no hand-off per check); {@link CheckWatchdog}
+ * enforces the timeouts. Thread-safe and immutable: one chain serves all sessions.
  */
 public final class PolicyChain {
 
@@ -97,29 +94,36 @@ public final class PolicyChain {
     return new Verdict.Tempfail(code, reject.status().withClass(4), reject.reason(), reject.explanation());
   }
 
+  /**
+   * Runs a check on this thread, bounded by its timeout (see {@link CheckWatchdog}): a check that
+   * waits past its deadline is interrupted; a timeout or an exception becomes a 451 4.3.0.
+   */
   private static Verdict evaluate(Entry entry, CheckContext context) {
     Check check = entry.check();
-    FutureTask<Verdict> task = new FutureTask<>(() -> check.evaluate(context));
-    Thread.ofVirtual().name("check-" + check.name()).start(task);
+    long timeout = entry.settings().timeout().toNanos();
+    CheckWatchdog.Evaluation evaluation = CheckWatchdog.INSTANCE.start(timeout);
+    Verdict verdict;
+    Throwable failure = null;
     try {
-      Verdict verdict = task.get(entry.settings().timeout().toNanos(), TimeUnit.NANOSECONDS);
-      if (verdict == null) {
-        throw new ExecutionException(new NullPointerException(check.name() + " returned null"));
-      }
-      return verdict;
-    } catch (TimeoutException e) {
-      task.cancel(true);
-      log.warn("check={} phase={} timed out after {} ms; temporary failure",
-          check.name(), context.phase(), entry.settings().timeout().toMillis());
-      return internalFailure(check, "did not finish within " + entry.settings().timeout().toMillis() + " ms");
-    } catch (ExecutionException e) {
-      log.warn("check={} phase={} failed; temporary failure", check.name(), context.phase(), e.getCause());
-      return internalFailure(check, "failed with an internal error (details are in the server log)");
-    } catch (InterruptedException e) {
-      task.cancel(true);
-      Thread.currentThread().interrupt();
-      return internalFailure(check, "was interrupted");
+      verdict = check.evaluate(context.withDeadline(evaluation.deadline));
+    } catch (InterruptedException | CheckContext.CheckInterruptedException e) {
+      verdict = null;
+    } catch (Exception | StackOverflowError e) {
+      verdict = null;
+      failure = e;
+    } finally {
+      CheckWatchdog.INSTANCE.finish(evaluation);
     }
+    if (verdict != null && !evaluation.timedOut()) {
+      return verdict;
+    }
+    if (failure == null) {
+      log.warn("check={} phase={} timed out after {} ms; temporary failure", check.name(), context.phase(),
+          entry.settings().timeout().toMillis());
+      return internalFailure(check, "did not finish within " + entry.settings().timeout().toMillis() + " ms");
+    }
+    log.warn("check={} phase={} failed; temporary failure", check.name(), context.phase(), failure);
+    return internalFailure(check, "failed with an internal error (details are in the server log)");
   }
 
   private static Verdict internalFailure(Check check, String what) {

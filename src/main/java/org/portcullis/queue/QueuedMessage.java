@@ -22,6 +22,8 @@ public final class QueuedMessage {
   final int contentLength;
 
   private final RecipientState[] states;
+  private int unsynced;
+  private boolean completed;
   private int attempts;
   private Instant nextAttempt;
   private String lastError = "";
@@ -77,6 +79,35 @@ public final class QueuedMessage {
 
   synchronized void setState(int recipientIndex, RecipientState state) {
     states[recipientIndex] = state;
+  }
+
+  /**
+   * Marks a recipient delivered by a transport whose writes are not yet durable: it is no longer
+   * pending, but the message cannot complete until {@link #deliverySynced} is called for it.
+   */
+  public synchronized void deliveredPendingSync(int recipientIndex) {
+    states[recipientIndex] = RecipientState.DELIVERED;
+    unsynced++;
+  }
+
+  /** A delivery marked with {@link #deliveredPendingSync} could not be made durable: pending again. */
+  public synchronized void deliveryLost(int recipientIndex) {
+    states[recipientIndex] = RecipientState.PENDING;
+    unsynced--;
+  }
+
+  /** One delivery marked with {@link #deliveredPendingSync} is now durable. */
+  public synchronized void deliverySynced() {
+    unsynced--;
+  }
+
+  /** True if every recipient is final and every delivery durable, and nobody completed it yet; marks it. */
+  synchronized boolean claimCompletion() {
+    if (completed || unsynced > 0 || !isComplete()) {
+      return false;
+    }
+    completed = true;
+    return true;
   }
 
   /** Indexes of the recipients still pending. */

@@ -7,16 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One append-only spool file ({@code seg-<n>.log}) and its state journal ({@code seg-<n>.state}).
- *
- * <p>Group commit: writers append under {@link #appendLock}, then wait in {@link #awaitDurable}
- * until an fdatasync covers their bytes. Whoever finds no sync in flight becomes the leader and
- * syncs everything written so far, for itself and for every writer that came while the previous
- * sync ran; the others wait. So N concurrent messages cost about one sync, not N.
+ * Writers append under the spool's lock, then wait in {@link GroupSync} until an fdatasync covers
+ * their bytes.
  */
 final class Segment {
 
@@ -26,15 +21,17 @@ final class Segment {
   final FileChannel log;
   private FileChannel state;
 
-  final ReentrantLock appendLock = new ReentrantLock();
-  /** Bytes fully written; guarded by appendLock for writes, volatile for the syncer. */
+  /** Bytes fully written; written under the spool's lock, read by the syncer. */
   private volatile long written;
 
-  private final ReentrantLock syncLock = new ReentrantLock();
-  private final Condition synced = syncLock.newCondition();
-  private long durable;
-  private boolean syncing;
-  private IOException syncFailure;
+  /** Bytes known to be on disk; guarded by {@link GroupSync}'s lock. */
+  long durable;
+  /** A failed sync of this file; guarded by {@link GroupSync}'s lock. */
+  IOException syncFailure;
+
+  private static final int JOURNAL_BATCH_CHARS = 16 * 1024;
+  private final StringBuilder pendingJournal = new StringBuilder();
+  private boolean closed;
 
   /** Messages of this segment not yet complete; guarded by the spool. */
   int live;
@@ -75,7 +72,7 @@ final class Segment {
     return written;
   }
 
-  /** Appends the buffers at the end; the caller holds {@link #appendLock}. Returns the start offset. */
+  /** Appends the buffers at the end; the caller holds the spool's lock. Returns the start offset. */
   long append(ByteBuffer[] buffers) throws IOException {
     long start = written;
     log.position(start);
@@ -90,58 +87,31 @@ final class Segment {
     return start;
   }
 
-  /** Blocks until the file is durable up to {@code offset} (group commit). */
-  void awaitDurable(long offset) throws IOException {
-    syncLock.lock();
-    try {
-      while (durable < offset) {
-        if (syncFailure != null) {
-          throw new IOException("spool sync failed earlier; refusing to acknowledge", syncFailure);
-        }
-        if (syncing) {
-          synced.awaitUninterruptibly();
-          continue;
-        }
-        syncing = true;
-        long target = written;
-        syncLock.unlock();
-        IOException failure = null;
-        try {
-          log.force(false);
-        } catch (IOException e) {
-          failure = e;
-        } finally {
-          syncLock.lock();
-          syncing = false;
-        }
-        if (failure != null) {
-          syncFailure = failure;
-          synced.signalAll();
-          throw failure;
-        }
-        durable = Math.max(durable, target);
-        synced.signalAll();
-      }
-    } finally {
-      syncLock.unlock();
+  /**
+   * Appends a line to the state journal. Lines are buffered and written in batches (by size, and
+   * by the spool's flusher every few tens of milliseconds): a line lost in a crash only means a
+   * delivery is repeated, which Maildir delivery recognises and SMTP allows.
+   */
+  synchronized void journal(String line) throws IOException {
+    pendingJournal.append(line).append('\n');
+    if (pendingJournal.length() >= JOURNAL_BATCH_CHARS) {
+      flushJournal();
     }
   }
 
-  /** Appends a line to the state journal (not synced: redelivery after a crash is idempotent). */
-  synchronized void journal(String line) throws IOException {
+  /** Writes buffered journal lines. */
+  synchronized void flushJournal() throws IOException {
+    if (pendingJournal.isEmpty() || closed) {
+      return;
+    }
     if (state == null) {
       state = FileChannel.open(statePath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
     }
-    ByteBuffer buffer = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+    ByteBuffer buffer = ByteBuffer.wrap(pendingJournal.toString().getBytes(StandardCharsets.UTF_8));
+    pendingJournal.setLength(0);
     while (buffer.hasRemaining()) {
       state.write(buffer);
-    }
-  }
-
-  synchronized void syncJournal() throws IOException {
-    if (state != null) {
-      state.force(false);
     }
   }
 
@@ -158,6 +128,8 @@ final class Segment {
   }
 
   synchronized void closeAndDelete() throws IOException {
+    closed = true;
+    pendingJournal.setLength(0);
     log.close();
     if (state != null) {
       state.close();
@@ -168,6 +140,8 @@ final class Segment {
   }
 
   synchronized void close() throws IOException {
+    flushJournal();
+    closed = true;
     log.close();
     if (state != null) {
       state.force(false);

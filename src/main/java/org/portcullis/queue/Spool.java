@@ -51,15 +51,38 @@ public final class Spool implements AutoCloseable {
   private final Map<Long, Segment> segments = new HashMap<>();
   private final List<QueuedMessage> recovered;
   private final Map<String, QueuedMessage> messages = new java.util.concurrent.ConcurrentHashMap<>();
+  private final GroupSync groupSync = new GroupSync();
   private Segment active;
   private int live;
   private boolean closed;
+  private final java.util.concurrent.ScheduledExecutorService flusher =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("spool-journal").daemon(true).factory());
 
   private Spool(Path dir, Settings settings, List<QueuedMessage> recovered) {
     this.dir = dir;
     this.settings = settings;
     this.recovered = List.copyOf(recovered);
     recovered.forEach(m -> messages.put(m.queueId(), m));
+    flusher.scheduleWithFixedDelay(this::flushJournals, 50, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Writes every segment's buffered journal lines. */
+  public void flushJournals() {
+    List<Segment> all;
+    lock.lock();
+    try {
+      all = List.copyOf(segments.values());
+    } finally {
+      lock.unlock();
+    }
+    for (Segment segment : all) {
+      try {
+        segment.flushJournal();
+      } catch (IOException e) {
+        log.warn("could not write the spool journal of {}: {}", segment.logPath.getFileName(), e.getMessage());
+      }
+    }
   }
 
   /** Opens (creating if needed) the spool in {@code dir}, recovering what a previous run left. */
@@ -144,7 +167,7 @@ public final class Spool implements AutoCloseable {
     messages.put(queueId, message);
     if (settings.fsync()) {
       try {
-        segment.awaitDurable(start + recordLength);
+        groupSync.awaitDurable(segment, start + recordLength);
       } catch (IOException e) {
         abandon(message);
         throw e;
@@ -174,14 +197,17 @@ public final class Spool implements AutoCloseable {
   }
 
   /**
-   * Marks a message whose recipients are all final as complete; its segment is deleted once all
-   * of the segment's messages are complete.
+   * Completes a message if every recipient is final and every delivery durable (and nobody did
+   * already); its segment is deleted once all of the segment's messages are complete.
+   *
+   * @return true if this call completed the message
    */
-  public void complete(QueuedMessage message) throws IOException {
-    if (!message.isComplete()) {
-      throw new IllegalStateException(message + " still has pending recipients");
+  public boolean completeIfDone(QueuedMessage message) throws IOException {
+    if (!message.claimCompletion()) {
+      return false;
     }
     finish(message);
+    return true;
   }
 
   private void abandon(QueuedMessage message) {
@@ -249,6 +275,8 @@ public final class Spool implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    flusher.shutdownNow();
+    groupSync.close();
     lock.lock();
     try {
       if (closed) {

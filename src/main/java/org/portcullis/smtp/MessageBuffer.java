@@ -9,12 +9,15 @@ import org.portcullis.policy.MessageHeaders;
 
 /**
  * The text of one message as it arrives: the header section kept apart (for checks and for
- * rewriting the Subject), the body in 64 KiB chunks charged to the shared {@link MemoryBudget}.
+ * rewriting the Subject), the body in growing chunks (4 KiB, 16 KiB, then 64 KiB) charged to the
+ * shared {@link MemoryBudget}.
  * Line endings are CRLF. Not thread-safe.
  */
 final class MessageBuffer {
 
   static final int CHUNK = 64 * 1024;
+  /** The first body chunk is small: most mail is a few kilobytes. */
+  static final int FIRST_CHUNK = 4 * 1024;
   private static final byte[] CRLF = {'\r', '\n'};
 
   private final MemoryBudget budget;
@@ -23,7 +26,7 @@ final class MessageBuffer {
   private final List<Integer> fieldStarts = new ArrayList<>();
   private boolean inHeader = true;
   private final List<byte[]> chunks = new ArrayList<>();
-  private int lastChunkLength = CHUNK;
+  private int lastChunkLength;
   private long charged;
   private long size;
   private boolean overBudget;
@@ -94,15 +97,16 @@ final class MessageBuffer {
   private void appendBody(byte[] data, int offset, int length) {
     int done = 0;
     while (done < length) {
-      if (lastChunkLength == CHUNK) {
-        if (!charge(CHUNK)) {
+      if (chunks.isEmpty() || lastChunkLength == chunks.getLast().length) {
+        int size = chunks.isEmpty() ? FIRST_CHUNK : Math.min(CHUNK, chunks.getLast().length * 4);
+        if (!charge(size)) {
           return;
         }
-        chunks.add(new byte[CHUNK]);
+        chunks.add(new byte[size]);
         lastChunkLength = 0;
       }
       byte[] chunk = chunks.getLast();
-      int n = Math.min(length - done, CHUNK - lastChunkLength);
+      int n = Math.min(length - done, chunk.length - lastChunkLength);
       System.arraycopy(data, offset + done, chunk, lastChunkLength, n);
       lastChunkLength += n;
       done += n;
@@ -164,7 +168,8 @@ final class MessageBuffer {
       }
     }
     for (int i = 0; i < chunks.size(); i++) {
-      out.add(ByteBuffer.wrap(chunks.get(i), 0, i == chunks.size() - 1 ? lastChunkLength : CHUNK));
+      byte[] chunk = chunks.get(i);
+      out.add(ByteBuffer.wrap(chunk, 0, i == chunks.size() - 1 ? lastChunkLength : chunk.length));
     }
     return out;
   }

@@ -239,7 +239,9 @@ final class SmtpSession implements Runnable {
 
   private void commandLoop() throws IOException {
     while (!closing) {
-      if (!input.hasPendingInput()) {
+      // RFC 2920: replies to a pipelined group may wait until its last command; flush when our
+      // buffer is drained (asking the kernel for more would cost a system call per command).
+      if (input.buffered() == 0) {
         output.flush();
       }
       socket.setSoTimeout((int) settings.commandTimeout().toMillis());

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.portcullis.dns.DnsAnswer;
-import org.portcullis.dns.ReverseDns;
+import org.portcullis.dns.HostAddresses;
 import org.portcullis.mail.HeloName;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
@@ -41,7 +41,7 @@ public final class HeloResolvesCheck implements Check {
       return Verdict.CONTINUE;
     }
     String name = helo.get().normalized();
-    List<DnsAnswer> answers = context.await(ReverseDns.addresses(context.dns(), name));
+    List<DnsAnswer> answers = context.await(HostAddresses.lookup(context.dns(), name));
     boolean found = answers.stream().anyMatch(a -> !a.records().isEmpty());
     if (found) {
       return Verdict.CONTINUE;

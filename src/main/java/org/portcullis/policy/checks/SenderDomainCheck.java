@@ -6,7 +6,7 @@ import org.portcullis.dns.DnsAnswer;
 import org.portcullis.dns.DnsRecord;
 import org.portcullis.dns.DnsStatus;
 import org.portcullis.dns.DnsType;
-import org.portcullis.dns.ReverseDns;
+import org.portcullis.dns.HostAddresses;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
@@ -73,7 +73,7 @@ public final class SenderDomainCheck implements Check {
                   + "a real address. If the domain is new, make sure it is registered and delegated, and "
                   + "publish MX records for it."));
     }
-    List<DnsAnswer> addresses = context.await(ReverseDns.addresses(context.dns(), domain));
+    List<DnsAnswer> addresses = context.await(HostAddresses.lookup(context.dns(), domain));
     facts.fact("addresses of " + domain, Observed.answersText(addresses));
     if (addresses.stream().anyMatch(a -> !a.records().isEmpty())) {
       return Verdict.CONTINUE;

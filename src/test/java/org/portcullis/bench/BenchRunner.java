@@ -1,0 +1,206 @@
+package org.portcullis.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the acceptance benchmark end to end in one warm JVM (load generator and bench DNS stay
+ * up between runs): for each round, Portcullis with a durable spool, Postfix, and Portcullis with
+ * fsync off, each started fresh, warmed up, measured, stopped; then smtp-sink as the ceiling of
+ * the load generator. Prints every run and the medians.
+ *
+ * <pre>
+ * BenchRunner rounds sessions warmupSeconds measureSeconds messageBytes workDir resultsFile
+ * </pre>
+ */
+public final class BenchRunner {
+
+  private static final int PORTCULLIS_PORT = 2525;
+  private static final int POSTFIX_PORT = 2526;
+  private static final int SINK_PORT = 2527;
+
+  private final int sessions;
+  private final int warmup;
+  private final int measure;
+  private final int size;
+  private final Path work;
+  private final PrintWriter out;
+  private int nextSource = 65537;
+  private final Map<String, List<LoadGenerator.Result>> results = new LinkedHashMap<>();
+
+  private BenchRunner(int sessions, int warmup, int measure, int size, Path work, PrintWriter out) {
+    this.sessions = sessions;
+    this.warmup = warmup;
+    this.measure = measure;
+    this.size = size;
+    this.work = work;
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int rounds = Integer.parseInt(args[0]);
+    Path work = Path.of(args[5]);
+    Files.createDirectories(work);
+    Path resultsFile = Path.of(args[6]);
+    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultsFile, StandardCharsets.UTF_8), true)) {
+      BenchRunner runner = new BenchRunner(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+          Integer.parseInt(args[3]), Integer.parseInt(args[4]), work, out);
+      Process dns = runner.start(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+          BenchDns.class.getName(), "127.0.0.1", "53"), work.resolve("dns.log"), "bench DNS ready");
+      try {
+        runner.say("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+            + Runtime.version() + ", " + command("postconf", "-h", "mail_version").strip().replaceAll("^", "Postfix "));
+        runner.say("# " + runner.sessions + " sessions, one " + runner.size + "-byte message per connection, a new "
+            + "127.x source address per connection, " + runner.warmup + " s warm-up, " + runner.measure
+            + " s measured, " + rounds + " rounds");
+        for (int round = 1; round <= rounds; round++) {
+          runner.say("## round " + round);
+          runner.portcullis("portcullis-durable", true);
+          runner.postfix();
+          runner.portcullis("portcullis-nofsync", false);
+        }
+        runner.sink();
+        runner.summary();
+      } finally {
+        dns.destroy();
+      }
+    }
+  }
+
+  private void portcullis(String label, boolean fsync) throws Exception {
+    Path dir = work.resolve("portcullis");
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    String config = Files.readString(Path.of("bench/portcullis-bench.toml"))
+        .replace("/tmp/portcullis-bench/data", dir.resolve("data").toString())
+        + "\n[queue]\nfsync = " + fsync + "\n";
+    Path configFile = dir.resolve("portcullis.toml");
+    Files.writeString(configFile, config);
+    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g",
+        "-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()), dir.resolve("gateway.log"), "ready: SMTP");
+    try {
+      load(label, PORTCULLIS_PORT);
+    } finally {
+      gateway.destroy();
+      gateway.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private void postfix() throws Exception {
+    Path dir = work.resolve("postfix");
+    run("bench/postfix/start.sh", dir.toString());
+    Thread.sleep(1000);
+    try {
+      load("postfix", POSTFIX_PORT);
+    } finally {
+      run("bench/postfix/stop.sh", dir.toString());
+      Thread.sleep(1000);
+    }
+  }
+
+  private void sink() throws Exception {
+    Process sink = new ProcessBuilder("smtp-sink", "-u", "postfix", "127.0.0.1:" + SINK_PORT, "1000")
+        .redirectErrorStream(true).redirectOutput(work.resolve("sink.log").toFile()).start();
+    Thread.sleep(1000);
+    try {
+      load("smtp-sink-ceiling", SINK_PORT);
+    } finally {
+      sink.destroy();
+    }
+  }
+
+  private void load(String label, int port) throws Exception {
+    LoadGenerator.Result result = LoadGenerator.run(label, new InetSocketAddress("127.0.0.1", port), sessions, warmup,
+        measure, size, nextSource);
+    nextSource += result.sourcesUsed() + 1000;
+    results.computeIfAbsent(label, k -> new ArrayList<>()).add(result);
+    say(result.line());
+  }
+
+  private void summary() {
+    say("## medians");
+    Map<String, Double> medians = new LinkedHashMap<>();
+    results.forEach((label, runs) -> {
+      double rate = median(runs.stream().mapToDouble(LoadGenerator.Result::rate).toArray());
+      double p99 = median(runs.stream().mapToDouble(LoadGenerator.Result::p99).toArray());
+      medians.put(label, rate);
+      say(String.format("%-20s median %6.0f msg/s, median p99 %6.2f ms, runs %s", label, rate, p99,
+          runs.stream().map(r -> String.format("%.0f", r.rate())).toList()));
+    });
+    if (medians.getOrDefault("postfix", 0.0) > 0) {
+      say(String.format("ratio portcullis-durable / postfix = %.2f (fsync off: %.2f)",
+          medians.get("portcullis-durable") / medians.get("postfix"),
+          medians.getOrDefault("portcullis-nofsync", 0.0) / medians.get("postfix")));
+    }
+  }
+
+  private static double median(double[] values) {
+    java.util.Arrays.sort(values);
+    int n = values.length;
+    return n == 0 ? 0 : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  }
+
+  private void say(String line) {
+    System.out.println(line);
+    out.println(line);
+  }
+
+  private Process start(List<String> command, Path log, String readyText) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains(readyText)) {
+        return process;
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("did not start: " + command + "\n" + Files.readString(log));
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+    }
+  }
+
+  private static String command(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
