@@ -773,7 +773,7 @@ final class SmtpSession implements Runnable {
             .fact((sender ? "MAIL FROM" : "RCPT TO") + " given", LogText.escape(given, 300))
             .fact("problem", e.getMessage())
             .rule("Envelope addresses must follow the syntax of RFC 5321 4.1.2 (RFC 6531 for international "
-                    + "addresses); the server cannot guess what a malformed address means (seed best practices "
+                    + "addresses); the server cannot guess what a malformed address means (mail operators' best practices "
                     + "\"Email Addresses should be formatted correctly\", \"Require FULL email of recipient\").",
                 fix));
     reply(policy.refuseProtocol(check, phase, verdict, rcpt).reply());

@@ -89,7 +89,7 @@ public final class ClientGenericPtrCheck implements Check {
                 .rule("Mail servers have a reverse DNS name that identifies them as mail servers, such as "
                         + "mail.example.com. Names that embed the address or words like dsl, dyn, dhcp, pool, "
                         + "ppp, cable or client belong to dynamic or residential address pools, which send "
-                        + "most of the world's spam from infected machines (seed best practice \"Server IP DNS "
+                        + "most of the world's spam from infected machines (mail operators' best practice \"Server IP DNS "
                         + "naming conventions\").",
                     "Send through your provider's mail server (the smarthost or relay host), with "
                         + "authentication if it asks for it; or get a static IP address with a PTR record that "

@@ -44,7 +44,7 @@ public final class ClientPtrCheck implements Check {
           "Client host [" + ip + "] has no reverse DNS (PTR) record",
           Observed.reverseDns(Observed.client(context), rdns).rule(
               "A mail server's IP address must have a reverse DNS (PTR) record naming the server "
-                  + "(RFC 1912 2.1; RFC 7372 names this refusal; seed best practice \"Server IP must resolve\"). "
+                  + "(RFC 1912 2.1; RFC 7372 names this refusal; mail operators' best practice \"Server IP must resolve\"). "
                   + "Connections from addresses without one are nearly always infected or misconfigured machines.",
               "Ask whoever controls the IP address " + ip + " (your ISP or hosting provider) for a PTR "
                   + "record that names your mail server's hostname, for example mail.your-domain.example. "

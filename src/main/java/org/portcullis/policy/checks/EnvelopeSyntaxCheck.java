@@ -50,7 +50,7 @@ public final class EnvelopeSyntaxCheck implements Check {
         Observed.client(context).fact(command + " given", command + ":" + address)
             .fact("expected", command + ":<" + address + ">")
             .rule("RFC 5321 4.1.2 writes every envelope address in angle brackets. Real mail software always "
-                    + "does; scripts and spam tools often do not (seed best practice \"RFC Mail From\").",
+                    + "does; scripts and spam tools often do not (mail operators' best practice \"RFC Mail From\").",
                 "Fix the sending software or script to send " + command + ":<" + address + ">, or send "
                     + "through a real mail server."));
   }

@@ -44,7 +44,7 @@ public final class HeloFqdnCheck implements Check {
             .fact("expected", "a fully qualified host name such as mail.example.com")
             .rule("RFC 5321 4.1.1.1 requires the client's fully qualified domain name in HELO/EHLO. A bare "
                     + "host name (" + name + ") means nothing outside the sender's own network and is typical "
-                    + "of infected PCs and misconfigured servers (seed best practice \"Server Identification\").",
+                    + "of infected PCs and misconfigured servers (mail operators' best practice \"Server Identification\").",
                 "Configure the server to greet with its fully qualified host name, the name in its PTR record "
                     + "(for example mail.your-domain.example). In Postfix this is myhostname, in Exchange the "
                     + "FQDN of the send connector."));

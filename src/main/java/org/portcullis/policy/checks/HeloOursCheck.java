@@ -55,7 +55,7 @@ public final class HeloOursCheck implements Check {
             .fact("our names", site.hostname() + ", " + site.acceptedDomainsText())
             .rule("A remote client that greets with this server's own name, domain or address claims to be "
                     + "this server. Only this server (and its own LAN) can be this server; spam software "
-                    + "copies the name from our greeting to look local (seed best practice \"Reject remote "
+                    + "copies the name from our greeting to look local (mail operators' best practice \"Reject remote "
                     + "clients using local HELO arguments\").",
                 "Configure your server to greet with its own fully qualified host name, the one in its PTR "
                     + "record, not the name of the server it is sending to. Users of this organisation "

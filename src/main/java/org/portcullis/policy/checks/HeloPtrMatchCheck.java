@@ -44,8 +44,8 @@ public final class HeloPtrMatchCheck implements Check {
     String ptr = rdns.confirmedName().get();
     return Verdict.reject("5.7.1", "HELO name " + helo.get().raw() + " does not match reverse DNS name " + ptr,
         Observed.reverseDns(Observed.client(context).fact("HELO given", helo.get().raw()), rdns).rule(
-            "The HELO name, the PTR name and the MX name of a mail server should be the same (seed 001: "
-                + "\"Your rDNS entry, your MX DNS name, and the SMTP host header response should all match\"). "
+            "The HELO name, the PTR name and the MX name of a mail server should be the same; many receivers "
+                + "treat a mismatch as a sign of a misconfigured or forged sender. "
                 + "RFC 5321 4.1.4 forbids refusing mail for this alone, so it only marks the message.",
             "Configure the server to greet with " + ptr + " (its PTR name), or change the PTR record to "
                 + "the name it greets with; keep both resolving to the server's address."));

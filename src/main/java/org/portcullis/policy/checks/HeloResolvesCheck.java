@@ -57,7 +57,7 @@ public final class HeloResolvesCheck implements Check {
                   + "that serve " + name + "."));
     }
     return Verdict.reject("5.7.1", "HELO name " + helo.get().raw() + " does not resolve to an address",
-        facts.rule("The name a server gives in HELO/EHLO should exist in DNS (seed best practice \"Server "
+        facts.rule("The name a server gives in HELO/EHLO should exist in DNS (mail operators' best practice \"Server "
                 + "Identification (HELO) should resolve\"). A name with no A or AAAA record cannot be checked "
                 + "and is typical of made-up identities.",
             "Publish an A (and/or AAAA) record for " + name + " pointing at the server's public address, "

@@ -42,7 +42,7 @@ public final class MailFromSelfCheck implements Check {
             .fact("client is", "outside our LAN networks and not authenticated")
             .rule("A message whose sender is its own recipient, arriving from an outside server, is almost "
                     + "always forged: a person's own mail to themselves goes through their own provider's "
-                    + "servers (seed best practice \"Block Email From Self\").",
+                    + "servers (mail operators' best practice \"Block Email From Self\").",
                 "To send to yourself, send through your own provider's mail server with authentication (the "
                     + "submission port, 587). If a service sends such mail for you, ask our postmaster for "
                     + "an exception."));

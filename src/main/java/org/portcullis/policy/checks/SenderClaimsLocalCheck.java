@@ -49,7 +49,7 @@ public final class SenderClaimsLocalCheck implements Check {
             .fact("our domains", site.acceptedDomainsText())
             .fact("client is", "outside our LAN networks and not authenticated")
             .rule("Mail from an address of our own domain can only come from our own servers and users. From "
-                    + "anywhere else it is a forgery, the classic trick of phishing (seed best practices \"Reject "
+                    + "anywhere else it is a forgery, the classic trick of phishing (mail operators' best practices \"Reject "
                     + "non-local senders claiming to be local\", \"Known Sender Forgery\").",
                 "If you are one of our users working remotely, send through the submission port (587) with "
                     + "authentication (your mail client's outgoing server settings), or connect through the "

@@ -67,7 +67,7 @@ public final class SenderDomainCheck implements Check {
     if (mx.status() == DnsStatus.NXDOMAIN) {
       return Verdict.reject("5.1.8", "Sender address <" + address + ">: domain " + domain + " does not exist",
           facts.rule("Mail must come from a domain that exists, so that replies and bounces can reach the "
-                  + "sender (RFC 5321 3.3, seed best practice \"Valid MAIL FROM: Address\"). DNS says "
+                  + "sender (RFC 5321 3.3, mail operators' best practice \"Valid MAIL FROM: Address\"). DNS says "
                   + domain + " does not exist (NXDOMAIN).",
               "Check the sender address for typing errors, and configure the mail client or server to use "
                   + "a real address. If the domain is new, make sure it is registered and delegated, and "

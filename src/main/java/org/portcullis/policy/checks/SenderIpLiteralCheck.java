@@ -37,7 +37,7 @@ public final class SenderIpLiteralCheck implements Check {
     return Verdict.reject("5.1.8", "Sender address <" + address + "> has an IP address instead of a domain",
         Observed.client(context).fact("sender", "<" + address + ">")
             .rule("A sender address must name a domain so that replies, bounces and checks such as SPF can "
-                    + "find it; an address literal identifies no one (seed best practice \"Require email with "
+                    + "find it; an address literal identifies no one (mail operators' best practice \"Require email with "
                     + "domain, not IP\").",
                 "Send from an address at your domain (user@your-domain.example), and configure the mail "
                     + "client or server to use it as the envelope sender."));
