@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers spooled messages asynchronously. A pool of virtual-thread workers takes ready messages
+ * Delivers spooled messages asynchronously. A pool of platform-thread workers (their work is file
+ * and socket I/O, which would pin virtual threads) takes ready messages
  * and hands them to the transport; a sync thread makes the transport's deliveries durable in
  * batches ({@link Transport#sync}, one syncfs for many Maildir files) and only then journals them,
  * so the spool keeps every message until its delivered copies are safe. Deferred recipients are
@@ -72,7 +73,7 @@ public final class DeliveryService implements AutoCloseable {
   public void start(List<QueuedMessage> recovered) {
     workers = new Thread[concurrency];
     for (int i = 0; i < concurrency; i++) {
-      workers[i] = Thread.ofVirtual().name("delivery-" + i).start(this::work);
+      workers[i] = Thread.ofPlatform().name("delivery-" + i).daemon(true).start(this::work);
     }
     syncer = Thread.ofPlatform().name("delivery-sync").daemon(true).start(this::syncLoop);
     Instant now = clock.instant();

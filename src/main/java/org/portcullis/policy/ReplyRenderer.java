@@ -105,13 +105,18 @@ public final class ReplyRenderer {
       case Verdict.Tag tag -> tag.explanation();
       default -> Explanation.builder().rule("", "");
     };
-    refusalLog.record(new RefusalRecord(reference, clock.instant(), serverName, finding.check(),
-        finding.phase(), outcome, code, status, text, session.client().addressText(),
-        session.client().nameOrUnknown(),
-        session.helo().map(h -> h.raw()).orElse(""),
-        session.sender().map(Object::toString).orElse(""),
-        recipient.map(r -> "<" + r.address() + ">").orElse(""),
-        explanation));
+    try {
+      refusalLog.record(new RefusalRecord(reference, clock.instant(), serverName, finding.check(),
+          finding.phase(), outcome, code, status, text, session.client().addressText(),
+          session.client().nameOrUnknown(),
+          session.helo().map(h -> h.raw()).orElse(""),
+          session.sender().map(Object::toString).orElse(""),
+          recipient.map(r -> "<" + r.address() + ">").orElse(""),
+          explanation));
+    } catch (RuntimeException e) {
+      // The explanation is lost, the refusal is not: the client still gets its reply and the log line.
+      log.warn("could not record refusal {}: {}", reference, e.toString());
+    }
   }
 
   /** The client, HELO, sender and recipient as key=value pairs for log lines. */

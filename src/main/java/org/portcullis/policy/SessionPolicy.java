@@ -17,8 +17,8 @@ import org.portcullis.mail.Recipient;
  * The policy side of one SMTP session: it holds what is known about the client and the current
  * transaction, runs the chain at each phase and decides what to answer.
  *
- * <p>Rules (after Postfix): with {@code delayReject}, rejections found at CONNECT, HELO and MAIL
- * are reported at RCPT, so that the log line names sender and recipient and postmaster@ stays
+ * <p>Rules (after Postfix): with {@code delayReject}, CONNECT and HELO checks run when MAIL
+ * arrives and rejections found at CONNECT, HELO and MAIL are reported at RCPT, so that the log line names sender and recipient and postmaster@ stays
  * reachable; temporary failures are sticky (defer-if-permit): they are reported at RCPT whenever
  * nothing rejects; a disconnect is immediate. The always-reachable recipients of our domains
  * (postmaster, abuse) are accepted whatever the chain says about the client. Static exceptions are
@@ -53,6 +53,9 @@ public final class SessionPolicy implements SessionView {
   private ClientInfo client;
   private final ProtocolFacts protocol;
   private HeloName helo;
+  /** With delay-reject, CONNECT and HELO checks run when MAIL arrives (their DNS is done by then). */
+  private boolean connectPending;
+  private boolean heloPending;
   private final List<Finding> connectFindings = new ArrayList<>(2);
   private final List<Finding> heloFindings = new ArrayList<>(2);
 
@@ -128,12 +131,24 @@ public final class SessionPolicy implements SessionView {
   public void replaceClient(ClientInfo newClient) {
     this.client = newClient;
     this.helo = null;
+    this.connectPending = false;
+    this.heloPending = false;
     connectFindings.clear();
     heloFindings.clear();
     resetTransaction();
   }
 
+  /**
+   * The client connected. Without delay-reject the CONNECT checks run now (a refusal becomes the
+   * greeting); with it they run when MAIL arrives, since their verdicts are reported at RCPT
+   * anyway: by then the client's DNS lookups have finished, and a client that never sends MAIL
+   * costs no checks.
+   */
   public Decision connect() {
+    if (delayReject) {
+      connectPending = true;
+      return PROCEED;
+    }
     return evaluate(Phase.CONNECT, Optional.empty(), connectFindings);
   }
 
@@ -142,15 +157,39 @@ public final class SessionPolicy implements SessionView {
     this.helo = name;
     heloFindings.clear();
     resetTransaction();
+    if (delayReject) {
+      heloPending = true;
+      return PROCEED;
+    }
     return evaluate(Phase.HELO, Optional.empty(), heloFindings);
   }
 
   /** MAIL FROM: starts a transaction. */
   public Decision mail(MailPath path, MailParameters parameters) {
     resetTransaction();
+    Decision early = runPendingPhases();
+    if (early instanceof Decision.Refused) {
+      return early;
+    }
     this.sender = path;
     this.mailParameters = parameters;
     return evaluate(Phase.MAIL, Optional.empty(), mailFindings);
+  }
+
+  /** Runs CONNECT and HELO checks deferred by delay-reject; only a disconnect is answered now. */
+  private Decision runPendingPhases() {
+    if (connectPending) {
+      connectPending = false;
+      Decision decision = evaluate(Phase.CONNECT, Optional.empty(), connectFindings);
+      if (decision instanceof Decision.Refused) {
+        return decision;
+      }
+    }
+    if (heloPending) {
+      heloPending = false;
+      return evaluate(Phase.HELO, Optional.empty(), heloFindings);
+    }
+    return PROCEED;
   }
 
   /** RCPT TO: reports what earlier phases left pending, then runs the RCPT checks. */
@@ -230,6 +269,7 @@ public final class SessionPolicy implements SessionView {
   /** STARTTLS: the client must greet again; what it said before TLS is forgotten (RFC 3207 4.2). */
   public void forgetHelo() {
     this.helo = null;
+    this.heloPending = false;
     heloFindings.clear();
     resetTransaction();
   }

@@ -10,8 +10,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One append-only spool file ({@code seg-<n>.log}) and its state journal ({@code seg-<n>.state}).
- * Writers append under the spool's lock, then wait in {@link GroupSync} until an fdatasync covers
- * their bytes.
+ * Records are written by the spool's {@link SpoolWriter} thread, which group-commits them.
  */
 final class Segment {
 
@@ -21,12 +20,12 @@ final class Segment {
   final FileChannel log;
   private FileChannel state;
 
-  /** Bytes fully written; written under the spool's lock, read by the syncer. */
+  /** Bytes fully written; updated by the writer thread. */
   private volatile long written;
 
-  /** Bytes known to be on disk; guarded by {@link GroupSync}'s lock. */
-  long durable;
-  /** A failed sync of this file; guarded by {@link GroupSync}'s lock. */
+  /** Bytes promised to records placed so far (written or about to be); guarded by the spool's lock. */
+  long planned;
+  /** A failed write or sync of this file; every later record here fails too (writer thread only). */
   IOException syncFailure;
 
   private static final int JOURNAL_BATCH_CHARS = 16 * 1024;
@@ -44,7 +43,7 @@ final class Segment {
     this.statePath = statePath;
     this.log = log;
     this.written = size;
-    this.durable = size;
+    this.planned = size;
   }
 
   static Segment create(Path dir, long number) throws IOException {
@@ -72,10 +71,9 @@ final class Segment {
     return written;
   }
 
-  /** Appends the buffers at the end; the caller holds the spool's lock. Returns the start offset. */
-  long append(ByteBuffer[] buffers) throws IOException {
-    long start = written;
-    log.position(start);
+  /** Writes the buffers at {@code position}; called by the spool's writer thread only. */
+  void writeAt(long position, ByteBuffer[] buffers) throws IOException {
+    log.position(position);
     long remaining = 0;
     for (ByteBuffer b : buffers) {
       remaining += b.remaining();
@@ -83,8 +81,7 @@ final class Segment {
     while (remaining > 0) {
       remaining -= log.write(buffers);
     }
-    written = log.position();
-    return start;
+    written = Math.max(written, log.position());
   }
 
   /**

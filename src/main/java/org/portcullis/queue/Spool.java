@@ -51,7 +51,7 @@ public final class Spool implements AutoCloseable {
   private final Map<Long, Segment> segments = new HashMap<>();
   private final List<QueuedMessage> recovered;
   private final Map<String, QueuedMessage> messages = new java.util.concurrent.ConcurrentHashMap<>();
-  private final GroupSync groupSync = new GroupSync();
+  private final SpoolWriter writer;
   private Segment active;
   private int live;
   private boolean closed;
@@ -64,6 +64,7 @@ public final class Spool implements AutoCloseable {
     this.settings = settings;
     this.recovered = List.copyOf(recovered);
     recovered.forEach(m -> messages.put(m.queueId(), m));
+    this.writer = new SpoolWriter(this::place, settings.fsync());
     flusher.scheduleWithFixedDelay(this::flushJournals, 50, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
@@ -145,35 +146,43 @@ public final class Spool implements AutoCloseable {
         new SpoolRecord.Meta(queueId, receivedAt, clientAddress, clientName, helo, envelope));
     ByteBuffer[] buffers = SpoolRecord.encode(meta, content, contentLength);
     long recordLength = SpoolRecord.contentOffset(meta.length) + contentLength;
-    Segment segment;
-    long start;
+    SpoolWriter.Pending pending = new SpoolWriter.Pending(buffers, recordLength);
+    try {
+      writer.write(pending);
+    } catch (IOException e) {
+      if (pending.segment != null) {
+        abandon(new QueuedMessage(queueId, receivedAt, clientAddress, clientName, helo, envelope, pending.segment,
+            pending.start + SpoolRecord.contentOffset(meta.length), contentLength));
+      }
+      throw e;
+    }
+    QueuedMessage message = new QueuedMessage(queueId, receivedAt, clientAddress, clientName, helo, envelope,
+        pending.segment, pending.start + SpoolRecord.contentOffset(meta.length), contentLength);
+    messages.put(queueId, message);
+    return message;
+  }
+
+  /**
+   * Where the writer puts a record: the active segment, or a new one when it would grow past the
+   * limit. The record counts as live from here on, so its segment cannot be deleted under it.
+   */
+  private SpoolWriter.Placed place(long recordLength) throws IOException {
     lock.lock();
     try {
       if (closed) {
         throw new IOException("spool is closed");
       }
-      if (active.written() > 0 && active.written() + recordLength > settings.segmentMaxBytes()) {
+      if (active.planned > 0 && active.planned + recordLength > settings.segmentMaxBytes()) {
         rotate();
       }
-      segment = active;
-      start = segment.append(buffers);
-      segment.live++;
+      long start = active.planned;
+      active.planned += recordLength;
+      active.live++;
       live++;
+      return new SpoolWriter.Placed(active, start);
     } finally {
       lock.unlock();
     }
-    QueuedMessage message = new QueuedMessage(queueId, receivedAt, clientAddress, clientName, helo, envelope,
-        segment, start + SpoolRecord.contentOffset(meta.length), contentLength);
-    messages.put(queueId, message);
-    if (settings.fsync()) {
-      try {
-        groupSync.awaitDurable(segment, start + recordLength);
-      } catch (IOException e) {
-        abandon(message);
-        throw e;
-      }
-    }
-    return message;
   }
 
   /** The stored bytes of a message. */
@@ -276,7 +285,7 @@ public final class Spool implements AutoCloseable {
   @Override
   public void close() throws IOException {
     flusher.shutdownNow();
-    groupSync.close();
+    writer.close();
     lock.lock();
     try {
       if (closed) {

@@ -9,7 +9,7 @@ import org.portcullis.policy.MessageHeaders;
 
 /**
  * The text of one message as it arrives: the header section kept apart (for checks and for
- * rewriting the Subject), the body in growing chunks (4 KiB, 16 KiB, then 64 KiB) charged to the
+ * rewriting the Subject), the body in growing chunks (2 KiB, 8 KiB, 32 KiB, then 64 KiB) charged to the
  * shared {@link MemoryBudget}.
  * Line endings are CRLF. Not thread-safe.
  */
@@ -17,11 +17,11 @@ final class MessageBuffer {
 
   static final int CHUNK = 64 * 1024;
   /** The first body chunk is small: most mail is a few kilobytes. */
-  static final int FIRST_CHUNK = 4 * 1024;
+  static final int FIRST_CHUNK = 2 * 1024;
   private static final byte[] CRLF = {'\r', '\n'};
 
   private final MemoryBudget budget;
-  private byte[] header = new byte[4096];
+  private byte[] header = new byte[1024];
   private int headerLength;
   private final List<Integer> fieldStarts = new ArrayList<>();
   private boolean inHeader = true;

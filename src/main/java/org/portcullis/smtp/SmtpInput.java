@@ -13,7 +13,7 @@ import java.io.InputStream;
 final class SmtpInput {
 
   private InputStream in;
-  private final byte[] buffer = new byte[16 * 1024];
+  private final byte[] buffer = new byte[4096];
   private int position;
   private int limit;
 

@@ -102,18 +102,20 @@ final class SmtpSession implements Runnable {
   @Override
   public void run() {
     boolean clientSlot = false;
+    InetAddress limitedAddress = null;
     try (socket) {
       try {
         socket.setTcpNoDelay(true);
         input = new SmtpInput(socket.getInputStream());
-        output = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        output = new BufferedOutputStream(socket.getOutputStream(), 2048);
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         clientAddress = Addresses.unmap(remote.getAddress());
         clientPort = remote.getPort();
         if (settings.proxyProtocol() && !readProxyHeader()) {
           return;
         }
-        clientSlot = limiter.acquireClient(clientAddress);
+        limitedAddress = clientAddress;
+        clientSlot = limiter.acquireClient(limitedAddress);
         policy = engine.newSession(engine.client(clientAddress, clientPort), protocol);
         log.info("connect from {}[{}] port={}", policy.client().nameOrUnknown(), policy.client().addressText(),
             clientPort);
@@ -140,7 +142,7 @@ final class SmtpSession implements Runnable {
       // the socket could not be closed cleanly; nothing more to do
     } finally {
       if (clientSlot) {
-        limiter.releaseClient(clientAddress);
+        limiter.releaseClient(limitedAddress);
       }
       limiter.releaseTotal();
       stats.sessionEnded();
@@ -641,7 +643,7 @@ final class SmtpSession implements Runnable {
       return;
     }
     input.replaceStream(tls.getInputStream());
-    output = new BufferedOutputStream(tls.getOutputStream(), 8192);
+    output = new BufferedOutputStream(tls.getOutputStream(), 2048);
     protocol.recordTls(tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite());
     log.info("TLS established with {}: {}", clientText(), protocol.tlsProtocol().orElse(""));
     esmtp = false;

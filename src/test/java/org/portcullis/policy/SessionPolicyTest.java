@@ -98,6 +98,31 @@ class SessionPolicyTest {
   }
 
   @Test
+  void aBrokenRefusalStoreDoesNotStopTheRefusal() {
+    RefusalLog broken = new RefusalLog() {
+      @Override
+      public void record(RefusalRecord record) {
+        throw new IllegalStateException("store is down");
+      }
+
+      @Override
+      public java.util.Optional<RefusalRecord> find(String reference) {
+        throw new IllegalStateException("store is down");
+      }
+
+      @Override
+      public void flush() {}
+    };
+    PolicyEngine engine = new PolicyEngine(new PolicyChain(List.of(new PolicyChain.Entry(new ClientPtrCheck(),
+        CheckSettings.enforce(Duration.ofSeconds(5))))),
+        new ReplyRenderer("mx.example.test", new References(FakeSession.CLOCK), broken, FakeSession.CLOCK),
+        List.of(), SITE, dns, FakeSession.CLOCK, false);
+    SessionPolicy s = engine.newSession(engine.client(InetAddress.ofLiteral("203.0.113.9"), 1), new ProtocolFacts());
+    var refused = (SessionPolicy.Decision.Refused) s.connect();
+    assertThat(refused.refusal().reply().toString()).startsWith("550 5.7.25").contains("ref=");
+  }
+
+  @Test
   void aSecondHeloReplacesTheFirstOnesFindings() {
     SessionPolicy s = session(true, List.of(), new HeloFqdnCheck());
     s.connect();
