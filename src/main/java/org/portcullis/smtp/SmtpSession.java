@@ -73,6 +73,8 @@ final class SmtpSession implements Runnable {
   private InetAddress clientAddress;
   private int clientPort;
 
+  private boolean clientSlot;
+  private InetAddress limitedAddress;
   private boolean esmtp;
   private boolean inTransaction;
   private int recipientCount;
@@ -101,8 +103,6 @@ final class SmtpSession implements Runnable {
 
   @Override
   public void run() {
-    boolean clientSlot = false;
-    InetAddress limitedAddress = null;
     try (socket) {
       try {
         socket.setTcpNoDelay(true);
@@ -141,14 +141,23 @@ final class SmtpSession implements Runnable {
     } catch (IOException closing) {
       // the socket could not be closed cleanly; nothing more to do
     } finally {
-      if (clientSlot) {
-        limiter.releaseClient(limitedAddress);
-      }
+      releaseClientSlot();
       limiter.releaseTotal();
       stats.sessionEnded();
       if (policy != null) {
         log.info("disconnect from {} {}", clientText(), commandSummary());
       }
+    }
+  }
+
+  /**
+   * Frees this connection's place in the per-client count; done at QUIT before the 221, so that a
+   * client reconnecting at once is not refused for a connection it has already ended.
+   */
+  private void releaseClientSlot() {
+    if (clientSlot) {
+      clientSlot = false;
+      limiter.releaseClient(limitedAddress);
     }
   }
 
@@ -294,6 +303,7 @@ final class SmtpSession implements Runnable {
       }
       case "QUIT" -> {
         count(Command.QUIT);
+        releaseClientSlot();
         reply(SmtpReply.of(221, EnhancedStatus.OK, "Bye"));
         closing = true;
       }

@@ -71,6 +71,11 @@ public final class BenchRunner {
           runner.portcullis("portcullis-nofsync", false);
         }
         runner.sink();
+        runner.say("## smtp-source (Postfix's load generator; every connection from 127.0.0.1, so no per-address DNS variety)");
+        for (int round = 1; round <= rounds; round++) {
+          runner.portcullisWithSmtpSource();
+          runner.postfixWithSmtpSource();
+        }
         runner.summary();
       } finally {
         dns.destroy();
@@ -109,6 +114,52 @@ public final class BenchRunner {
     }
   }
 
+  /** Portcullis under smtp-source: 20000 messages to warm up, then 20000 timed. */
+  private void portcullisWithSmtpSource() throws Exception {
+    Path dir = work.resolve("portcullis");
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    Path configFile = dir.resolve("portcullis.toml");
+    Files.writeString(configFile, Files.readString(Path.of("bench/portcullis-bench.toml"))
+        .replace("/tmp/portcullis-bench/data", dir.resolve("data").toString()));
+    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g",
+        "-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()), dir.resolve("gateway.log"), "ready: SMTP");
+    try {
+      smtpSource(PORTCULLIS_PORT, 20_000);
+      record("portcullis-durable/smtp-source", smtpSource(PORTCULLIS_PORT, 20_000));
+    } finally {
+      gateway.destroy();
+      gateway.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private void postfixWithSmtpSource() throws Exception {
+    Path dir = work.resolve("postfix");
+    run("bench/postfix/start.sh", dir.toString());
+    Thread.sleep(1000);
+    try {
+      smtpSource(POSTFIX_PORT, 2_000);
+      record("postfix/smtp-source", smtpSource(POSTFIX_PORT, 10_000));
+    } finally {
+      run("bench/postfix/stop.sh", dir.toString());
+      Thread.sleep(1000);
+    }
+  }
+
+  /** Runs smtp-source with 20 sessions and 2 kB messages; returns messages per second. */
+  private double smtpSource(int port, int messages) throws Exception {
+    long start = System.nanoTime();
+    run("smtp-source", "-s", String.valueOf(sessions), "-m", String.valueOf(messages), "-l", String.valueOf(size),
+        "-M", "mta1.senders.example", "-f", "load@senders.example", "-t", "rcpt@example.test", "127.0.0.1:" + port);
+    return messages / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private void record(String label, double rate) {
+    LoadGenerator.Result result = new LoadGenerator.Result(label, rate, 0, 0, 0, 0, 0, Map.of(), 0);
+    results.computeIfAbsent(label, k -> new ArrayList<>()).add(result);
+    say(String.format("%s: %.0f msg/s (wall time of the timed batch)", label, rate));
+  }
+
   private void sink() throws Exception {
     Process sink = new ProcessBuilder("smtp-sink", "-u", "postfix", "127.0.0.1:" + SINK_PORT, "1000")
         .redirectErrorStream(true).redirectOutput(work.resolve("sink.log").toFile()).start();
@@ -142,6 +193,10 @@ public final class BenchRunner {
       say(String.format("ratio portcullis-durable / postfix = %.2f (fsync off: %.2f)",
           medians.get("portcullis-durable") / medians.get("postfix"),
           medians.getOrDefault("portcullis-nofsync", 0.0) / medians.get("postfix")));
+    }
+    if (medians.getOrDefault("postfix/smtp-source", 0.0) > 0) {
+      say(String.format("ratio with smtp-source: portcullis-durable / postfix = %.2f",
+          medians.get("portcullis-durable/smtp-source") / medians.get("postfix/smtp-source")));
     }
   }
 

@@ -221,6 +221,29 @@ class BadInputTest {
   }
 
   @Test
+  void aClientAtItsLimitCanReconnectRightAfterQuit() throws Exception {
+    List<SmtpTestClient> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), "127.0.5.5");
+        assertThat(client.reply()).startsWith("220");
+        open.add(client);
+      }
+      try (SmtpTestClient refused = SmtpTestClient.connect(gateway.smtp(), "127.0.5.5")) {
+        assertThat(refused.reply()).startsWith("421 4.7.0 Too many connections");
+      }
+      assertThat(open.getFirst().send("QUIT")).startsWith("221");
+      try (SmtpTestClient again = SmtpTestClient.connect(gateway.smtp(), "127.0.5.5")) {
+        assertThat(again.reply()).startsWith("220");
+      }
+    } finally {
+      for (SmtpTestClient client : open) {
+        client.close();
+      }
+    }
+  }
+
+  @Test
   void fiveHundredParallelConnectionsFromOneAddressHitThePerClientLimit() throws Exception {
     int attempts = 500;
     List<Socket> sockets = new ArrayList<>();
