@@ -613,9 +613,6 @@ final class SmtpSession implements Runnable {
   }
 
   private String tlsInfo() {
-    if (!(socket instanceof SSLSocket) && !protocol.tls()) {
-      return "";
-    }
     return protocol.tlsProtocol().map(p -> "using " + p).orElse("");
   }
 

@@ -92,7 +92,7 @@ public final class BenchRunner {
         + "\n[queue]\nfsync = " + fsync + "\n";
     Path configFile = dir.resolve("portcullis.toml");
     Files.writeString(configFile, config);
-    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g",
+    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xmx1g",
         "-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()), dir.resolve("gateway.log"), "ready: SMTP");
     try {
       load(label, PORTCULLIS_PORT);
@@ -122,7 +122,7 @@ public final class BenchRunner {
     Path configFile = dir.resolve("portcullis.toml");
     Files.writeString(configFile, Files.readString(Path.of("bench/portcullis-bench.toml"))
         .replace("/tmp/portcullis-bench/data", dir.resolve("data").toString()));
-    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx1g",
+    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xmx1g",
         "-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()), dir.resolve("gateway.log"), "ready: SMTP");
     try {
       smtpSource(PORTCULLIS_PORT, 20_000);
