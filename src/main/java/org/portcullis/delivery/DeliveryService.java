@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.portcullis.policy.LogText;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.RecipientState;
@@ -52,8 +51,6 @@ public final class DeliveryService implements AutoCloseable {
   private final BlockingQueue<Unsynced> unsynced = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("delivery-retry-timer").daemon(true).factory());
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicInteger waiting = new AtomicInteger();
   private Thread[] workers = new Thread[0];
   private Thread syncer;
   private volatile boolean stopping;
@@ -92,15 +89,7 @@ public final class DeliveryService implements AutoCloseable {
     ready.add(message);
   }
 
-  /** Messages queued or being delivered now (not those waiting for a retry). */
-  public int active() {
-    return ready.size() + inFlight.get();
-  }
 
-  /** Messages waiting for their next retry. */
-  public int deferred() {
-    return waiting.get();
-  }
 
   private void work() {
     while (!stopping) {
@@ -113,14 +102,11 @@ public final class DeliveryService implements AutoCloseable {
       if (message == null) {
         continue;
       }
-      inFlight.incrementAndGet();
       try {
         attempt(message);
       } catch (IOException | RuntimeException e) {
         log.error("delivery of {} failed unexpectedly; will retry", message.queueId(), e);
         schedule(message, retries.initialDelay());
-      } finally {
-        inFlight.decrementAndGet();
       }
     }
   }
@@ -239,11 +225,7 @@ public final class DeliveryService implements AutoCloseable {
     if (stopping) {
       return;
     }
-    waiting.incrementAndGet();
-    timer.schedule(() -> {
-      waiting.decrementAndGet();
-      ready.add(message);
-    }, wait.toMillis(), TimeUnit.MILLISECONDS);
+    timer.schedule(() -> ready.add(message), wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Stops the workers after their current attempt and syncs what they delivered. */

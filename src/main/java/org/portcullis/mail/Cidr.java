@@ -88,13 +88,7 @@ public final class Cidr {
     return prefixLength;
   }
 
-  public InetAddress network() {
-    return addressOf(network);
-  }
 
-  public boolean isIpv4() {
-    return network.length == 4;
-  }
 
   private static byte[] mask(byte[] bytes, int prefix) {
     byte[] out = bytes.clone();

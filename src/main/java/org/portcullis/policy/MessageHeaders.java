@@ -29,14 +29,4 @@ public record MessageHeaders(List<Field> fields) {
     return Optional.empty();
   }
 
-  /** How many fields have that name (case-insensitive). */
-  public int count(String name) {
-    int n = 0;
-    for (Field field : fields) {
-      if (field.name().equalsIgnoreCase(name)) {
-        n++;
-      }
-    }
-    return n;
-  }
 }

@@ -27,26 +27,18 @@ public final class PolicyChain {
   /** A check with its settings, in chain order. */
   public record Entry(Check check, CheckSettings settings) {}
 
-  private final List<Entry> entries;
   private final Map<Phase, List<Entry>> byPhase = new EnumMap<>(Phase.class);
 
   public PolicyChain(List<Entry> entries) {
-    this.entries = List.copyOf(entries);
+    List<Entry> all = List.copyOf(entries);
     for (Phase phase : Phase.values()) {
-      byPhase.put(phase, this.entries.stream()
+      byPhase.put(phase, all.stream()
           .filter(e -> e.settings().mode() != CheckMode.OFF && e.check().phases().contains(phase))
           .toList());
     }
   }
 
-  public List<Entry> entries() {
-    return entries;
-  }
 
-  /** The settings of a check by name, if it is in the chain. */
-  public Optional<CheckSettings> settingsOf(String checkName) {
-    return entries.stream().filter(e -> e.check().name().equals(checkName)).map(Entry::settings).findFirst();
-  }
 
   /**
    * Runs the phase's checks.

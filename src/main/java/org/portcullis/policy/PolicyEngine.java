@@ -56,13 +56,7 @@ public final class PolicyEngine {
     return site;
   }
 
-  public PolicyChain chain() {
-    return chain;
-  }
 
-  public ReplyRenderer renderer() {
-    return renderer;
-  }
 
   public Clock clock() {
     return clock;

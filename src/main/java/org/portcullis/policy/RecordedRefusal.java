@@ -15,7 +15,4 @@ public record RecordedRefusal(String reference, Finding finding, SmtpReply reply
     return finding.verdict() instanceof Verdict.Disconnect;
   }
 
-  public boolean temporary() {
-    return reply.isTransient();
-  }
 }

@@ -260,15 +260,6 @@ public final class Spool implements AutoCloseable {
     }
   }
 
-  /** Bytes in the spool's segment files. */
-  public long bytes() {
-    lock.lock();
-    try {
-      return segments.values().stream().mapToLong(Segment::written).sum();
-    } finally {
-      lock.unlock();
-    }
-  }
 
   private void rotate() throws IOException {
     Segment old = active;

@@ -53,7 +53,4 @@ final class ConnectionLimiter {
     perClient.computeIfPresent(Addresses.unmap(address), (k, count) -> count.decrementAndGet() <= 0 ? null : count);
   }
 
-  int total() {
-    return total.get();
-  }
 }

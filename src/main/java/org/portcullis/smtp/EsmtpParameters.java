@@ -146,26 +146,8 @@ final class EsmtpParameters {
     return new RcptParameters(notify, orcpt);
   }
 
-  /** RFC 3461 4: {@code +XX} hex escapes. */
-  static String xtextDecode(String text, String name) throws ParameterException {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '+') {
-        if (i + 2 >= text.length()) {
-          throw new ParameterException(501, "5.5.4", "Bad xtext in " + name);
-        }
-        try {
-          out.append((char) Integer.parseInt(text.substring(i + 1, i + 3), 16));
-        } catch (NumberFormatException e) {
-          throw new ParameterException(501, "5.5.4", "Bad xtext in " + name);
-        }
-        i += 2;
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
+  private static String xtextDecode(String text, String name) throws ParameterException {
+    return Xtext.decode(text, false).orElseThrow(() -> new ParameterException(501, "5.5.4", "Bad xtext in " + name));
   }
 
   private static boolean validValue(String value) {

@@ -653,9 +653,7 @@ final class SmtpSession implements Runnable {
     output = new BufferedOutputStream(tls.getOutputStream(), 2048);
     protocol.recordTls(tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite());
     log.info("TLS established with {}: {}", clientText(), protocol.tlsProtocol().orElse(""));
-    esmtp = false;
-    inTransaction = false;
-    recipientCount = 0;
+    forgetGreeting();
     policy.forgetHelo();
   }
 
@@ -706,9 +704,7 @@ final class SmtpSession implements Runnable {
     clientAddress = newClient.address();
     clientPort = port;
     policy.replaceClient(newClient);
-    esmtp = false;
-    inTransaction = false;
-    recipientCount = 0;
+    forgetGreeting();
     connectRefusal = null;
     greetAfterXclient(attributes);
   }
@@ -796,6 +792,13 @@ final class SmtpSession implements Runnable {
     String rest = argument.substring(keyword.length());
     // Tolerate "MAIL FROM: <a@b>" (one space), as Postfix does; the path itself is strict.
     return Optional.of(rest.startsWith(" ") ? rest.substring(1) : rest);
+  }
+
+  /** After STARTTLS or XCLIENT the client starts over: EHLO again, no transaction. */
+  private void forgetGreeting() {
+    esmtp = false;
+    inTransaction = false;
+    recipientCount = 0;
   }
 
   private void resetTransaction() {

@@ -67,25 +67,6 @@ final class Xclient {
   }
 
   private static String decode(String text, String name) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '+') {
-        if (i + 2 >= text.length()) {
-          throw new IllegalArgumentException(name);
-        }
-        try {
-          out.append((char) Integer.parseInt(text.substring(i + 1, i + 3), 16));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(name);
-        }
-        i += 2;
-      } else if (c < 33 || c > 126) {
-        throw new IllegalArgumentException(name);
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
+    return Xtext.decode(text, true).orElseThrow(() -> new IllegalArgumentException(name));
   }
 }

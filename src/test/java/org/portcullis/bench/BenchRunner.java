@@ -84,6 +84,16 @@ public final class BenchRunner {
   }
 
   private void portcullis(String label, boolean fsync) throws Exception {
+    Process gateway = startPortcullis(fsync);
+    try {
+      load(label, PORTCULLIS_PORT);
+    } finally {
+      stop(gateway);
+    }
+  }
+
+  /** A fresh Portcullis with the bench configuration, once it says it is ready. */
+  private Process startPortcullis(boolean fsync) throws Exception {
     Path dir = work.resolve("portcullis");
     deleteTree(dir);
     Files.createDirectories(dir);
@@ -92,14 +102,13 @@ public final class BenchRunner {
         + "\n[queue]\nfsync = " + fsync + "\n";
     Path configFile = dir.resolve("portcullis.toml");
     Files.writeString(configFile, config);
-    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xmx1g",
+    return start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xmx1g",
         "-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()), dir.resolve("gateway.log"), "ready: SMTP");
-    try {
-      load(label, PORTCULLIS_PORT);
-    } finally {
-      gateway.destroy();
-      gateway.waitFor(30, TimeUnit.SECONDS);
-    }
+  }
+
+  private static void stop(Process gateway) throws InterruptedException {
+    gateway.destroy();
+    gateway.waitFor(30, TimeUnit.SECONDS);
   }
 
   private void postfix() throws Exception {
@@ -116,20 +125,12 @@ public final class BenchRunner {
 
   /** Portcullis under smtp-source: 20000 messages to warm up, then 20000 timed. */
   private void portcullisWithSmtpSource() throws Exception {
-    Path dir = work.resolve("portcullis");
-    deleteTree(dir);
-    Files.createDirectories(dir);
-    Path configFile = dir.resolve("portcullis.toml");
-    Files.writeString(configFile, Files.readString(Path.of("bench/portcullis-bench.toml"))
-        .replace("/tmp/portcullis-bench/data", dir.resolve("data").toString()));
-    Process gateway = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xmx1g",
-        "-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()), dir.resolve("gateway.log"), "ready: SMTP");
+    Process gateway = startPortcullis(true);
     try {
       smtpSource(PORTCULLIS_PORT, 20_000);
       record("portcullis-durable/smtp-source", smtpSource(PORTCULLIS_PORT, 20_000));
     } finally {
-      gateway.destroy();
-      gateway.waitFor(30, TimeUnit.SECONDS);
+      stop(gateway);
     }
   }
 
