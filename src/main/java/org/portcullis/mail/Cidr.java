@@ -88,7 +88,34 @@ public final class Cidr {
     return prefixLength;
   }
 
+  /** Whether this is an IPv6 network. */
+  public boolean isIpv6() {
+    return network.length == 16;
+  }
 
+  /** Whether this network is one address (/32 or /128). */
+  public boolean isHost() {
+    return prefixLength == network.length * 8;
+  }
+
+  /** The first address's bytes (4 or 16), a copy. */
+  public byte[] firstAddress() {
+    return network.clone();
+  }
+
+  /** The last address's bytes (4 or 16): the network with every host bit set. */
+  public byte[] lastAddress() {
+    byte[] out = network.clone();
+    for (int bit = prefixLength; bit < out.length * 8; bit++) {
+      out[bit / 8] |= (byte) (0x80 >> (bit % 8));
+    }
+    return out;
+  }
+
+  /** The network's first address. */
+  public InetAddress address() {
+    return addressOf(network);
+  }
 
   private static byte[] mask(byte[] bytes, int prefix) {
     byte[] out = bytes.clone();

@@ -1,17 +1,22 @@
 package org.portcullis.store;
 
+import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.policy.RefusalLog;
 
 /**
- * The gateway's persistent state, behind interfaces its callers own ({@link RefusalLog} and,
- * later, listings and lists). One implementation per database: SQLite embedded in the data
- * directory by default; a shared PostgreSQL later, without touching callers.
+ * The gateway's persistent state, behind interfaces its callers own ({@link RefusalLog},
+ * {@link BlocklistStore} and, later, allow and deny lists). One implementation per database:
+ * SQLite embedded in the data directory by default; a shared PostgreSQL later, without touching
+ * callers.
  *
  * <p>Lifecycle: opened (and migrated) at start, closed at shutdown after a final flush.
  */
 public interface Store extends AutoCloseable {
 
   RefusalLog refusals();
+
+  /** Our own blocklist's listings, evidence and false-positive reports. */
+  BlocklistStore blocklist();
 
   /** Deletes refusal records older than the retention period; returns how many went. */
   int pruneRefusals(java.time.Instant olderThan);

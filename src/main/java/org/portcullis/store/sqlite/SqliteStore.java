@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import org.flywaydb.core.Flyway;
+import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.store.Store;
 import org.portcullis.store.StoreException;
@@ -23,10 +24,12 @@ public final class SqliteStore implements Store {
 
   private final String url;
   private final SqliteRefusalLog refusals;
+  private final SqliteBlocklistStore blocklist;
 
-  private SqliteStore(String url, SqliteRefusalLog refusals) {
+  private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist) {
     this.url = url;
     this.refusals = refusals;
+    this.blocklist = blocklist;
   }
 
   /**
@@ -43,7 +46,8 @@ public final class SqliteStore implements Store {
       Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/sqlite")
           .loggers("slf4j").load().migrate();
       Connection writer = connect(url);
-      return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)));
+      return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)),
+          new SqliteBlocklistStore(connect(url), connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -65,6 +69,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public BlocklistStore blocklist() {
+    return blocklist;
+  }
+
+  @Override
   public int pruneRefusals(Instant olderThan) {
     refusals.flush();
     try (Connection c = connect(url);
@@ -79,5 +88,6 @@ public final class SqliteStore implements Store {
   @Override
   public void close() {
     refusals.close();
+    blocklist.close();
   }
 }
