@@ -60,10 +60,10 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
             }
             case Update.Save save -> Optional.of(save(save));
           };
-          writer.commit();
+          commit();
           return after.isEmpty() ? after : findOn(writer, network);
         } catch (RuntimeException | SQLException e) {
-          writer.rollback();
+          rollback();
           throw e;
         }
       } catch (SQLException e) {
@@ -72,12 +72,24 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
     }
   }
 
+  // Transactions are issued as statements on an autocommit connection: the driver's own
+  // setAutoCommit(false) would start a deferred transaction, and keep one open after commit.
   private void begin() throws SQLException {
-    writer.setAutoCommit(true);
+    execute("BEGIN IMMEDIATE");
+  }
+
+  private void commit() throws SQLException {
+    execute("COMMIT");
+  }
+
+  private void rollback() throws SQLException {
+    execute("ROLLBACK");
+  }
+
+  private void execute(String sql) throws SQLException {
     try (Statement s = writer.createStatement()) {
-      s.execute("BEGIN IMMEDIATE");
+      s.execute(sql);
     }
-    writer.setAutoCommit(false);
   }
 
   private long nextSequence() throws SQLException {
@@ -358,10 +370,10 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
             }
             addEvidence.executeBatch();
           }
-          writer.commit();
+          commit();
           return written;
         } catch (RuntimeException | SQLException e) {
-          writer.rollback();
+          rollback();
           throw e;
         }
       } catch (SQLException e) {
@@ -395,10 +407,10 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
               changed = p.executeUpdate();
             }
           }
-          writer.commit();
+          commit();
           return changed;
         } catch (RuntimeException | SQLException e) {
-          writer.rollback();
+          rollback();
           throw e;
         }
       } catch (SQLException e) {
@@ -437,7 +449,6 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   public long fileReport(FalsePositiveReport report) {
     synchronized (writer) {
       try {
-        writer.setAutoCommit(true);
         try (PreparedStatement p = writer.prepareStatement("INSERT INTO false_positive_report (at, address, contact, "
             + "message, status, answer) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
           p.setLong(1, report.at().toEpochMilli());
@@ -486,7 +497,6 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   public boolean answerReport(long id, String status, String answer) {
     synchronized (writer) {
       try {
-        writer.setAutoCommit(true);
         try (PreparedStatement p = writer.prepareStatement(
             "UPDATE false_positive_report SET status = ?, answer = ? WHERE id = ?")) {
           p.setString(1, status);
