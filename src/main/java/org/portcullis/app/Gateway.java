@@ -48,15 +48,17 @@ public final class Gateway implements AutoCloseable {
   private final DeliveryService delivery;
   private final SmtpServer smtp;
   private final ScheduledExecutorService upkeep;
+  private final Blocklists blocklists;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      ScheduledExecutorService upkeep) {
+      ScheduledExecutorService upkeep, Blocklists blocklists) {
     this.config = config;
     this.store = store;
     this.spool = spool;
     this.delivery = delivery;
     this.smtp = smtp;
     this.upkeep = upkeep;
+    this.blocklists = blocklists;
   }
 
   /** Starts with the system clock and the configured DNS servers. */
@@ -73,9 +75,11 @@ public final class Gateway implements AutoCloseable {
     Store store = SqliteStore.open(config.storeFile());
     Spool spool = null;
     DeliveryService delivery = null;
+    Blocklists blocklists = null;
     try {
       DnsResolver dns = dnsOverride.orElseGet(() -> resolver(config.dns()));
-      PolicyEngine engine = Policies.engine(config, dns, store.refusals(), clock);
+      blocklists = Blocklists.start(config, store, dns, clock);
+      PolicyEngine engine = Policies.engine(config, dns, blocklists.refusals(), clock, blocklists.features());
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
       delivery = new DeliveryService(spool, transport(config), config.delivery().retry(), clock,
           config.delivery().concurrency());
@@ -94,8 +98,11 @@ public final class Gateway implements AutoCloseable {
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
-      return new Gateway(config, store, spool, delivery, smtp, upkeep);
+      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists);
     } catch (IOException | RuntimeException e) {
+      if (blocklists != null) {
+        blocklists.close();
+      }
       if (delivery != null) {
         delivery.close();
       }
@@ -131,9 +138,15 @@ public final class Gateway implements AutoCloseable {
     return smtp;
   }
 
+  /** Our own blocklist, the DNS lists' health and the DNSBL server. */
+  public Blocklists blocklists() {
+    return blocklists;
+  }
+
   @Override
   public void close() {
     smtp.close();
+    blocklists.close();
     upkeep.shutdownNow();
     delivery.close();
     try {

@@ -9,8 +9,15 @@ import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.dnsbl.DnsblLookups;
+import org.portcullis.dnsbl.DnsblReport;
+import org.portcullis.dnsbl.DnsblZone;
+import org.portcullis.dnsbl.ZoneHealth;
+import org.portcullis.policy.ClientLookup;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.mail.Addresses;
 import org.portcullis.policy.CheckSettings;
@@ -21,6 +28,7 @@ import org.portcullis.policy.References;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.ReplyRenderer;
 import org.portcullis.policy.checks.CheckCatalog;
+import org.portcullis.policy.checks.DnsblCheck;
 
 /** Builds the policy engine of a listener from the configuration. */
 public final class Policies {
@@ -39,9 +47,36 @@ public final class Policies {
         config.delivery().smarthost().isPresent());
   }
 
+  /**
+   * The parts of the gateway that checks use beyond configuration.
+   *
+   * @param dnsbl the DNS list lookups (empty when no zones are configured)
+   * @param listings our own blocklist, live (empty when disabled or without a store)
+   */
+  public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings) {
+    public static final Features NONE = new Features(Optional.empty(), Optional.empty());
+  }
+
+  /** The DNS list lookups for the configured zones, or empty when there are none. */
+  public static Optional<DnsblLookups> dnsblLookups(PortcullisConfig config, DnsResolver dns, Clock clock) {
+    List<DnsblZone> zones = config.dnsbl().zones();
+    if (zones.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new DnsblLookups(zones, dns, new ZoneHealth(zones, dns, clock)));
+  }
+
   public static PolicyChain chain(PortcullisConfig config, LocalSite site) {
+    return chain(config, site, Optional.empty(), Optional.empty());
+  }
+
+  static PolicyChain chain(PortcullisConfig config, LocalSite site, Optional<ClientLookup<DnsblReport>> dnsbl,
+      Optional<LiveListings> listings) {
+    PortcullisConfig.Blocklist blocklist = config.blocklist();
     CheckCatalog.Parameters parameters = new CheckCatalog.Parameters(site,
-        config.policy().checks().get("client-generic-ptr").patterns(), new LinkedHashSet<>(config.mail().knownRecipients()));
+        config.policy().checks().get("client-generic-ptr").patterns(), new LinkedHashSet<>(config.mail().knownRecipients()),
+        dnsbl, config.dnsbl().threshold(), config.dnsbl().reply(), blocklist.enabled() ? listings : Optional.empty(),
+        blocklist.zone(), blocklist.portalUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());
@@ -51,11 +86,19 @@ public final class Policies {
     return new PolicyChain(entries);
   }
 
+  /** An engine with the configured DNS lists (queried through {@code dns}) and no own blocklist. */
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock) {
+    return engine(config, dns, refusals, clock, new Features(dnsblLookups(config, dns, clock), Optional.empty()));
+  }
+
+  public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock,
+      Features features) {
     LocalSite site = site(config);
     ReplyRenderer renderer = new ReplyRenderer(config.server().hostname(), new References(clock), refusals, clock);
-    return new PolicyEngine(chain(config, site), renderer, config.policy().exceptions(), site, dns, clock,
-        config.smtp().delayReject());
+    Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
+    List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
+    return new PolicyEngine(chain(config, site, dnsbl, features.listings()), renderer, config.policy().exceptions(),
+        site, dns, clock, config.smtp().delayReject(), lookups);
   }
 
   private static Set<InetAddress> interfaceAddresses() {

@@ -30,6 +30,11 @@ public final class LiveListings {
     return current;
   }
 
+  /** The last change applied: the zone's SOA serial. */
+  public long sequence() {
+    return sequence.get();
+  }
+
   public Blocklist blocklist() {
     return blocklist;
   }

@@ -15,7 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.portcullis.blocklist.AutoListing;
+import org.portcullis.blocklist.BlocklistRules;
+import org.portcullis.blocklist.Category;
+import org.portcullis.blocklist.server.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
+import org.portcullis.dnsbl.DnsblZone;
+import org.portcullis.dnsbl.ReturnCodes;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
@@ -26,6 +32,7 @@ import org.portcullis.policy.ExceptionRule;
 import org.portcullis.policy.RejectAction;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policy.checks.ClientGenericPtrCheck;
+import org.portcullis.policy.checks.DnsblCheck;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.toml.TomlMapper;
@@ -83,8 +90,12 @@ public final class ConfigLoader {
     PortcullisConfig.Delivery delivery = delivery(top.section("delivery"), server);
     PortcullisConfig.Store store = store(top.section("store"));
     PortcullisConfig.Log log = log(top.section("log"));
+    PortcullisConfig.Dnsbl dnsbl = dnsbl(top.section("dnsbl"));
+    PortcullisConfig.Blocklist blocklist = blocklist(top.section("blocklist"), mail);
+    ZoneSettings dnsblServer = dnsblServer(top.section("dnsbl-server"), blocklist, server);
     top.finish();
-    return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log);
+    return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
+        dnsblServer);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {
@@ -304,6 +315,132 @@ public final class ConfigLoader {
     Duration retention = Duration.ofDays(s.integer("refusal-retention-days", 30, 1, 3650));
     s.finish();
     return new PortcullisConfig.Store(retention);
+  }
+
+  private static PortcullisConfig.Dnsbl dnsbl(ConfigSection s) {
+    double threshold = s.decimal("threshold", 1.0, 0.01, 1000);
+    String reply = s.string("reply", DnsblCheck.DEFAULT_REPLY);
+    if (!reply.contains("{client}") || reply.length() > 400) {
+      throw new ConfigException(s.key("reply"), "must contain {client} and be at most 400 characters");
+    }
+    Duration health = Duration.ofSeconds(s.integer("health-interval-seconds", 300, 10, 86_400));
+    List<DnsblZone> zones = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
+    for (ConfigSection z : s.sections("zones")) {
+      DnsblZone zone = zone(z, threshold);
+      if (!names.add(zone.name())) {
+        throw new ConfigException(z.key("name"), "zone " + zone.name() + " is listed twice");
+      }
+      zones.add(zone);
+    }
+    s.finish();
+    return new PortcullisConfig.Dnsbl(threshold, reply, health, List.copyOf(zones));
+  }
+
+  private static DnsblZone zone(ConfigSection z, double threshold) {
+    String name = z.string("name", "").toLowerCase(Locale.ROOT);
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    if (!HeloName.parse(name).isDomain()) {
+      throw new ConfigException(z.key("name"), "must be a DNS zone like zen.spamhaus.org, not \"" + name + "\"");
+    }
+    DnsblZone.Type type = choice(z, "type", DnsblZone.Type.BLOCK, DnsblZone.Type.class);
+    double fallback = switch (type) {
+      case BLOCK -> threshold;
+      case ALLOW -> -threshold;
+      case SCORE -> threshold / 2;
+    };
+    double weight = z.decimal("weight", fallback, -1000, 1000);
+    if (type == DnsblZone.Type.ALLOW && weight > 0) {
+      throw new ConfigException(z.key("weight"), "an allow zone's weight must be zero or negative");
+    }
+    ReturnCodes codes;
+    try {
+      codes = ReturnCodes.parse(z.strings("codes", List.of()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(z.key("codes"), e.getMessage(), e);
+    }
+    boolean secret = z.bool("secret", false);
+    String display = z.string("display-name", "a DNS blocklist");
+    z.finish();
+    return new DnsblZone(name, type, weight, codes, secret, display);
+  }
+
+  private static PortcullisConfig.Blocklist blocklist(ConfigSection s, PortcullisConfig.Mail mail) {
+    boolean enabled = s.bool("enabled", true);
+    String zone = s.string("zone", "bl." + mail.acceptedDomains().getFirst()).toLowerCase(Locale.ROOT);
+    if (!HeloName.parse(zone).isDomain()) {
+      throw new ConfigException(s.key("zone"), "must be a DNS zone like bl.example.org, not \"" + zone + "\"");
+    }
+    Duration expiry = Duration.ofHours(s.integer("expiry-hours", 48, 1, 24 * 365));
+    int limit = (int) s.integer("self-service-limit", 5, 0, 1000);
+    String portal = s.string("portal-url", "http://127.0.0.1:8080");
+    if (!portal.matches("https?://[^\\s\"<>]+") ) {
+      throw new ConfigException(s.key("portal-url"), "must be an http:// or https:// URL");
+    }
+    if (portal.endsWith("/")) {
+      portal = portal.substring(0, portal.length() - 1);
+    }
+    List<EmailAddress> traps = list(s, "spam-traps", List.of(), EmailAddress::parse);
+    String refuseAt = s.string("trap-refuse-at", "data");
+    if (!refuseAt.equals("data") && !refuseAt.equals("rcpt")) {
+      throw new ConfigException(s.key("trap-refuse-at"), "must be \"data\" or \"rcpt\"");
+    }
+    List<AutoListing.Rule> rules = new ArrayList<>();
+    for (ConfigSection r : s.sections("auto-list")) {
+      List<String> checks = r.strings("checks", List.of());
+      if (checks.isEmpty()) {
+        throw new ConfigException(r.key("checks"), "must name at least one check");
+      }
+      for (String check : checks) {
+        if (CheckCatalog.find(check).isEmpty()) {
+          throw new ConfigException(r.key("checks"), "\"" + check + "\" is not a check");
+        }
+      }
+      int refusals = (int) r.integer("refusals", 3, 1, 1_000_000);
+      Duration window = Duration.ofMinutes(r.integer("window-minutes", 60, 1, 60 * 24 * 30));
+      Category category = Category.fromLabel(r.string("category", "spam-source")).orElseThrow(() ->
+          new ConfigException(r.key("category"), "must be one of spam-source, spam-trap, manual, report"));
+      r.finish();
+      rules.add(new AutoListing.Rule(new LinkedHashSet<>(checks), refusals, window, category));
+    }
+    s.finish();
+    return new PortcullisConfig.Blocklist(enabled, zone, new BlocklistRules(expiry, limit), portal, traps,
+        refuseAt.equals("data"), List.copyOf(rules));
+  }
+
+  private static ZoneSettings dnsblServer(ConfigSection s, PortcullisConfig.Blocklist blocklist,
+      PortcullisConfig.Server server) {
+    boolean enabled = s.bool("enabled", true);
+    InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:5300");
+    List<String> nameServers = new ArrayList<>();
+    for (String ns : s.strings("name-servers", List.of(server.hostname()))) {
+      if (!HeloName.parse(ns.toLowerCase(Locale.ROOT)).isDomain()) {
+        throw new ConfigException(s.key("name-servers"), "\"" + ns + "\" is not a host name");
+      }
+      nameServers.add(ns.toLowerCase(Locale.ROOT));
+    }
+    String hostmaster = s.string("hostmaster", "hostmaster@" + blocklist.zone());
+    try {
+      EmailAddress.parse(hostmaster);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s.key("hostmaster"), "must be an email address", e);
+    }
+    Duration ttl = Duration.ofSeconds(s.integer("ttl-seconds", 300, 0, 604_800));
+    Duration negative = Duration.ofSeconds(s.integer("negative-ttl-seconds", 60, 0, 86_400));
+    String txt = s.string("txt-template", ZoneSettings.DEFAULT_TXT).replace("{portal}", blocklist.portalUrl());
+    if (txt.length() > 1000) {
+      throw new ConfigException(s.key("txt-template"), "must be at most 1000 characters");
+    }
+    List<Cidr> axfr = cidrs(s, "axfr-clients", List.of());
+    int threads = (int) s.integer("udp-threads", 0, 0, 64);
+    boolean batched = s.bool("batched-udp", true);
+    int tcpMax = (int) s.integer("tcp-connections-max", 256, 1, 100_000);
+    Duration idle = Duration.ofSeconds(s.integer("tcp-idle-timeout-seconds", 10, 1, 3600));
+    s.finish();
+    return new ZoneSettings(enabled && blocklist.enabled(), listen, blocklist.zone(), nameServers, hostmaster, ttl,
+        negative, txt, axfr, threads, batched, tcpMax, idle);
   }
 
   private static PortcullisConfig.Log log(ConfigSection s) {

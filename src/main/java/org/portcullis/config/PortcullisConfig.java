@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.portcullis.blocklist.AutoListing;
+import org.portcullis.blocklist.BlocklistRules;
+import org.portcullis.blocklist.server.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
+import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.CheckMode;
@@ -19,7 +23,7 @@ import org.portcullis.policy.RejectAction;
  * and unit are in docs/configuration.md.
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
-    Delivery delivery, Store store, Log log) {
+    Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer) {
 
   /** {@code [server]}. */
   public record Server(String hostname, Path dataDir) {}
@@ -61,6 +65,30 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
 
   /** {@code [store]}. */
   public record Store(Duration refusalRetention) {}
+
+  /**
+   * {@code [dnsbl]} and {@code [[dnsbl.zones]]}: the DNS lists the {@code dnsbl} check consults.
+   *
+   * @param threshold the score at which a client is refused
+   * @param reply the reply text template
+   * @param healthInterval how often the zones' test points are checked
+   * @param zones the zones, in order
+   */
+  public record Dnsbl(double threshold, String reply, Duration healthInterval, List<DnsblZone> zones) {}
+
+  /**
+   * {@code [blocklist]}: our own blocklist.
+   *
+   * @param enabled whether the gateway checks it and keeps it up to date
+   * @param zone the zone name (served by the DNSBL server, named in replies)
+   * @param rules expiry and self-service limit
+   * @param portalUrl where the lookup and delisting pages are, for links
+   * @param spamTraps trap addresses
+   * @param trapRefuseAtData refuse trap mail after DATA (with a header excerpt) rather than at RCPT
+   * @param autoList rules that list clients on the gateway's own refusals
+   */
+  public record Blocklist(boolean enabled, String zone, BlocklistRules rules, String portalUrl,
+      List<EmailAddress> spamTraps, boolean trapRefuseAtData, List<AutoListing.Rule> autoList) {}
 
   /** {@code [log]}. */
   public record Log(String level) {}

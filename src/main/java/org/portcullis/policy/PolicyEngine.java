@@ -2,7 +2,9 @@ package org.portcullis.policy;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.dns.DnsResolver;
@@ -22,9 +24,19 @@ public final class PolicyEngine {
   private final DnsResolver dns;
   private final Clock clock;
   private final boolean delayReject;
+  private final List<ClientLookup<?>> lookups;
 
   public PolicyEngine(PolicyChain chain, ReplyRenderer renderer, List<ExceptionRule> exceptions, LocalSite site,
       DnsResolver dns, Clock clock, boolean delayReject) {
+    this(chain, renderer, exceptions, site, dns, clock, delayReject, List.of());
+  }
+
+  /**
+   * @param lookups work to start for every remote client at connect (not for LAN clients)
+   */
+  public PolicyEngine(PolicyChain chain, ReplyRenderer renderer, List<ExceptionRule> exceptions, LocalSite site,
+      DnsResolver dns, Clock clock, boolean delayReject, List<ClientLookup<?>> lookups) {
+    this.lookups = List.copyOf(lookups);
     this.chain = chain;
     this.renderer = renderer;
     this.exceptions = List.copyOf(exceptions);
@@ -36,7 +48,19 @@ public final class PolicyEngine {
 
   /** A client whose reverse DNS is looked up now, in the background. */
   public ClientInfo client(InetAddress address, int port) {
-    return new ClientInfo(address, port, site.isLan(address), ReverseDns.lookup(dns, address), Optional.empty());
+    boolean lan = site.isLan(address);
+    return new ClientInfo(address, port, lan, ReverseDns.lookup(dns, address), Optional.empty(), start(address, lan));
+  }
+
+  private Map<ClientLookup<?>, Object> start(InetAddress address, boolean lan) {
+    if (lan || lookups.isEmpty()) {
+      return Map.of();
+    }
+    Map<ClientLookup<?>, Object> started = new HashMap<>();
+    for (ClientLookup<?> lookup : lookups) {
+      started.put(lookup, lookup.start().apply(address));
+    }
+    return started;
   }
 
   /**
@@ -44,8 +68,9 @@ public final class PolicyEngine {
    * with {@code temporary} for "lookup failed".
    */
   public ClientInfo assertedClient(InetAddress address, int port, Optional<String> name, boolean temporary) {
-    return new ClientInfo(address, port, site.isLan(address),
-        CompletableFuture.completedFuture(ReverseDns.asserted(address, name, temporary)), name);
+    boolean lan = site.isLan(address);
+    return new ClientInfo(address, port, lan,
+        CompletableFuture.completedFuture(ReverseDns.asserted(address, name, temporary)), name, start(address, lan));
   }
 
   public SessionPolicy newSession(ClientInfo client, ProtocolFacts protocol) {
@@ -55,8 +80,6 @@ public final class PolicyEngine {
   public LocalSite site() {
     return site;
   }
-
-
 
   public Clock clock() {
     return clock;

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.portcullis.blocklist.LiveListings;
+import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.mail.EmailAddress;
+import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.LocalSite;
@@ -16,8 +19,16 @@ import org.portcullis.policy.RejectAction;
  */
 public final class CheckCatalog {
 
-  /** What a check may need to be built. */
-  public record Parameters(LocalSite site, List<String> genericPtrPatterns, Set<EmailAddress> knownRecipients) {}
+  /**
+   * What a check may need to be built.
+   *
+   * @param dnsbl the DNS list lookups started at connect (empty: no zones configured)
+   * @param listings our own blocklist (empty: disabled or no store, as in policy-test)
+   */
+  public record Parameters(LocalSite site, List<String> genericPtrPatterns, Set<EmailAddress> knownRecipients,
+      Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
+      Optional<LiveListings> listings, String blocklistZone, String portalUrl, Set<EmailAddress> spamTraps,
+      boolean trapsAtData) {}
 
   /** A check's name, defaults and factory. */
   public record Entry(String name, CheckMode mode, RejectAction onReject, Function<Parameters, Check> factory) {}
@@ -25,6 +36,9 @@ public final class CheckCatalog {
   public static final List<Entry> ENTRIES = List.of(
       entry(PregreetCheck.NAME, RejectAction.REJECT, p -> new PregreetCheck()),
       entry(PipeliningCheck.NAME, RejectAction.REJECT, p -> new PipeliningCheck()),
+      entry(OwnBlocklistCheck.NAME, RejectAction.REJECT,
+          p -> new OwnBlocklistCheck(p.listings(), p.blocklistZone(), p.portalUrl())),
+      entry(DnsblCheck.NAME, RejectAction.REJECT, p -> new DnsblCheck(p.dnsbl(), p.dnsblThreshold(), p.dnsblReply())),
       entry(ClientPtrCheck.NAME, RejectAction.REJECT, p -> new ClientPtrCheck()),
       entry(ClientFcrdnsCheck.NAME, RejectAction.REJECT, p -> new ClientFcrdnsCheck()),
       entry(ClientGenericPtrCheck.NAME, RejectAction.REJECT, p -> new ClientGenericPtrCheck(p.genericPtrPatterns())),
@@ -36,6 +50,8 @@ public final class CheckCatalog {
       entry(HeloResolvesCheck.NAME, RejectAction.TEMPFAIL, p -> new HeloResolvesCheck()),
       entry(HeloPtrMatchCheck.NAME, RejectAction.TAG, p -> new HeloPtrMatchCheck()),
       entry(RelayControlCheck.NAME, RejectAction.REJECT, p -> new RelayControlCheck(p.site())),
+      entry(SpamTrapCheck.NAME, RejectAction.REJECT,
+          p -> new SpamTrapCheck(new java.util.LinkedHashSet<>(p.spamTraps()), p.trapsAtData(), p.blocklistZone())),
       entry(RecipientKnownCheck.NAME, RejectAction.REJECT, p -> new RecipientKnownCheck(p.site(), p.knownRecipients())),
       entry(EnvelopeSyntaxCheck.NAME, RejectAction.REJECT, p -> new EnvelopeSyntaxCheck()),
       entry(SenderIpLiteralCheck.NAME, RejectAction.REJECT, p -> new SenderIpLiteralCheck()),

@@ -1,0 +1,115 @@
+package org.portcullis.policy.checks;
+
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.Set;
+import org.portcullis.blocklist.Category;
+import org.portcullis.blocklist.Evidence;
+import org.portcullis.blocklist.Listing;
+import org.portcullis.blocklist.LiveListings;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.policy.Check;
+import org.portcullis.policy.CheckContext;
+import org.portcullis.policy.Explanation;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.Verdict;
+import org.portcullis.store.StoreException;
+
+/**
+ * {@code blocklist}: our own blocklist, read from memory (no DNS round trip): the provider side
+ * of seed 000.
+ *
+ * <p>Phase CONNECT. A client whose address (or network) is listed is refused with
+ * {@code 554 5.7.1}, in the same form as a DNSBL refusal, with a link to its evidence and
+ * self-service delisting. The explanation shows the listing, first and last evidence, an
+ * evidence excerpt and the delistings used. LAN and authenticated clients are not judged.
+ */
+public final class OwnBlocklistCheck implements Check {
+
+  public static final String NAME = "blocklist";
+
+  private final LiveListings listings;
+  private final String zone;
+  private final String portalUrl;
+
+  /**
+   * @param listings the live listings (empty: the blocklist is disabled and the check has no opinion)
+   * @param zone the zone name replies use
+   * @param portalUrl where the lookup and delisting pages are
+   */
+  public OwnBlocklistCheck(Optional<LiveListings> listings, String zone, String portalUrl) {
+    this.listings = listings.orElse(null);
+    this.zone = zone;
+    this.portalUrl = portalUrl;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.CONNECT);
+  }
+
+  @Override
+  public Verdict evaluate(CheckContext context) {
+    if (listings == null || context.session().mayRelay()) {
+      return Verdict.CONTINUE;
+    }
+    int code = listings.current().lookup(context.session().client().address());
+    if (code == 0) {
+      return Verdict.CONTINUE;
+    }
+    String ip = context.session().client().addressText();
+    String category = Category.fromCode(code).map(Category::label).orElse("listed");
+    String link = portalUrl + "/lookup/" + ip;
+    Explanation.Builder facts = Observed.client(context).fact("listed on", zone + " (" + category + ")");
+    int limit = listings.blocklist().rules().selfServiceLimit();
+    String selfService = "delist it yourself at " + link;
+    try {
+      Optional<Listing> listing = listings.blocklist().active(context.session().client().address());
+      if (listing.isPresent()) {
+        Listing l = listing.get();
+        facts.fact("listing", l.network() + ", " + l.state().label())
+            .fact("first listed", DateTimeFormatter.ISO_INSTANT.format(l.firstListed()))
+            .fact("last evidence", DateTimeFormatter.ISO_INSTANT.format(l.lastEvidence()));
+        l.expires().ifPresent(e -> facts.fact("expires", DateTimeFormatter.ISO_INSTANT.format(e)));
+        if (!l.evidence().isEmpty()) {
+          facts.fact("latest evidence", excerpt(l.evidence().getLast()));
+        }
+        facts.fact("self-service delistings used", l.selfDelistings() + " of " + limit);
+        if (l.state() == org.portcullis.blocklist.ListingState.PERMANENT || l.selfDelistings() >= limit
+            || !l.network().isHost()) {
+          selfService = "contact the operator through " + link + " (self-service delisting is not available for "
+              + "this listing)";
+        }
+      }
+    } catch (StoreException e) {
+      facts.fact("listing details", "unavailable (store error)");
+    }
+    return new Verdict.Reject(554, EnhancedStatus.parse("5.7.1"),
+        "Service unavailable; client [" + ip + "] blocked using " + zone + " (" + category + "): " + link,
+        facts.rule("The client's address is on this server's own blocklist, listed on evidence (spam-trap hits, "
+                + "reports, repeated refusals). Listings expire by themselves "
+                + listings.blocklist().rules().expiry().toHours() + " hours after the last evidence.",
+            "See the evidence at " + link + " and fix the cause (an infected machine, an open relay or proxy, a "
+                + "compromised account). Then " + selfService + "; you may delist yourself " + limit + " times, "
+                + "after that only the operator can. New evidence lists the address again."));
+  }
+
+  private static String excerpt(Evidence e) {
+    StringBuilder out = new StringBuilder(DateTimeFormatter.ISO_INSTANT.format(e.at())).append(' ').append(e.source());
+    if (!e.helo().isEmpty()) {
+      out.append(", HELO ").append(e.helo());
+    }
+    if (!e.sender().isEmpty()) {
+      out.append(", MAIL FROM ").append(e.sender());
+    }
+    if (!e.note().isEmpty()) {
+      out.append(", ").append(e.note());
+    }
+    return out.length() > 300 ? out.substring(0, 300) : out.toString();
+  }
+}

@@ -1,0 +1,106 @@
+package org.portcullis.policy.checks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.portcullis.mail.EmailAddress;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.mail.Recipient;
+import org.portcullis.policy.Check;
+import org.portcullis.policy.CheckContext;
+import org.portcullis.policy.Explanation;
+import org.portcullis.policy.MessageHeaders;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.Verdict;
+
+/**
+ * {@code spam-trap}: mail to a spam-trap address (an address that never asked for mail) comes
+ * from a spam source. The refusal is the evidence: when enforced, the blocklist lists the client
+ * from the refusal record (see {@code AutoListing}), so observe mode lists nobody.
+ *
+ * <p>Phases RCPT and END_OF_DATA. With {@code refuse-at = "data"} (the default) the trap's RCPT
+ * is accepted and the message is refused after DATA, so the evidence includes a header excerpt
+ * (Received, From, Subject, Message-ID); with {@code "rcpt"} it is refused at once. Either way
+ * {@code 550 5.7.1}. LAN and authenticated clients are not judged.
+ */
+public final class SpamTrapCheck implements Check {
+
+  public static final String NAME = "spam-trap";
+  /** The header fields kept as evidence; never the body. */
+  public static final List<String> EVIDENCE_HEADERS = List.of("Received", "From", "Subject", "Message-ID", "Date");
+
+  private final Set<EmailAddress> traps;
+  private final boolean atData;
+  private final String zone;
+
+  public SpamTrapCheck(Set<EmailAddress> traps, boolean atData, String zone) {
+    this.traps = Set.copyOf(traps);
+    this.atData = atData;
+    this.zone = zone;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<Phase> phases() {
+    return Set.of(Phase.RCPT, Phase.END_OF_DATA);
+  }
+
+  @Override
+  public Verdict evaluate(CheckContext context) {
+    if (traps.isEmpty() || context.session().mayRelay()) {
+      return Verdict.CONTINUE;
+    }
+    if (context.phase() == Phase.RCPT) {
+      Optional<Recipient> recipient = context.recipient();
+      if (atData || recipient.isEmpty() || !isTrap(recipient.get())) {
+        return Verdict.CONTINUE;
+      }
+      return refuse(context, List.of(recipient.get()), Optional.empty());
+    }
+    List<Recipient> hit = context.session().acceptedRecipients().stream().filter(this::isTrap).toList();
+    if (hit.isEmpty()) {
+      return Verdict.CONTINUE;
+    }
+    return refuse(context, hit, context.session().headers());
+  }
+
+  private boolean isTrap(Recipient r) {
+    return traps.stream().anyMatch(t -> t.sameMailboxIgnoringCase(r.address()));
+  }
+
+  private Verdict refuse(CheckContext context, List<Recipient> hit, Optional<MessageHeaders> headers) {
+    String ip = context.session().client().addressText();
+    Explanation.Builder facts = Observed.client(context)
+        .fact("HELO", context.session().helo().map(Object::toString).orElse(""))
+        .fact("MAIL FROM", context.session().sender().map(Object::toString).orElse(""))
+        .fact("spam-trap recipients", hit.stream().map(Object::toString).collect(Collectors.joining(", ")));
+    headers.ifPresent(h -> facts.fact("header excerpt", excerpt(h)));
+    return new Verdict.Reject(550, EnhancedStatus.parse("5.7.1"),
+        "Service unavailable; client [" + ip + "] blocked using " + zone + " (spam-trap)",
+        facts.rule("The message was addressed to a spam trap: an address that never asked for mail and is "
+                + "published only where harvesters find it. Its sender is listed on this server's blocklist.",
+            "Mail to addresses nobody subscribed comes from harvested or bought lists, or from an infected "
+                + "machine. Stop that mail, clean the machine, and remove such addresses from your lists; then "
+                + "delist yourself through the lookup page. New trap hits list the address again."));
+  }
+
+  /** The evidence headers, one per line, each at most 300 characters. */
+  static String excerpt(MessageHeaders headers) {
+    StringBuilder out = new StringBuilder();
+    for (MessageHeaders.Field f : headers.fields()) {
+      for (String wanted : EVIDENCE_HEADERS) {
+        if (f.name().toLowerCase(Locale.ROOT).equals(wanted.toLowerCase(Locale.ROOT))) {
+          String line = f.name() + ": " + f.value();
+          out.append(line.length() > 300 ? line.substring(0, 300) : line).append('\n');
+        }
+      }
+    }
+    return out.toString().strip();
+  }
+}
