@@ -71,17 +71,37 @@ public final class ReturnCodes {
       if (label.isEmpty() || label.length() > 64 || !label.matches("[\\x21-\\x7e ]+")) {
         throw new IllegalArgumentException("bad label in \"" + text + "\"");
       }
-      String[] octets = addressPart.split("\\.");
-      if (octets.length != 4) {
+      List<String> octets = octets(addressPart);
+      if (octets.size() != 4) {
         throw new IllegalArgumentException("\"" + text + "\" is not a pattern like 127.0.0.2 or 127.0.0.[4..7]");
       }
       int[][] values = new int[4][];
       for (int i = 0; i < 4; i++) {
-        values[i] = octet(octets[i], text);
+        values[i] = octet(octets.get(i), text);
       }
       out.add(new Pattern(values, label));
     }
     return new ReturnCodes(out);
+  }
+
+  /** Splits at dots outside brackets: "127.0.0.[4..7]" is four octets. */
+  private static List<String> octets(String text) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '[') {
+        depth++;
+      } else if (c == ']') {
+        depth--;
+      } else if (c == '.' && depth == 0) {
+        out.add(text.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(text.substring(start));
+    return out;
   }
 
   private static int[] octet(String text, String whole) {

@@ -36,6 +36,23 @@ public final class FakeSession implements SessionView {
   private final List<Recipient> accepted = new ArrayList<>();
   private boolean lan;
   private String address = "203.0.113.9";
+  private final java.util.Map<org.portcullis.policy.ClientLookup<?>, Object> lookups = new java.util.HashMap<>();
+  private final List<org.portcullis.policy.MessageHeaders.Field> headerFields = new ArrayList<>();
+  private boolean withHeaders;
+
+  /** Starts a connect-time lookup for the client, as the engine does. */
+  public <T> FakeSession start(org.portcullis.policy.ClientLookup<T> lookup) {
+    lookups.put(lookup, lookup.start().apply(InetAddress.ofLiteral(address)));
+    this.client = null;
+    return this;
+  }
+
+  /** Adds a header field (the message has headers from then on). */
+  public FakeSession header(String name, String value) {
+    headerFields.add(new org.portcullis.policy.MessageHeaders.Field(name, value));
+    withHeaders = true;
+    return this;
+  }
 
   public FakeSession client(String ip) {
     this.address = ip;
@@ -83,7 +100,7 @@ public final class FakeSession implements SessionView {
   public ClientInfo client() {
     if (client == null) {
       InetAddress ip = InetAddress.ofLiteral(address);
-      client = new ClientInfo(ip, 40000, lan, ReverseDns.lookup(dns, ip), Optional.empty());
+      client = new ClientInfo(ip, 40000, lan, ReverseDns.lookup(dns, ip), Optional.empty(), lookups);
     }
     return client;
   }
@@ -115,6 +132,6 @@ public final class FakeSession implements SessionView {
 
   @Override
   public Optional<MessageHeaders> headers() {
-    return Optional.empty();
+    return withHeaders ? Optional.of(new MessageHeaders(headerFields)) : Optional.empty();
   }
 }
