@@ -90,10 +90,61 @@ class ConfigLoaderTest {
       "[delivery]\\nretry-initial-seconds = 100\\nretry-max-seconds = 10|delivery.retry-max-seconds",
       "[tls]\\ncertificate-file = \"/x.pem\"|tls.key-file",
       "[log]\\nlevel = \"loud\"|log.level",
+      "[[dnsbl.zones]]\\nname = \"not a zone\"|dnsbl.zones[0].name",
+      "[[dnsbl.zones]]\\nname = \"zen.example\"\\ncodes = [\"127.0.0.[9..2] = X\"]|dnsbl.zones[0].codes",
+      "[[dnsbl.zones]]\\nname = \"wl.example\"\\ntype = \"allow\"\\nweight = 2|dnsbl.zones[0].weight",
+      "[[dnsbl.zones]]\\nname = \"zen.example\"\\ntype = \"maybe\"|dnsbl.zones[0].type",
+      "[[dnsbl.zones]]\\nname = \"zen.example\"\\n[[dnsbl.zones]]\\nname = \"zen.example\"|dnsbl.zones[1].name",
+      "[dnsbl]\\nthreshold = 0|dnsbl.threshold",
+      "[dnsbl]\\nreply = \"blocked\"|dnsbl.reply",
+      "[blocklist]\\nexpiry-hours = 0|blocklist.expiry-hours",
+      "[blocklist]\\nportal-url = \"javascript:alert(1)\"|blocklist.portal-url",
+      "[blocklist]\\nspam-traps = [\"not an address\"]|blocklist.spam-traps",
+      "[blocklist]\\ntrap-refuse-at = \"mail\"|blocklist.trap-refuse-at",
+      "[[blocklist.auto-list]]\\nchecks = [\"nonsense\"]|blocklist.auto-list[0].checks",
+      "[[blocklist.auto-list]]\\nchecks = [\"pregreet\"]\\ncategory = \"evil\"|blocklist.auto-list[0].category",
+      "[dnsbl-server]\\nlisten = \"127.0.0.1\"|dnsbl-server.listen",
+      "[dnsbl-server]\\naxfr-clients = [\"everyone\"]|dnsbl-server.axfr-clients",
+      "[dnsbl-server]\\nudp-threads = 1000|dnsbl-server.udp-threads",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
+  }
+
+  @Test
+  void dnsListsAndTheBlocklistAreReadWithTheirDefaults() {
+    PortcullisConfig c = ConfigLoader.parse("""
+        [dnsbl]
+        threshold = 2
+        [[dnsbl.zones]]
+        name = "zen.example."
+        codes = ["127.0.0.2 = SBL", "127.0.0.[4..7] = XBL"]
+        [[dnsbl.zones]]
+        name = "wl.example"
+        type = "allow"
+        [[dnsbl.zones]]
+        name = "key.feed.example"
+        type = "score"
+        secret = true
+        [blocklist]
+        zone = "bl.corp.example"
+        spam-traps = ["trap@example.test"]
+        [[blocklist.auto-list]]
+        checks = ["pregreet", "dnsbl"]
+        """);
+    assertThat(c.dnsbl().zones()).extracting(z -> z.name() + " " + z.type().label() + " " + z.weight())
+        .containsExactly("zen.example block 2.0", "wl.example allow -2.0", "key.feed.example score 1.0");
+    assertThat(c.dnsbl().zones().get(2).publicName()).isEqualTo("a DNS blocklist");
+    assertThat(c.blocklist().rules().expiry()).hasHours(48);
+    assertThat(c.blocklist().rules().selfServiceLimit()).isEqualTo(5);
+    assertThat(c.blocklist().autoList()).singleElement().satisfies(r -> {
+      assertThat(r.refusals()).isEqualTo(3);
+      assertThat(r.window()).hasMinutes(60);
+    });
+    assertThat(c.dnsblServer().zone()).isEqualTo("bl.corp.example");
+    assertThat(c.dnsblServer().listen().getPort()).isEqualTo(5300);
+    assertThat(c.dnsblServer().hostmaster()).isEqualTo("hostmaster@bl.corp.example");
   }
 
   @Test

@@ -455,6 +455,14 @@ public final class ZoneAnswerer {
       int position = 31 - i;
       groups[position / 4] |= nibble << (4 * (3 - position % 4));
     }
+    if (groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0 && groups[4] == 0 && groups[5] == 0xFFFF) {
+      // IPv4-mapped: shown as the IPv4 address, as everywhere else in Portcullis (and as rbldnsd does).
+      String v4 = (groups[6] >> 8) + "." + (groups[6] & 0xFF) + "." + (groups[7] >> 8) + "." + (groups[7] & 0xFF);
+      for (int k = 0; k < v4.length(); k++) {
+        buf[t++] = (byte) v4.charAt(k);
+      }
+      return t;
+    }
     int bestStart = -1;
     int bestLength = 1;
     for (int i = 0; i < 8; ) {

@@ -91,7 +91,7 @@ public final class SpamTrapCheck implements Check {
   }
 
   /** The evidence headers, one per line, each at most 300 characters. */
-  static String excerpt(MessageHeaders headers) {
+  public static String excerpt(MessageHeaders headers) {
     StringBuilder out = new StringBuilder();
     for (MessageHeaders.Field f : headers.fields()) {
       for (String wanted : EVIDENCE_HEADERS) {
