@@ -98,14 +98,26 @@ start_theirs() {
 }
 
 live_heap_kb() { # pid of the JVM (the launcher execs java, so it is $PID)
-  # The class histogram runs a full GC first and counts only live objects.
-  "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram | awk '/^Total/ { printf "%d", $3 / 1024 }'
+  # The class histogram runs a full GC first and counts only live objects; FillerElement arrays
+  # are the collector's padding of unused space, not objects, so they are left out.
+  "$JAVA_HOME/bin/jcmd" "$1" GC.class_histogram \
+    | awk '$1 ~ /^[0-9]+:$/ && $4 !~ /FillerElement/ { s += $3 } END { printf "%d", s / 1024 }'
 }
 
-throughput() { # port -> qps
+cpu_ticks() { # pid -> user + system clock ticks so far
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+throughput() { # port -> "qps cpu-microseconds-per-query" (the server's CPU, from /proc)
+  local before after
+  before=$(cpu_ticks "$PID")
   # shellcheck disable=SC2086
-  dnsperf -s 127.0.0.1 -p "$1" -d "$WORK/queries.txt" -l "$DURATION" $DNSPERF_ARGS 2>&1 \
-    | tee -a "$out" | awk '/Queries per second/ { printf "%.0f", $4 }'
+  dnsperf -s 127.0.0.1 -p "$1" -d "$WORK/queries.txt" -l "$DURATION" $DNSPERF_ARGS > "$WORK/dnsperf.out" 2>&1
+  after=$(cpu_ticks "$PID")
+  cat "$WORK/dnsperf.out" >> "$out"
+  awk -v ticks=$(( after - before )) -v hz="$(getconf CLK_TCK)" '
+    /Queries completed/ { done = $3 } /Queries per second/ { qps = $4 }
+    END { printf "%.0f %.1f", qps, ticks * 1000000 / hz / done }' "$WORK/dnsperf.out"
 }
 
 latency() { # port -> "p50 p99" in microseconds
@@ -125,10 +137,12 @@ start_ours "$WORK/portcullis.toml"; full_kb=$(live_heap_kb "$PID"); stop
 echo "heap: live objects after full GC ${full_kb} KB with the listings, ${empty_kb} KB without: $(( full_kb - empty_kb )) KB for $LISTINGS listings" | tee -a "$out"
 
 for round in $(seq 1 "$ROUNDS"); do
-  start_ours "$WORK/portcullis.toml"; ours_qps=$(throughput "$OURS"); ours_lat=$(latency "$OURS"); stop
-  start_theirs; theirs_qps=$(throughput "$THEIRS"); theirs_lat=$(latency "$THEIRS"); stop
+  start_ours "$WORK/portcullis.toml"; read -r ours_qps ours_cpu <<< "$(throughput "$OURS")"
+  ours_lat=$(latency "$OURS"); stop
+  start_theirs; read -r theirs_qps theirs_cpu <<< "$(throughput "$THEIRS")"
+  theirs_lat=$(latency "$THEIRS"); stop
   ratio=$(awk -v a="$ours_qps" -v b="$theirs_qps" 'BEGIN { printf "%.2f", a / b }')
-  echo "round $round: portcullis $ours_qps q/s (p50/p99 us: $ours_lat), rbldnsd $theirs_qps q/s (p50/p99 us: $theirs_lat), ratio $ratio" \
-    | tee -a "$out"
+  echo "round $round: portcullis $ours_qps q/s ($ours_cpu us CPU/query, p50/p99 us: $ours_lat)," \
+    "rbldnsd $theirs_qps q/s ($theirs_cpu us CPU/query, p50/p99 us: $theirs_lat), ratio $ratio" | tee -a "$out"
 done
 echo "results: $out"

@@ -61,11 +61,9 @@ public final class Blocklists implements AutoCloseable {
       if (settings.enabled()) {
         Blocklist blocklist = new Blocklist(store.blocklist(), settings.rules(), clock);
         LiveListings live = new LiveListings(blocklist);
-        int loaded = live.refresh();
-        log.info("blocklist {}: {} listing(s) loaded", settings.zone(), live.current().size());
-        if (loaded > 0 && live.current().size() == 0) {
-          log.debug("{} change(s) applied, none active", loaded);
-        }
+        live.refresh();
+        log.info("blocklist {}: {} active listing(s) loaded ({} KB in memory)", settings.zone(), live.current().size(),
+            live.current().footprintBytes() / 1024);
         scheduler.scheduleWithFixedDelay(() -> refresh(live), REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
         listings = Optional.of(live);
         AutoListing auto = new AutoListing(store.refusals(), blocklist, SpamTrapCheck.NAME, settings.autoList());

@@ -1,8 +1,8 @@
 package org.portcullis.blocklist;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import org.portcullis.blocklist.server.ZoneSettings;
 import org.portcullis.mail.Cidr;
 

@@ -32,11 +32,11 @@ import org.portcullis.config.PortcullisConfig;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 import org.portcullis.store.sqlite.SqliteStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

@@ -2,8 +2,8 @@ package org.portcullis.cli;
 
 import java.io.PrintWriter;
 import org.portcullis.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code portcullis}: the command line. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,

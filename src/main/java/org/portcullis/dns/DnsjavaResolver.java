@@ -185,6 +185,18 @@ public final class DnsjavaResolver implements DnsResolver {
     return 0;
   }
 
+  /**
+   * The TXT strings joined, as raw text: {@code getStrings()} would give the zone-file form, with
+   * quotes, backslashes and control characters escaped.
+   */
+  private static String txtText(TXTRecord txt) {
+    StringBuilder out = new StringBuilder();
+    for (byte[] piece : txt.getStringsAsByteArrays()) {
+      out.append(new String(piece, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out.toString();
+  }
+
   private static DnsRecord convert(Record record) {
     return switch (record) {
       case ARecord a -> new DnsRecord.Address(a.getAddress());
@@ -193,7 +205,7 @@ public final class DnsjavaResolver implements DnsResolver {
       case CNAMERecord cname -> new DnsRecord.Name(nameText(cname.getTarget()));
       case NSRecord ns -> new DnsRecord.Name(nameText(ns.getTarget()));
       case MXRecord mx -> new DnsRecord.Mx(mx.getPriority(), nameText(mx.getTarget()));
-      case TXTRecord txt -> new DnsRecord.Txt(String.join("", txt.getStrings()));
+      case TXTRecord txt -> new DnsRecord.Txt(txtText(txt));
       case SOARecord soa -> new DnsRecord.Soa(nameText(soa.getHost()), nameText(soa.getAdmin()),
           soa.getSerial(), soa.getMinimum());
       default -> throw new IllegalStateException("unexpected record type " + Type.string(record.getType()));

@@ -128,6 +128,15 @@ public final class TestDnsServer implements AutoCloseable {
     return this;
   }
 
+  /** Removes the name's records and its SERVFAIL or silent mark: it is NXDOMAIN again. */
+  public TestDnsServer forget(String name) {
+    Name n = name(name);
+    records.remove(n);
+    broken.remove(n);
+    silent.remove(n);
+    return this;
+  }
+
   /** Queries for this name (any type) get no answer: the client times out. */
   public TestDnsServer silent(String name) {
     silent.add(name(name));

@@ -251,12 +251,10 @@ final class BatchedUdpSocket implements AutoCloseable {
     }
   }
 
+  /** Asks the loops to stop; they leave within the receive timeout. Then call {@link #release}. */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      // The threads leave within the receive timeout; the descriptor closes after them.
-    }
+    closed = true;
   }
 
   /** Closes the descriptor; call after every {@link #serve} loop has returned. */

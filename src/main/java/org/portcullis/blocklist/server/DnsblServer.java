@@ -1,19 +1,19 @@
 package org.portcullis.blocklist.server;
 
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.BufferedOutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -47,11 +47,11 @@ public final class DnsblServer implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final Semaphore tcpSlots;
   private final LongAdder tcpQueries = new LongAdder();
+  private final LongAdder channelQueries = new LongAdder();
   private BatchedUdpSocket batched;
   private DatagramChannel channel;
   private ServerSocket tcp;
   private volatile boolean closed;
-  private final LongAdder channelQueries = new LongAdder();
 
   public DnsblServer(ZoneSettings settings, Supplier<ListingIndex> index, LongSupplier serial) {
     this.settings = settings;

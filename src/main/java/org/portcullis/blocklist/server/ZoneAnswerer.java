@@ -106,31 +106,31 @@ public final class ZoneAnswerer {
     int opcode = (buf[2] >> 3) & 0x0F;
     int qdcount = u16(buf, 4);
     if (opcode != 0) {
-      return header(buf, RCODE_NOTIMP, 0);
+      return header(buf, RCODE_NOTIMP);
     }
     if (qdcount != 1) {
-      return header(buf, RCODE_FORMERR, 0);
+      return header(buf, RCODE_FORMERR);
     }
     // Question: labels without compression.
     int p = HEADER;
     int labelCount = 0;
     while (true) {
       if (p >= length) {
-        return header(buf, RCODE_FORMERR, 0);
+        return header(buf, RCODE_FORMERR);
       }
       int len = buf[p] & 0xFF;
       if (len == 0) {
         break;
       }
       if (len > 63 || p + 1 + len >= length || p + 1 + len - HEADER > 254) {
-        return header(buf, RCODE_FORMERR, 0);
+        return header(buf, RCODE_FORMERR);
       }
       p += 1 + len;
       labelCount++;
     }
     int nameEnd = p + 1;
     if (nameEnd + 4 > length) {
-      return header(buf, RCODE_FORMERR, 0);
+      return header(buf, RCODE_FORMERR);
     }
     int qtype = u16(buf, nameEnd);
     int qclass = u16(buf, nameEnd + 2);
@@ -563,7 +563,7 @@ public final class ZoneAnswerer {
   }
 
   /** A reply of only a header (no question): for packets whose question cannot be read. */
-  private static int header(byte[] buf, int rcode, int unused) {
+  private static int header(byte[] buf, int rcode) {
     int rd = buf[2] & 0x01;
     buf[2] = (byte) (0x80 | (buf[2] & 0x78) | rd);
     buf[3] = (byte) rcode;

@@ -7,9 +7,9 @@ import java.util.function.Function;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.mail.EmailAddress;
-import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckMode;
+import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.RejectAction;
 

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.dnsbl.DnsblReport;
-import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.dnsbl.ZoneResult;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.Check;
