@@ -6,6 +6,7 @@
 #
 #   bench/dnsbl/run.sh                         3 rounds of 15 s per server
 #   ROUNDS=1 DURATION=5 bench/dnsbl/run.sh     a quick look
+#   BATCHED=false UDP_THREADS=1 DNSPERF_ARGS="-c 8 -q 1000" ...   other set-ups
 #
 # Each round: a throughput run (dnsperf at full speed, DNSPERF_ARGS) and a latency run (dnsperf -v
 # at a fixed LATENCY_QPS, p50/p99 from every query's latency). The heap of the listings is
@@ -24,6 +25,7 @@ QUERIES=${QUERIES:-200000}
 LATENCY_QPS=${LATENCY_QPS:-50000}
 DNSPERF_ARGS=${DNSPERF_ARGS:--T 2 -c 8 -q 1000}
 UDP_THREADS=${UDP_THREADS:-0}
+BATCHED=${BATCHED:-true}
 WORK=${WORK:-/tmp/portcullis-dnsbl-bench}
 ZONE=bl.bench.test
 OURS=5310
@@ -46,6 +48,7 @@ zone = "$ZONE"
 listen = "127.0.0.1:$OURS"
 name-servers = ["ns.bench.test"]
 udp-threads = $UDP_THREADS
+batched-udp = $BATCHED
 TOML
 }
 
@@ -129,7 +132,7 @@ latency() { # port -> "p50 p99" in microseconds
 {
   echo "# DNSBL benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ): $LISTINGS listings, $QUERIES queries (half listed)"
   echo "# dnsperf $DNSPERF_ARGS, $DURATION s per throughput run; latency at $LATENCY_QPS qps offered"
-  echo "# $(nproc) cores; $(rbldnsd -h 2>&1 | head -1); $(dnsperf -h 2>&1 | grep Version); Portcullis udp-threads=$UDP_THREADS"
+  echo "# $(nproc) cores; $(rbldnsd -h 2>&1 | head -1); $(dnsperf -h 2>&1 | grep Version); Portcullis udp-threads=$UDP_THREADS batched-udp=$BATCHED"
 } | tee "$out"
 
 start_ours "$WORK/empty.toml"; empty_kb=$(live_heap_kb "$PID"); stop

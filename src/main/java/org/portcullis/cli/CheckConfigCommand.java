@@ -34,6 +34,14 @@ final class CheckConfigCommand implements java.util.concurrent.Callable<Integer>
             ? " under " + c.delivery().maildirRoot() : " to " + c.delivery().relayHost().orElseThrow()));
     out.println("  DNS servers       " + (c.dns().servers().isEmpty() ? "from /etc/resolv.conf" : c.dns().servers()));
     out.println("  durable spool     " + (c.queue().fsync() ? "yes (fsync)" : "NO (queue.fsync = false)"));
+    out.println("  DNS lists         " + (c.dnsbl().zones().isEmpty() ? "none" : c.dnsbl().zones().stream()
+        .map(z -> z.name() + " (" + z.type().label() + ", weight " + z.weight() + ")")
+        .collect(java.util.stream.Collectors.joining(", ")) + "; threshold " + c.dnsbl().threshold()));
+    out.println("  own blocklist     " + (c.blocklist().enabled() ? c.blocklist().zone() + ", expiry "
+        + c.blocklist().rules().expiry().toHours() + " h, self-service limit " + c.blocklist().rules().selfServiceLimit()
+        + ", spam traps " + c.blocklist().spamTraps().size() : "disabled"));
+    out.println("  DNSBL server      " + (c.dnsblServer().enabled() ? c.dnsblServer().listen().getHostString() + ":"
+        + c.dnsblServer().listen().getPort() + " (UDP and TCP)" : "off"));
     out.println("  checks:");
     for (Map.Entry<String, PortcullisConfig.CheckConfig> check : new java.util.TreeMap<>(c.policy().checks()).entrySet()) {
       out.printf("    %-20s %-8s on-reject=%s%n", check.getKey(), check.getValue().mode().name().toLowerCase(),
