@@ -122,6 +122,11 @@ public final class Blocklists implements AutoCloseable {
     return dnsbl;
   }
 
+  /** The DNSBL server's query count, when it runs. */
+  public Optional<java.util.function.LongSupplier> serverQueries() {
+    return server.map(s -> s::queries);
+  }
+
   /** The DNSBL server's address, when it runs. */
   public Optional<InetSocketAddress> serverAddress() {
     return server.map(DnsblServer::localAddress);

@@ -9,6 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import org.portcullis.access.ApiTokens;
+import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MaildirTransport;
@@ -27,6 +29,7 @@ import org.portcullis.smtp.SmtpSettings;
 import org.portcullis.smtp.TlsContexts;
 import org.portcullis.store.Store;
 import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +52,11 @@ public final class Gateway implements AutoCloseable {
   private final SmtpServer smtp;
   private final ScheduledExecutorService upkeep;
   private final Blocklists blocklists;
+  private final Optional<WebServer> web;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      ScheduledExecutorService upkeep, Blocklists blocklists) {
+      ScheduledExecutorService upkeep, Blocklists blocklists, Optional<WebServer> web) {
+    this.web = web;
     this.config = config;
     this.store = store;
     this.spool = spool;
@@ -98,7 +103,21 @@ public final class Gateway implements AutoCloseable {
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
-      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists);
+      GatewayMetrics metrics = new GatewayMetrics();
+      metrics.smtp(smtp.stats());
+      metrics.spool(spool);
+      metrics.blocklists(blocklists);
+      Optional<WebServer> web = Optional.empty();
+      if (config.web().enabled()) {
+        try {
+          web = Optional.of(WebServer.start(config.web().listen(), metrics.registry(),
+              new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist)));
+        } catch (RuntimeException e) {
+          smtp.close();
+          throw new IOException("cannot start the web listener on " + config.web().listen() + ": " + e.getMessage(), e);
+        }
+      }
+      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, web);
     } catch (IOException | RuntimeException e) {
       if (blocklists != null) {
         blocklists.close();
@@ -143,8 +162,14 @@ public final class Gateway implements AutoCloseable {
     return blocklists;
   }
 
+  /** The web listener's port, when it runs. */
+  public Optional<Integer> webPort() {
+    return web.map(WebServer::port);
+  }
+
   @Override
   public void close() {
+    web.ifPresent(WebServer::close);
     smtp.close();
     blocklists.close();
     upkeep.shutdownNow();

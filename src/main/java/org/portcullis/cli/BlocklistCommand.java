@@ -22,6 +22,7 @@ import org.portcullis.blocklist.Blocklist;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.Evidence;
 import org.portcullis.blocklist.FalsePositiveReport;
+import org.portcullis.blocklist.HeaderExcerpt;
 import org.portcullis.blocklist.Listing;
 import org.portcullis.blocklist.ListingIndex;
 import org.portcullis.blocklist.ListingRules;
@@ -292,7 +293,13 @@ final class BlocklistCommand implements Runnable {
     @Override
     int run(Blocklist blocklist) throws IOException {
       Cidr network = network(target);
-      String excerpt = headers == null ? "" : HeaderExcerpt.of(headers);
+      String excerpt = "";
+      if (headers != null) {
+        if (!Files.isRegularFile(headers) || Files.size(headers) > 64L * 1024 * 1024) {
+          throw new CliException(2, headers + " is not a file of at most 64 MB");
+        }
+        excerpt = HeaderExcerpt.ofText(Files.readString(headers, StandardCharsets.ISO_8859_1));
+      }
       Listing l = blocklist.report(network, category(category), new Evidence(blocklist.clock().instant(), "cli",
           Addresses.toText(network.address()), text(helo, "--helo"), text(sender, "--sender"), "", excerpt,
           text(note, "--note")));

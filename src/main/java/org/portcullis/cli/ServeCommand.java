@@ -28,8 +28,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       gateway.close();
       stopped.countDown();
     }, "shutdown"));
-    log.info("Portcullis {} ready: SMTP on {}:{}, host name {}, data in {}, config: {}", VersionCommand.version(),
-        gateway.smtpAddress().getAddress().getHostAddress(), gateway.smtpAddress().getPort(),
+    log.info("Portcullis {} ready: SMTP on {}:{}, DNSBL {}, web {}, host name {}, data in {}, config: {}",
+        VersionCommand.version(), gateway.smtpAddress().getAddress().getHostAddress(), gateway.smtpAddress().getPort(),
+        gateway.blocklists().serverAddress().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).orElse("off"),
+        gateway.webPort().map(p -> loaded.web().listen().getAddress().getHostAddress() + ":" + p).orElse("off"),
         loaded.server().hostname(), loaded.server().dataDir().toAbsolutePath().normalize(), config.describe());
     stopped.await();
     return 0;

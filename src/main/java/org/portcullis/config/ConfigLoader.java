@@ -93,9 +93,10 @@ public final class ConfigLoader {
     PortcullisConfig.Dnsbl dnsbl = dnsbl(top.section("dnsbl"));
     PortcullisConfig.Blocklist blocklist = blocklist(top.section("blocklist"), mail);
     ZoneSettings dnsblServer = dnsblServer(top.section("dnsbl-server"), blocklist, server);
+    PortcullisConfig.Web web = web(top.section("web"));
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer);
+        dnsblServer, web);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {
@@ -441,6 +442,13 @@ public final class ConfigLoader {
     s.finish();
     return new ZoneSettings(enabled && blocklist.enabled(), listen, blocklist.zone(), nameServers, hostmaster, ttl,
         negative, txt, axfr, threads, batched, tcpMax, idle);
+  }
+
+  private static PortcullisConfig.Web web(ConfigSection s) {
+    boolean enabled = s.bool("enabled", true);
+    InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:8080");
+    s.finish();
+    return new PortcullisConfig.Web(enabled, listen);
   }
 
   private static PortcullisConfig.Log log(ConfigSection s) {

@@ -23,7 +23,7 @@ import org.portcullis.policy.RejectAction;
  * and unit are in docs/configuration.md.
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
-    Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer) {
+    Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web) {
 
   /** {@code [server]}. */
   public record Server(String hostname, Path dataDir) {}
@@ -89,6 +89,9 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    */
   public record Blocklist(boolean enabled, String zone, BlocklistRules rules, String portalUrl,
       List<EmailAddress> spamTraps, boolean trapRefuseAtData, List<AutoListing.Rule> autoList) {}
+
+  /** {@code [web]}: metrics and the API (the portal joins later). */
+  public record Web(boolean enabled, InetSocketAddress listen) {}
 
   /** {@code [log]}. */
   public record Log(String level) {}

@@ -1,5 +1,6 @@
 package org.portcullis.store;
 
+import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.policy.RefusalLog;
 
@@ -17,6 +18,9 @@ public interface Store extends AutoCloseable {
 
   /** Our own blocklist's listings, evidence and false-positive reports. */
   BlocklistStore blocklist();
+
+  /** API tokens (hashes) for {@code /api/}. */
+  ApiTokenStore apiTokens();
 
   /** Deletes refusal records older than the retention period; returns how many went. */
   int pruneRefusals(java.time.Instant olderThan);

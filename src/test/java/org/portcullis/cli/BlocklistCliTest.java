@@ -121,6 +121,19 @@ class BlocklistCliTest {
   }
 
   @Test
+  void apiTokensAreShownOnceListedAndRemoved() {
+    Run created = run("admin", "add-token", "abuse-desk");
+    assertThat(created.code()).isZero();
+    assertThat(created.out().strip()).startsWith("pct_").hasSizeGreaterThan(40);
+    assertThat(run("admin", "add-token", "abuse-desk").err()).contains("exists already");
+    assertThat(run("admin", "add-token", "bad name!").code()).isEqualTo(2);
+    Run list = run("admin", "list-tokens");
+    assertThat(list.out()).contains("abuse-desk").contains("never").doesNotContain(created.out().strip());
+    assertThat(run("admin", "remove-token", "abuse-desk").code()).isZero();
+    assertThat(run("admin", "remove-token", "abuse-desk").code()).isEqualTo(1);
+  }
+
+  @Test
   void badInputGetsAClearErrorAndNoStackTrace() {
     for (String[] args : new String[][] {
         {"blocklist", "add", "999.1.1.1"},

@@ -106,6 +106,7 @@ class ConfigLoaderTest {
       "[dnsbl-server]\\nlisten = \"127.0.0.1\"|dnsbl-server.listen",
       "[dnsbl-server]\\naxfr-clients = [\"everyone\"]|dnsbl-server.axfr-clients",
       "[dnsbl-server]\\nudp-threads = 1000|dnsbl-server.udp-threads",
+      "[web]\\nlisten = \"localhost:8080\"|web.listen",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))

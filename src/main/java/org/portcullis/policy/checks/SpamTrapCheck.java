@@ -1,10 +1,10 @@
 package org.portcullis.policy.checks;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.portcullis.blocklist.HeaderExcerpt;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.Recipient;
@@ -28,9 +28,6 @@ import org.portcullis.policy.Verdict;
 public final class SpamTrapCheck implements Check {
 
   public static final String NAME = "spam-trap";
-  /** The header fields kept as evidence; never the body. */
-  public static final List<String> EVIDENCE_HEADERS = List.of("Received", "From", "Subject", "Message-ID", "Date");
-
   private final Set<EmailAddress> traps;
   private final boolean atData;
   private final String zone;
@@ -80,7 +77,7 @@ public final class SpamTrapCheck implements Check {
         .fact("HELO", context.session().helo().map(Object::toString).orElse(""))
         .fact("MAIL FROM", context.session().sender().map(Object::toString).orElse(""))
         .fact("spam-trap recipients", hit.stream().map(Object::toString).collect(Collectors.joining(", ")));
-    headers.ifPresent(h -> facts.fact("header excerpt", excerpt(h)));
+    headers.ifPresent(h -> facts.fact("header excerpt", HeaderExcerpt.of(h)));
     return new Verdict.Reject(550, EnhancedStatus.parse("5.7.1"),
         "Service unavailable; client [" + ip + "] blocked using " + zone + " (spam-trap)",
         facts.rule("The message was addressed to a spam trap: an address that never asked for mail and is "
@@ -88,19 +85,5 @@ public final class SpamTrapCheck implements Check {
             "Mail to addresses nobody subscribed comes from harvested or bought lists, or from an infected "
                 + "machine. Stop that mail, clean the machine, and remove such addresses from your lists; then "
                 + "delist yourself through the lookup page. New trap hits list the address again."));
-  }
-
-  /** The evidence headers, one per line, each at most 300 characters. */
-  public static String excerpt(MessageHeaders headers) {
-    StringBuilder out = new StringBuilder();
-    for (MessageHeaders.Field f : headers.fields()) {
-      for (String wanted : EVIDENCE_HEADERS) {
-        if (f.name().toLowerCase(Locale.ROOT).equals(wanted.toLowerCase(Locale.ROOT))) {
-          String line = f.name() + ": " + f.value();
-          out.append(line.length() > 300 ? line.substring(0, 300) : line).append('\n');
-        }
-      }
-    }
-    return out.toString().strip();
   }
 }

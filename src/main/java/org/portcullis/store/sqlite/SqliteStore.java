@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import org.flywaydb.core.Flyway;
+import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.store.Store;
@@ -25,11 +26,14 @@ public final class SqliteStore implements Store {
   private final String url;
   private final SqliteRefusalLog refusals;
   private final SqliteBlocklistStore blocklist;
+  private final SqliteApiTokenStore apiTokens;
 
-  private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist) {
+  private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
+      SqliteApiTokenStore apiTokens) {
     this.url = url;
     this.refusals = refusals;
     this.blocklist = blocklist;
+    this.apiTokens = apiTokens;
   }
 
   /**
@@ -47,7 +51,7 @@ public final class SqliteStore implements Store {
           .loggers("slf4j").load().migrate();
       Connection writer = connect(url);
       return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)),
-          new SqliteBlocklistStore(connect(url), connect(url)));
+          new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -74,6 +78,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public ApiTokenStore apiTokens() {
+    return apiTokens;
+  }
+
+  @Override
   public int pruneRefusals(Instant olderThan) {
     refusals.flush();
     try (Connection c = connect(url);
@@ -89,5 +98,6 @@ public final class SqliteStore implements Store {
   public void close() {
     refusals.close();
     blocklist.close();
+    apiTokens.close();
   }
 }

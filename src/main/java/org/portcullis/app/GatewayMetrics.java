@@ -1,0 +1,54 @@
+package org.portcullis.app;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.portcullis.dnsbl.DnsblZone;
+import org.portcullis.queue.Spool;
+import org.portcullis.smtp.SmtpStats;
+
+/**
+ * The gateway's Prometheus metrics, read from the components' own counters when scraped (no
+ * bookkeeping on the hot paths). Names and meanings are listed in docs/operations.md.
+ */
+final class GatewayMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  void smtp(SmtpStats stats) {
+    FunctionCounter.builder("portcullis.smtp.sessions", stats, SmtpStats::sessions)
+        .description("SMTP sessions started").register(registry);
+    Gauge.builder("portcullis.smtp.sessions.active", stats, SmtpStats::activeSessions)
+        .description("SMTP sessions open now").register(registry);
+    FunctionCounter.builder("portcullis.smtp.messages.accepted", stats, SmtpStats::acceptedMessages)
+        .description("messages accepted (250 after DATA)").register(registry);
+    FunctionCounter.builder("portcullis.smtp.connections.refused", stats, SmtpStats::refusedConnections)
+        .description("connections refused at the total connection limit").register(registry);
+  }
+
+  void spool(Spool spool) {
+    Gauge.builder("portcullis.spool.messages", spool, Spool::size)
+        .description("messages in the spool, not yet delivered").register(registry);
+  }
+
+  void blocklists(Blocklists blocklists) {
+    blocklists.listings().ifPresent(live -> Gauge.builder("portcullis.blocklist.listings.active", live,
+        l -> l.current().size()).description("active listings of our own blocklist").register(registry));
+    blocklists.serverQueries().ifPresent(queries -> FunctionCounter.builder("portcullis.dnsbl.server.queries",
+        queries, java.util.function.LongSupplier::getAsLong).description("queries received by the DNSBL server")
+        .register(registry));
+    blocklists.dnsbl().ifPresent(lookups -> {
+      Gauge.builder("portcullis.dnsbl.zones.suspended", lookups.health(), h -> h.suspendedCount())
+          .description("DNS lists suspended by their RFC 5782 health check").register(registry);
+      for (DnsblZone zone : lookups.zones()) {
+        Gauge.builder("portcullis.dnsbl.zone.suspended", lookups.health(), h -> h.suspended(zone) ? 1 : 0)
+            .tag("zone", zone.name()).description("1 while the DNS list is suspended").register(registry);
+      }
+    });
+  }
+}

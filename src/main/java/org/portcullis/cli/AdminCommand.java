@@ -1,0 +1,98 @@
+package org.portcullis.cli;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.portcullis.access.ApiTokenStore;
+import org.portcullis.access.ApiTokens;
+import org.portcullis.config.PortcullisConfig;
+import org.portcullis.store.sqlite.SqliteStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code portcullis admin ...}: API tokens (and, with the portal, admin users). */
+@Command(name = "admin", description = "Administration: API tokens for /api/.",
+    subcommands = {AdminCommand.AddToken.class, AdminCommand.ListTokens.class, AdminCommand.RemoveToken.class})
+final class AdminCommand implements Runnable {
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: add-token, list-tokens, remove-token");
+  }
+
+  abstract static class Base implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Logs.level("warn");
+      PortcullisConfig c = config.load();
+      try (SqliteStore store = SqliteStore.open(c.storeFile())) {
+        return run(new ApiTokens(store.apiTokens(), Clock.systemUTC()));
+      }
+    }
+
+    abstract int run(ApiTokens tokens);
+  }
+
+  @Command(name = "add-token", description = "Create an API token; it is printed once and kept only as a hash.")
+  static final class AddToken extends Base {
+    @Parameters(paramLabel = "NAME", description = "What the token is for, e.g. abuse-desk.")
+    String name;
+
+    @Override
+    int run(ApiTokens tokens) {
+      try {
+        String token = tokens.create(name);
+        spec.commandLine().getOut().println(token);
+        spec.commandLine().getErr().println("API token " + name + " created; it is not shown again. Use it as "
+            + "'Authorization: Bearer <token>'.");
+        return 0;
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "list-tokens", description = "List API tokens (names and use, never the tokens).")
+  static final class ListTokens extends Base {
+    @Override
+    int run(ApiTokens tokens) {
+      var out = spec.commandLine().getOut();
+      out.printf("%-24s %-18s %s%n", "NAME", "CREATED", "LAST USED");
+      for (ApiTokenStore.Entry e : tokens.list()) {
+        out.printf("%-24s %-18s %s%n", e.name(), TIME.format(e.created()), e.lastUsed().map(TIME::format).orElse("never"));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "remove-token", description = "Remove an API token; requests with it are refused at once.")
+  static final class RemoveToken extends Base {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(ApiTokens tokens) {
+      if (!tokens.remove(name)) {
+        throw new CliException(1, "no API token named " + BlocklistCommand.printable(name));
+      }
+      spec.commandLine().getOut().println("removed " + name);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package org.portcullis.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import org.portcullis.access.ApiTokens;
+import org.portcullis.blocklist.Blocklist;
+import org.portcullis.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web listener (default 127.0.0.1:8080): Prometheus metrics at {@code /metrics}, and the JSON
+ * API under {@code /api/} (described at {@code /api/openapi.json}), which needs an API token
+ * ({@code Authorization: Bearer pct_...}, made with {@code portcullis admin add-token}). The
+ * portal's pages join it later.
+ *
+ * <p>Errors are JSON ({@code {"error": "..."}}) with the right status; no stack trace reaches a
+ * client. Request bodies are limited to 256 kB. Lifecycle: {@link #start} binds, {@link #close}
+ * stops.
+ */
+public final class WebServer implements AutoCloseable {
+
+  static final String TOKEN_NAME = "portcullis.token";
+  private static final Logger log = LoggerFactory.getLogger("portcullis.web");
+  private static final long BODY_MAX = 256 * 1024;
+
+  private final Javalin app;
+
+  private WebServer(Javalin app) {
+    this.app = app;
+  }
+
+  /**
+   * @param blocklist our blocklist, when enabled (its API routes answer 404 otherwise)
+   */
+  public static WebServer start(InetSocketAddress listen, PrometheusMeterRegistry metrics, ApiTokens tokens,
+      Optional<Blocklist> blocklist) {
+    byte[] openapi = resource("/web/openapi.json");
+    Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
+    Javalin app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.http.maxRequestSize = BODY_MAX;
+      config.jetty.host = listen.getAddress().getHostAddress();
+      config.jetty.port = listen.getPort();
+      config.routes.before(ctx -> securityHeaders(ctx));
+      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(metrics.scrape()));
+      config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+      config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));
+      api.ifPresent(a -> {
+        config.routes.post("/api/blocklist/reports", a::report);
+        config.routes.get("/api/blocklist/listings", a::list);
+        config.routes.get("/api/blocklist/lookup/{address}", a::lookup);
+        config.routes.post("/api/blocklist/delist", a::delist);
+        config.routes.post("/api/blocklist/false-positives", a::falsePositive);
+      });
+      config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+      config.routes.exception(StoreException.class, (e, ctx) -> {
+        log.warn("API request {} {} failed: {}", ctx.method(), ctx.path(), e.getMessage());
+        error(ctx, 503, "the store is unavailable; try again later");
+      });
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        log.warn("API request {} {} failed", ctx.method(), ctx.path(), e);
+        error(ctx, 500, "internal error");
+      });
+      config.routes.error(404, ctx -> {
+        if (ctx.result() == null || !"application/json".equals(ctx.res().getContentType())) {
+          error(ctx, 404, "no such resource");
+        }
+      });
+      config.routes.error(405, ctx -> error(ctx, 405, "method not allowed"));
+    }).start();
+    log.info("web listener on {}:{} (/metrics, /api/)", listen.getAddress().getHostAddress(), app.port());
+    return new WebServer(app);
+  }
+
+  private static void securityHeaders(Context ctx) {
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Cache-Control", "no-store");
+    ctx.header("Referrer-Policy", "no-referrer");
+  }
+
+  private static void authenticate(Context ctx, ApiTokens tokens) {
+    if (ctx.path().equals("/api/openapi.json")) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    Optional<String> name = tokens.verify(token);
+    if (name.isEmpty()) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new ApiError(401, token == null ? "an API token is required (Authorization: Bearer ...)"
+          : "the API token is not valid");
+    }
+    ctx.attribute(TOKEN_NAME, name.get());
+  }
+
+  private static void error(Context ctx, int status, String message) {
+    BlocklistApi.send(ctx, status, Map.of("error", message == null ? "error" : message));
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = WebServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,158 @@
+package org.portcullis.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.access.ApiTokens;
+import org.portcullis.testing.Senders;
+import org.portcullis.testing.SmtpTestClient;
+import org.portcullis.testing.TestDnsServer;
+import org.portcullis.testing.TestGateway;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/** The web listener over real HTTP: metrics, the blocklist API, tokens, bad input. */
+class WebApiTest {
+
+  @TempDir
+  static Path data;
+  static TestDnsServer dns;
+  static TestGateway gateway;
+  static String token;
+  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    dns = Senders.describe(TestDnsServer.start());
+    dns.a("2.0.0.127.zen.test", "127.0.0.2");
+    gateway = TestGateway.start(data, dns, "dnsbl.zones = [{name = \"zen.test\"}, {name = \"dead.test\"}]");
+    token = new ApiTokens(gateway.gateway().store().apiTokens(), java.time.Clock.systemUTC()).create("tests");
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    dns.close();
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body, String bearer) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + path))
+        .timeout(Duration.ofSeconds(10)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aReportThroughTheApiListsTheAddressAndDnsAnswersWithinASecond() throws Exception {
+    HttpResponse<String> r = send("POST", "/api/blocklist/reports", """
+        {"network": "192.0.2.77", "note": "abuse desk ticket 991", "helo": "bot.example",
+         "headers": "Received: from bot\\r\\nSubject: cheap\\r\\nX-Other: no\\r\\n\\r\\nthe body"}""", token);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    assertThat(r.body()).contains("\"network\":\"192.0.2.77/32\"", "\"category\":\"report\"", "\"state\":\"listed\"");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> {
+      SimpleResolver resolver = new SimpleResolver(gateway.gateway().blocklists().serverAddress().orElseThrow());
+      return resolver.send(Message.newQuery(Record.newRecord(Name.fromString("77.2.0.192.bl.example.test."), Type.A,
+          DClass.IN))).getRcode() == Rcode.NOERROR;
+    });
+    HttpResponse<String> lookup = send("GET", "/api/blocklist/lookup/192.0.2.77", null, token);
+    assertThat(lookup.statusCode()).isEqualTo(200);
+    assertThat(lookup.body()).contains("\"listed\":true", "abuse desk ticket 991", "Subject: cheap", "\"source\":\"api:tests\"")
+        .doesNotContain("X-Other").doesNotContain("the body");
+    HttpResponse<String> delist = send("POST", "/api/blocklist/delist", "{\"network\": \"192.0.2.77\", \"note\": \"fixed\"}", token);
+    assertThat(delist.statusCode()).isEqualTo(200);
+    assertThat(delist.body()).contains("\"state\":\"delisted\"");
+    assertThat(send("GET", "/api/blocklist/listings?state=delisted", null, token).body()).contains("192.0.2.77/32");
+  }
+
+  @Test
+  void falsePositiveReportsAreRecorded() throws Exception {
+    HttpResponse<String> r = send("POST", "/api/blocklist/false-positives",
+        "{\"address\": \"192.0.2.5\", \"contact\": \"postmaster@example.org\", \"message\": \"we fixed it\"}", token);
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(gateway.gateway().store().blocklist().reports(java.util.Optional.of("open"), 10))
+        .anySatisfy(fp -> assertThat(fp.message()).isEqualTo("we fixed it"));
+  }
+
+  @Test
+  void withoutAValidTokenTheApiAnswers401AndChangesNothing() throws Exception {
+    String body = "{\"network\": \"192.0.2.88\", \"note\": \"x\"}";
+    for (String bearer : new String[] {null, "pct_wrong", "not-even-a-token"}) {
+      HttpResponse<String> r = send("POST", "/api/blocklist/reports", body, bearer);
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.body()).startsWith("{\"error\":");
+      assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    }
+    assertThat(gateway.gateway().store().blocklist().find(org.portcullis.mail.Cidr.parse("192.0.2.88"))).isEmpty();
+  }
+
+  @Test
+  void badInputIsA400WithAMessageAndNoStackTrace() throws Exception {
+    String[][] cases = {
+        {"POST", "/api/blocklist/reports", "not json"},
+        {"POST", "/api/blocklist/reports", "[1, 2]"},
+        {"POST", "/api/blocklist/reports", "{\"network\": \"999.1.1.1\", \"note\": \"x\"}"},
+        {"POST", "/api/blocklist/reports", "{\"network\": \"192.0.2.1\"}"},
+        {"POST", "/api/blocklist/reports", "{\"network\": \"192.0.2.1\", \"note\": 5}"},
+        {"POST", "/api/blocklist/reports", "{\"network\": \"192.0.2.1\", \"note\": \"" + "x".repeat(2000) + "\"}"},
+        {"POST", "/api/blocklist/reports", "{\"network\": \"192.0.2.1\", \"note\": \"x\", \"category\": \"evil\"}"},
+        {"POST", "/api/blocklist/false-positives", "{\"address\": \"192.0.2.1\", \"contact\": \"nobody\", \"message\": \"m\"}"},
+        {"GET", "/api/blocklist/lookup/%3Cscript%3E", null},
+        {"GET", "/api/blocklist/listings?limit=0", null},
+        {"GET", "/api/blocklist/listings?state=gone", null}};
+    for (String[] c : cases) {
+      HttpResponse<String> r = send(c[0], c[1], c[2], token);
+      assertThat(r.statusCode()).as("%s %s %s", c[0], c[1], c[2]).isEqualTo(400);
+      assertThat(r.body()).as(c[1]).startsWith("{\"error\":").doesNotContain("Exception").doesNotContain("\tat ");
+      assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    }
+    assertThat(gateway.gateway().store().blocklist().find(org.portcullis.mail.Cidr.parse("192.0.2.1"))).isEmpty();
+    HttpResponse<String> huge = send("POST", "/api/blocklist/reports", "{\"note\": \"" + "x".repeat(400_000) + "\"}", token);
+    assertThat(huge.statusCode()).isEqualTo(413);
+    HttpResponse<String> unknown = send("GET", "/api/nothing-here", null, token);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).startsWith("{\"error\":");
+  }
+
+  @Test
+  void theOpenApiDocumentIsPublicAndDescribesTheRoutes() throws Exception {
+    HttpResponse<String> r = send("GET", "/api/openapi.json", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"openapi\": \"3.1.0\"", "/api/blocklist/reports", "/api/blocklist/lookup/{address}");
+  }
+
+  @Test
+  void metricsShowSmtpTheBlocklistAndSuspendedZones() throws Exception {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        gateway.gateway().blocklists().dnsbl().orElseThrow().health().suspendedCount() == 1);
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
+      client.reply();
+      client.send("QUIT");
+    }
+    HttpResponse<String> r = send("GET", "/metrics", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("portcullis_smtp_sessions_total", "portcullis_spool_messages",
+        "portcullis_blocklist_listings_active", "portcullis_dnsbl_server_queries_total",
+        "portcullis_dnsbl_zones_suspended 1.0", "portcullis_dnsbl_zone_suspended{zone=\"dead.test\"} 1.0",
+        "portcullis_dnsbl_zone_suspended{zone=\"zen.test\"} 0.0");
+  }
+}
