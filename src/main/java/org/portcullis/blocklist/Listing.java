@@ -30,6 +30,26 @@ public record Listing(long id, Cidr network, Category category, ListingState sta
   /** An operator's note on a listing. */
   public record Note(Instant at, String author, String text) {}
 
+  /**
+   * The listing as plain values for JSON (the CLI's {@code --json} and the API): times in ISO 8601,
+   * states and categories by label; evidence and notes only with {@code details}.
+   */
+  public java.util.Map<String, Object> toMap(boolean details) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("network", network.toString());
+    m.put("category", category.label());
+    m.put("state", state.label());
+    m.put("firstListed", firstListed.toString());
+    m.put("lastEvidence", lastEvidence.toString());
+    m.put("expires", expires.map(Instant::toString).orElse(null));
+    m.put("selfDelistings", selfDelistings);
+    if (details) {
+      m.put("evidence", evidence);
+      m.put("notes", notes);
+    }
+    return m;
+  }
+
   /** Whether the listing is served at {@code now}: listed and not past its expiry, or permanent. */
   public boolean activeAt(Instant now) {
     return switch (state) {

@@ -8,14 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.portcullis.blocklist.Blocklist;
@@ -121,22 +118,6 @@ final class BlocklistCommand implements Runnable {
         new CliException(2, "unknown category \"" + printable(label) + "\"; use spam-source, spam-trap, manual or report"));
   }
 
-  static Map<String, Object> json(Listing l, boolean details) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("network", l.network().toString());
-    m.put("category", l.category().label());
-    m.put("state", l.state().label());
-    m.put("firstListed", l.firstListed().toString());
-    m.put("lastEvidence", l.lastEvidence().toString());
-    m.put("expires", l.expires().map(Instant::toString).orElse(null));
-    m.put("selfDelistings", l.selfDelistings());
-    if (details) {
-      m.put("evidence", l.evidence());
-      m.put("notes", l.notes());
-    }
-    return m;
-  }
-
   static void table(PrintWriter out, List<Listing> listings) {
     out.printf("%-20s %-12s %-10s %-18s %-18s %s%n", "NETWORK", "CATEGORY", "STATE", "LAST EVIDENCE", "EXPIRES",
         "SELF-DELISTINGS");
@@ -201,7 +182,7 @@ final class BlocklistCommand implements Runnable {
       }
       List<Listing> listings = blocklist.store().list(filter, limit, 0);
       if (json) {
-        out().println(JSON.writeValueAsString(listings.stream().map(l -> json(l, false)).toList()));
+        out().println(JSON.writeValueAsString(listings.stream().map(l -> l.toMap(false)).toList()));
       } else {
         table(out(), listings);
         out().println(blocklist.store().counts().entrySet().stream()
@@ -224,7 +205,7 @@ final class BlocklistCommand implements Runnable {
       List<Listing> found = target.contains("/") ? blocklist.find(network(target)).map(List::of).orElse(List.of())
           : blocklist.history(address(target));
       if (json) {
-        out().println(JSON.writeValueAsString(found.stream().map(l -> json(l, true)).toList()));
+        out().println(JSON.writeValueAsString(found.stream().map(l -> l.toMap(true)).toList()));
         return found.isEmpty() ? 1 : 0;
       }
       if (found.isEmpty()) {

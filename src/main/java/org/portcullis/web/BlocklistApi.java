@@ -50,7 +50,7 @@ final class BlocklistApi {
         Addresses.toText(network.address()), text(body, "helo", TEXT_MAX, false), text(body, "sender", TEXT_MAX, false),
         text(body, "recipients", TEXT_MAX, false), headers.isEmpty() ? "" : HeaderExcerpt.ofText(headers), note);
     Listing listing = blocklist.report(network, category, evidence);
-    send(ctx, 201, listing(listing, false));
+    send(ctx, 201, listing.toMap(false));
   }
 
   /** {@code GET /api/blocklist/lookup/{address}}: every listing covering the address. */
@@ -62,7 +62,7 @@ final class BlocklistApi {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("address", Addresses.toText(address));
     out.put("listed", history.stream().anyMatch(l -> l.activeAt(now)));
-    out.put("listings", history.stream().map(l -> listing(l, true)).toList());
+    out.put("listings", history.stream().map(l -> l.toMap(true)).toList());
     send(ctx, 200, out);
   }
 
@@ -77,7 +77,7 @@ final class BlocklistApi {
     }
     int limit = number(ctx.queryParam("limit"), 100, 1, 10_000, "limit");
     int offset = number(ctx.queryParam("offset"), 0, 0, 100_000_000, "offset");
-    send(ctx, 200, blocklist.store().list(filter, limit, offset).stream().map(l -> listing(l, false)).toList());
+    send(ctx, 200, blocklist.store().list(filter, limit, offset).stream().map(l -> l.toMap(false)).toList());
   }
 
   /** {@code POST /api/blocklist/delist}: the operator delists. */
@@ -86,7 +86,7 @@ final class BlocklistApi {
     Cidr network = network(text(body, "network", 64, true));
     Listing listing = blocklist.operatorDelist(network, "api:" + ctx.attribute(WebServer.TOKEN_NAME),
         text(body, "note", TEXT_MAX, false)).orElseThrow(() -> new ApiError(404, network + " has no listing"));
-    send(ctx, 200, listing(listing, false));
+    send(ctx, 200, listing.toMap(false));
   }
 
   /** {@code POST /api/blocklist/false-positives}: a false-positive report for review. */
@@ -102,22 +102,6 @@ final class BlocklistApi {
     }
     long id = blocklist.reportFalsePositive(Addresses.toText(address), contact, text(body, "message", TEXT_MAX, true));
     send(ctx, 201, Map.of("id", id, "status", "open"));
-  }
-
-  static Map<String, Object> listing(Listing l, boolean details) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("network", l.network().toString());
-    m.put("category", l.category().label());
-    m.put("state", l.state().label());
-    m.put("firstListed", l.firstListed().toString());
-    m.put("lastEvidence", l.lastEvidence().toString());
-    m.put("expires", l.expires().map(Instant::toString).orElse(null));
-    m.put("selfDelistings", l.selfDelistings());
-    if (details) {
-      m.put("evidence", l.evidence());
-      m.put("notes", l.notes());
-    }
-    return m;
   }
 
   static void send(Context ctx, int status, Object value) {

@@ -26,8 +26,8 @@ import org.portcullis.testing.TestGateway;
 /**
  * Transcript tests for the chain (STYLE rule 10): each file under {@code transcripts/} is a
  * policy-test script with the expected replies indented under each line. The script runs
- * through the real engine built from the test configuration, with static DNS; references are
- * masked. Adding a check means adding lines here.
+ * through the real engine built from the test configuration (plus the file's {@code #config}
+ * lines), with static DNS; references are masked. Adding a check means adding lines here.
  */
 class TranscriptTest {
 
@@ -48,7 +48,9 @@ class TranscriptTest {
     String expected = file.stream().filter(l -> !l.isBlank() && !l.startsWith("#")).map(TranscriptTest::mask)
         .collect(Collectors.joining("\n"));
 
-    PortcullisConfig config = ConfigLoader.parse(TestGateway.toml(data, "127.0.0.1:9"));
+    // "#config key = value" lines add settings to the test configuration for this transcript.
+    String[] settings = file.stream().filter(l -> l.startsWith("#config ")).map(l -> l.substring(8)).toArray(String[]::new);
+    PortcullisConfig config = ConfigLoader.parse(TestGateway.toml(data, "127.0.0.1:9", settings));
     MemoryRefusalLog log = new MemoryRefusalLog();
     StringWriter out = new StringWriter();
     PolicyScript runner = new PolicyScript(dns -> Policies.engine(config, dns, log, FakeSession.CLOCK), Optional.empty(),
