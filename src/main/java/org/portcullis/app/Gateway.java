@@ -114,7 +114,8 @@ public final class Gateway implements AutoCloseable {
               new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist)));
         } catch (RuntimeException e) {
           smtp.close();
-          throw new IOException("cannot start the web listener on " + config.web().listen() + ": " + e.getMessage(), e);
+          throw new IOException("cannot start the web listener on " + config.web().listen().getAddress().getHostAddress()
+              + ":" + config.web().listen().getPort() + ": " + e.getMessage(), e);
         }
       }
       return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, web);

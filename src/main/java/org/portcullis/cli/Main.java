@@ -39,6 +39,11 @@ public final class Main implements Runnable {
         commandLine.getErr().println("portcullis: " + problem.getMessage());
         return problem.exitCode();
       }
+      if (e instanceof java.io.IOException || e instanceof org.portcullis.store.StoreException) {
+        // Start-up failures (a port in use, an unreadable store) explain themselves.
+        commandLine.getErr().println("portcullis: " + e.getMessage());
+        return 1;
+      }
       commandLine.getErr().println("portcullis: " + e);
       return 1;
     });

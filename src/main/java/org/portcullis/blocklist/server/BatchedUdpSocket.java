@@ -41,7 +41,6 @@ final class BatchedUdpSocket implements AutoCloseable {
   private static final int AF_INET6 = 10;
   private static final int SOCK_DGRAM = 2;
   private static final int SOL_SOCKET = 1;
-  private static final int SO_REUSEADDR = 2;
   private static final int SO_SNDBUF = 7;
   private static final int SO_RCVBUF = 8;
   private static final int SO_RCVTIMEO = 20;
@@ -99,7 +98,7 @@ final class BatchedUdpSocket implements AutoCloseable {
         throw new IOException("socket() failed, errno " + errno(state));
       }
       try {
-        setInt(arena, state, fd, SO_REUSEADDR, 1);
+        // No SO_REUSEADDR: on UDP it would let a second server bind the same port silently.
         setInt(arena, state, fd, SO_RCVBUF, 4 * 1024 * 1024);
         setInt(arena, state, fd, SO_SNDBUF, 4 * 1024 * 1024);
         MemorySegment timeout = arena.allocate(16);
@@ -112,7 +111,8 @@ final class BatchedUdpSocket implements AutoCloseable {
         int length = writeName(name, address);
         if ((int) BIND.invokeExact(state, fd, name, length) != 0) {
           int errno = errno(state);
-          throw new IOException("cannot bind UDP " + address + (errno == 98 ? ": address already in use" : ": errno " + errno));
+          throw new IOException("cannot bind UDP " + text(address) + (errno == 98 ? ": address already in use"
+              : errno == 13 ? ": permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : ": errno " + errno));
         }
         MemorySegment bound = arena.allocate(NAME);
         MemorySegment boundLength = arena.allocate(JAVA_INT);
@@ -139,6 +139,11 @@ final class BatchedUdpSocket implements AutoCloseable {
     if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, option, v, 4) != 0) {
       throw new IOException("setsockopt(" + option + ") failed, errno " + errno(state));
     }
+  }
+
+  static String text(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   private static int writeName(MemorySegment name, InetSocketAddress address) {

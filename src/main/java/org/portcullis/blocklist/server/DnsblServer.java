@@ -68,6 +68,7 @@ public final class DnsblServer implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < (wanted.getPort() == 0 ? 20 : 1); attempt++) {
       InetSocketAddress udpAddress = bindUdp(wanted);
+      // An ephemeral UDP port may be taken for TCP: then both are tried again on a new port.
       try {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
@@ -75,7 +76,7 @@ public final class DnsblServer implements AutoCloseable {
         tcp = server;
         break;
       } catch (IOException e) {
-        last = new IOException("cannot bind TCP " + udpAddress + ": " + e.getMessage(), e);
+        last = new IOException("cannot bind TCP " + BatchedUdpSocket.text(udpAddress) + ": " + e.getMessage(), e);
         closeUdp();
       }
     }
@@ -106,9 +107,14 @@ public final class DnsblServer implements AutoCloseable {
     }
     channel = DatagramChannel.open(wanted.getAddress() instanceof java.net.Inet6Address
         ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
-    channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
     channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
-    channel.bind(wanted);
+    try {
+      channel.bind(wanted);
+    } catch (IOException e) {
+      channel.close();
+      channel = null;
+      throw new IOException("cannot bind UDP " + BatchedUdpSocket.text(wanted) + ": " + e.getMessage(), e);
+    }
     return (InetSocketAddress) channel.getLocalAddress();
   }
 
