@@ -259,6 +259,20 @@ class DnsblServerTest {
     return out;
   }
 
+  @ParameterizedTest(name = "batched UDP: {0}")
+  @ValueSource(booleans = {true, false})
+  void aSecondServerOnTheSamePortFailsToStartWithAClearMessage(boolean batched) throws Exception {
+    start(ZoneSettings.DEFAULT_TXT, batched);
+    ZoneSettings same = new ZoneSettings(true, server.localAddress(), "bl.example.test", List.of("ns1.bl.example.test"),
+        "hostmaster@example.test", Duration.ofSeconds(300), Duration.ofSeconds(60), "$", List.of(), 1, batched, 16,
+        Duration.ofSeconds(5));
+    DnsblServer second = new DnsblServer(same, index::get, () -> 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(second::start).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("cannot bind UDP 127.0.0.1:" + server.localAddress().getPort())
+        .hasMessageContaining("in use");
+    assertThat(query("9.2.0.192.bl.example.test.", Type.A, false).getRcode()).isEqualTo(Rcode.NOERROR);
+  }
+
   @Test
   void aTransferFromAnUnlistedClientIsRefused() throws Exception {
     server = new DnsblServer(new ZoneSettings(true, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
