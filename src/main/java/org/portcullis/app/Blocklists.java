@@ -104,11 +104,6 @@ public final class Blocklists implements AutoCloseable {
     }
   }
 
-  /** What the policy engine uses. */
-  Policies.Features features() {
-    return new Policies.Features(dnsbl, listings);
-  }
-
   /** The refusal log checks write to (listing on enforced refusals when the blocklist is on). */
   RefusalLog refusals() {
     return refusals;

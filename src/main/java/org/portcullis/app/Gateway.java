@@ -20,6 +20,7 @@ import org.portcullis.delivery.Transport;
 import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
+import org.portcullis.greylist.Greylist;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
@@ -84,7 +85,10 @@ public final class Gateway implements AutoCloseable {
     try {
       DnsResolver dns = dnsOverride.orElseGet(() -> resolver(config.dns()));
       blocklists = Blocklists.start(config, store, dns, clock);
-      PolicyEngine engine = Policies.engine(config, dns, blocklists.refusals(), clock, blocklists.features());
+      Optional<Greylist> greylist = config.greylist().enabled()
+          ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
+      PolicyEngine engine = Policies.engine(config, dns, blocklists.refusals(), clock,
+          new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist));
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
       delivery = new DeliveryService(spool, transport(config), config.delivery().retry(), clock,
           config.delivery().concurrency());
@@ -100,6 +104,7 @@ public final class Gateway implements AutoCloseable {
       ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("upkeep").daemon(true).factory());
       upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
+      greylist.ifPresent(g -> upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS));
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
@@ -107,6 +112,7 @@ public final class Gateway implements AutoCloseable {
       metrics.smtp(smtp.stats());
       metrics.spool(spool);
       metrics.blocklists(blocklists);
+      greylist.ifPresent(metrics::greylist);
       Optional<WebServer> web = Optional.empty();
       if (config.web().enabled()) {
         try {
@@ -229,6 +235,18 @@ public final class Gateway implements AutoCloseable {
       return Optional.of(TlsContexts.fromPem(tls.certificateFile().get(), tls.keyFile().orElseThrow()));
     }
     return Optional.of(TlsContexts.selfSigned(config.selfSignedStore(), config.server().hostname()));
+  }
+
+  private static void pruneGreylist(Greylist greylist) {
+    try {
+      int removed = greylist.prune();
+      if (removed > 0) {
+        log.info("pruned {} greylist triplet(s) not seen for {} days", removed,
+            greylist.settings().passedLifetime().toDays());
+      }
+    } catch (RuntimeException e) {
+      log.warn("pruning the greylist failed", e);
+    }
   }
 
   private static void prune(Store store, PortcullisConfig config, Clock clock) {

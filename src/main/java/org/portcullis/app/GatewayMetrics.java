@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.portcullis.dnsbl.DnsblZone;
+import org.portcullis.greylist.Greylist;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.SmtpStats;
 
@@ -34,6 +35,17 @@ final class GatewayMetrics {
   void spool(Spool spool) {
     Gauge.builder("portcullis.spool.messages", spool, Spool::size)
         .description("messages in the spool, not yet delivered").register(registry);
+  }
+
+  void greylist(Greylist greylist) {
+    FunctionCounter.builder("portcullis.greylist.first.seen", greylist, Greylist::firstSeenCount)
+        .description("triplets seen for the first time (or again after expiry)").register(registry);
+    FunctionCounter.builder("portcullis.greylist.deferred", greylist, Greylist::deferredCount)
+        .description("attempts deferred with 451 4.7.1").register(registry);
+    FunctionCounter.builder("portcullis.greylist.passed", greylist, Greylist::passedCount)
+        .description("triplets that passed (a retry within the window)").register(registry);
+    FunctionCounter.builder("portcullis.greylist.expired", greylist, Greylist::expiredCount)
+        .description("triplets restarted because the retry window was missed or the pass expired").register(registry);
   }
 
   void blocklists(Blocklists blocklists) {

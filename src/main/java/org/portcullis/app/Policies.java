@@ -18,6 +18,7 @@ import org.portcullis.dnsbl.DnsblLookups;
 import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.dnsbl.ZoneHealth;
+import org.portcullis.greylist.Greylist;
 import org.portcullis.mail.Addresses;
 import org.portcullis.policy.CheckSettings;
 import org.portcullis.policy.ClientLookup;
@@ -52,9 +53,10 @@ public final class Policies {
    *
    * @param dnsbl the DNS list lookups (empty when no zones are configured)
    * @param listings our own blocklist, live (empty when disabled or without a store)
+   * @param greylist the greylist (empty when disabled or without a store)
    */
-  public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings) {
-    public static final Features NONE = new Features(Optional.empty(), Optional.empty());
+  public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist) {
+    public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** The DNS list lookups for the configured zones, or empty when there are none. */
@@ -67,16 +69,18 @@ public final class Policies {
   }
 
   public static PolicyChain chain(PortcullisConfig config, LocalSite site) {
-    return chain(config, site, Optional.empty(), Optional.empty());
+    return chain(config, site, Optional.empty(), Features.NONE);
   }
 
   static PolicyChain chain(PortcullisConfig config, LocalSite site, Optional<ClientLookup<DnsblReport>> dnsbl,
-      Optional<LiveListings> listings) {
+      Features features) {
+    Optional<LiveListings> listings = features.listings();
     PortcullisConfig.Blocklist blocklist = config.blocklist();
     CheckCatalog.Parameters parameters = new CheckCatalog.Parameters(site,
         config.policy().checks().get("client-generic-ptr").patterns(), new LinkedHashSet<>(config.mail().knownRecipients()),
         dnsbl, config.dnsbl().threshold(), config.dnsbl().reply(), blocklist.enabled() ? listings : Optional.empty(),
-        blocklist.zone(), blocklist.portalUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData());
+        blocklist.zone(), blocklist.portalUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
+        features.greylist());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());
@@ -88,7 +92,8 @@ public final class Policies {
 
   /** An engine with the configured DNS lists (queried through {@code dns}) and no own blocklist. */
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock) {
-    return engine(config, dns, refusals, clock, new Features(dnsblLookups(config, dns, clock), Optional.empty()));
+    return engine(config, dns, refusals, clock,
+        new Features(dnsblLookups(config, dns, clock), Optional.empty(), Optional.empty()));
   }
 
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock,
@@ -97,7 +102,7 @@ public final class Policies {
     ReplyRenderer renderer = new ReplyRenderer(config.server().hostname(), new References(clock), refusals, clock);
     Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
     List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
-    return new PolicyEngine(chain(config, site, dnsbl, features.listings()), renderer, config.policy().exceptions(),
+    return new PolicyEngine(chain(config, site, dnsbl, features), renderer, config.policy().exceptions(),
         site, dns, clock, config.smtp().delayReject(), lookups);
   }
 

@@ -22,6 +22,7 @@ import org.portcullis.blocklist.server.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
 import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.dnsbl.ReturnCodes;
+import org.portcullis.greylist.GreylistSettings;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
@@ -94,9 +95,10 @@ public final class ConfigLoader {
     PortcullisConfig.Blocklist blocklist = blocklist(top.section("blocklist"), mail);
     ZoneSettings dnsblServer = dnsblServer(top.section("dnsbl-server"), blocklist, server);
     PortcullisConfig.Web web = web(top.section("web"));
+    GreylistSettings greylist = greylist(top.section("greylist"));
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web);
+        dnsblServer, web, greylist);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {
@@ -442,6 +444,24 @@ public final class ConfigLoader {
     s.finish();
     return new ZoneSettings(enabled && blocklist.enabled(), listen, blocklist.zone(), nameServers, hostmaster, ttl,
         negative, txt, axfr, threads, batched, tcpMax, idle);
+  }
+
+  private static GreylistSettings greylist(ConfigSection s) {
+    boolean enabled = s.bool("enabled", false);
+    Duration delay = Duration.ofSeconds(s.integer("delay-seconds", 300, 0, 86_400));
+    Duration window = Duration.ofHours(s.integer("retry-window-hours", 48, 1, 24 * 30));
+    if (window.compareTo(delay) <= 0) {
+      throw new ConfigException(s.key("retry-window-hours"), "must be longer than greylist.delay-seconds");
+    }
+    Duration lifetime = Duration.ofDays(s.integer("passed-lifetime-days", 35, 1, 365));
+    int passes = (int) s.integer("auto-whitelist-passes", 5, 0, 1000);
+    int v4 = (int) s.integer("ipv4-prefix", 24, 8, 32);
+    int v6 = (int) s.integer("ipv6-prefix", 64, 16, 128);
+    boolean byPtr = s.bool("group-by-ptr-domain", true);
+    boolean onlySuspicious = s.bool("only-suspicious", false);
+    boolean nullAtData = s.bool("null-sender-at-data", true);
+    s.finish();
+    return new GreylistSettings(enabled, delay, window, lifetime, passes, v4, v6, byPtr, onlySuspicious, nullAtData);
   }
 
   private static PortcullisConfig.Web web(ConfigSection s) {

@@ -11,6 +11,7 @@ import org.portcullis.blocklist.BlocklistRules;
 import org.portcullis.blocklist.server.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
 import org.portcullis.dnsbl.DnsblZone;
+import org.portcullis.greylist.GreylistSettings;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.CheckMode;
@@ -23,7 +24,8 @@ import org.portcullis.policy.RejectAction;
  * and unit are in docs/configuration.md.
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
-    Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web) {
+    Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
+    GreylistSettings greylist) {
 
   /** {@code [server]}. */
   public record Server(String hostname, Path dataDir) {}

@@ -2,6 +2,7 @@ package org.portcullis.store;
 
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
+import org.portcullis.greylist.GreylistStore;
 import org.portcullis.policy.RefusalLog;
 
 /**
@@ -18,6 +19,9 @@ public interface Store extends AutoCloseable {
 
   /** Our own blocklist's listings, evidence and false-positive reports. */
   BlocklistStore blocklist();
+
+  /** Greylisting triplets. */
+  GreylistStore greylist();
 
   /** API tokens (hashes) for {@code /api/}. */
   ApiTokenStore apiTokens();

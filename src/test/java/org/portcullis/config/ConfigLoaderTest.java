@@ -107,6 +107,10 @@ class ConfigLoaderTest {
       "[dnsbl-server]\\naxfr-clients = [\"everyone\"]|dnsbl-server.axfr-clients",
       "[dnsbl-server]\\nudp-threads = 1000|dnsbl-server.udp-threads",
       "[web]\\nlisten = \"localhost:8080\"|web.listen",
+      "[greylist]\\ndelay-seconds = -1|greylist.delay-seconds",
+      "[greylist]\\nretry-window-hours = 1\\ndelay-seconds = 7200|greylist.retry-window-hours",
+      "[greylist]\\nipv4-prefix = 33|greylist.ipv4-prefix",
+      "[greylist]\\nenabled = \"yes\"|greylist.enabled",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))

@@ -35,7 +35,12 @@ public final class TestGateway implements AutoCloseable {
    *     with {@code [[} (arrays of tables such as exceptions)
    */
   public static TestGateway start(Path dataDir, TestDnsServer dns, String... settings) throws IOException {
-    return new TestGateway(Gateway.start(config(dataDir, dns, settings), Clock.systemUTC(), Optional.empty()), dataDir);
+    return start(Clock.systemUTC(), dataDir, dns, settings);
+  }
+
+  /** A gateway on the given clock (a {@code FakeClock} for greylisting and expiry). */
+  public static TestGateway start(Clock clock, Path dataDir, TestDnsServer dns, String... settings) throws IOException {
+    return new TestGateway(Gateway.start(config(dataDir, dns, settings), clock, Optional.empty()), dataDir);
   }
 
   /** The test defaults: host mx.example.test, domains example.test and example.net, LAN 127.0.0.100. */

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.dnsbl.DnsblReport;
+import org.portcullis.greylist.Greylist;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckMode;
@@ -28,7 +29,7 @@ public final class CheckCatalog {
   public record Parameters(LocalSite site, List<String> genericPtrPatterns, Set<EmailAddress> knownRecipients,
       Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
       Optional<LiveListings> listings, String blocklistZone, String portalUrl, Set<EmailAddress> spamTraps,
-      boolean trapsAtData) {}
+      boolean trapsAtData, Optional<Greylist> greylist) {}
 
   /** A check's name, defaults and factory. */
   public record Entry(String name, CheckMode mode, RejectAction onReject, Function<Parameters, Check> factory) {}
@@ -58,7 +59,9 @@ public final class CheckCatalog {
       entry(SenderClaimsLocalCheck.NAME, RejectAction.REJECT, p -> new SenderClaimsLocalCheck(p.site())),
       entry(SenderDomainCheck.NAME, RejectAction.REJECT, p -> new SenderDomainCheck()),
       entry(NullSenderCheck.NAME, RejectAction.REJECT, p -> new NullSenderCheck()),
-      entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()));
+      entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()),
+      entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
+          p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())));
 
   /** Checks whose mode and action cannot be changed: relaying is never opened by configuration. */
   public static final Set<String> FIXED = Set.of(RelayControlCheck.NAME);

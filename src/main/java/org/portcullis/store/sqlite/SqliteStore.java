@@ -11,6 +11,7 @@ import java.time.Instant;
 import org.flywaydb.core.Flyway;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
+import org.portcullis.greylist.GreylistStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.store.Store;
 import org.portcullis.store.StoreException;
@@ -27,9 +28,11 @@ public final class SqliteStore implements Store {
   private final SqliteRefusalLog refusals;
   private final SqliteBlocklistStore blocklist;
   private final SqliteApiTokenStore apiTokens;
+  private final SqliteGreylistStore greylist;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
-      SqliteApiTokenStore apiTokens) {
+      SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist) {
+    this.greylist = greylist;
     this.url = url;
     this.refusals = refusals;
     this.blocklist = blocklist;
@@ -51,7 +54,8 @@ public final class SqliteStore implements Store {
           .loggers("slf4j").load().migrate();
       Connection writer = connect(url);
       return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)),
-          new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)));
+          new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)),
+          new SqliteGreylistStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -78,6 +82,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public GreylistStore greylist() {
+    return greylist;
+  }
+
+  @Override
   public ApiTokenStore apiTokens() {
     return apiTokens;
   }
@@ -99,5 +108,6 @@ public final class SqliteStore implements Store {
     refusals.close();
     blocklist.close();
     apiTokens.close();
+    greylist.close();
   }
 }

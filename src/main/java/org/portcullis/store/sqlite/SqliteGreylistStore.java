@@ -1,0 +1,121 @@
+package org.portcullis.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+import org.portcullis.greylist.GreylistEntry;
+import org.portcullis.greylist.GreylistRules;
+import org.portcullis.greylist.GreylistStore;
+import org.portcullis.greylist.Triplet;
+import org.portcullis.store.StoreException;
+
+/** {@link GreylistStore} on SQLite: one connection, one transaction per attempt. */
+final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
+
+  private final Connection connection;
+
+  SqliteGreylistStore(Connection connection) {
+    this.connection = connection;
+  }
+
+  @Override
+  public synchronized GreylistRules.Decision update(Triplet triplet,
+      Function<Optional<GreylistEntry>, GreylistRules.Decision> decide, Instant now) {
+    try {
+      execute("BEGIN IMMEDIATE");
+      try {
+        Optional<GreylistEntry> existing = find(triplet);
+        GreylistRules.Decision decision = decide.apply(existing);
+        GreylistEntry e = decision.entry();
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO greylist_triplet (client, sender, recipient, "
+            + "first_seen, last_seen, passed_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client, sender, "
+            + "recipient) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
+            + "passed_at = excluded.passed_at, attempts = excluded.attempts")) {
+          p.setString(1, triplet.client());
+          p.setString(2, triplet.sender());
+          p.setString(3, triplet.recipient());
+          p.setLong(4, e.firstSeen().toEpochMilli());
+          p.setLong(5, e.lastSeen().toEpochMilli());
+          if (e.passed().isPresent()) {
+            p.setLong(6, e.passed().get().toEpochMilli());
+          } else {
+            p.setNull(6, Types.INTEGER);
+          }
+          p.setInt(7, e.attempts());
+          p.executeUpdate();
+        }
+        execute("COMMIT");
+        return decision;
+      } catch (RuntimeException | SQLException e) {
+        execute("ROLLBACK");
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot update the greylist: " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<GreylistEntry> find(Triplet t) throws SQLException {
+    try (PreparedStatement p = connection.prepareStatement("SELECT first_seen, last_seen, passed_at, attempts "
+        + "FROM greylist_triplet WHERE client = ? AND sender = ? AND recipient = ?")) {
+      p.setString(1, t.client());
+      p.setString(2, t.sender());
+      p.setString(3, t.recipient());
+      try (ResultSet rs = p.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long passed = rs.getLong(3);
+        Optional<Instant> passedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(passed));
+        return Optional.of(new GreylistEntry(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2)),
+            passedAt, rs.getInt(4)));
+      }
+    }
+  }
+
+  @Override
+  public synchronized int clientPasses(String client, Instant since) {
+    try (PreparedStatement p = connection.prepareStatement("SELECT count(*) FROM greylist_triplet "
+        + "WHERE client = ? AND last_seen >= ? AND passed_at IS NOT NULL")) {
+      p.setString(1, client);
+      p.setLong(2, since.toEpochMilli());
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the greylist: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized int prune(Instant before) {
+    try (PreparedStatement p = connection.prepareStatement("DELETE FROM greylist_triplet WHERE last_seen < ?")) {
+      p.setLong(1, before.toEpochMilli());
+      return p.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot prune the greylist: " + e.getMessage(), e);
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // closing at shutdown
+    }
+  }
+}
