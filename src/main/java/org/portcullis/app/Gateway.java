@@ -22,6 +22,8 @@ import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.policyd.PolicyResponder;
+import org.portcullis.policyd.PolicyServer;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.MessageSink;
@@ -54,6 +56,7 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService upkeep;
   private final Blocklists blocklists;
   private final Optional<WebServer> web;
+  private Optional<PolicyServer> policyService = Optional.empty();
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
       ScheduledExecutorService upkeep, Blocklists blocklists, Optional<WebServer> web) {
@@ -87,8 +90,8 @@ public final class Gateway implements AutoCloseable {
       blocklists = Blocklists.start(config, store, dns, clock);
       Optional<Greylist> greylist = config.greylist().enabled()
           ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
-      PolicyEngine engine = Policies.engine(config, dns, blocklists.refusals(), clock,
-          new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist));
+      Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist);
+      PolicyEngine engine = Policies.engine(config, dns, blocklists.refusals(), clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
       delivery = new DeliveryService(spool, transport(config), config.delivery().retry(), clock,
           config.delivery().concurrency());
@@ -124,7 +127,18 @@ public final class Gateway implements AutoCloseable {
               + ":" + config.web().listen().getPort() + ": " + e.getMessage(), e);
         }
       }
-      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, web);
+      Gateway gateway = new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, web);
+      if (config.policyService().enabled()) {
+        try {
+          gateway.policyService = Optional.of(PolicyServer.start(new PolicyResponder(engine),
+              config.policyService().listen(), config.policyService().idleTimeout(),
+              config.policyService().connectionsMax()));
+        } catch (IOException e) {
+          gateway.close();
+          throw e;
+        }
+      }
+      return gateway;
     } catch (IOException | RuntimeException e) {
       if (blocklists != null) {
         blocklists.close();
@@ -174,8 +188,14 @@ public final class Gateway implements AutoCloseable {
     return web.map(WebServer::port);
   }
 
+  /** The policy service's port, when it runs. */
+  public Optional<Integer> policyServicePort() {
+    return policyService.map(PolicyServer::port);
+  }
+
   @Override
   public void close() {
+    policyService.ifPresent(PolicyServer::close);
     web.ifPresent(WebServer::close);
     smtp.close();
     blocklists.close();

@@ -28,10 +28,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       gateway.close();
       stopped.countDown();
     }, "shutdown"));
-    log.info("Portcullis {} ready: SMTP on {}:{}, DNSBL {}, web {}, host name {}, data in {}, config: {}",
+    log.info("Portcullis {} ready: SMTP on {}:{}, DNSBL {}, web {}, policy service {}, host name {}, data in {}, "
+        + "config: {}",
         VersionCommand.version(), gateway.smtpAddress().getAddress().getHostAddress(), gateway.smtpAddress().getPort(),
         gateway.blocklists().serverAddress().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).orElse("off"),
         gateway.webPort().map(p -> loaded.web().listen().getAddress().getHostAddress() + ":" + p).orElse("off"),
+        gateway.policyServicePort().map(p -> loaded.policyService().listen().getAddress().getHostAddress() + ":" + p)
+            .orElse("off"),
         loaded.server().hostname(), loaded.server().dataDir().toAbsolutePath().normalize(), config.describe());
     stopped.await();
     return 0;

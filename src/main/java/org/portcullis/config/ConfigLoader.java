@@ -96,9 +96,10 @@ public final class ConfigLoader {
     ZoneSettings dnsblServer = dnsblServer(top.section("dnsbl-server"), blocklist, server);
     PortcullisConfig.Web web = web(top.section("web"));
     GreylistSettings greylist = greylist(top.section("greylist"));
+    PortcullisConfig.PolicyService policyService = policyService(top.section("policy-service"));
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist);
+        dnsblServer, web, greylist, policyService);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {
@@ -462,6 +463,15 @@ public final class ConfigLoader {
     boolean nullAtData = s.bool("null-sender-at-data", true);
     s.finish();
     return new GreylistSettings(enabled, delay, window, lifetime, passes, v4, v6, byPtr, onlySuspicious, nullAtData);
+  }
+
+  private static PortcullisConfig.PolicyService policyService(ConfigSection s) {
+    boolean enabled = s.bool("enabled", true);
+    InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:10030");
+    Duration idle = Duration.ofSeconds(s.integer("idle-timeout-seconds", 600, 1, 86_400));
+    int connections = (int) s.integer("connections-max", 1000, 1, 100_000);
+    s.finish();
+    return new PortcullisConfig.PolicyService(enabled, listen, idle, connections);
   }
 
   private static PortcullisConfig.Web web(ConfigSection s) {

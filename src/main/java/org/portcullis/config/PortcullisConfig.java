@@ -25,7 +25,7 @@ import org.portcullis.policy.RejectAction;
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
-    GreylistSettings greylist) {
+    GreylistSettings greylist, PolicyService policyService) {
 
   /** {@code [server]}. */
   public record Server(String hostname, Path dataDir) {}
@@ -94,6 +94,9 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
 
   /** {@code [web]}: metrics and the API (the portal joins later). */
   public record Web(boolean enabled, InetSocketAddress listen) {}
+
+  /** {@code [policy-service]}: the Postfix policy delegation listener. */
+  public record PolicyService(boolean enabled, InetSocketAddress listen, Duration idleTimeout, int connectionsMax) {}
 
   /** {@code [log]}. */
   public record Log(String level) {}

@@ -59,6 +59,7 @@ public final class TestGateway implements AutoCloseable {
     set(tables, "dns.servers = [\"" + dnsServer + "\"]");
     set(tables, "dnsbl-server.listen = \"127.0.0.1:0\"");
     set(tables, "web.listen = \"127.0.0.1:0\"");
+    set(tables, "policy-service.listen = \"127.0.0.1:0\"");
     set(tables, "dns.timeout-ms = 500");
     set(tables, "dns.attempts = 1");
     set(tables, "delivery.retry-initial-seconds = 1");

@@ -1,0 +1,120 @@
+package org.portcullis.policyd;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.portcullis.mail.AddressSyntaxException;
+import org.portcullis.mail.Addresses;
+import org.portcullis.mail.HeloName;
+import org.portcullis.mail.MailParameters;
+import org.portcullis.mail.MailPath;
+import org.portcullis.mail.Recipient;
+import org.portcullis.mail.SmtpReply;
+import org.portcullis.policy.PolicyEngine;
+import org.portcullis.policy.ProtocolFacts;
+import org.portcullis.policy.SessionPolicy;
+
+/**
+ * Runs the gateway's checks on a Postfix policy request and answers with an action: the request
+ * replays the session as far as its {@code protocol_state} (connect, HELO, MAIL, RCPT, DATA) on a
+ * fresh {@link SessionPolicy}, with Postfix's attributes ({@code client_address},
+ * {@code helo_name}, {@code sender}, {@code recipient}, {@code sasl_username}).
+ *
+ * <p>Verdicts map to actions: a permanent refusal is {@code REJECT <status> <text>}, a temporary
+ * one {@code DEFER_IF_PERMIT <status> <text>} (so Postfix's own later rejections still win), a
+ * tag {@code PREPEND X-Portcullis-Tag: ...}, anything else {@code DUNNO}. Never {@code OK}: the
+ * policy service must not be able to open Postfix's relay. Texts keep the reference.
+ */
+public final class PolicyResponder {
+
+  private final PolicyEngine engine;
+
+  public PolicyResponder(PolicyEngine engine) {
+    this.engine = engine;
+  }
+
+  /** The action for a request (without the {@code action=} prefix). */
+  public String answer(PolicyRequest request) {
+    if (!request.get("request").map("smtpd_access_policy"::equals).orElse(false)) {
+      throw new MalformedRequest("request=smtpd_access_policy is missing");
+    }
+    InetAddress address = request.get("client_address").flatMap(Addresses::parseLiteral)
+        .orElseThrow(() -> new MalformedRequest("client_address is missing or not an IP address"));
+    String state = request.get("protocol_state").orElse("RCPT").toUpperCase(Locale.ROOT);
+    ProtocolFacts protocol = new ProtocolFacts();
+    request.get("sasl_username").ifPresent(protocol::recordAuthentication);
+    int port = request.get("client_port").filter(p -> p.matches("[0-9]{1,5}")).map(Integer::parseInt).orElse(0);
+    SessionPolicy session = engine.newSession(engine.client(address, port), protocol);
+    SessionPolicy.Decision d = session.connect();
+    if (refused(d) || state.equals("CONNECT")) {
+      return action(d, session);
+    }
+    Optional<String> helo = request.get("helo_name");
+    if (helo.isPresent()) {
+      d = session.helo(HeloName.parse(helo.get()));
+      if (refused(d) || state.equals("HELO") || state.equals("EHLO")) {
+        return action(d, session);
+      }
+    }
+    if (state.equals("MAIL") || state.equals("RCPT") || state.equals("DATA") || state.equals("END-OF-MESSAGE")) {
+      d = session.mail(path(request.get("sender").orElse(""), "sender"), MailParameters.NONE);
+      if (refused(d) || state.equals("MAIL")) {
+        return action(d, session);
+      }
+      Optional<String> recipient = request.get("recipient");
+      if (recipient.isPresent()) {
+        MailPath path = path(recipient.get(), "recipient");
+        if (path.isNull()) {
+          throw new MalformedRequest("recipient is empty");
+        }
+        d = session.rcpt(new Recipient(path.address(), java.util.Set.of(), Optional.empty(), true));
+        if (refused(d) || state.equals("RCPT")) {
+          return action(d, session);
+        }
+      }
+      if (state.equals("DATA") || state.equals("END-OF-MESSAGE")) {
+        d = session.data();
+      }
+    }
+    return action(d, session);
+  }
+
+  private static boolean refused(SessionPolicy.Decision d) {
+    return d instanceof SessionPolicy.Decision.Refused;
+  }
+
+  private static MailPath path(String address, String attribute) {
+    try {
+      return MailPath.parse("<" + address + ">", true);
+    } catch (AddressSyntaxException e) {
+      throw new MalformedRequest(attribute + " is not an address: " + e.getMessage());
+    }
+  }
+
+  private static String action(SessionPolicy.Decision d, SessionPolicy session) {
+    if (d instanceof SessionPolicy.Decision.Refused refused) {
+      SmtpReply reply = refused.refusal().reply();
+      String text = reply.status().map(s -> s + " ").orElse("") + String.join(" ", reply.lines());
+      return (reply.isTransient() ? "DEFER_IF_PERMIT " : "REJECT ") + printable(text);
+    }
+    List<SessionPolicy.AppliedTag> tags = session.tags();
+    if (!tags.isEmpty()) {
+      SessionPolicy.AppliedTag tag = tags.getFirst();
+      return "PREPEND X-Portcullis-Tag: " + tag.check() + "; " + printable(tag.reason()) + "; ref=" + tag.reference();
+    }
+    return "DUNNO";
+  }
+
+  private static String printable(String text) {
+    String clean = text.replaceAll("[\\x00-\\x1F\\x7F]", " ");
+    return clean.length() > 450 ? clean.substring(0, 450) : clean;
+  }
+
+  /** A request that cannot be judged; the server answers DUNNO and logs why. */
+  public static final class MalformedRequest extends RuntimeException {
+    public MalformedRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
