@@ -1,0 +1,97 @@
+#!/bin/sh
+# A real Postfix (Debian's package) greylists and blocklists through Portcullis's policy service.
+# Starts Portcullis (policy service on 127.0.0.1:10031, greylisting with a 2 s delay, our own
+# blocklist) and a private Postfix on 127.0.0.1:2527 whose smtpd_recipient_restrictions call
+# check_policy_service; lists 127.0.0.9; then sends with swaks and checks Postfix's replies:
+#   from 127.0.0.8: first 450 4.7.1 Greylisted, then accepted after the delay;
+#   from 127.0.0.9: 554 5.7.1 blocked using bl.example.test.
+# Needs root and the packages postfix and swaks. Loopback only. Exit 0 when all three hold.
+set -eu
+cd "$(dirname "$0")/../.."
+for tool in postfix swaks; do
+  command -v "$tool" >/dev/null || { echo "it: apt-get install postfix swaks first" >&2; exit 2; }
+done
+work=${WORK:-/tmp/portcullis-postfix-it}
+smtp_port=2527
+policy_port=10031
+rm -rf "$work"
+mkdir -p "$work/postfix/etc" "$work/postfix/spool/etc" "$work/postfix/data" "$work/postfix/mail"
+
+cat > "$work/portcullis.toml" <<TOML
+[server]
+hostname = "mx.example.test"
+data-dir = "$work/data"
+[smtp]
+listen = "127.0.0.1:25270"
+[dnsbl-server]
+listen = "127.0.0.1:5327"
+[web]
+listen = "127.0.0.1:8097"
+[policy-service]
+listen = "127.0.0.1:$policy_port"
+[greylist]
+enabled = true
+delay-seconds = 2
+# Loopback senders have no DNS here: judge them by greylisting and the blocklist only.
+[checks.client-ptr]
+mode = "off"
+[checks.client-fcrdns]
+mode = "off"
+[checks.helo-resolves]
+mode = "off"
+[checks.sender-domain]
+mode = "off"
+TOML
+
+./portcullis blocklist add 127.0.0.9 -c "$work/portcullis.toml" --note "it: listed sender" >/dev/null
+./portcullis serve -c "$work/portcullis.toml" > "$work/portcullis.log" 2>&1 &
+portcullis_pid=$!
+
+dir="$work/postfix"
+uid=$(id -u postfix)
+gid=$(id -g postfix)
+sed -e "s|@DIR@|$dir|g" -e "s|@UID@|$uid|g" -e "s|@GID@|$gid|g" -e "s|@POLICY_PORT@|$policy_port|g" \
+  it/postfix-policy/main.cf > "$dir/etc/main.cf"
+sed -e "s|@SMTP_PORT@|$smtp_port|g" it/postfix-policy/master.cf > "$dir/etc/master.cf"
+chown postfix:postfix "$dir/data" "$dir/mail"
+for f in hosts services nsswitch.conf localtime host.conf resolv.conf; do
+  [ -e "/etc/$f" ] && cp -L "/etc/$f" "$dir/spool/etc/$f"
+done
+postfix -c "$dir/etc" set-permissions >/dev/null 2>&1 || true
+
+cleanup() {
+  postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
+  kill "$portcullis_pid" 2>/dev/null || true
+  wait "$portcullis_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+postfix -c "$dir/etc" check
+postfix -c "$dir/etc" start >/dev/null
+
+for _ in $(seq 1 120); do
+  grep -q "ready:" "$work/portcullis.log" && break
+  sleep 0.5
+done
+grep -q "ready:" "$work/portcullis.log" || { echo "it: Portcullis did not start" >&2; cat "$work/portcullis.log" >&2; exit 1; }
+
+send() { # source address -> the first refusal swaks saw, else the reply to the end of DATA
+  replies=$(swaks --server "127.0.0.1:$smtp_port" --local-interface "$1" --helo mail.example.org \
+    --from alice@example.org --to bob@example.test --timeout 20 2>&1 | grep -E '^<[-~*]+ +[0-9]{3}' || true)
+  printf '%s\n' "$replies" | grep -E '^<\*\*' | head -1 | grep . || printf '%s\n' "$replies" | grep -E 'queued' | head -1 || true
+}
+
+failed=0
+expect() { # description, pattern, actual
+  if printf '%s\n' "$3" | grep -Eq "$2"; then
+    echo "ok    $1: $3"
+  else
+    echo "FAIL  $1: expected /$2/, got: $3"
+    failed=1
+  fi
+}
+
+expect "first attempt is greylisted" '450 4\.7\.1 .*Greylisted, retry in [0-9]+ seconds; ref=' "$(send 127.0.0.8)"
+sleep 3
+expect "the retry after the delay is accepted" '250 2\.0\.0 Ok: queued' "$(send 127.0.0.8)"
+expect "a listed client is refused" '554 5\.7\.1 .*blocked using bl\.example\.test \(manual\)' "$(send 127.0.0.9)"
+exit $failed
