@@ -82,11 +82,13 @@ public final class GreylistCheck implements Check {
     if (lists.stream().anyMatch(r -> r.listed() && r.zone().type() == DnsblZone.Type.ALLOW)) {
       return Verdict.CONTINUE;
     }
-    ReverseDns rdns = context.await(context.session().client().reverseDns());
-    Optional<String> confirmed = rdns.status() == ReverseDns.Status.CONFIRMED
-        ? Optional.of(rdns.displayName()) : Optional.empty();
-    if (greylist.settings().onlySuspicious() && !suspicious(context, rdns, confirmed, lists)) {
-      return Verdict.CONTINUE;
+    Optional<String> confirmed = Optional.empty();
+    if (greylist.settings().groupByPtrDomain() || greylist.settings().onlySuspicious()) {
+      ReverseDns rdns = context.await(context.session().client().reverseDns());
+      confirmed = rdns.status() == ReverseDns.Status.CONFIRMED ? Optional.of(rdns.displayName()) : Optional.empty();
+      if (greylist.settings().onlySuspicious() && !suspicious(context, confirmed, lists)) {
+        return Verdict.CONTINUE;
+      }
     }
     String client = Triplet.client(context.session().client().address(), confirmed, greylist.settings());
     if (greylist.clientWhitelisted(client)) {
@@ -128,7 +130,7 @@ public final class GreylistCheck implements Check {
     return report.get().results().stream().map(context::await).toList();
   }
 
-  private boolean suspicious(CheckContext context, ReverseDns rdns, Optional<String> confirmed, List<ZoneResult> lists) {
+  private boolean suspicious(CheckContext context, Optional<String> confirmed, List<ZoneResult> lists) {
     if (confirmed.isEmpty()) {
       return true;
     }
