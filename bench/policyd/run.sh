@@ -8,6 +8,8 @@
 #
 #   bench/policyd/run.sh                        3 rounds of 15 s each
 #   ROUNDS=1 DURATION=5 bench/policyd/run.sh    a quick look
+#   EXTRA_TOML='[log]
+#   level = "warn"' bench/policyd/run.sh         extra Portcullis settings (TOML tables)
 #
 # Needs Debian's postgrey (apt-get install postgrey). Loopback only; runs postgrey as root's
 # child with its database in the work directory.
@@ -63,6 +65,7 @@ listen = "127.0.0.1:$OURS"
 enabled = true
 delay-seconds = 1
 group-by-ptr-domain = false
+${EXTRA_TOML:-}
 [checks.client-ptr]
 mode = "off"
 [checks.client-fcrdns]
