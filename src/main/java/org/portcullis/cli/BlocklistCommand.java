@@ -353,6 +353,9 @@ final class BlocklistCommand implements Runnable {
 
     @Override
     int run(Blocklist blocklist) {
+      if (note.isBlank()) {
+        throw new CliException(2, "TEXT must not be empty");
+      }
       blocklist.addNote(network(target), text(by, "--by"), text(note, "TEXT"))
           .orElseThrow(() -> new CliException(1, printable(target) + " has no listing"));
       out().println("noted");
@@ -379,8 +382,8 @@ final class BlocklistCommand implements Runnable {
       }
       List<Cidr> networks = new ArrayList<>();
       List<String> errors = new ArrayList<>();
-      int lineNumber = 0;
       try (var lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        int lineNumber = 0;
         String line;
         while ((line = lines.readLine()) != null) {
           lineNumber++;
@@ -399,6 +402,8 @@ final class BlocklistCommand implements Runnable {
             throw new CliException(2, "more than 20,000,000 entries");
           }
         }
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new CliException(2, file + " is not a text file (UTF-8): nothing imported");
       }
       if (!errors.isEmpty()) {
         throw new CliException(2, "nothing imported; fix these lines first:\n  " + String.join("\n  ", errors));

@@ -149,4 +149,18 @@ class BlocklistCliTest {
     }
     assertThat(run("blocklist", "list", "--state", "all").out()).doesNotContain("192.0.2.1");
   }
+
+  @Test
+  void aBinaryImportFileAndAnEmptyNoteAreRefusedClearly() throws Exception {
+    Path binary = dir.resolve("binary.txt");
+    Files.write(binary, new byte[] {'1', '9', '2', '.', (byte) 0xC3, (byte) 0x28, '\n', (byte) 0xFF, (byte) 0xFE});
+    Run run = run("blocklist", "import", binary.toString());
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("not a text file").contains("nothing imported");
+    run("blocklist", "add", "192.0.2.1");
+    Run note = run("blocklist", "note", "192.0.2.1", " ");
+    assertThat(note.code()).isEqualTo(2);
+    assertThat(note.err()).contains("must not be empty");
+    assertThat(run("blocklist", "show", "192.0.2.1").out()).doesNotContain("Notes");
+  }
 }
