@@ -56,11 +56,13 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService upkeep;
   private final Blocklists blocklists;
   private final Optional<WebServer> web;
-  private Optional<PolicyServer> policyService = Optional.empty();
+  private final Optional<PolicyServer> policyService;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      ScheduledExecutorService upkeep, Blocklists blocklists, Optional<WebServer> web) {
+      ScheduledExecutorService upkeep, Blocklists blocklists, Optional<WebServer> web,
+      Optional<PolicyServer> policyService) {
     this.web = web;
+    this.policyService = policyService;
     this.config = config;
     this.store = store;
     this.spool = spool;
@@ -123,22 +125,24 @@ public final class Gateway implements AutoCloseable {
               new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist)));
         } catch (RuntimeException e) {
           smtp.close();
+          upkeep.shutdownNow();
           throw new IOException("cannot start the web listener on " + config.web().listen().getAddress().getHostAddress()
               + ":" + config.web().listen().getPort() + ": " + e.getMessage(), e);
         }
       }
-      Gateway gateway = new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, web);
+      Optional<PolicyServer> policyService = Optional.empty();
       if (config.policyService().enabled()) {
         try {
-          gateway.policyService = Optional.of(PolicyServer.start(new PolicyResponder(engine),
-              config.policyService().listen(), config.policyService().idleTimeout(),
-              config.policyService().connectionsMax()));
+          policyService = Optional.of(PolicyServer.start(new PolicyResponder(engine), config.policyService().listen(),
+              config.policyService().idleTimeout(), config.policyService().connectionsMax()));
         } catch (IOException e) {
-          gateway.close();
+          web.ifPresent(WebServer::close);
+          smtp.close();
+          upkeep.shutdownNow();
           throw e;
         }
       }
-      return gateway;
+      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, web, policyService);
     } catch (IOException | RuntimeException e) {
       if (blocklists != null) {
         blocklists.close();

@@ -48,8 +48,7 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   public Optional<Listing> update(Cidr network, Function<Optional<Listing>, Update> change) {
     synchronized (writer) {
       try {
-        begin();
-        try {
+        return WriteTransaction.run(writer, () -> {
           Optional<Listing> existing = findOn(writer, network);
           Update update = change.apply(existing);
           Optional<Listing> after = switch (update) {
@@ -60,35 +59,11 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
             }
             case Update.Save save -> Optional.of(save(save));
           };
-          commit();
           return after.isEmpty() ? after : findOn(writer, network);
-        } catch (RuntimeException | SQLException e) {
-          rollback();
-          throw e;
-        }
+        });
       } catch (SQLException e) {
         throw new StoreException("cannot change the listing of " + network + ": " + e.getMessage(), e);
       }
-    }
-  }
-
-  // Transactions are issued as statements on an autocommit connection: the driver's own
-  // setAutoCommit(false) would start a deferred transaction, and keep one open after commit.
-  private void begin() throws SQLException {
-    execute("BEGIN IMMEDIATE");
-  }
-
-  private void commit() throws SQLException {
-    execute("COMMIT");
-  }
-
-  private void rollback() throws SQLException {
-    execute("ROLLBACK");
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Statement s = writer.createStatement()) {
-      s.execute(sql);
     }
   }
 
@@ -337,8 +312,7 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   public int listAll(List<Cidr> networks, Category category, Evidence evidence, Instant expires) {
     synchronized (writer) {
       try {
-        begin();
-        try {
+        return WriteTransaction.run(writer, () -> {
           long seq = reserveSequences(Math.max(1, networks.size()));
           int written = 0;
           try (PreparedStatement upsert = writer.prepareStatement("INSERT INTO listing (network, family, is_network, "
@@ -370,12 +344,8 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
             }
             addEvidence.executeBatch();
           }
-          commit();
           return written;
-        } catch (RuntimeException | SQLException e) {
-          rollback();
-          throw e;
-        }
+        });
       } catch (SQLException e) {
         throw new StoreException("cannot import listings: " + e.getMessage(), e);
       }
@@ -386,8 +356,7 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   public int expire(Instant now) {
     synchronized (writer) {
       try {
-        begin();
-        try {
+        return WriteTransaction.run(writer, () -> {
           int changed;
           try (PreparedStatement due = writer.prepareStatement(
               "SELECT count(*) FROM listing WHERE state = 'listed' AND expires_at <= ?")) {
@@ -407,12 +376,8 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
               changed = p.executeUpdate();
             }
           }
-          commit();
           return changed;
-        } catch (RuntimeException | SQLException e) {
-          rollback();
-          throw e;
-        }
+        });
       } catch (SQLException e) {
         throw new StoreException("cannot expire listings: " + e.getMessage(), e);
       }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,8 +27,7 @@ final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
   public synchronized GreylistRules.Decision update(Triplet triplet,
       Function<Optional<GreylistEntry>, GreylistRules.Decision> decide, Instant now) {
     try {
-      execute("BEGIN IMMEDIATE");
-      try {
+      return WriteTransaction.run(connection, () -> {
         Optional<GreylistEntry> existing = find(triplet);
         GreylistRules.Decision decision = decide.apply(existing);
         GreylistEntry e = decision.entry();
@@ -50,12 +48,8 @@ final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
           p.setInt(7, e.attempts());
           p.executeUpdate();
         }
-        execute("COMMIT");
         return decision;
-      } catch (RuntimeException | SQLException e) {
-        execute("ROLLBACK");
-        throw e;
-      }
+      });
     } catch (SQLException e) {
       throw new StoreException("cannot update the greylist: " + e.getMessage(), e);
     }
@@ -101,12 +95,6 @@ final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
       return p.executeUpdate();
     } catch (SQLException e) {
       throw new StoreException("cannot prune the greylist: " + e.getMessage(), e);
-    }
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute(sql);
     }
   }
 
