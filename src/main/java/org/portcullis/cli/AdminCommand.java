@@ -4,14 +4,12 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.store.sqlite.SqliteStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code portcullis admin ...}: API tokens (and, with the portal, admin users). */
@@ -30,20 +28,10 @@ final class AdminCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: add-token, list-tokens, remove-token");
   }
 
-  abstract static class Base implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+  abstract static class Base extends StoreCommand {
     @Override
-    public Integer call() {
-      Logs.level("warn");
-      PortcullisConfig c = config.load();
-      try (SqliteStore store = SqliteStore.open(c.storeFile())) {
-        return run(new ApiTokens(store.apiTokens(), Clock.systemUTC()));
-      }
+    int run(SqliteStore store, PortcullisConfig loaded) {
+      return run(new ApiTokens(store.apiTokens(), Clock.systemUTC()));
     }
 
     abstract int run(ApiTokens tokens);

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.Evidence;
@@ -31,7 +30,6 @@ import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 import org.portcullis.store.sqlite.SqliteStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -62,27 +60,14 @@ final class BlocklistCommand implements Runnable {
         + "report, note, import, export, appeal, appeals, answer");
   }
 
-  /** What every subcommand shares: the config, the store, and output. */
-  abstract static class Base implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+  /** What every subcommand shares: the store as a {@link Blocklist}, the configuration, output. */
+  abstract static class Base extends StoreCommand {
     PortcullisConfig loaded;
 
-    PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-
     @Override
-    public Integer call() throws Exception {
-      Logs.level("warn");
-      loaded = config.load();
-      try (SqliteStore store = SqliteStore.open(loaded.storeFile())) {
-        return run(new Blocklist(store.blocklist(), loaded.blocklist().rules(), Clock.systemUTC()));
-      }
+    int run(SqliteStore store, PortcullisConfig loaded) throws Exception {
+      this.loaded = loaded;
+      return run(new Blocklist(store.blocklist(), loaded.blocklist().rules(), Clock.systemUTC()));
     }
 
     abstract int run(Blocklist blocklist) throws Exception;

@@ -1,0 +1,36 @@
+package org.portcullis.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.portcullis.config.PortcullisConfig;
+import org.portcullis.store.sqlite.SqliteStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+
+/**
+ * A command that works on the store directly (beside a running server, which sees the changes):
+ * loads the configuration, opens the store, runs, closes it. Logs only warnings.
+ */
+abstract class StoreCommand implements Callable<Integer> {
+
+  @Mixin
+  ConfigOption config;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Logs.level("warn");
+    PortcullisConfig loaded = config.load();
+    try (SqliteStore store = SqliteStore.open(loaded.storeFile())) {
+      return run(store, loaded);
+    }
+  }
+
+  abstract int run(SqliteStore store, PortcullisConfig loaded) throws Exception;
+}
