@@ -57,10 +57,12 @@ public final class Gateway implements AutoCloseable {
   private final Blocklists blocklists;
   private final Optional<WebServer> web;
   private final Optional<PolicyServer> policyService;
+  private final Optional<Greylist> greylist;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      ScheduledExecutorService upkeep, Blocklists blocklists, Optional<WebServer> web,
+      ScheduledExecutorService upkeep, Blocklists blocklists, Optional<Greylist> greylist, Optional<WebServer> web,
       Optional<PolicyServer> policyService) {
+    this.greylist = greylist;
     this.web = web;
     this.policyService = policyService;
     this.config = config;
@@ -109,7 +111,10 @@ public final class Gateway implements AutoCloseable {
       ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("upkeep").daemon(true).factory());
       upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
-      greylist.ifPresent(g -> upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS));
+      greylist.ifPresent(g -> {
+        upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);
+        upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS);
+      });
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
@@ -142,7 +147,7 @@ public final class Gateway implements AutoCloseable {
           throw e;
         }
       }
-      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, web, policyService);
+      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, greylist, web, policyService);
     } catch (IOException | RuntimeException e) {
       if (blocklists != null) {
         blocklists.close();
@@ -210,6 +215,7 @@ public final class Gateway implements AutoCloseable {
     } catch (IOException e) {
       log.warn("closing the spool", e);
     }
+    greylist.ifPresent(Gateway::flushGreylist);
     store.refusals().flush();
     store.close();
   }
@@ -259,6 +265,14 @@ public final class Gateway implements AutoCloseable {
       return Optional.of(TlsContexts.fromPem(tls.certificateFile().get(), tls.keyFile().orElseThrow()));
     }
     return Optional.of(TlsContexts.selfSigned(config.selfSignedStore(), config.server().hostname()));
+  }
+
+  private static void flushGreylist(Greylist greylist) {
+    try {
+      greylist.flush();
+    } catch (RuntimeException e) {
+      log.warn("writing {} greylist change(s) failed; they stay in memory and are retried", greylist.pendingWrites(), e);
+    }
   }
 
   private static void pruneGreylist(Greylist greylist) {

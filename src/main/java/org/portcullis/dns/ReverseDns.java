@@ -72,6 +72,27 @@ public record ReverseDns(InetAddress address, DnsAnswer ptr, Map<String, List<Dn
   }
 
   /**
+   * The reverse DNS as Postfix reports it to a policy service: {@code client_name} is the
+   * forward-confirmed name, {@code reverse_client_name} the PTR name whether confirmed or not;
+   * either is {@code unknown} when there is none. Postfix does not say whether "unknown" was a
+   * lookup failure, so it counts as no name.
+   */
+  public static ReverseDns reported(InetAddress address, Optional<String> confirmed, Optional<String> ptrName) {
+    Optional<String> verified = confirmed.filter(n -> !n.equalsIgnoreCase("unknown"));
+    Optional<String> unverified = ptrName.filter(n -> !n.equalsIgnoreCase("unknown"));
+    if (verified.isPresent() || unverified.isEmpty()) {
+      return asserted(address, verified, false);
+    }
+    InetAddress client = Addresses.unmap(address);
+    String host = unverified.get().toLowerCase(java.util.Locale.ROOT);
+    DnsAnswer ptr = new DnsAnswer(ReverseName.of(client), DnsType.PTR, DnsStatus.NOERROR,
+        List.of(new DnsRecord.Name(host)), 0);
+    DnsType type = client.getAddress().length == 4 ? DnsType.A : DnsType.AAAA;
+    DnsAnswer forward = new DnsAnswer(host, type, DnsStatus.NXDOMAIN, List.of(), 0);
+    return new ReverseDns(client, ptr, Map.of(host, List.of(forward)), Optional.empty());
+  }
+
+  /**
    * A reverse DNS result asserted by a trusted proxy (Postfix XCLIENT NAME) instead of looked up:
    * a name means "verified", empty means "no PTR", {@code temporary} means "lookup failed".
    */

@@ -1,21 +1,21 @@
 package org.portcullis.greylist;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * Where triplets and auto-whitelisted clients are kept. Implemented by each store; thread-safe;
- * failures throw {@code StoreException} (which the check turns into a temporary failure).
+ * Where triplets are kept durably. {@link Greylist} keeps the working set in memory and writes
+ * behind in batches, so a store sees one read per triplet not in memory and one batched write per
+ * flush. Implemented by each store; thread-safe; failures throw {@code StoreException}.
  */
 public interface GreylistStore {
 
-  /**
-   * In one transaction: reads the triplet's entry, asks {@code decide}, writes the entry it
-   * returns, and, on a first pass, counts a pass for the client.
-   */
-  GreylistRules.Decision update(Triplet triplet, Function<Optional<GreylistEntry>, GreylistRules.Decision> decide,
-      Instant now);
+  /** The triplet's entry, if the store has one. */
+  Optional<GreylistEntry> find(Triplet triplet);
+
+  /** Writes (inserts or replaces) all these entries in one transaction. */
+  void saveAll(Map<Triplet, GreylistEntry> entries);
 
   /** Passed triplets of this client, counting only those seen since {@code since}. */
   int clientPasses(String client, Instant since);

@@ -4,6 +4,7 @@ import com.google.common.net.InternetDomainName;
 import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
 
@@ -16,6 +17,9 @@ import org.portcullis.mail.EmailAddress;
  * @param recipient the recipient, lower case
  */
 public record Triplet(String client, String sender, String recipient) {
+
+  private static final Pattern BATV = Pattern.compile("(prvs|btv1|msprvs1)=[^=]+=.+");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
   /**
    * The client key: the forward-confirmed PTR's organisational domain (public-suffix list) when
@@ -53,14 +57,14 @@ public record Triplet(String client, String sender, String recipient) {
     }
     String local = sender.get().localPart().toLowerCase(Locale.ROOT);
     String domain = sender.get().domain().toLowerCase(Locale.ROOT);
-    if (local.matches("(prvs|btv1|msprvs1)=[^=]+=.+")) {
+    if (BATV.matcher(local).matches()) {
       local = local.substring(local.indexOf('=', local.indexOf('=') + 1) + 1);
     }
     int plus = local.indexOf('+');
     if (plus > 0) {
       local = local.substring(0, plus);
     }
-    local = local.replaceAll("[0-9]+", "#");
+    local = DIGITS.matcher(local).replaceAll("#");
     return local + "@" + domain;
   }
 

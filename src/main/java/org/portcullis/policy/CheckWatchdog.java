@@ -3,12 +3,13 @@ package org.portcullis.policy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Bounds the time of checks that run on the caller's own thread. Each evaluation registers its
  * deadline; one daemon thread looks every few milliseconds and interrupts evaluations that are
  * overdue, which ends any wait inside the check ({@link CheckContext#await}, sleeps, locks) with an
- * {@link InterruptedException}. Registering costs two map operations, no thread hand-off, which
+ * {@link InterruptedException}. Registering costs a compare-and-set on a free slot, no thread hand-off, which
  * keeps checks cheap on the SMTP hot path.
  *
  * <p>Care is taken that an interrupt never outlives its evaluation: a session thread that went on
@@ -27,6 +28,8 @@ final class CheckWatchdog {
     final Thread thread;
     final long deadline;
     final AtomicInteger state = new AtomicInteger(RUNNING);
+    /** The slot it holds, or -1 if it waits in the overflow map. */
+    int slot = -1;
 
     Evaluation(Thread thread, long deadline) {
       this.thread = thread;
@@ -41,7 +44,14 @@ final class CheckWatchdog {
 
   static final CheckWatchdog INSTANCE = new CheckWatchdog();
 
-  private final Map<Evaluation, Boolean> active = new ConcurrentHashMap<>();
+  /**
+   * Evaluations in progress, one per slot: claiming a free slot is one compare-and-set, much
+   * cheaper than a concurrent map when every check of every command registers. Past the slots
+   * (more concurrent evaluations than slots), evaluations wait in the overflow map.
+   */
+  private static final int SLOTS = 1024;
+  private final AtomicReferenceArray<Evaluation> slots = new AtomicReferenceArray<>(SLOTS);
+  private final Map<Evaluation, Boolean> overflow = new ConcurrentHashMap<>();
 
   private CheckWatchdog() {
     Thread.ofPlatform().name("check-watchdog").daemon(true).start(this::scan);
@@ -49,13 +59,25 @@ final class CheckWatchdog {
 
   Evaluation start(long timeoutNanos) {
     Evaluation evaluation = new Evaluation(Thread.currentThread(), System.nanoTime() + timeoutNanos);
-    active.put(evaluation, Boolean.TRUE);
+    int first = (int) (evaluation.thread.threadId() & (SLOTS - 1));
+    for (int i = 0; i < 8; i++) {
+      int slot = (first + i) & (SLOTS - 1);
+      if (slots.get(slot) == null && slots.compareAndSet(slot, null, evaluation)) {
+        evaluation.slot = slot;
+        return evaluation;
+      }
+    }
+    overflow.put(evaluation, Boolean.TRUE);
     return evaluation;
   }
 
   /** Ends an evaluation; clears an interrupt the watchdog delivered to it. */
   void finish(Evaluation evaluation) {
-    active.remove(evaluation);
+    if (evaluation.slot >= 0) {
+      slots.set(evaluation.slot, null);
+    } else {
+      overflow.remove(evaluation);
+    }
     if (!evaluation.state.compareAndSet(RUNNING, DONE)) {
       while (evaluation.state.get() != INTERRUPTED) {
         Thread.onSpinWait();
@@ -72,12 +94,22 @@ final class CheckWatchdog {
         return;
       }
       long now = System.nanoTime();
-      for (Evaluation evaluation : active.keySet()) {
-        if (now - evaluation.deadline >= 0 && evaluation.state.compareAndSet(RUNNING, INTERRUPTING)) {
-          evaluation.thread.interrupt();
-          evaluation.state.set(INTERRUPTED);
+      for (int i = 0; i < SLOTS; i++) {
+        Evaluation evaluation = slots.get(i);
+        if (evaluation != null) {
+          interruptIfOverdue(evaluation, now);
         }
       }
+      for (Evaluation evaluation : overflow.keySet()) {
+        interruptIfOverdue(evaluation, now);
+      }
+    }
+  }
+
+  private static void interruptIfOverdue(Evaluation evaluation, long now) {
+    if (now - evaluation.deadline >= 0 && evaluation.state.compareAndSet(RUNNING, INTERRUPTING)) {
+      evaluation.thread.interrupt();
+      evaluation.state.set(INTERRUPTED);
     }
   }
 }

@@ -73,6 +73,13 @@ public final class PolicyEngine {
         CompletableFuture.completedFuture(ReverseDns.asserted(address, name, temporary)), name, start(address, lan));
   }
 
+  /** A client whose reverse DNS is already known (a Postfix policy request reports it). */
+  public ClientInfo reportedClient(InetAddress address, int port, ReverseDns reverseDns) {
+    boolean lan = site.isLan(address);
+    return new ClientInfo(address, port, lan, CompletableFuture.completedFuture(reverseDns), Optional.empty(),
+        start(address, lan));
+  }
+
   public SessionPolicy newSession(ClientInfo client, ProtocolFacts protocol) {
     return new SessionPolicy(chain, renderer, exceptions, site, dns, clock, delayReject, client, protocol);
   }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.portcullis.dns.ReverseDns;
 import org.portcullis.mail.AddressSyntaxException;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.HeloName;
@@ -11,6 +12,7 @@ import org.portcullis.mail.MailParameters;
 import org.portcullis.mail.MailPath;
 import org.portcullis.mail.Recipient;
 import org.portcullis.mail.SmtpReply;
+import org.portcullis.policy.ClientInfo;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.policy.ProtocolFacts;
 import org.portcullis.policy.SessionPolicy;
@@ -19,7 +21,9 @@ import org.portcullis.policy.SessionPolicy;
  * Runs the gateway's checks on a Postfix policy request and answers with an action: the request
  * replays the session as far as its {@code protocol_state} (connect, HELO, MAIL, RCPT, DATA) on a
  * fresh {@link SessionPolicy}, with Postfix's attributes ({@code client_address},
- * {@code helo_name}, {@code sender}, {@code recipient}, {@code sasl_username}).
+ * {@code helo_name}, {@code sender}, {@code recipient}, {@code sasl_username}). The client's reverse
+ * DNS is the one Postfix reports ({@code client_name}, {@code reverse_client_name}), looked up again
+ * only when a request carries neither.
  *
  * <p>Verdicts map to actions: a permanent refusal is {@code REJECT <status> <text>}, a temporary
  * one {@code DEFER_IF_PERMIT <status> <text>} (so Postfix's own later rejections still win), a
@@ -45,7 +49,12 @@ public final class PolicyResponder {
     ProtocolFacts protocol = new ProtocolFacts();
     request.get("sasl_username").ifPresent(protocol::recordAuthentication);
     int port = request.get("client_port").filter(p -> p.matches("[0-9]{1,5}")).map(Integer::parseInt).orElse(0);
-    SessionPolicy session = engine.newSession(engine.client(address, port), protocol);
+    Optional<String> clientName = request.get("client_name");
+    Optional<String> reverseName = request.get("reverse_client_name");
+    ClientInfo client = clientName.isPresent() || reverseName.isPresent()
+        ? engine.reportedClient(address, port, ReverseDns.reported(address, clientName, reverseName))
+        : engine.client(address, port);
+    SessionPolicy session = engine.newSession(client, protocol);
     SessionPolicy.Decision d = session.connect();
     if (refused(d) || state.equals("CONNECT")) {
       return action(d, session);

@@ -79,7 +79,7 @@ public final class PolicyServer implements AutoCloseable {
           socket.close();
           continue;
         }
-        Thread.ofVirtual().name("policyd").start(() -> {
+        Thread.ofPlatform().name("policyd").daemon(true).start(() -> {
           try (socket) {
             serve(socket);
           } catch (IOException e) {

@@ -135,4 +135,33 @@ class GreylistTest {
     assertThat(Triplet.sender(Optional.of(EmailAddress.parse("alice+news@example.org")))).isEqualTo("alice@example.org");
     assertThat(Triplet.sender(Optional.empty())).isEqualTo("<>");
   }
+
+  @Test
+  void flushedStateSurvivesARestart() {
+    Triplet t = triplet("192.0.2.0/24", "alice@example.org", "bob@example.test");
+    attempt(t);
+    greylist.flush();
+    assertThat(greylist.pendingWrites()).isZero();
+    clock.advance(Duration.ofMinutes(6));
+    Greylist restarted = new Greylist(store.greylist(), settings, clock);
+    assertThat(restarted.attempt(t).decision()).isInstanceOf(GreylistRules.Decision.Pass.class);
+  }
+
+  @Test
+  void aTripletEvictedFromMemoryBeforeItsChangeWasWrittenKeepsThatChange() {
+    Greylist small = new Greylist(store.greylist(), settings, clock, 1);
+    Triplet first = triplet("192.0.2.0/24", "alice@example.org", "bob@example.test");
+    small.attempt(first);
+    for (int i = 0; i < 50; i++) {
+      small.attempt(triplet("192.0.2.0/24", "s" + (char) ('a' + i % 26) + i + "@example.org", "bob@example.test"));
+    }
+    assertThat(small.pendingWrites()).isEqualTo(51);
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(small.attempt(first).decision()).isInstanceOf(GreylistRules.Decision.Pass.class);
+    small.flush();
+    assertThat(small.pendingWrites()).isZero();
+    clock.advance(Duration.ofDays(1));
+    assertThat(new Greylist(store.greylist(), settings, clock).attempt(first).decision())
+        .isInstanceOfSatisfying(GreylistRules.Decision.Pass.class, p -> assertThat(p.firstPass()).isFalse());
+  }
 }

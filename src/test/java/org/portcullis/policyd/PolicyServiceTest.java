@@ -36,10 +36,18 @@ class PolicyServiceTest {
     dns.close();
   }
 
+  /** A request without client_name and reverse_client_name: the service looks the client up itself. */
   static String request(String client, String helo, String sender, String recipient) {
     return "request=smtpd_access_policy\nprotocol_state=RCPT\nprotocol_name=ESMTP\nclient_address=" + client
-        + "\nclient_name=unknown\nreverse_client_name=unknown\nhelo_name=" + helo + "\nsender=" + sender
+        + "\nhelo_name=" + helo + "\nsender=" + sender
         + "\nrecipient=" + recipient + "\nqueue_id=\ninstance=1a2b.3c4d.0\nsize=0\nsome_future_attribute=x\n\n";
+  }
+
+  /** A request with the client names Postfix looked up. */
+  static String request(String client, String clientName, String reverseName, String helo, String sender,
+      String recipient) {
+    return request(client, helo, sender, recipient).replace("\nhelo_name=",
+        "\nclient_name=" + clientName + "\nreverse_client_name=" + reverseName + "\nhelo_name=");
   }
 
   private static Socket connect() throws Exception {
@@ -72,6 +80,24 @@ class PolicyServiceTest {
       out.write(request(Senders.LAN, "lan.example.test", "alice@example.test", "bob@example.test").getBytes());
       out.flush();
       assertThat(answer(in)).isEqualTo("action=DUNNO");
+    }
+  }
+
+  @Test
+  void theClientNamesPostfixReportsAreUsedInsteadOfNewLookups() throws Exception {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      out.write(request(Senders.GOOD, "unknown", "unknown", Senders.GOOD_NAME, "carol@good.example",
+          "bob@example.test").getBytes());
+      out.flush();
+      assertThat(answer(in)).as("Postfix found no PTR: so be it, whatever our DNS says")
+          .startsWith("action=REJECT 5.7.25 Client host [127.0.1.1] has no reverse DNS (PTR) record");
+      out.write(request(Senders.NO_PTR, "unknown", "mail.example.org", "mail.example.org", "a@good.example",
+          "bob@example.test").getBytes());
+      out.flush();
+      assertThat(answer(in)).as("a PTR that did not resolve back").startsWith("action=REJECT 5.7.25 ")
+          .contains("does not resolve back");
     }
   }
 

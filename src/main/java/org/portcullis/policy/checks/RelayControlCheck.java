@@ -49,6 +49,9 @@ public final class RelayControlCheck implements Check {
       return Verdict.CONTINUE;
     }
     EmailAddress rcpt = context.recipient().get().address();
+    if (!rcpt.hasRoutingCharacters() && !rcpt.isDomainLiteral() && site.isAcceptedDomain(rcpt.domain())) {
+      return Verdict.CONTINUE; // the common case, decided before any explanation is built
+    }
     Explanation.Builder facts = Observed.client(context).fact("recipient", "<" + rcpt + ">")
         .fact("our domains", site.acceptedDomainsText());
     if (rcpt.hasRoutingCharacters()) {
@@ -65,9 +68,6 @@ public final class RelayControlCheck implements Check {
           facts.rule("This server takes mail only for its own domains; an address literal names no domain of "
                   + "ours, and accepting it would make the server relay to arbitrary hosts.",
               "Address the recipient at one of our domains (" + site.acceptedDomainsText() + ")."));
-    }
-    if (site.isAcceptedDomain(rcpt.domain())) {
-      return Verdict.CONTINUE;
     }
     if (context.session().mayRelay()) {
       if (site.outboundRoute()) {

@@ -7,14 +7,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.Map;
 import org.portcullis.greylist.GreylistEntry;
-import org.portcullis.greylist.GreylistRules;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.greylist.Triplet;
 import org.portcullis.store.StoreException;
 
-/** {@link GreylistStore} on SQLite: one connection, one transaction per attempt. */
+/** {@link GreylistStore} on SQLite: one connection, one transaction per batch of writes. */
 final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
 
   private final Connection connection;
@@ -24,38 +23,50 @@ final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
   }
 
   @Override
-  public synchronized GreylistRules.Decision update(Triplet triplet,
-      Function<Optional<GreylistEntry>, GreylistRules.Decision> decide, Instant now) {
+  public synchronized void saveAll(Map<Triplet, GreylistEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
     try {
-      return WriteTransaction.run(connection, () -> {
-        Optional<GreylistEntry> existing = find(triplet);
-        GreylistRules.Decision decision = decide.apply(existing);
-        GreylistEntry e = decision.entry();
-        try (PreparedStatement p = connection.prepareStatement("INSERT INTO greylist_triplet (client, sender, recipient, "
-            + "first_seen, last_seen, passed_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client, sender, "
-            + "recipient) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
-            + "passed_at = excluded.passed_at, attempts = excluded.attempts")) {
-          p.setString(1, triplet.client());
-          p.setString(2, triplet.sender());
-          p.setString(3, triplet.recipient());
-          p.setLong(4, e.firstSeen().toEpochMilli());
-          p.setLong(5, e.lastSeen().toEpochMilli());
-          if (e.passed().isPresent()) {
-            p.setLong(6, e.passed().get().toEpochMilli());
-          } else {
-            p.setNull(6, Types.INTEGER);
+      WriteTransaction.run(connection, () -> {
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO greylist_triplet (client, sender, "
+            + "recipient, first_seen, last_seen, passed_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+            + "(client, sender, recipient) DO UPDATE SET first_seen = excluded.first_seen, last_seen = "
+            + "excluded.last_seen, passed_at = excluded.passed_at, attempts = excluded.attempts")) {
+          for (Map.Entry<Triplet, GreylistEntry> entry : entries.entrySet()) {
+            Triplet t = entry.getKey();
+            GreylistEntry e = entry.getValue();
+            p.setString(1, t.client());
+            p.setString(2, t.sender());
+            p.setString(3, t.recipient());
+            p.setLong(4, e.firstSeen().toEpochMilli());
+            p.setLong(5, e.lastSeen().toEpochMilli());
+            if (e.passed().isPresent()) {
+              p.setLong(6, e.passed().get().toEpochMilli());
+            } else {
+              p.setNull(6, Types.INTEGER);
+            }
+            p.setInt(7, e.attempts());
+            p.executeUpdate();
           }
-          p.setInt(7, e.attempts());
-          p.executeUpdate();
         }
-        return decision;
+        return null;
       });
     } catch (SQLException e) {
-      throw new StoreException("cannot update the greylist: " + e.getMessage(), e);
+      throw new StoreException("cannot write the greylist: " + e.getMessage(), e);
     }
   }
 
-  private Optional<GreylistEntry> find(Triplet t) throws SQLException {
+  @Override
+  public synchronized Optional<GreylistEntry> find(Triplet triplet) {
+    try {
+      return select(triplet);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the greylist: " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<GreylistEntry> select(Triplet t) throws SQLException {
     try (PreparedStatement p = connection.prepareStatement("SELECT first_seen, last_seen, passed_at, attempts "
         + "FROM greylist_triplet WHERE client = ? AND sender = ? AND recipient = ?")) {
       p.setString(1, t.client());
