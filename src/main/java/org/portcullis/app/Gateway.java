@@ -21,6 +21,7 @@ import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.greylist.Greylist;
+import org.portcullis.lists.AccessLists;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
@@ -94,7 +95,9 @@ public final class Gateway implements AutoCloseable {
       blocklists = Blocklists.start(config, store, dns, clock);
       Optional<Greylist> greylist = config.greylist().enabled()
           ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
-      Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist);
+      AccessLists lists = new AccessLists(store.lists(), clock, config.lists().whitelistSkips());
+      Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
+          Optional.of(lists));
       PolicyEngine engine = Policies.engine(config, dns, blocklists.refusals(), clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
       delivery = new DeliveryService(spool, transport(config), config.delivery().retry(), clock,
@@ -111,6 +114,7 @@ public final class Gateway implements AutoCloseable {
       ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("upkeep").daemon(true).factory());
       upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
+      upkeep.scheduleWithFixedDelay(() -> refreshLists(lists), 250, 250, TimeUnit.MILLISECONDS);
       greylist.ifPresent(g -> {
         upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);
         upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS);
@@ -265,6 +269,14 @@ public final class Gateway implements AutoCloseable {
       return Optional.of(TlsContexts.fromPem(tls.certificateFile().get(), tls.keyFile().orElseThrow()));
     }
     return Optional.of(TlsContexts.selfSigned(config.selfSignedStore(), config.server().hostname()));
+  }
+
+  private static void refreshLists(AccessLists lists) {
+    try {
+      lists.refresh();
+    } catch (RuntimeException e) {
+      log.warn("reloading the allow and deny lists failed; the previous lists stay in force: {}", e.toString());
+    }
   }
 
   private static void flushGreylist(Greylist greylist) {

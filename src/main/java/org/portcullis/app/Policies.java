@@ -19,6 +19,8 @@ import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.dnsbl.ZoneHealth;
 import org.portcullis.greylist.Greylist;
+import org.portcullis.lists.AccessLists;
+import org.portcullis.policy.LiveExceptions;
 import org.portcullis.mail.Addresses;
 import org.portcullis.policy.CheckSettings;
 import org.portcullis.policy.ClientLookup;
@@ -54,9 +56,12 @@ public final class Policies {
    * @param dnsbl the DNS list lookups (empty when no zones are configured)
    * @param listings our own blocklist, live (empty when disabled or without a store)
    * @param greylist the greylist (empty when disabled or without a store)
+   * @param lists the allow and deny lists and whitelists, live (empty without a store)
    */
-  public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist) {
-    public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty());
+  public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
+      Optional<AccessLists> lists) {
+    public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty());
   }
 
   /** The DNS list lookups for the configured zones, or empty when there are none. */
@@ -80,7 +85,7 @@ public final class Policies {
         config.policy().checks().get("client-generic-ptr").patterns(), new LinkedHashSet<>(config.mail().knownRecipients()),
         dnsbl, config.dnsbl().threshold(), config.dnsbl().reply(), blocklist.enabled() ? listings : Optional.empty(),
         blocklist.zone(), blocklist.portalUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
-        features.greylist());
+        features.greylist(), features.lists());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());
@@ -93,7 +98,7 @@ public final class Policies {
   /** An engine with the configured DNS lists (queried through {@code dns}) and no own blocklist. */
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock) {
     return engine(config, dns, refusals, clock,
-        new Features(dnsblLookups(config, dns, clock), Optional.empty(), Optional.empty()));
+        new Features(dnsblLookups(config, dns, clock), Optional.empty(), Optional.empty(), Optional.empty()));
   }
 
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock,
@@ -102,7 +107,8 @@ public final class Policies {
     ReplyRenderer renderer = new ReplyRenderer(config.server().hostname(), new References(clock), refusals, clock);
     Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
     List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
-    return new PolicyEngine(chain(config, site, dnsbl, features), renderer, config.policy().exceptions(),
+    LiveExceptions live = features.lists().<LiveExceptions>map(l -> l).orElse(LiveExceptions.NONE);
+    return new PolicyEngine(chain(config, site, dnsbl, features), renderer, config.policy().exceptions(), live,
         site, dns, clock, config.smtp().delayReject(), lookups);
   }
 

@@ -97,9 +97,10 @@ public final class ConfigLoader {
     PortcullisConfig.Web web = web(top.section("web"));
     GreylistSettings greylist = greylist(top.section("greylist"));
     PortcullisConfig.PolicyService policyService = policyService(top.section("policy-service"));
+    PortcullisConfig.Lists lists = lists(top.section("lists"));
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService);
+        dnsblServer, web, greylist, policyService, lists);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {
@@ -263,6 +264,9 @@ public final class ConfigLoader {
       if (CheckCatalog.FIXED.contains(name)) {
         throw new ConfigException(s.key("skip"), name + " cannot be skipped; relay through the LAN networks or AUTH instead");
       }
+      if (CheckCatalog.UNSKIPPABLE.contains(name)) {
+        throw new ConfigException(s.key("skip"), name + " cannot be skipped; remove the deny entry instead");
+      }
     }
     String note = s.string("note", "");
     s.finish();
@@ -271,7 +275,7 @@ public final class ConfigLoader {
       if (skipped.contains(ExceptionRule.ALL)) {
         // "all" never includes relay control: exceptions exempt from checks, they do not open the relay.
         skipped.remove(ExceptionRule.ALL);
-        CheckCatalog.names().stream().filter(n -> !CheckCatalog.FIXED.contains(n)).forEach(skipped::add);
+        CheckCatalog.names().stream().filter(n -> !CheckCatalog.UNSKIPPABLE.contains(n)).forEach(skipped::add);
       }
       return new ExceptionRule(clients, senders, recipients, helos, skipped, note);
     } catch (IllegalArgumentException e) {
@@ -463,6 +467,22 @@ public final class ConfigLoader {
     boolean nullAtData = s.bool("null-sender-at-data", true);
     s.finish();
     return new GreylistSettings(enabled, delay, window, lifetime, passes, v4, v6, byPtr, onlySuspicious, nullAtData);
+  }
+
+  private static PortcullisConfig.Lists lists(ConfigSection s) {
+    List<String> skips = s.strings("whitelist-skips", List.of("greylist", "dnsbl"));
+    for (String name : skips) {
+      if (!CheckCatalog.names().contains(name)) {
+        throw new ConfigException(s.key("whitelist-skips"), "\"" + name + "\" is not a check; use one of "
+            + String.join(", ", CheckCatalog.names()));
+      }
+      if (CheckCatalog.UNSKIPPABLE.contains(name)) {
+        throw new ConfigException(s.key("whitelist-skips"), name + " cannot be skipped by a whitelist");
+      }
+    }
+    long importMax = s.integer("import-max-bytes", 10L * 1024 * 1024, 1024, 100L * 1024 * 1024);
+    s.finish();
+    return new PortcullisConfig.Lists(Set.copyOf(skips), importMax);
   }
 
   private static PortcullisConfig.PolicyService policyService(ConfigSection s) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.portcullis.blocklist.AutoListing;
 import org.portcullis.blocklist.BlocklistRules;
 import org.portcullis.blocklist.server.ZoneSettings;
@@ -25,7 +26,15 @@ import org.portcullis.policy.RejectAction;
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
-    GreylistSettings greylist, PolicyService policyService) {
+    GreylistSettings greylist, PolicyService policyService, Lists lists) {
+
+  /**
+   * {@code [lists]}: allow and deny lists and recipients' whitelists.
+   *
+   * @param whitelistSkips the checks a sender on a recipient's whitelist skips for that recipient
+   * @param importMaxBytes the largest address book accepted for import
+   */
+  public record Lists(Set<String> whitelistSkips, long importMaxBytes) {}
 
   /** {@code [server]}. */
   public record Server(String hostname, Path dataDir) {}

@@ -25,6 +25,7 @@ public final class PolicyEngine {
   private final Clock clock;
   private final boolean delayReject;
   private final List<ClientLookup<?>> lookups;
+  private final LiveExceptions live;
 
   public PolicyEngine(PolicyChain chain, ReplyRenderer renderer, List<ExceptionRule> exceptions, LocalSite site,
       DnsResolver dns, Clock clock, boolean delayReject) {
@@ -36,6 +37,16 @@ public final class PolicyEngine {
    */
   public PolicyEngine(PolicyChain chain, ReplyRenderer renderer, List<ExceptionRule> exceptions, LocalSite site,
       DnsResolver dns, Clock clock, boolean delayReject, List<ClientLookup<?>> lookups) {
+    this(chain, renderer, exceptions, LiveExceptions.NONE, site, dns, clock, delayReject, lookups);
+  }
+
+  /**
+   * @param live exceptions that change at run time (allow entries, whitelists)
+   * @param lookups work to start for every remote client at connect (not for LAN clients)
+   */
+  public PolicyEngine(PolicyChain chain, ReplyRenderer renderer, List<ExceptionRule> exceptions, LiveExceptions live,
+      LocalSite site, DnsResolver dns, Clock clock, boolean delayReject, List<ClientLookup<?>> lookups) {
+    this.live = live;
     this.lookups = List.copyOf(lookups);
     this.chain = chain;
     this.renderer = renderer;
@@ -81,7 +92,7 @@ public final class PolicyEngine {
   }
 
   public SessionPolicy newSession(ClientInfo client, ProtocolFacts protocol) {
-    return new SessionPolicy(chain, renderer, exceptions, site, dns, clock, delayReject, client, protocol);
+    return new SessionPolicy(chain, renderer, exceptions, live, site, dns, clock, delayReject, client, protocol);
   }
 
   public LocalSite site() {

@@ -38,6 +38,7 @@ public final class SessionPolicy implements SessionView {
   }
 
   private static final Decision PROCEED = new Decision.Proceed();
+  private static final Predicate<String> NOTHING_SKIPPED = check -> false;
 
   /** A tag to apply to the message, with its reference. */
   public record AppliedTag(String check, String reason, String reference) {}
@@ -45,6 +46,7 @@ public final class SessionPolicy implements SessionView {
   private final PolicyChain chain;
   private final ReplyRenderer renderer;
   private final List<ExceptionRule> exceptions;
+  private final LiveExceptions live;
   private final LocalSite site;
   private final DnsResolver dns;
   private final Clock clock;
@@ -71,11 +73,12 @@ public final class SessionPolicy implements SessionView {
   private final Map<Finding, AppliedTag> renderedTags = new IdentityHashMap<>();
 
   public SessionPolicy(PolicyChain chain, ReplyRenderer renderer, List<ExceptionRule> exceptions,
-      LocalSite site, DnsResolver dns, Clock clock, boolean delayReject, ClientInfo client,
+      LiveExceptions live, LocalSite site, DnsResolver dns, Clock clock, boolean delayReject, ClientInfo client,
       ProtocolFacts protocol) {
     this.chain = chain;
     this.renderer = renderer;
     this.exceptions = List.copyOf(exceptions);
+    this.live = live;
     this.site = site;
     this.dns = dns;
     this.clock = clock;
@@ -336,20 +339,29 @@ public final class SessionPolicy implements SessionView {
     }
   }
 
+  /**
+   * The checks that exceptions skip for this recipient (static ones from the configuration, live
+   * allow entries and whitelists), judged with everything known now. Relay control and the deny
+   * list are never skipped.
+   */
   private Predicate<String> skippedChecks(Optional<Recipient> rcpt) {
-    if (exceptions.isEmpty()) {
-      return check -> false;
-    }
-    List<ExceptionRule> matching = new ArrayList<>(1);
+    List<ExceptionRule> matching = List.of();
     for (ExceptionRule rule : exceptions) {
       if (rule.matches(this, rcpt)) {
+        if (matching.isEmpty()) {
+          matching = new ArrayList<>(1);
+        }
         matching.add(rule);
       }
     }
-    if (matching.isEmpty()) {
-      return check -> false;
+    Optional<LiveExceptions.Skip> liveSkip = live.skipped(this, rcpt);
+    if (matching.isEmpty() && liveSkip.isEmpty()) {
+      return NOTHING_SKIPPED;
     }
-    return check -> matching.stream().anyMatch(rule -> rule.skips(check));
+    List<ExceptionRule> rules = matching;
+    Predicate<String> byLive = liveSkip.map(LiveExceptions.Skip::checks).orElse(NOTHING_SKIPPED);
+    return check -> !LiveExceptions.NEVER_SKIPPED.contains(check)
+        && (byLive.test(check) || rules.stream().anyMatch(rule -> rule.skips(check)));
   }
 
   private CheckContext context(Phase phase, Optional<Recipient> rcpt) {

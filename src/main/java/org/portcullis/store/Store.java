@@ -3,11 +3,12 @@ package org.portcullis.store;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
+import org.portcullis.lists.AccessListStore;
 import org.portcullis.policy.RefusalLog;
 
 /**
  * The gateway's persistent state, behind interfaces its callers own ({@link RefusalLog},
- * {@link BlocklistStore} and, later, allow and deny lists). One implementation per database:
+ * {@link BlocklistStore}, {@link AccessListStore}, ...). One implementation per database:
  * SQLite embedded in the data directory by default; a shared PostgreSQL later, without touching
  * callers.
  *
@@ -22,6 +23,9 @@ public interface Store extends AutoCloseable {
 
   /** Greylisting triplets. */
   GreylistStore greylist();
+
+  /** Allow and deny entries, recipients' whitelists and whitelist requests. */
+  AccessListStore lists();
 
   /** API tokens (hashes) for {@code /api/}. */
   ApiTokenStore apiTokens();

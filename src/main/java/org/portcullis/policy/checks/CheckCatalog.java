@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.greylist.Greylist;
+import org.portcullis.lists.AccessLists;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckMode;
@@ -29,7 +30,7 @@ public final class CheckCatalog {
   public record Parameters(LocalSite site, List<String> genericPtrPatterns, Set<EmailAddress> knownRecipients,
       Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
       Optional<LiveListings> listings, String blocklistZone, String portalUrl, Set<EmailAddress> spamTraps,
-      boolean trapsAtData, Optional<Greylist> greylist) {}
+      boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists) {}
 
   /** A check's name, defaults and factory. */
   public record Entry(String name, CheckMode mode, RejectAction onReject, Function<Parameters, Check> factory) {}
@@ -37,6 +38,7 @@ public final class CheckCatalog {
   public static final List<Entry> ENTRIES = List.of(
       entry(PregreetCheck.NAME, RejectAction.REJECT, p -> new PregreetCheck()),
       entry(PipeliningCheck.NAME, RejectAction.REJECT, p -> new PipeliningCheck()),
+      entry(DenyListCheck.NAME, RejectAction.REJECT, p -> new DenyListCheck(p.lists())),
       entry(OwnBlocklistCheck.NAME, RejectAction.REJECT,
           p -> new OwnBlocklistCheck(p.listings(), p.blocklistZone(), p.portalUrl())),
       entry(DnsblCheck.NAME, RejectAction.REJECT, p -> new DnsblCheck(p.dnsbl(), p.dnsblThreshold(), p.dnsblReply())),
@@ -65,6 +67,9 @@ public final class CheckCatalog {
 
   /** Checks whose mode and action cannot be changed: relaying is never opened by configuration. */
   public static final Set<String> FIXED = Set.of(RelayControlCheck.NAME);
+
+  /** Checks that no exception, allow entry or whitelist can skip. */
+  public static final Set<String> UNSKIPPABLE = Set.of(RelayControlCheck.NAME, DenyListCheck.NAME);
 
   /** Checks that may never reject: RFC 5321 4.1.4 forbids refusing mail for a HELO/PTR mismatch. */
   public static final Set<String> NEVER_REJECT = Set.of(HeloPtrMatchCheck.NAME);

@@ -12,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
+import org.portcullis.lists.AccessListStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.store.Store;
 import org.portcullis.store.StoreException;
@@ -29,9 +30,11 @@ public final class SqliteStore implements Store {
   private final SqliteBlocklistStore blocklist;
   private final SqliteApiTokenStore apiTokens;
   private final SqliteGreylistStore greylist;
+  private final SqliteAccessListStore lists;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
-      SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist) {
+      SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists) {
+    this.lists = lists;
     this.greylist = greylist;
     this.url = url;
     this.refusals = refusals;
@@ -55,7 +58,7 @@ public final class SqliteStore implements Store {
       Connection writer = connect(url);
       return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)),
           new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)),
-          new SqliteGreylistStore(connect(url)));
+          new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -87,6 +90,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public AccessListStore lists() {
+    return lists;
+  }
+
+  @Override
   public ApiTokenStore apiTokens() {
     return apiTokens;
   }
@@ -108,6 +116,7 @@ public final class SqliteStore implements Store {
     refusals.close();
     blocklist.close();
     apiTokens.close();
+    lists.close();
     greylist.close();
   }
 }

@@ -1,0 +1,23 @@
+package org.portcullis.lists;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A sender's request to be whitelisted (seed 001): who they are, where they send from, whom they
+ * were writing to and why. It waits for an operator, who approves it (an allow entry is made) or
+ * declines it with a message.
+ *
+ * @param entryId the allow entry made on approval
+ */
+public record WhitelistRequest(long id, String email, String clientIp, String recipient, String reason, Status status,
+    Instant created, Optional<Instant> decided, Optional<String> message, Optional<Long> entryId) {
+
+  public enum Status {
+    PENDING, APPROVED, DECLINED;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

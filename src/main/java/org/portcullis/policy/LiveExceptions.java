@@ -1,0 +1,34 @@
+package org.portcullis.policy;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.portcullis.mail.Recipient;
+
+/**
+ * Exceptions that change while the server runs (allow entries, recipients' whitelists), beside
+ * the static ones of the configuration. Thread-safe.
+ */
+@FunctionalInterface
+public interface LiveExceptions {
+
+  /** Checks no exception can skip: relaying is never opened, and a deny entry outranks any allow. */
+  Set<String> NEVER_SKIPPED = Set.of("relay-control", "deny-list");
+
+  /** No live exceptions. */
+  LiveExceptions NONE = (session, recipient) -> Optional.empty();
+
+  /**
+   * The checks to skip for this session and recipient as known now, with why; empty when nothing
+   * applies. Never includes relay control or the deny list.
+   */
+  Optional<Skip> skipped(SessionView session, Optional<Recipient> recipient);
+
+  /**
+   * Checks skipped by an exception.
+   *
+   * @param checks which checks
+   * @param why the entry or whitelist that applies, for the log
+   */
+  record Skip(Predicate<String> checks, String why) {}
+}
