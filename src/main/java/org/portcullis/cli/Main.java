@@ -9,7 +9,7 @@ import picocli.CommandLine;
 @Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
     description = "SMTP anti-spam gateway that explains every refusal.",
     subcommands = {ServeCommand.class, CheckConfigCommand.class, WhyCommand.class, PolicyTestCommand.class,
-        BlocklistCommand.class, AdminCommand.class,
+        BlocklistCommand.class, ListsCommand.class, WhitelistCommand.class, RequestsCommand.class, AdminCommand.class,
         VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -121,4 +121,23 @@ public record ListEntry(long id, Action action, Optional<Cidr> client, Optional<
     recipient.ifPresent(r -> parts.add("recipient " + r));
     return String.join(", ", parts);
   }
+
+  /** The entry as JSON-ready values (API, CLI {@code --json}). */
+  public java.util.Map<String, Object> toMap() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("id", id);
+    m.put("action", action.label());
+    client.ifPresent(c -> m.put("client", c.toString()));
+    sender.ifPresent(p -> m.put("sender", p.toString()));
+    recipient.ifPresent(p -> m.put("recipient", p.toString()));
+    helo.ifPresent(p -> m.put("helo", p.toString()));
+    if (action == Action.ALLOW) {
+      m.put("skip", new java.util.TreeSet<>(skip));
+    }
+    reply.ifPresent(r -> m.put("reply", r));
+    m.put("expires", expires.map(Instant::toString).orElse(null));
+    m.put("note", note);
+    m.put("created", created.toString());
+    return m;
+  }
 }

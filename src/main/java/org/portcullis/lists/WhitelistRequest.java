@@ -20,4 +20,20 @@ public record WhitelistRequest(long id, String email, String clientIp, String re
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
+
+  /** The request as JSON-ready values (API, CLI {@code --json}). */
+  public java.util.Map<String, Object> toMap() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("id", id);
+    m.put("email", email);
+    m.put("ip", clientIp);
+    m.put("recipient", recipient);
+    m.put("reason", reason);
+    m.put("status", status.label());
+    m.put("created", created.toString());
+    m.put("decided", decided.map(Instant::toString).orElse(null));
+    m.put("message", message.orElse(null));
+    m.put("entry", entryId.orElse(null));
+    return m;
+  }
 }
