@@ -131,7 +131,8 @@ public final class Gateway implements AutoCloseable {
       if (config.web().enabled()) {
         try {
           web = Optional.of(WebServer.start(config.web().listen(), metrics.registry(),
-              new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist)));
+              new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist),
+              store.lists(), clock, config.lists().importMaxBytes()));
         } catch (RuntimeException e) {
           smtp.close();
           upkeep.shutdownNow();

@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.blocklist.Blocklist;
+import org.portcullis.lists.AccessListStore;
+import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +44,19 @@ public final class WebServer implements AutoCloseable {
 
   /**
    * @param blocklist our blocklist, when enabled (its API routes answer 404 otherwise)
+   * @param lists the allow and deny lists, whitelists and whitelist requests
+   * @param importMaxBytes the largest address book {@code /api/whitelists/{owner}/import} takes
    */
   public static WebServer start(InetSocketAddress listen, PrometheusMeterRegistry metrics, ApiTokens tokens,
-      Optional<Blocklist> blocklist) {
+      Optional<Blocklist> blocklist, AccessListStore lists, Clock clock, long importMaxBytes) {
     byte[] openapi = resource("/web/openapi.json");
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
+    ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
-      config.http.maxRequestSize = BODY_MAX;
+      // Address books may be larger than other bodies; every other route is held to BODY_MAX below.
+      config.http.maxRequestSize = Math.max(BODY_MAX, importMaxBytes);
       config.jetty.host = listen.getAddress().getHostAddress();
       config.jetty.port = listen.getPort();
       config.routes.before(ctx -> securityHeaders(ctx));
@@ -56,6 +64,23 @@ public final class WebServer implements AutoCloseable {
           .result(metrics.scrape()));
       config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
       config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));
+      config.routes.before("/api/*", ctx -> {
+        if (ctx.contentLength() > BODY_MAX && !ctx.path().endsWith("/import")) {
+          throw new ApiError(413, "the body is larger than " + BODY_MAX + " bytes");
+        }
+      });
+      config.routes.get("/api/lists", listsApi::entries);
+      config.routes.post("/api/lists", listsApi::add);
+      config.routes.delete("/api/lists/{id}", listsApi::remove);
+      config.routes.get("/api/whitelists/{owner}", listsApi::whitelist);
+      config.routes.post("/api/whitelists/{owner}", listsApi::addSenders);
+      config.routes.post("/api/whitelists/{owner}/import", listsApi::importBook);
+      config.routes.delete("/api/whitelists/{owner}/{sender}", listsApi::removeSender);
+      config.routes.get("/api/whitelist-requests", listsApi::requests);
+      config.routes.post("/api/whitelist-requests", listsApi::submit);
+      config.routes.get("/api/whitelist-requests/{id}", listsApi::request);
+      config.routes.post("/api/whitelist-requests/{id}/approve", listsApi::approve);
+      config.routes.post("/api/whitelist-requests/{id}/decline", listsApi::decline);
       api.ifPresent(a -> {
         config.routes.post("/api/blocklist/reports", a::report);
         config.routes.get("/api/blocklist/listings", a::list);
@@ -106,7 +131,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static void error(Context ctx, int status, String message) {
-    BlocklistApi.send(ctx, status, Map.of("error", message == null ? "error" : message));
+    ApiRequests.send(ctx, status, Map.of("error", message == null ? "error" : message));
   }
 
   private static byte[] resource(String name) {
