@@ -154,4 +154,14 @@ class ListsApiTest {
     assertThat(json("GET", "/api/whitelist-requests/999999", null).statusCode()).isEqualTo(404);
     assertThat(json("GET", "/api/whitelist-requests?status=weird", null).statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void theOpenApiFileDocumentsTheseRoutes() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + gateway.gateway().webPort().orElseThrow() + "/api/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.body()).contains("\"/api/lists\"", "\"/api/lists/{id}\"", "\"/api/whitelists/{owner}\"",
+        "\"/api/whitelists/{owner}/import\"", "\"/api/whitelists/{owner}/{sender}\"", "\"/api/whitelist-requests\"",
+        "\"/api/whitelist-requests/{id}\"", "\"/api/whitelist-requests/{id}/approve\"",
+        "\"/api/whitelist-requests/{id}/decline\"");
+  }
 }
