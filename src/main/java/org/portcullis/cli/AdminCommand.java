@@ -8,9 +8,9 @@ import org.portcullis.access.ApiTokenStore;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.store.sqlite.SqliteStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code portcullis admin ...}: API tokens (and, with the portal, admin users). */
 @Command(name = "admin", description = "Administration: API tokens for /api/.",

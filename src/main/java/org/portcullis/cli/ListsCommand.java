@@ -14,10 +14,10 @@ import org.portcullis.lists.EntryForm;
 import org.portcullis.lists.ListEntry;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.store.sqlite.SqliteStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

@@ -16,10 +16,10 @@ import org.portcullis.lists.WhitelistRequest;
 import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.store.sqlite.SqliteStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code portcullis requests ...}: whitelist requests from senders (seed 001), reviewed by an operator. */
 @Command(name = "requests", description = "Review whitelist requests: list, submit, approve, decline.",

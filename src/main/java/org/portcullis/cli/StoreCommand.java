@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.store.sqlite.SqliteStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /**
  * A command that works on the store directly (beside a running server, which sees the changes):

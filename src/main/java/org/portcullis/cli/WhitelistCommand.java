@@ -10,9 +10,9 @@ import org.portcullis.config.PortcullisConfig;
 import org.portcullis.lists.AddressBook;
 import org.portcullis.lists.Whitelists;
 import org.portcullis.store.sqlite.SqliteStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code portcullis whitelist ...}: recipients' whitelists (seed 000). An OWNER is a recipient

@@ -9,13 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.portcullis.lists.AccessListStore;
 import org.portcullis.lists.AddressBook;
 import org.portcullis.lists.EntryForm;
 import org.portcullis.lists.ListEntry;
 import org.portcullis.lists.WhitelistRequest;
 import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.lists.Whitelists;
-import org.portcullis.lists.AccessListStore;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -10,6 +10,7 @@ import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.dnsbl.ZoneResult;
 import org.portcullis.greylist.Greylist;
+import org.portcullis.greylist.GreylistEntry;
 import org.portcullis.greylist.GreylistRules;
 import org.portcullis.greylist.Triplet;
 import org.portcullis.mail.EnhancedStatus;
@@ -21,6 +22,8 @@ import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code greylist}: RFC 6647 greylisting (seed 001: "your server must retry").
@@ -35,6 +38,8 @@ import org.portcullis.policy.Verdict;
  * temporary failure (the chain's rule for exceptions), never a pass.
  */
 public final class GreylistCheck implements Check {
+
+  private static final Logger log = LoggerFactory.getLogger("portcullis.greylist");
 
   public static final String NAME = "greylist";
 
@@ -115,6 +120,14 @@ public final class GreylistCheck implements Check {
                   + "many different addresses, give them reverse DNS names in one domain.");
       return new Verdict.Tempfail(451, EnhancedStatus.parse("4.7.1"),
           "Greylisted, retry in " + seconds + " seconds", explanation);
+    }
+    if (outcome.decision() instanceof GreylistRules.Decision.Pass pass && pass.firstPass()) {
+      // Deferrals are logged with their reference by the renderer; a first pass is logged here.
+      GreylistEntry entry = pass.entry();
+      log.info("greylist pass client={} triplet=\"{} {} {}\" after={}s attempts={}{}",
+          context.session().client().addressText(), triplet.client(), triplet.sender(), triplet.recipient(),
+          Duration.between(entry.firstSeen(), entry.lastSeen()).toSeconds(), entry.attempts(),
+          outcome.clientWhitelisted() ? " client-whitelisted (" + outcome.clientPasses() + " passes)" : "");
     }
     return Verdict.CONTINUE;
   }
