@@ -2,6 +2,7 @@ package org.portcullis.greylist;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
  * written behind: {@link #flush()} writes every changed triplet in one transaction, and the gateway
  * calls it a few times a second and at shutdown. A crash loses at most the changes since the last
  * flush, which costs an affected sender one more greylisting round, never a wrongly passed
- * message. A triplet not in memory is read from the store, and its unwritten change, if any, from
- * the pending writes, so eviction loses nothing.
+ * message. At start the store's triplets are loaded if they fit; while nothing has been evicted, a
+ * triplet not in memory is new and costs no store read. Once memory is full, a triplet not in
+ * memory is read from the store, and its unwritten change, if any, from the pending writes, so
+ * eviction loses nothing.
  */
 public final class Greylist {
 
@@ -42,6 +45,8 @@ public final class Greylist {
   /** Passed triplets per client (the auto-whitelist count), read from the store once per client. */
   private final Cache<String, AtomicInteger> clientPasses;
   private final Object writer = new Object();
+  /** True while memory holds every triplet of the store (loaded at start, nothing evicted since). */
+  private volatile boolean complete;
   final LongAdder firstSeen = new LongAdder();
   final LongAdder deferred = new LongAdder();
   final LongAdder passed = new LongAdder();
@@ -57,7 +62,12 @@ public final class Greylist {
     this.rules = new GreylistRules(settings);
     this.clock = clock;
     // Maintenance on the caller's thread: eviction is cheap and happens when it should.
-    this.entries = Caffeine.newBuilder().maximumSize(memoryEntries).executor(Runnable::run).build();
+    this.entries = Caffeine.newBuilder().maximumSize(memoryEntries).executor(Runnable::run)
+        .evictionListener((Triplet key, GreylistEntry value, RemovalCause cause) -> complete = false).build();
+    if (store.count() <= memoryEntries) {
+      store.forEach(entries::put);
+      complete = true;
+    }
     // Counts are re-read after a while (on the greylist's clock) so passes past their lifetime drop out.
     this.clientPasses = Caffeine.newBuilder().maximumSize(Math.max(1_000, memoryEntries / 10))
         .expireAfterWrite(CLIENT_COUNT_LIFETIME).ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run)
@@ -124,7 +134,10 @@ public final class Greylist {
 
   private GreylistEntry stored(Triplet triplet) {
     GreylistEntry unwritten = pending.get(triplet);
-    return unwritten != null ? unwritten : store.find(triplet).orElse(null);
+    if (unwritten != null || complete) {
+      return unwritten; // while memory holds every triplet, one not in memory is new
+    }
+    return store.find(triplet).orElse(null);
   }
 
   /**

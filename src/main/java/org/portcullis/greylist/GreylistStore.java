@@ -20,6 +20,12 @@ public interface GreylistStore {
   /** Passed triplets of this client, counting only those seen since {@code since}. */
   int clientPasses(String client, Instant since);
 
+  /** How many triplets the store holds. */
+  long count();
+
+  /** Calls {@code each} with every triplet and its entry (used to fill memory at start). */
+  void forEach(java.util.function.BiConsumer<Triplet, GreylistEntry> each);
+
   /** Deletes triplets not seen since {@code before}; returns how many. */
   int prune(Instant before);
 }

@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Postfix policy service (default 127.0.0.1:10030): Postfix's {@code check_policy_service}
  * connects, sends {@code name=value} lines and an empty line, and reads {@code action=...} and an
- * empty line; many requests per connection, pipelined or not. One virtual thread per connection.
+ * empty line; many requests per connection, pipelined or not. One platform thread per connection
+ * (Postfix keeps a few long-lived connections, one per smtpd process; a platform thread blocked in
+ * read() is the cheapest way to wait on one).
  *
  * <p>Limits: a line is at most 4096 bytes, a request at most 128 attributes; past them, or on a
  * line without {@code =}, the request is malformed: it is logged, answered {@code action=DUNNO}
@@ -36,7 +41,18 @@ public final class PolicyServer implements AutoCloseable {
   private final Duration idleTimeout;
   private final Semaphore slots;
   private final LongAdder requests = new LongAdder();
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+
+  /** An open connection and when it last sent a line. */
+  private static final class Connection {
+    final Socket socket;
+    volatile long lastActive = System.nanoTime();
+
+    Connection(Socket socket) {
+      this.socket = socket;
+    }
+  }
 
   private PolicyServer(PolicyResponder responder, ServerSocket server, Duration idleTimeout, int connectionsMax) {
     this.responder = responder;
@@ -58,6 +74,7 @@ public final class PolicyServer implements AutoCloseable {
     }
     PolicyServer s = new PolicyServer(responder, socket, idleTimeout, connectionsMax);
     Thread.ofVirtual().name("policyd-accept").start(s::accept);
+    Thread.ofPlatform().name("policyd-idle").daemon(true).start(s::closeIdle);
     log.info("policy service on {}:{}", listen.getAddress().getHostAddress(), socket.getLocalPort());
     return s;
   }
@@ -97,7 +114,18 @@ public final class PolicyServer implements AutoCloseable {
   }
 
   private void serve(Socket socket) throws IOException {
-    socket.setSoTimeout((int) idleTimeout.toMillis());
+    // No SO_TIMEOUT: with one, every blocking read costs a poll() as well; idle connections are
+    // closed by the reaper instead.
+    Connection connection = new Connection(socket);
+    connections.add(connection);
+    try {
+      serve(socket, connection);
+    } finally {
+      connections.remove(connection);
+    }
+  }
+
+  private void serve(Socket socket, Connection connection) throws IOException {
     InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
     OutputStream out = new BufferedOutputStream(socket.getOutputStream());
     byte[] line = new byte[LINE_MAX];
@@ -107,9 +135,10 @@ public final class PolicyServer implements AutoCloseable {
       int length;
       try {
         length = readLine(in, line);
-      } catch (SocketTimeoutException e) {
-        return;
+      } catch (SocketException e) {
+        return; // closed by the idle reaper, or reset by the client
       }
+      connection.lastActive = System.nanoTime();
       if (length == -1) {
         return;
       }
@@ -163,6 +192,30 @@ public final class PolicyServer implements AutoCloseable {
     }
   }
 
+  /** Closes connections idle for longer than the timeout, checking a few times per timeout. */
+  private void closeIdle() {
+    long period = Math.max(50, Math.min(1000, idleTimeout.toMillis() / 4));
+    while (!closed) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Connection c : connections) {
+        if (now - c.lastActive > idleTimeout.toNanos()) {
+          log.debug("policy connection from {} idle for {} s; closing", c.socket.getInetAddress().getHostAddress(),
+              idleTimeout.toSeconds());
+          try {
+            c.socket.close();
+          } catch (IOException e) {
+            // closing anyway
+          }
+        }
+      }
+    }
+  }
+
   private static void drain(InputStream in, Socket socket) throws IOException {
     socket.setSoTimeout(1000);
     byte[] sink = new byte[8192];
@@ -207,6 +260,13 @@ public final class PolicyServer implements AutoCloseable {
       server.close();
     } catch (IOException e) {
       // closing at shutdown
+    }
+    for (Connection c : connections) {
+      try {
+        c.socket.close();
+      } catch (IOException e) {
+        // closing at shutdown
+      }
     }
   }
 }

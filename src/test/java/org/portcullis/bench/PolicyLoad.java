@@ -13,9 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Load for a Postfix policy service (bench/policyd/run.sh): {@code connections} persistent
  * connections, each sending one request at a time as Postfix's smtpd processes do; half the
  * requests repeat triplets from a pool that was made to pass first (warm-up: each sent, then sent
- * again after the delay), half are new triplets. Prints requests/second and the answers seen.
+ * again after the delay), half are new triplets. After an optional warm-up of the same load (not
+ * counted: both servers get it, so neither is measured while it starts up or compiles), prints
+ * requests/second and the answers seen.
  *
- * <p>Usage: {@code PolicyLoad PORT CONNECTIONS SECONDS DELAY_SECONDS}
+ * <p>Usage: {@code PolicyLoad PORT CONNECTIONS SECONDS DELAY_SECONDS [WARMUP_SECONDS]}
  */
 public final class PolicyLoad {
 
@@ -26,6 +28,7 @@ public final class PolicyLoad {
     int connections = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
     int delay = Integer.parseInt(args[3]);
+    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     List<String> pool = new ArrayList<>();
     for (int i = 0; i < POOL; i++) {
       pool.add(request("198.51." + (100 + i % 4) + "." + (i % 250 + 1), "pool" + letters(i) + "@sender.example",
@@ -40,9 +43,20 @@ public final class PolicyLoad {
         ask(s, r);
       }
     }
+    AtomicLong unique = new AtomicLong();
+    if (warmup > 0) {
+      run(port, connections, warmup, pool, unique, new AtomicLong(), new AtomicLong());
+    }
     AtomicLong done = new AtomicLong();
     AtomicLong deferred = new AtomicLong();
-    AtomicLong unique = new AtomicLong();
+    run(port, connections, seconds, pool, unique, done, deferred);
+    System.out.printf("requests %d in %d s: %.0f requests/s, %d deferred (%.0f%%)%n", done.get(), seconds,
+        done.get() / (double) seconds, deferred.get(), 100.0 * deferred.get() / Math.max(1, done.get()));
+  }
+
+  /** The mixed load for {@code seconds}, counting answers and deferrals. */
+  private static void run(int port, int connections, int seconds, List<String> pool, AtomicLong unique,
+      AtomicLong done, AtomicLong deferred) throws InterruptedException {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
@@ -69,8 +83,6 @@ public final class PolicyLoad {
     for (Thread t : threads) {
       t.join();
     }
-    System.out.printf("requests %d in %d s: %.0f requests/s, %d deferred (%.0f%%)%n", done.get(), seconds,
-        done.get() / (double) seconds, deferred.get(), 100.0 * deferred.get() / Math.max(1, done.get()));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.portcullis.greylist.GreylistEntry;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.greylist.Triplet;
@@ -54,6 +55,32 @@ final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
       });
     } catch (SQLException e) {
       throw new StoreException("cannot write the greylist: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized long count() {
+    try (PreparedStatement p = connection.prepareStatement("SELECT count(*) FROM greylist_triplet");
+        ResultSet rs = p.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the greylist: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void forEach(BiConsumer<Triplet, GreylistEntry> each) {
+    try (PreparedStatement p = connection.prepareStatement("SELECT client, sender, recipient, first_seen, last_seen, "
+        + "passed_at, attempts FROM greylist_triplet");
+        ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        long passed = rs.getLong(6);
+        Optional<Instant> passedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(passed));
+        each.accept(new Triplet(rs.getString(1), rs.getString(2), rs.getString(3)), new GreylistEntry(
+            Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)), passedAt, rs.getInt(7)));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the greylist: " + e.getMessage(), e);
     }
   }
 

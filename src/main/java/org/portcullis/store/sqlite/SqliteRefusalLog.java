@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link RefusalLog} on SQLite. {@link #record} only queues; a writer thread inserts queued
- * records in batches, one transaction per batch, so a burst of refusals costs one commit, and the
+ * records in batches (gathered for up to 20 ms), one transaction per batch, so a burst of refusals
+ * costs one commit, and the
  * SMTP session never waits for the disk. If the queue is full (the disk is far behind), records
  * are dropped with a warning: explanations are worth less than staying up.
  */
@@ -36,6 +37,7 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int QUEUE_MAX = 100_000;
   private static final int BATCH_MAX = 500;
+  private static final long LINGER_MILLIS = 20;
   private static final String INSERT = "INSERT OR REPLACE INTO refusal (reference, created_at, server, check_name, phase, "
       + "outcome, reply_code, status, reply_text, client_address, client_name, helo, sender, recipient, facts, rule, fix) "
       + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -110,6 +112,15 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, BATCH_MAX - 1);
+        if (batch.size() < BATCH_MAX && !closing) {
+          // Let a burst gather: one commit for many records costs far less than one commit each.
+          try {
+            Thread.sleep(LINGER_MILLIS);
+          } catch (InterruptedException e) {
+            closing = true;
+          }
+          queue.drainTo(batch, BATCH_MAX - batch.size());
+        }
         insert(batch);
       } catch (InterruptedException e) {
         closing = true;
