@@ -32,6 +32,10 @@ public final class Greylist {
   public static final int DEFAULT_MEMORY_ENTRIES = 500_000;
 
   private static final Duration CLIENT_COUNT_LIFETIME = Duration.ofMinutes(10);
+  private static final Duration LAST_SEEN_WRITE_INTERVAL = Duration.ofMinutes(1);
+
+  /** A triplet's entry in memory, with the last-seen time the store has for it. */
+  private record Remembered(GreylistEntry entry, Instant writtenLastSeen) {}
 
   /** What happened to an attempt, for logs and explanations. */
   public record Outcome(GreylistRules.Decision decision, boolean clientWhitelisted, int clientPasses) {}
@@ -39,7 +43,7 @@ public final class Greylist {
   private final GreylistStore store;
   private final GreylistRules rules;
   private final Clock clock;
-  private final Cache<Triplet, GreylistEntry> entries;
+  private final Cache<Triplet, Remembered> entries;
   /** Changes not yet written; the latest entry per triplet. */
   private final ConcurrentHashMap<Triplet, GreylistEntry> pending = new ConcurrentHashMap<>();
   /** Passed triplets per client (the auto-whitelist count), read from the store once per client. */
@@ -63,9 +67,9 @@ public final class Greylist {
     this.clock = clock;
     // Maintenance on the caller's thread: eviction is cheap and happens when it should.
     this.entries = Caffeine.newBuilder().maximumSize(memoryEntries).executor(Runnable::run)
-        .evictionListener((Triplet key, GreylistEntry value, RemovalCause cause) -> complete = false).build();
+        .evictionListener((Triplet key, Remembered value, RemovalCause cause) -> complete = false).build();
     if (store.count() <= memoryEntries) {
-      store.forEach(entries::put);
+      store.forEach((triplet, entry) -> entries.put(triplet, new Remembered(entry, entry.lastSeen())));
       complete = true;
     }
     // Counts are re-read after a while (on the greylist's clock) so passes past their lifetime drop out.
@@ -101,11 +105,15 @@ public final class Greylist {
     AtomicInteger count = passes(triplet.client()); // read before this attempt's change, which it counts below
     GreylistRules.Decision[] decided = new GreylistRules.Decision[1];
     entries.asMap().compute(triplet, (key, cached) -> {
-      GreylistEntry existing = cached != null ? cached : stored(key);
-      GreylistRules.Decision decision = rules.decide(Optional.ofNullable(existing), now);
+      Remembered existing = cached != null ? cached : stored(key);
+      GreylistRules.Decision decision = rules.decide(Optional.ofNullable(existing).map(Remembered::entry), now);
       decided[0] = decision;
-      pending.put(key, decision.entry());
-      return decision.entry();
+      GreylistEntry entry = decision.entry();
+      if (existing == null || mustWrite(existing, entry)) {
+        pending.put(key, entry);
+        return new Remembered(entry, entry.lastSeen());
+      }
+      return new Remembered(entry, existing.writtenLastSeen());
     });
     GreylistRules.Decision decision = decided[0];
     int passes = 0;
@@ -132,12 +140,27 @@ public final class Greylist {
     return new Outcome(decision, needed > 0 && passes >= needed, passes);
   }
 
-  private GreylistEntry stored(Triplet triplet) {
+  private Remembered stored(Triplet triplet) {
     GreylistEntry unwritten = pending.get(triplet);
-    if (unwritten != null || complete) {
-      return unwritten; // while memory holds every triplet, one not in memory is new
+    if (unwritten != null) {
+      return new Remembered(unwritten, unwritten.lastSeen());
     }
-    return store.find(triplet).orElse(null);
+    if (complete) {
+      return null; // while memory holds every triplet, one not in memory is new
+    }
+    return store.find(triplet).map(e -> new Remembered(e, e.lastSeen())).orElse(null);
+  }
+
+  /**
+   * Whether a change must be written: any change of state does; a passed triplet seen again only
+   * moves its last-seen time (which matters for the 35-day lifetime), so that is written at most
+   * once a minute per triplet.
+   */
+  private static boolean mustWrite(Remembered before, GreylistEntry after) {
+    GreylistEntry old = before.entry();
+    boolean sameState = old.passed().equals(after.passed()) && old.firstSeen().equals(after.firstSeen());
+    return !sameState || after.passed().isEmpty()
+        || Duration.between(before.writtenLastSeen(), after.lastSeen()).compareTo(LAST_SEEN_WRITE_INTERVAL) >= 0;
   }
 
   /**
@@ -168,7 +191,7 @@ public final class Greylist {
       flush();
       removed = store.prune(before);
     }
-    entries.asMap().values().removeIf(e -> e.lastSeen().isBefore(before));
+    entries.asMap().values().removeIf(e -> e.entry().lastSeen().isBefore(before));
     clientPasses.invalidateAll();
     return removed;
   }

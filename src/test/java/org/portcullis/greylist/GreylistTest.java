@@ -164,4 +164,25 @@ class GreylistTest {
     assertThat(new Greylist(store.greylist(), settings, clock).attempt(first).decision())
         .isInstanceOfSatisfying(GreylistRules.Decision.Pass.class, p -> assertThat(p.firstPass()).isFalse());
   }
+
+  @Test
+  void aPassedTripletSeenAgainIsWrittenAtMostOnceAMinute() {
+    Triplet t = triplet("192.0.2.0/24", "alice@example.org", "bob@example.test");
+    attempt(t);
+    clock.advance(Duration.ofMinutes(6));
+    attempt(t);
+    greylist.flush();
+    clock.advance(Duration.ofSeconds(20));
+    attempt(t);
+    assertThat(greylist.pendingWrites()).as("only its last-seen time moved").isZero();
+    clock.advance(Duration.ofSeconds(50));
+    attempt(t);
+    assertThat(greylist.pendingWrites()).isEqualTo(1);
+    Triplet deferred = triplet("192.0.2.0/24", "carol@example.org", "bob@example.test");
+    attempt(deferred);
+    clock.advance(Duration.ofSeconds(10));
+    greylist.flush();
+    attempt(deferred);
+    assertThat(greylist.pendingWrites()).as("a deferred triplet's attempts are state").isEqualTo(1);
+  }
 }
