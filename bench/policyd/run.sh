@@ -6,7 +6,7 @@
 # Both greylist with a 1 s delay (so the warm-up can pass the repeated pool) and group clients
 # by /24; Portcullis runs only greylisting (its DNS-based checks off: postgrey has none).
 #
-#   bench/policyd/run.sh                        3 rounds of 15 s each
+#   bench/policyd/run.sh                        3 rounds of 15 s each, after 10 s of warm-up load
 #   ROUNDS=1 DURATION=5 bench/policyd/run.sh    a quick look
 #   EXTRA_TOML='[log]
 #   level = "warn"' bench/policyd/run.sh         extra Portcullis settings (TOML tables)
@@ -19,6 +19,7 @@ cd "$(dirname "$0")/../.."
 command -v postgrey >/dev/null || { echo "bench: apt-get install postgrey first" >&2; exit 2; }
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-4}
 WORK=${WORK:-/tmp/portcullis-policyd-bench}
 OURS=10035
@@ -93,12 +94,12 @@ start_theirs() {
 }
 
 load() { # port -> requests/s
-  "$JAVA_HOME/bin/java" -cp "$CP" org.portcullis.bench.PolicyLoad "$1" "$CONNECTIONS" "$DURATION" 1 | tee -a "$out" \
+  "$JAVA_HOME/bin/java" -cp "$CP" org.portcullis.bench.PolicyLoad "$1" "$CONNECTIONS" "$DURATION" 1 "$WARMUP" | tee -a "$out" \
     | awk '{ print $6 }'
 }
 
 {
-  echo "# policy service benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ): $CONNECTIONS connections, $DURATION s, half new triplets"
+  echo "# policy service benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ): $CONNECTIONS connections, $DURATION s after $WARMUP s of warm-up, half new triplets"
   echo "# $(nproc) cores; $(postgrey --version 2>&1 | head -1)"
 } | tee "$out"
 for round in $(seq 1 "$ROUNDS"); do
