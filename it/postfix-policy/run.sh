@@ -4,8 +4,10 @@
 # blocklist) and a private Postfix on 127.0.0.1:2527 whose smtpd_recipient_restrictions call
 # check_policy_service; lists 127.0.0.9; then sends with swaks and checks Postfix's replies:
 #   from 127.0.0.8: first 450 4.7.1 Greylisted, then accepted after the delay;
-#   from 127.0.0.9: 554 5.7.1 blocked using bl.example.test.
-# Needs root and the packages postfix and swaks. Loopback only. Exit 0 when all three hold.
+#   from 127.0.0.9: 554 5.7.1 blocked using bl.example.test;
+#   from 127.0.0.10 (a deny entry): 554 5.7.1 with the entry's text;
+#   friend@example.org (on bob@example.test's whitelist): accepted at once, not greylisted.
+# Needs root and the packages postfix and swaks. Loopback only. Exit 0 when all of these hold.
 set -eu
 cd "$(dirname "$0")/../.."
 for tool in postfix swaks; do
@@ -44,6 +46,8 @@ mode = "off"
 TOML
 
 ./portcullis blocklist add 127.0.0.9 -c "$work/portcullis.toml" --note "it: listed sender" >/dev/null
+./portcullis lists deny --client 127.0.0.10 --reply "No mail from this host" -c "$work/portcullis.toml" >/dev/null
+./portcullis whitelist add bob@example.test friend@example.org -c "$work/portcullis.toml" >/dev/null
 ./portcullis serve -c "$work/portcullis.toml" > "$work/portcullis.log" 2>&1 &
 portcullis_pid=$!
 
@@ -74,9 +78,9 @@ for _ in $(seq 1 120); do
 done
 grep -q "ready:" "$work/portcullis.log" || { echo "it: Portcullis did not start" >&2; cat "$work/portcullis.log" >&2; exit 1; }
 
-send() { # source address -> the first refusal swaks saw, else the reply to the end of DATA
+send() { # source address [sender] -> the first refusal swaks saw, else the reply to the end of DATA
   replies=$(swaks --server "127.0.0.1:$smtp_port" --local-interface "$1" --helo mail.example.org \
-    --from alice@example.org --to bob@example.test --timeout 20 2>&1 | grep -E '^<[-~*]+ +[0-9]{3}' || true)
+    --from "${2:-alice@example.org}" --to bob@example.test --timeout 20 2>&1 | grep -E '^<[-~*]+ +[0-9]{3}' || true)
   printf '%s\n' "$replies" | grep -E '^<\*\*' | head -1 | grep . || printf '%s\n' "$replies" | grep -E 'queued' | head -1 || true
 }
 
@@ -94,4 +98,6 @@ expect "first attempt is greylisted" '450 4\.7\.1 .*Greylisted, retry in [0-9]+ 
 sleep 3
 expect "the retry after the delay is accepted" '250 2\.0\.0 Ok: queued' "$(send 127.0.0.8)"
 expect "a listed client is refused" '554 5\.7\.1 .*blocked using bl\.example\.test \(manual\)' "$(send 127.0.0.9)"
+expect "a deny entry refuses with its own text" '554 5\.7\.1 .*No mail from this host; ref=' "$(send 127.0.0.10)"
+expect "a sender on bob's whitelist is not greylisted" '250 2\.0\.0 Ok: queued' "$(send 127.0.0.11 friend@example.org)"
 exit $failed
