@@ -42,6 +42,12 @@ final class CheckConfigCommand implements java.util.concurrent.Callable<Integer>
         + ", spam traps " + c.blocklist().spamTraps().size() : "disabled"));
     out.println("  DNSBL server      " + (c.dnsblServer().enabled() ? c.dnsblServer().listen().getHostString() + ":"
         + c.dnsblServer().listen().getPort() + " (UDP and TCP)" : "off"));
+    out.println("  greylisting       " + (c.greylist().enabled() ? "on, delay " + c.greylist().delay().toSeconds()
+        + " s, retry window " + c.greylist().retryWindow().toHours() + " h" : "off"));
+    out.println("  policy service    " + (c.policyService().enabled() ? c.policyService().listen().getHostString() + ":"
+        + c.policyService().listen().getPort() : "off"));
+    out.println("  whitelists skip   " + String.join(", ", new java.util.TreeSet<>(c.lists().whitelistSkips()))
+        + "; address books up to " + c.lists().importMaxBytes() + " bytes");
     out.println("  checks:");
     for (Map.Entry<String, PortcullisConfig.CheckConfig> check : new java.util.TreeMap<>(c.policy().checks()).entrySet()) {
       out.printf("    %-20s %-8s on-reject=%s%n", check.getKey(), check.getValue().mode().name().toLowerCase(),
