@@ -1,7 +1,6 @@
 package org.portcullis.policy.checks;
 
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class GreylistCheck implements Check {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.greylist");
+  private static final EnhancedStatus GREYLISTED = EnhancedStatus.parse("4.7.1");
 
   public static final String NAME = "greylist";
 
@@ -107,18 +107,17 @@ public final class GreylistCheck implements Check {
       Explanation explanation = Observed.client(context)
           .fact("triplet", "client " + triplet.client() + ", sender " + triplet.sender() + ", recipient "
               + triplet.recipient())
-          .fact("first seen", DateTimeFormatter.ISO_INSTANT.format(defer.entry().firstSeen()))
+          .fact("first seen", defer.entry().firstSeen().toString())
           .fact("this attempt", defer.reason() + " (attempt " + defer.entry().attempts() + ")")
-          .fact("a retry passes", "from " + DateTimeFormatter.ISO_INSTANT.format(defer.entry().firstSeen()
-              .plus(greylist.settings().delay())) + " until " + DateTimeFormatter.ISO_INSTANT.format(
-              defer.entry().firstSeen().plus(greylist.settings().retryWindow())))
+          .fact("a retry passes", "from " + defer.entry().firstSeen().plus(greylist.settings().delay()) + " until "
+              + defer.entry().firstSeen().plus(greylist.settings().retryWindow()))
           .rule("Greylisting (RFC 6647): mail from a sender, client and recipient not seen together before is "
                   + "deferred once. Real mail servers retry (RFC 5321 4.5.4.1); most spam software does not.",
               "Nothing to do for a standards-compliant server: it retries, and the retry after "
                   + delay(greylist.settings().delay()) + " is accepted; later mail from the same sender passes "
                   + "at once. If your server never retries, its queue handling is broken; if it retries from "
                   + "many different addresses, give them reverse DNS names in one domain.");
-      return new Verdict.Tempfail(451, EnhancedStatus.parse("4.7.1"),
+      return new Verdict.Tempfail(451, GREYLISTED,
           "Greylisted, retry in " + seconds + " seconds", explanation);
     }
     if (outcome.decision() instanceof GreylistRules.Decision.Pass pass && pass.firstPass()) {
