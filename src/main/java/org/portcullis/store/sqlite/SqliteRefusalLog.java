@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -39,8 +42,15 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   private static final int BATCH_MAX = 500;
   private static final long LINGER_MILLIS = 20;
   private static final String INSERT = "INSERT OR REPLACE INTO refusal (reference, created_at, server, check_name, phase, "
-      + "outcome, reply_code, status, reply_text, client_address, client_name, helo, sender, recipient, facts, rule, fix) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "outcome, reply_code, status, reply_text, client_address, client_name, helo, sender, recipient, facts, rule, fix, "
+      + "rule_id, fix_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)";
+  private static final String TEXT_ID = "INSERT INTO explanation_text (text) VALUES (?) "
+      + "ON CONFLICT (text) DO UPDATE SET text = excluded.text RETURNING id";
+  private static final String SELECT = "SELECT r.*, coalesce(rt.text, r.rule) AS rule_text, "
+      + "coalesce(ft.text, r.fix) AS fix_text FROM refusal r LEFT JOIN explanation_text rt ON rt.id = r.rule_id "
+      + "LEFT JOIN explanation_text ft ON ft.id = r.fix_id WHERE r.reference = ?";
+  /** Texts whose ids the writer remembers (rules and fixes are few; some name a domain or a delay). */
+  private static final int TEXT_IDS_MAX = 4096;
 
   /** Opens a reading connection. */
   interface ConnectionFactory {
@@ -56,6 +66,13 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final Object progress = new Object();
+  /** Explanation texts already stored, with their ids; used only under the writer's lock. */
+  private final Map<String, Long> textIds = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > TEXT_IDS_MAX;
+    }
+  };
   private final Thread thread;
   private volatile boolean closing;
 
@@ -77,7 +94,7 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   @Override
   public Optional<RefusalRecord> find(String reference) {
     try (Connection c = readers.open();
-        PreparedStatement select = c.prepareStatement("SELECT * FROM refusal WHERE reference = ?")) {
+        PreparedStatement select = c.prepareStatement(SELECT)) {
       select.setString(1, reference.toUpperCase(Locale.ROOT));
       try (ResultSet rows = select.executeQuery()) {
         return rows.next() ? Optional.of(read(rows)) : Optional.empty();
@@ -139,8 +156,15 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   }
 
   private void insert(List<RefusalRecord> batch) throws SQLException {
+    synchronized (writer) {
+      insertLocked(batch);
+    }
+  }
+
+  private void insertLocked(List<RefusalRecord> batch) throws SQLException {
     writer.setAutoCommit(false);
-    try (PreparedStatement insert = writer.prepareStatement(INSERT)) {
+    try (PreparedStatement insert = writer.prepareStatement(INSERT);
+        PreparedStatement textId = writer.prepareStatement(TEXT_ID)) {
       for (RefusalRecord r : batch) {
         insert.setString(1, r.reference());
         insert.setLong(2, r.time().toEpochMilli());
@@ -158,22 +182,58 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
         insert.setString(14, r.recipient());
         insert.setString(15, JSON.writeValueAsString(r.explanation().facts().stream()
             .map(f -> new FactJson(f.label(), f.value())).toList()));
-        insert.setString(16, r.explanation().rule());
-        insert.setString(17, r.explanation().fix());
+        insert.setLong(16, textId(textId, r.explanation().rule()));
+        insert.setLong(17, textId(textId, r.explanation().fix()));
         insert.addBatch();
       }
       insert.executeBatch();
       writer.commit();
     } catch (SQLException | RuntimeException e) {
       writer.rollback();
+      textIds.clear(); // ids taken in the rolled-back transaction are gone
       throw e;
+    }
+  }
+
+  private long textId(PreparedStatement statement, String text) throws SQLException {
+    Long known = textIds.get(text);
+    if (known != null) {
+      return known;
+    }
+    statement.setString(1, text);
+    try (ResultSet rs = statement.executeQuery()) {
+      rs.next();
+      long id = rs.getLong(1);
+      textIds.put(text, id);
+      return id;
+    }
+  }
+
+  /** Deletes explanation texts no refusal record uses any more (after old records were pruned). */
+  int pruneTexts() {
+    synchronized (writer) {
+      try (Statement delete = writer.createStatement()) {
+        writer.setAutoCommit(false);
+        int removed = delete.executeUpdate("DELETE FROM explanation_text WHERE id NOT IN (SELECT rule_id FROM refusal "
+            + "WHERE rule_id IS NOT NULL UNION SELECT fix_id FROM refusal WHERE fix_id IS NOT NULL)");
+        writer.commit();
+        textIds.clear();
+        return removed;
+      } catch (SQLException e) {
+        try {
+          writer.rollback();
+        } catch (SQLException ignored) {
+          // the transaction is gone with the error
+        }
+        throw new StoreException("cannot prune explanation texts: " + e.getMessage(), e);
+      }
     }
   }
 
   private static RefusalRecord read(ResultSet row) throws SQLException {
     List<FactJson> facts = JSON.readValue(row.getString("facts"), new TypeReference<List<FactJson>>() {});
     Explanation explanation = new Explanation(facts.stream().map(f -> new Fact(f.label(), f.value())).toList(),
-        row.getString("rule"), row.getString("fix"));
+        row.getString("rule_text"), row.getString("fix_text"));
     return new RefusalRecord(row.getString("reference"), Instant.ofEpochMilli(row.getLong("created_at")),
         row.getString("server"), row.getString("check_name"), Phase.valueOf(row.getString("phase")),
         row.getString("outcome"), row.getInt("reply_code"), row.getString("status"), row.getString("reply_text"),

@@ -105,7 +105,11 @@ public final class SqliteStore implements Store {
     try (Connection c = connect(url);
         PreparedStatement delete = c.prepareStatement("DELETE FROM refusal WHERE created_at < ?")) {
       delete.setLong(1, olderThan.toEpochMilli());
-      return delete.executeUpdate();
+      int removed = delete.executeUpdate();
+      if (removed > 0) {
+        refusals.pruneTexts();
+      }
+      return removed;
     } catch (SQLException e) {
       throw new StoreException("cannot prune refusal records: " + e.getMessage(), e);
     }
