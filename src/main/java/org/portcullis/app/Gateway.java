@@ -143,7 +143,7 @@ public final class Gateway implements AutoCloseable {
       Optional<PolicyServer> policyService = Optional.empty();
       if (config.policyService().enabled()) {
         try {
-          policyService = Optional.of(PolicyServer.start(new PolicyResponder(engine), config.policyService().listen(),
+          policyService = Optional.of(PolicyServer.start(new PolicyResponder(engine, config.policyService().okOnAllowEntries()), config.policyService().listen(),
               config.policyService().idleTimeout(), config.policyService().connectionsMax()));
         } catch (IOException e) {
           web.ifPresent(WebServer::close);

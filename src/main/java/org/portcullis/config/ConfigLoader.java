@@ -490,8 +490,9 @@ public final class ConfigLoader {
     InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:10030");
     Duration idle = Duration.ofSeconds(s.integer("idle-timeout-seconds", 600, 1, 86_400));
     int connections = (int) s.integer("connections-max", 1000, 1, 100_000);
+    boolean ok = s.bool("ok-on-allow-entries", false);
     s.finish();
-    return new PortcullisConfig.PolicyService(enabled, listen, idle, connections);
+    return new PortcullisConfig.PolicyService(enabled, listen, idle, connections, ok);
   }
 
   private static PortcullisConfig.Web web(ConfigSection s) {

@@ -105,7 +105,8 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
   public record Web(boolean enabled, InetSocketAddress listen) {}
 
   /** {@code [policy-service]}: the Postfix policy delegation listener. */
-  public record PolicyService(boolean enabled, InetSocketAddress listen, Duration idleTimeout, int connectionsMax) {}
+  public record PolicyService(boolean enabled, InetSocketAddress listen, Duration idleTimeout, int connectionsMax,
+      boolean okOnAllowEntries) {}
 
   /** {@code [log]}. */
   public record Log(String level) {}

@@ -113,7 +113,7 @@ public final class AccessLists implements LiveExceptions {
     whitelist.ifPresent(why::add);
     return Optional.of(new Skip(check -> entries.stream().anyMatch(e -> e.skips(check))
         || byWhitelist && whitelistSkips.contains(check) && !ListEntry.NEVER_SKIPPED.contains(check),
-        String.join(", ", why)));
+        String.join(", ", why), entries.stream().anyMatch(e -> e.skip().contains(ListEntry.ALL))));
   }
 
   /** "whitelist of bob@example.com" when the sender is on the recipient's (mailbox or domain) whitelist. */

@@ -29,6 +29,7 @@ public interface LiveExceptions {
    *
    * @param checks which checks
    * @param why the entry or whitelist that applies, for the log
+   * @param everything an allow entry that skips every check applies
    */
-  record Skip(Predicate<String> checks, String why) {}
+  record Skip(Predicate<String> checks, String why, boolean everything) {}
 }

@@ -227,6 +227,11 @@ public final class SessionPolicy implements SessionView {
     return PROCEED;
   }
 
+  /** Whether an allow entry that skips every check applies to this recipient (static exceptions do not count). */
+  public boolean allowedByEntry(Recipient recipient) {
+    return live.skipped(this, Optional.of(recipient)).map(LiveExceptions.Skip::everything).orElse(false);
+  }
+
   /** DATA, with at least one accepted recipient. */
   public Decision data() {
     return decideNow(Phase.DATA);

@@ -27,15 +27,28 @@ import org.portcullis.policy.SessionPolicy;
  *
  * <p>Verdicts map to actions: a permanent refusal is {@code REJECT <status> <text>}, a temporary
  * one {@code DEFER_IF_PERMIT <status> <text>} (so Postfix's own later rejections still win), a
- * tag {@code PREPEND X-Portcullis-Tag: ...}, anything else {@code DUNNO}. Never {@code OK}: the
- * policy service must not be able to open Postfix's relay. Texts keep the reference.
+ * tag {@code PREPEND X-Portcullis-Tag: ...}, anything else {@code DUNNO}. {@code OK} only when
+ * {@code policy-service.ok-on-allow-entries} is on and an allow entry skipping every check covers
+ * the recipient: OK ends Postfix's restriction list, so the service must sit after
+ * {@code reject_unauth_destination} (as documented) or it could open Postfix's relay. Texts keep
+ * the reference.
  */
 public final class PolicyResponder {
 
   private final PolicyEngine engine;
+  private final boolean okOnAllowEntries;
 
   public PolicyResponder(PolicyEngine engine) {
+    this(engine, false);
+  }
+
+  /**
+   * @param okOnAllowEntries answer {@code OK} (not {@code DUNNO}) for a recipient that an allow
+   *     entry skipping every check covers, so Postfix skips its later restrictions too
+   */
+  public PolicyResponder(PolicyEngine engine, boolean okOnAllowEntries) {
     this.engine = engine;
+    this.okOnAllowEntries = okOnAllowEntries;
   }
 
   /** The action for a request (without the {@code action=} prefix). */
@@ -77,7 +90,11 @@ public final class PolicyResponder {
         if (path.isNull()) {
           throw new MalformedRequest("recipient is empty");
         }
-        d = session.rcpt(new Recipient(path.address(), java.util.Set.of(), Optional.empty(), true));
+        Recipient rcpt = new Recipient(path.address(), java.util.Set.of(), Optional.empty(), true);
+        d = session.rcpt(rcpt);
+        if (!refused(d) && state.equals("RCPT") && okOnAllowEntries && session.allowedByEntry(rcpt)) {
+          return "OK";
+        }
         if (refused(d) || state.equals("RCPT")) {
           return action(d, session);
         }
