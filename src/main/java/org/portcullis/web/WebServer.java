@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.store.StoreException;
 import org.slf4j.Logger;
@@ -48,8 +49,10 @@ public final class WebServer implements AutoCloseable {
    * @param importMaxBytes the largest address book {@code /api/whitelists/{owner}/import} takes
    */
   public static WebServer start(InetSocketAddress listen, PrometheusMeterRegistry metrics, ApiTokens tokens,
-      Optional<Blocklist> blocklist, AccessListStore lists, Clock clock, long importMaxBytes) {
+      Optional<Blocklist> blocklist, AccessListStore lists, RefusalLog refusals, Clock clock, long importMaxBytes) {
     byte[] openapi = resource("/web/openapi.json");
+    byte[] css = resource("/web/static/portal.css");
+    PortalPages portal = new PortalPages(refusals, blocklist);
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
@@ -63,6 +66,14 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+      config.routes.get("/", ctx -> ctx.redirect("/lookup"));
+      config.routes.get("/static/portal.css", ctx -> ctx.header("Cache-Control", "public, max-age=3600")
+          .contentType("text/css; charset=utf-8").result(css));
+      config.routes.get("/ref/{ref}", portal::ref);
+      config.routes.get("/lookup", portal::lookupForm);
+      config.routes.get("/lookup/{address}", portal::lookup);
+      config.routes.exception(PortalPages.PageError.class, (e, ctx) -> PortalPages.error(ctx, e.status, e.title,
+          e.getMessage()));
       config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));
       config.routes.before("/api/*", ctx -> {
         if (ctx.contentLength() > BODY_MAX && !ctx.path().endsWith("/import")) {
@@ -89,18 +100,19 @@ public final class WebServer implements AutoCloseable {
         config.routes.post("/api/blocklist/false-positives", a::falsePositive);
       });
       config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-      config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> failure(ctx, e.getStatus(), e.getMessage()));
       config.routes.exception(StoreException.class, (e, ctx) -> {
-        log.warn("API request {} {} failed: {}", ctx.method(), ctx.path(), e.getMessage());
-        error(ctx, 503, "the store is unavailable; try again later");
+        log.warn("web request {} {} failed: {}", ctx.method(), ctx.path(), e.getMessage());
+        failure(ctx, 503, "the store is unavailable; try again later");
       });
       config.routes.exception(Exception.class, (e, ctx) -> {
-        log.warn("API request {} {} failed", ctx.method(), ctx.path(), e);
-        error(ctx, 500, "internal error");
+        log.warn("web request {} {} failed", ctx.method(), ctx.path(), e);
+        failure(ctx, 500, "internal error");
       });
       config.routes.error(404, ctx -> {
-        if (ctx.result() == null || !"application/json".equals(ctx.res().getContentType())) {
-          error(ctx, 404, "no such resource");
+        String type = ctx.res().getContentType();
+        if (ctx.result() == null || type == null || !(type.startsWith("application/json") || type.startsWith("text/html"))) {
+          failure(ctx, 404, "no such resource");
         }
       });
       config.routes.error(405, ctx -> error(ctx, 405, "method not allowed"));
@@ -110,6 +122,9 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static void securityHeaders(Context ctx) {
+    ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'");
+    ctx.header("X-Frame-Options", "DENY");
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("Cache-Control", "no-store");
     ctx.header("Referrer-Policy", "no-referrer");
@@ -128,6 +143,17 @@ public final class WebServer implements AutoCloseable {
           : "the API token is not valid");
     }
     ctx.attribute(TOKEN_NAME, name.get());
+  }
+
+  /** An error as JSON under /api/ and /metrics, as an HTML page elsewhere; never a stack trace. */
+  private static void failure(Context ctx, int status, String message) {
+    if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics")) {
+      error(ctx, status, message);
+    } else {
+      PortalPages.error(ctx, status, status == 404 ? "Not found" : status < 500 ? "Bad request" : "Something went wrong",
+          status == 404 ? "There is no page here." : status < 500 ? "The request was not understood."
+              : "The server could not answer: " + message + ".");
+    }
   }
 
   private static void error(Context ctx, int status, String message) {

@@ -41,6 +41,7 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   private static final int QUEUE_MAX = 100_000;
   private static final int BATCH_MAX = 500;
   private static final long LINGER_MILLIS = 20;
+  private static final int READERS_KEPT = 8;
   private static final String INSERT = "INSERT OR REPLACE INTO refusal (reference, created_at, server, check_name, phase, "
       + "outcome, reply_code, status, reply_text, client_address, client_name, helo, sender, recipient, facts, rule, fix, "
       + "rule_id, fix_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)";
@@ -61,6 +62,8 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
 
   private final Connection writer;
   private final ConnectionFactory readers;
+  /** Reading connections kept open between lookups (the portal's explanation pages read here). */
+  private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(READERS_KEPT);
   private final BlockingQueue<RefusalRecord> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
@@ -93,14 +96,39 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
 
   @Override
   public Optional<RefusalRecord> find(String reference) {
-    try (Connection c = readers.open();
-        PreparedStatement select = c.prepareStatement(SELECT)) {
-      select.setString(1, reference.toUpperCase(Locale.ROOT));
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+    Connection c = idleReaders.poll();
+    boolean keep = false;
+    try {
+      if (c == null) {
+        c = readers.open();
+      }
+      try (PreparedStatement select = c.prepareStatement(SELECT)) {
+        select.setString(1, reference.toUpperCase(Locale.ROOT));
+        try (ResultSet rows = select.executeQuery()) {
+          Optional<RefusalRecord> found = rows.next() ? Optional.of(read(rows)) : Optional.empty();
+          keep = true;
+          return found;
+        }
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read refusal " + reference + ": " + e.getMessage(), e);
+    } finally {
+      release(c, keep);
+    }
+  }
+
+  /** Keeps a reading connection for the next lookup (up to a few), or closes it. */
+  private void release(Connection c, boolean healthy) {
+    if (c == null) {
+      return;
+    }
+    if (healthy && !closing && idleReaders.offer(c)) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // a broken connection is dropped either way
     }
   }
 
@@ -247,6 +275,9 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
     try {
       thread.join(10_000);
       writer.close();
+      for (Connection c; (c = idleReaders.poll()) != null; ) {
+        c.close();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (SQLException e) {
