@@ -498,8 +498,9 @@ public final class ConfigLoader {
   private static PortcullisConfig.Web web(ConfigSection s) {
     boolean enabled = s.bool("enabled", true);
     InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:8080");
+    int posts = (int) s.integer("form-posts-per-minute", 5, 1, 10_000);
     s.finish();
-    return new PortcullisConfig.Web(enabled, listen);
+    return new PortcullisConfig.Web(enabled, listen, posts);
   }
 
   private static PortcullisConfig.Log log(ConfigSection s) {

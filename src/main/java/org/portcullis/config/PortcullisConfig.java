@@ -102,7 +102,12 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
       List<EmailAddress> spamTraps, boolean trapRefuseAtData, List<AutoListing.Rule> autoList) {}
 
   /** {@code [web]}: metrics and the API (the portal joins later). */
-  public record Web(boolean enabled, InetSocketAddress listen) {}
+  /**
+   * {@code [web]}.
+   *
+   * @param formPostsPerMinute posts of each public form a client address may make per minute
+   */
+  public record Web(boolean enabled, InetSocketAddress listen, int formPostsPerMinute) {}
 
   /** {@code [policy-service]}: the Postfix policy delegation listener. */
   public record PolicyService(boolean enabled, InetSocketAddress listen, Duration idleTimeout, int connectionsMax,

@@ -12,7 +12,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.blocklist.Listing;
+import org.portcullis.blocklist.ListingRules;
+import org.portcullis.lists.WhitelistRequest;
+import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.mail.Addresses;
+import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.RefusalRecord;
 
@@ -39,12 +43,18 @@ final class PortalPages {
     }
   }
 
+  private static final int FIELD_MAX = 2000;
+
   private final RefusalLog refusals;
   private final Optional<Blocklist> blocklist;
+  private final WhitelistRequests requests;
+  private final FormGuard guard;
 
-  PortalPages(RefusalLog refusals, Optional<Blocklist> blocklist) {
+  PortalPages(RefusalLog refusals, Optional<Blocklist> blocklist, WhitelistRequests requests, FormGuard guard) {
     this.refusals = refusals;
     this.blocklist = blocklist;
+    this.requests = requests;
+    this.guard = guard;
   }
 
   /** {@code GET /ref/{ref}}. */
@@ -67,13 +77,13 @@ final class PortalPages {
     String asked = ctx.queryParam("address");
     if (asked == null || asked.isBlank()) {
       render(ctx, 200, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(Optional.empty(), false,
-          List.of(), Optional.empty())));
+          List.of(), Optional.empty(), guard.token(ctx), Optional.empty())));
       return;
     }
     Optional<InetAddress> address = parse(asked);
     if (address.isEmpty()) {
       render(ctx, 400, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(Optional.of(clip(asked)), false,
-          List.of(), Optional.of("That is not an IPv4 or IPv6 address."))));
+          List.of(), Optional.of("That is not an IPv4 or IPv6 address."), guard.token(ctx), Optional.empty())));
       return;
     }
     ctx.redirect("/lookup/" + Addresses.toText(address.get()));
@@ -81,21 +91,112 @@ final class PortalPages {
 
   /** {@code GET /lookup/{address}}. */
   void lookup(Context ctx) {
+    showLookup(ctx, 200, address(ctx), Optional.empty());
+  }
+
+  private InetAddress address(Context ctx) {
     String asked = ctx.pathParam("address");
     Optional<InetAddress> address = parse(asked);
     if (address.isEmpty()) {
       render(ctx, 400, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(Optional.of(clip(asked)), false,
-          List.of(), Optional.of("That is not an IPv4 or IPv6 address."))));
-      return;
+          List.of(), Optional.of("That is not an IPv4 or IPv6 address."), guard.token(ctx), Optional.empty())));
+      throw new Rendered();
     }
     if (blocklist.isEmpty()) {
       throw new PageError(404, "No blocklist here", "This server does not run a blocklist of its own.");
     }
+    return address.get();
+  }
+
+  private void showLookup(Context ctx, int status, InetAddress address, Optional<String> notice) {
     Instant now = blocklist.get().clock().instant();
-    List<Listing> history = blocklist.get().history(address.get());
-    render(ctx, 200, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(
-        Optional.of(Addresses.toText(address.get())), history.stream().anyMatch(l -> l.activeAt(now)),
-        history.stream().map(l -> PortalViews.listing(l, now)).toList(), Optional.empty())));
+    List<Listing> history = blocklist.get().history(address);
+    render(ctx, status, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(
+        Optional.of(Addresses.toText(address)), history.stream().anyMatch(l -> l.activeAt(now)),
+        history.stream().map(l -> PortalViews.listing(l, now)).toList(), Optional.empty(), guard.token(ctx), notice)));
+  }
+
+  /** {@code POST /lookup/{address}/delist}: self-service delisting (seed 000), counted. */
+  void delist(Context ctx) {
+    InetAddress address = address(ctx);
+    guard.check(ctx, "delist");
+    switch (blocklist.get().selfDelist(address)) {
+      case ListingRules.SelfDelisting.Delisted d -> showLookup(ctx, 200, address, Optional.of("Delisted. DNS answers "
+          + "change within a second; caches elsewhere may keep the listing until their TTL ends. "
+          + d.remaining() + " self-service delisting(s) left for this address."));
+      case ListingRules.SelfDelisting.Refused r -> showLookup(ctx, 403, address, Optional.of("Not delisted: "
+          + r.why() + "."));
+      case ListingRules.SelfDelisting.NotListed n -> showLookup(ctx, 200, address,
+          Optional.of("This address is not listed: nothing to delist."));
+    }
+  }
+
+  /** {@code POST /lookup/{address}/false-positive}: a report for the operator's review. */
+  void falsePositive(Context ctx) {
+    InetAddress address = address(ctx);
+    guard.check(ctx, "false-positive");
+    String contact = field(ctx, "contact", 254);
+    String message = field(ctx, "message", FIELD_MAX);
+    try {
+      EmailAddress.parse(contact);
+    } catch (RuntimeException e) {
+      showLookup(ctx, 400, address, Optional.of("Not sent: the contact must be an e-mail address."));
+      return;
+    }
+    if (message.isBlank()) {
+      showLookup(ctx, 400, address, Optional.of("Not sent: say why the listing is wrong."));
+      return;
+    }
+    long id = blocklist.get().reportFalsePositive(Addresses.toText(address), contact, message);
+    showLookup(ctx, 200, address, Optional.of("Thank you: report #" + id + " waits for the operator's review; "
+        + "the answer goes to " + contact + "."));
+  }
+
+  /** {@code GET /whitelist-request}: the form, pre-filled from a refusal's page. */
+  void requestForm(Context ctx) {
+    render(ctx, 200, "portal/request.jte", Map.of("view", new PortalViews.RequestView(query(ctx, "email"),
+        query(ctx, "ip"), query(ctx, "recipient"), "", guard.token(ctx), Optional.empty(), Optional.empty())));
+  }
+
+  /** {@code POST /whitelist-request}: a sender asks to be whitelisted (seed 001). */
+  void request(Context ctx) {
+    guard.check(ctx, "whitelist-request");
+    String email = field(ctx, "email", 320);
+    String ip = field(ctx, "ip", 64);
+    String recipient = field(ctx, "recipient", 320);
+    String reason = field(ctx, "reason", FIELD_MAX);
+    try {
+      WhitelistRequest r = requests.submit(email, ip, recipient, reason);
+      render(ctx, 200, "portal/request.jte", Map.of("view", new PortalViews.RequestView("", "", "", "",
+          guard.token(ctx), Optional.of("Request #" + r.id() + " waits for review. The postmaster answers at " + r.email()
+              + "."), Optional.empty())));
+    } catch (IllegalArgumentException e) {
+      render(ctx, 400, "portal/request.jte", Map.of("view", new PortalViews.RequestView(email, ip, recipient, reason,
+          guard.token(ctx), Optional.empty(), Optional.of(e.getMessage()))));
+    }
+  }
+
+  private static String query(Context ctx, String name) {
+    String value = ctx.queryParam(name);
+    return value == null ? "" : clip(value);
+  }
+
+  private static String field(Context ctx, String name, int max) {
+    String value = ctx.formParam(name);
+    if (value == null) {
+      return "";
+    }
+    if (value.length() > max) {
+      throw new PageError(400, "Too long", "The field \"" + name + "\" is longer than " + max + " characters.");
+    }
+    return value;
+  }
+
+  /** The page was already rendered (a 400 for bad input); nothing more to do. */
+  static final class Rendered extends RuntimeException {
+    Rendered() {
+      super(null, null, false, false);
+    }
   }
 
   private static Optional<InetAddress> parse(String text) {

@@ -32,7 +32,8 @@ public final class PortalViews {
    * @param lookupUrl where to see the client's blocklist entry, when the refusal was a blocklist's
    */
   public record RefView(String reference, String time, String check, String phase, String outcome, String reply,
-      List<Row> session, List<Row> observed, String rule, String fix, Optional<String> lookupUrl, String heading) {}
+      List<Row> session, List<Row> observed, String rule, String fix, Optional<String> lookupUrl, String heading,
+      Optional<String> requestUrl) {}
 
   /** One listing for {@code /lookup/<ip>}. */
   public record ListingView(String network, String category, String state, boolean active, String firstListed,
@@ -41,9 +42,18 @@ public final class PortalViews {
   /** One piece of evidence, with third parties' addresses masked. */
   public record EvidenceView(String at, String source, String helo, String sender, String headers, String note) {}
 
-  /** The {@code /lookup} page: a form, and the result when an address was asked. */
+  /**
+   * The {@code /lookup} page: a form, and the result when an address was asked.
+   *
+   * @param csrf the token for the page's forms
+   * @param notice what a form post did (a delisting, a report)
+   */
   public record LookupView(Optional<String> address, boolean listed, List<ListingView> listings,
-      Optional<String> error) {}
+      Optional<String> error, String csrf, Optional<String> notice) {}
+
+  /** The whitelist request form, filled in as far as known. */
+  public record RequestView(String email, String ip, String recipient, String reason, String csrf,
+      Optional<String> notice, Optional<String> error) {}
 
   static String time(Instant at) {
     return TIME.format(at);
@@ -77,9 +87,22 @@ public final class PortalViews {
       default -> "Why was this mail refused?";
     };
     String reply = r.replyCode() > 0 ? r.replyCode() + " " + r.status() + " " + r.replyText() : r.replyText();
+    // Asking to be whitelisted helps where an exception can skip the check; not for relaying or a deny entry.
+    boolean whitelistable = !r.check().equals("relay-control") && !r.check().equals("deny-list")
+        && !r.recipient().isEmpty() && !r.outcome().equals("tag") && !r.outcome().equals("observe");
+    Optional<String> requestUrl = whitelistable ? Optional.of("/whitelist-request?ip=" + encode(r.clientAddress())
+        + "&recipient=" + encode(strip(r.recipient())) + "&email=" + encode(strip(r.sender()))) : Optional.empty();
     return new RefView(r.reference(), time(r.time()), r.check(), r.phase().name(), outcome, reply, session, observed,
         r.explanation().rule(), r.explanation().fix(),
-        blocklisted ? Optional.of("/lookup/" + r.clientAddress()) : Optional.empty(), heading);
+        blocklisted ? Optional.of("/lookup/" + r.clientAddress()) : Optional.empty(), heading, requestUrl);
+  }
+
+  private static String strip(String path) {
+    return path.startsWith("<") && path.endsWith(">") ? path.substring(1, path.length() - 1) : path;
+  }
+
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static ListingView listing(Listing l, Instant now) {

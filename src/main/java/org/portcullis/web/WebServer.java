@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.store.StoreException;
@@ -47,12 +48,15 @@ public final class WebServer implements AutoCloseable {
    * @param blocklist our blocklist, when enabled (its API routes answer 404 otherwise)
    * @param lists the allow and deny lists, whitelists and whitelist requests
    * @param importMaxBytes the largest address book {@code /api/whitelists/{owner}/import} takes
+   * @param formPostsPerMinute posts of each public form one client address may make per minute
    */
   public static WebServer start(InetSocketAddress listen, PrometheusMeterRegistry metrics, ApiTokens tokens,
-      Optional<Blocklist> blocklist, AccessListStore lists, RefusalLog refusals, Clock clock, long importMaxBytes) {
+      Optional<Blocklist> blocklist, AccessListStore lists, RefusalLog refusals, Clock clock, long importMaxBytes,
+      int formPostsPerMinute) {
     byte[] openapi = resource("/web/openapi.json");
     byte[] css = resource("/web/static/portal.css");
-    PortalPages portal = new PortalPages(refusals, blocklist);
+    PortalPages portal = new PortalPages(refusals, blocklist, new WhitelistRequests(lists, clock),
+        new FormGuard(formPostsPerMinute));
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
@@ -72,12 +76,17 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/ref/{ref}", portal::ref);
       config.routes.get("/lookup", portal::lookupForm);
       config.routes.get("/lookup/{address}", portal::lookup);
+      config.routes.post("/lookup/{address}/delist", portal::delist);
+      config.routes.post("/lookup/{address}/false-positive", portal::falsePositive);
+      config.routes.get("/whitelist-request", portal::requestForm);
+      config.routes.post("/whitelist-request", portal::request);
+      config.routes.exception(PortalPages.Rendered.class, (e, ctx) -> { });
       config.routes.exception(PortalPages.PageError.class, (e, ctx) -> PortalPages.error(ctx, e.status, e.title,
           e.getMessage()));
       config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));
-      config.routes.before("/api/*", ctx -> {
+      config.routes.before(ctx -> {
         if (ctx.contentLength() > BODY_MAX && !ctx.path().endsWith("/import")) {
-          throw new ApiError(413, "the body is larger than " + BODY_MAX + " bytes");
+          throw new HttpResponseException(413, "the body is larger than " + BODY_MAX + " bytes");
         }
       });
       config.routes.get("/api/lists", listsApi::entries);
