@@ -132,7 +132,7 @@ public final class Gateway implements AutoCloseable {
         try {
           web = Optional.of(WebServer.start(config.web().listen(), metrics.registry(),
               new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist),
-              store.lists(), store.refusals(), clock, config.lists().importMaxBytes(), config.web().formPostsPerMinute()));
+              store.lists(), store.refusals(), store.adminUsers(), clock, config.lists().importMaxBytes(), config.web().formPostsPerMinute()));
         } catch (RuntimeException e) {
           smtp.close();
           upkeep.shutdownNow();

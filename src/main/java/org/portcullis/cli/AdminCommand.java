@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.portcullis.access.ApiTokenStore;
+import org.portcullis.access.AdminUsers;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.store.sqlite.SqliteStore;
@@ -13,8 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code portcullis admin ...}: API tokens (and, with the portal, admin users). */
-@Command(name = "admin", description = "Administration: API tokens for /api/.",
-    subcommands = {AdminCommand.AddToken.class, AdminCommand.ListTokens.class, AdminCommand.RemoveToken.class})
+@Command(name = "admin", description = "Administration: API tokens for /api/, users of the admin pages.",
+    subcommands = {AdminCommand.AddToken.class, AdminCommand.ListTokens.class, AdminCommand.RemoveToken.class,
+        AdminCommand.AddUser.class, AdminCommand.Passwd.class, AdminCommand.ListUsers.class,
+        AdminCommand.RemoveUser.class})
 final class AdminCommand implements Runnable {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
@@ -25,7 +28,8 @@ final class AdminCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: add-token, list-tokens, remove-token");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: add-token, list-tokens, "
+        + "remove-token, add-user, passwd, list-users, remove-user");
   }
 
   abstract static class Base extends StoreCommand {
@@ -80,6 +84,89 @@ final class AdminCommand implements Runnable {
         throw new CliException(1, "no API token named " + BlocklistCommand.printable(name));
       }
       spec.commandLine().getOut().println("removed " + name);
+      return 0;
+    }
+  }
+
+  /** What the user commands share: the store as {@link AdminUsers}, and reading a password. */
+  abstract static class UserBase extends StoreCommand {
+    @Override
+    int run(SqliteStore store, PortcullisConfig loaded) throws java.io.IOException {
+      try {
+        return run(new AdminUsers(store.adminUsers(), Clock.systemUTC()));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, e.getMessage());
+      }
+    }
+
+    abstract int run(AdminUsers users) throws java.io.IOException;
+
+    /** The password: typed at the terminal (not echoed), or the first line of standard input. */
+    String password() throws java.io.IOException {
+      java.io.Console console = System.console();
+      if (console != null && console.isTerminal()) {
+        char[] typed = console.readPassword("Password (at least 12 characters): ");
+        return typed == null ? "" : new String(typed);
+      }
+      String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+          java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      if (line == null) {
+        throw new CliException(2, "no password on standard input");
+      }
+      return line;
+    }
+  }
+
+  @Command(name = "add-user", description = "Create a user of the admin pages; the password is read from the terminal "
+      + "or the first line of standard input.")
+  static final class AddUser extends UserBase {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(AdminUsers users) throws java.io.IOException {
+      AdminUsers.checkName(name); // before asking for a password
+      users.create(name, password());
+      out().println("admin user " + name + " created");
+      return 0;
+    }
+  }
+
+  @Command(name = "passwd", description = "Change an admin user's password (read as for add-user).")
+  static final class Passwd extends UserBase {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(AdminUsers users) throws java.io.IOException {
+      users.changePassword(name, password());
+      out().println("password of " + name + " changed");
+      return 0;
+    }
+  }
+
+  @Command(name = "list-users", description = "List admin users.")
+  static final class ListUsers extends UserBase {
+    @Override
+    int run(AdminUsers users) {
+      for (var u : users.list()) {
+        out().printf("%-24s created %s%n", u.name(), TIME.format(u.created()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "remove-user", description = "Remove an admin user.")
+  static final class RemoveUser extends UserBase {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(AdminUsers users) {
+      if (!users.remove(name)) {
+        throw new CliException(1, "no user " + name);
+      }
+      out().println("removed " + name);
       return 0;
     }
   }

@@ -1,5 +1,6 @@
 package org.portcullis.store;
 
+import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
@@ -26,6 +27,9 @@ public interface Store extends AutoCloseable {
 
   /** Allow and deny entries, recipients' whitelists and whitelist requests. */
   AccessListStore lists();
+
+  /** Users of the admin pages. */
+  AdminUserStore adminUsers();
 
   /** API tokens (hashes) for {@code /api/}. */
   ApiTokenStore apiTokens();

@@ -51,6 +51,14 @@ public final class PortalViews {
   public record LookupView(Optional<String> address, boolean listed, List<ListingView> listings,
       Optional<String> error, String csrf, Optional<String> notice) {}
 
+  /** What the admin dashboard counts. */
+  public record AdminDashboard(String user, String csrf, long pendingRequests, long openReports,
+      java.util.Map<String, Long> listings) {}
+
+  /** The admin review queue of whitelist requests. */
+  public record AdminQueue(String user, String csrf, List<org.portcullis.lists.WhitelistRequest> pending,
+      Optional<String> notice) {}
+
   /** The whitelist request form, filled in as far as known. */
   public record RequestView(String email, String ip, String recipient, String reason, String csrf,
       Optional<String> notice, Optional<String> error) {}

@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import org.portcullis.access.AdminUserStore;
+import org.portcullis.access.AdminUsers;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.lists.AccessListStore;
@@ -51,12 +53,15 @@ public final class WebServer implements AutoCloseable {
    * @param formPostsPerMinute posts of each public form one client address may make per minute
    */
   public static WebServer start(InetSocketAddress listen, PrometheusMeterRegistry metrics, ApiTokens tokens,
-      Optional<Blocklist> blocklist, AccessListStore lists, RefusalLog refusals, Clock clock, long importMaxBytes,
-      int formPostsPerMinute) {
+      Optional<Blocklist> blocklist, AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers, Clock clock,
+      long importMaxBytes, int formPostsPerMinute) {
     byte[] openapi = resource("/web/openapi.json");
     byte[] css = resource("/web/static/portal.css");
-    PortalPages portal = new PortalPages(refusals, blocklist, new WhitelistRequests(lists, clock),
-        new FormGuard(formPostsPerMinute));
+    FormGuard guard = new FormGuard(formPostsPerMinute);
+    WhitelistRequests requests = new WhitelistRequests(lists, clock);
+    PortalPages portal = new PortalPages(refusals, blocklist, requests, guard);
+    AdminPages admin = new AdminPages(new AdminUsers(adminUsers, clock), new AdminSessions(), guard, requests, blocklist,
+        new LinkedHashSet<>(CheckCatalog.names()));
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
@@ -81,6 +86,15 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/whitelist-request", portal::requestForm);
       config.routes.post("/whitelist-request", portal::request);
       config.routes.exception(PortalPages.Rendered.class, (e, ctx) -> { });
+      config.routes.before("/admin", admin::requireSession);
+      config.routes.before("/admin/*", admin::requireSession);
+      config.routes.get("/admin/login", admin::loginForm);
+      config.routes.post("/admin/login", admin::login);
+      config.routes.post("/admin/logout", admin::logout);
+      config.routes.get("/admin", admin::dashboard);
+      config.routes.get("/admin/requests", admin::queue);
+      config.routes.post("/admin/requests/{id}/approve", admin::approve);
+      config.routes.post("/admin/requests/{id}/decline", admin::decline);
       config.routes.exception(PortalPages.PageError.class, (e, ctx) -> PortalPages.error(ctx, e.status, e.title,
           e.getMessage()));
       config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));

@@ -120,4 +120,27 @@ class ListsCliTest {
     assertThat(run("requests", "submit", "--email", "x", "--ip", "1.2.3.4", "--recipient", "a@b.example",
         "--reason", "r").err()).contains("email:");
   }
+
+  @Test
+  void adminUsersAreAddedFromStandardInputListedAndRemoved() {
+    java.io.InputStream saved = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("short\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(run("admin", "add-user", "ops").err()).contains("a password has 12 to 1024 characters");
+      System.setIn(new java.io.ByteArrayInputStream("correct horse battery staple\n"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      Run added = run("admin", "add-user", "ops");
+      assertThat(added.code()).as(added.err()).isZero();
+      assertThat(added.out()).isEqualTo("admin user ops created\n");
+      System.setIn(new java.io.ByteArrayInputStream("another long password\n"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(run("admin", "add-user", "ops").err()).contains("there is already a user ops");
+      assertThat(run("admin", "list-users").out()).startsWith("ops ");
+      assertThat(run("admin", "add-user", "Bad Name").err()).contains("a user name is");
+      assertThat(run("admin", "remove-user", "ops").code()).isZero();
+      assertThat(run("admin", "remove-user", "ops").code()).isEqualTo(1);
+    } finally {
+      System.setIn(saved);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import org.flywaydb.core.Flyway;
+import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
@@ -31,10 +32,13 @@ public final class SqliteStore implements Store {
   private final SqliteApiTokenStore apiTokens;
   private final SqliteGreylistStore greylist;
   private final SqliteAccessListStore lists;
+  private final SqliteAdminUserStore adminUsers;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
-      SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists) {
+      SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
+      SqliteAdminUserStore adminUsers) {
     this.lists = lists;
+    this.adminUsers = adminUsers;
     this.greylist = greylist;
     this.url = url;
     this.refusals = refusals;
@@ -58,7 +62,8 @@ public final class SqliteStore implements Store {
       Connection writer = connect(url);
       return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)),
           new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)),
-          new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)));
+          new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)),
+          new SqliteAdminUserStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -95,6 +100,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public AdminUserStore adminUsers() {
+    return adminUsers;
+  }
+
+  @Override
   public ApiTokenStore apiTokens() {
     return apiTokens;
   }
@@ -121,6 +131,7 @@ public final class SqliteStore implements Store {
     blocklist.close();
     apiTokens.close();
     lists.close();
+    adminUsers.close();
     greylist.close();
   }
 }

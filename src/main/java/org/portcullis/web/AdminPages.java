@@ -1,0 +1,159 @@
+package org.portcullis.web;
+
+import io.javalin.http.Context;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.portcullis.access.AdminUsers;
+import org.portcullis.blocklist.Blocklist;
+import org.portcullis.lists.ListEntry;
+import org.portcullis.lists.WhitelistRequest;
+import org.portcullis.lists.WhitelistRequests;
+
+/**
+ * The admin pages (login required): a dashboard and the review queue of whitelist requests
+ * (approve with a chosen scope, or decline with a message). Every form carries the session's CSRF
+ * token; logins are rate-limited per client address.
+ */
+final class AdminPages {
+
+  private final AdminUsers users;
+  private final AdminSessions sessions;
+  private final FormGuard guard;
+  private final WhitelistRequests requests;
+  private final Optional<Blocklist> blocklist;
+  private final Set<String> checks;
+
+  AdminPages(AdminUsers users, AdminSessions sessions, FormGuard guard, WhitelistRequests requests,
+      Optional<Blocklist> blocklist, Set<String> checks) {
+    this.users = users;
+    this.sessions = sessions;
+    this.guard = guard;
+    this.requests = requests;
+    this.blocklist = blocklist;
+    this.checks = Set.copyOf(checks);
+  }
+
+  /** Before every {@code /admin} page but the login: no session, no page. */
+  void requireSession(Context ctx) {
+    if (ctx.path().equals("/admin/login")) {
+      return;
+    }
+    if (sessions.current(ctx).isEmpty()) {
+      ctx.redirect("/admin/login");
+      ctx.skipRemainingHandlers();
+    }
+  }
+
+  void loginForm(Context ctx) {
+    PortalPages.render(ctx, 200, "admin/login.jte", Map.of("csrf", guard.token(ctx), "error", ""));
+  }
+
+  void login(Context ctx) {
+    guard.check(ctx, "login");
+    Optional<String> user = users.authenticate(ctx.formParam("name"), ctx.formParam("password"));
+    if (user.isEmpty()) {
+      PortalPages.render(ctx, 401, "admin/login.jte", Map.of("csrf", guard.token(ctx),
+          "error", "Wrong name or password."));
+      return;
+    }
+    sessions.start(ctx, user.get());
+    ctx.redirect("/admin");
+  }
+
+  void logout(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    sessions.end(ctx);
+    ctx.redirect("/admin/login");
+  }
+
+  void dashboard(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    Map<String, Long> listings = new LinkedHashMap<>();
+    blocklist.ifPresent(b -> b.store().counts().forEach((state, n) -> listings.put(state.label(), n.longValue())));
+    long open = blocklist.map(b -> (long) b.store().reports(Optional.of("open"), 10_000).size()).orElse(0L);
+    PortalPages.render(ctx, 200, "admin/dashboard.jte", Map.of("view", new PortalViews.AdminDashboard(session.user(), session.csrf(),
+        requests.list(Optional.of(WhitelistRequest.Status.PENDING), 10_000).size(), open, listings)));
+  }
+
+  void queue(Context ctx) {
+    showQueue(ctx, 200, session(ctx), Optional.empty());
+  }
+
+  private void showQueue(Context ctx, int status, AdminSessions.Session session, Optional<String> notice) {
+    PortalPages.render(ctx, status, "admin/requests.jte", Map.of("view", new PortalViews.AdminQueue(session.user(), session.csrf(),
+        requests.list(Optional.of(WhitelistRequest.Status.PENDING), 200), notice)));
+  }
+
+  /** {@code POST /admin/requests/{id}/approve}: {@code match} (sender, ip, recipient), {@code skip}, {@code message}. */
+  void approve(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    long id = id(ctx);
+    Set<WhitelistRequests.Scope> scope = EnumSet.noneOf(WhitelistRequests.Scope.class);
+    for (String m : ctx.formParams("match")) {
+      switch (m) {
+        case "sender" -> scope.add(WhitelistRequests.Scope.SENDER);
+        case "ip" -> scope.add(WhitelistRequests.Scope.CLIENT);
+        case "recipient" -> scope.add(WhitelistRequests.Scope.RECIPIENT);
+        default -> throw new PortalPages.PageError(400, "Bad request", "Unknown scope.");
+      }
+    }
+    String skipText = Optional.ofNullable(ctx.formParam("skip")).orElse("").strip();
+    Set<String> skip = new LinkedHashSet<>();
+    for (String name : skipText.isEmpty() ? List.of(ListEntry.ALL) : List.of(skipText.split("[,\\s]+"))) {
+      if (!name.equals(ListEntry.ALL) && !checks.contains(name) || ListEntry.NEVER_SKIPPED.contains(name)) {
+        showQueue(ctx, 400, session, Optional.of("Not approved: \"" + name + "\" is not a check that can be skipped."));
+        return;
+      }
+      skip.add(name);
+    }
+    try {
+      Optional<ListEntry> entry = requests.approve(id, scope, skip, Optional.empty(), message(ctx));
+      showQueue(ctx, entry.isPresent() ? 200 : 409, session, Optional.of(entry.map(e -> "Request #" + id
+          + " approved by " + session.user() + ": allow entry " + e.id() + " (" + e.criteria() + ").")
+          .orElse("Request #" + id + " is no longer pending.")));
+    } catch (IllegalArgumentException e) {
+      showQueue(ctx, 400, session, Optional.of("Not approved: " + e.getMessage()));
+    }
+  }
+
+  /** {@code POST /admin/requests/{id}/decline}: {@code message}. */
+  void decline(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    long id = id(ctx);
+    try {
+      boolean declined = requests.decline(id, message(ctx));
+      showQueue(ctx, declined ? 200 : 409, session, Optional.of(declined ? "Request #" + id + " declined."
+          : "Request #" + id + " is no longer pending."));
+    } catch (IllegalArgumentException e) {
+      showQueue(ctx, 400, session, Optional.of("Not declined: " + e.getMessage()));
+    }
+  }
+
+  private AdminSessions.Session session(Context ctx) {
+    return sessions.current(ctx).orElseThrow(() -> new PortalPages.PageError(401, "Log in", "Your session ended."));
+  }
+
+  private static long id(Context ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new PortalPages.PageError(400, "Bad request", "Not a request number.");
+    }
+  }
+
+  private static String message(Context ctx) {
+    String message = Optional.ofNullable(ctx.formParam("message")).orElse("");
+    if (message.length() > 1000) {
+      throw new PortalPages.PageError(400, "Too long", "The message has at most 1000 characters.");
+    }
+    return message;
+  }
+}

@@ -1,0 +1,77 @@
+package org.portcullis.web;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Logged-in admin sessions: a random id in an HttpOnly, SameSite=Strict cookie limited to
+ * {@code /admin}, kept in memory for 8 hours of inactivity (a restart logs everyone out), each
+ * with its own CSRF token for the admin forms.
+ */
+final class AdminSessions {
+
+  static final String COOKIE = "pc_admin";
+  private static final Duration IDLE = Duration.ofHours(8);
+
+  /** One session. */
+  record Session(String user, String csrf) {}
+
+  private final SecureRandom random = new SecureRandom();
+  private final Cache<String, Session> sessions = Caffeine.newBuilder().expireAfterAccess(IDLE).maximumSize(10_000)
+      .build();
+
+  /** Starts a session for {@code user} and sets its cookie. */
+  void start(Context ctx, String user) {
+    String id = randomHex(32);
+    sessions.put(id, new Session(user, randomHex(16)));
+    ctx.cookie(cookie(id, (int) IDLE.toSeconds()));
+  }
+
+  Optional<Session> current(Context ctx) {
+    String id = ctx.cookie(COOKIE);
+    return id == null || !id.matches("[0-9a-f]{64}") ? Optional.empty() : Optional.ofNullable(sessions.getIfPresent(id));
+  }
+
+  /** Ends the session and clears its cookie. */
+  void end(Context ctx) {
+    String id = ctx.cookie(COOKIE);
+    if (id != null) {
+      sessions.invalidate(id);
+    }
+    ctx.cookie(cookie("", 0));
+  }
+
+  /** @throws PortalPages.PageError 403 unless the form carries the session's CSRF token */
+  static void checkCsrf(Context ctx, Session session) {
+    String token = ctx.formParam(FormGuard.FIELD);
+    if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII),
+        session.csrf().getBytes(StandardCharsets.US_ASCII))) {
+      throw new PortalPages.PageError(403, "Form expired", "The form could not be verified. Reload the page and "
+          + "send it again.");
+    }
+  }
+
+  private static Cookie cookie(String value, int maxAge) {
+    Cookie cookie = new Cookie(COOKIE, value);
+    cookie.setHttpOnly(true);
+    cookie.setSameSite(SameSite.STRICT);
+    cookie.setPath("/admin");
+    cookie.setMaxAge(maxAge);
+    return cookie;
+  }
+
+  private String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}

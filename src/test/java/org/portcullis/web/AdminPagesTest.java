@@ -1,0 +1,154 @@
+package org.portcullis.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.access.AdminUsers;
+import org.portcullis.access.Passwords;
+import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.testing.Senders;
+import org.portcullis.testing.SmtpTestClient;
+import org.portcullis.testing.TestDnsServer;
+import org.portcullis.testing.TestGateway;
+
+/** The admin pages over real HTTP: login, sessions, CSRF, and approving a whitelist request end to end. */
+class AdminPagesTest {
+
+  @TempDir
+  static Path data;
+  static TestDnsServer dns;
+  static TestGateway gateway;
+  static final String PASSWORD = "correct horse battery staple";
+
+  @BeforeAll
+  static void start() throws Exception {
+    dns = Senders.describe(TestDnsServer.start());
+    gateway = TestGateway.start(data, dns, "greylist.enabled = true", "web.form-posts-per-minute = 50");
+    new AdminUsers(gateway.gateway().store().adminUsers(), Clock.systemUTC()).create("ops", PASSWORD);
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    dns.close();
+  }
+
+  private static HttpClient browser() {
+    return HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + path);
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(HttpClient client, String path, List<Map.Entry<String, String>> fields)
+      throws Exception {
+    String body = fields.stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    return client.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String csrf(String page) {
+    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
+    assertThat(m.find()).as("a form with a CSRF token").isTrue();
+    return m.group(1);
+  }
+
+  private static HttpResponse<String> login(HttpClient client, String password) throws Exception {
+    String token = csrf(get(client, "/admin/login").body());
+    return post(client, "/admin/login", List.of(Map.entry("csrf", token), Map.entry("name", "ops"),
+        Map.entry("password", password)));
+  }
+
+  private static String rcpt(String from, String to) throws Exception {
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
+      client.reply();
+      return client.startTransaction(Senders.GOOD_NAME, from, to);
+    }
+  }
+
+  @Test
+  void pagesNeedALoginAndAWrongPasswordGetsNone() throws Exception {
+    HttpClient client = browser();
+    HttpResponse<String> anonymous = get(client, "/admin");
+    assertThat(anonymous.statusCode()).isEqualTo(302);
+    assertThat(anonymous.headers().firstValue("location")).hasValue("/admin/login");
+    assertThat(get(client, "/admin/requests").statusCode()).isEqualTo(302);
+    HttpResponse<String> wrong = login(client, "not the password");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("Wrong name or password.");
+    assertThat(get(client, "/admin").statusCode()).isEqualTo(302);
+    HttpResponse<String> forged = post(client, "/admin/login", List.of(Map.entry("csrf", "x"), Map.entry("name", "ops"),
+        Map.entry("password", PASSWORD)));
+    assertThat(forged.statusCode()).as("login without the form's token").isEqualTo(403);
+  }
+
+  @Test
+  void anAdminLogsInApprovesAWhitelistRequestAndTheSendersNextAttemptPasses() throws Exception {
+    assertThat(rcpt("invoices@good.example", "frank@example.test")).startsWith("451 4.7.1 Greylisted");
+    long id = new WhitelistRequests(gateway.gateway().store().lists(), Clock.systemUTC()).submit(
+        "invoices@good.example", Senders.GOOD, "frank@example.test", "Frank's <i>invoices</i>").id();
+
+    HttpClient client = browser();
+    HttpResponse<String> in = login(client, PASSWORD);
+    assertThat(in.statusCode()).isEqualTo(302);
+    assertThat(in.headers().firstValue("location")).hasValue("/admin");
+    assertThat(in.headers().allValues("set-cookie")).anySatisfy(c ->
+        assertThat(c).startsWith("pc_admin=").contains("HttpOnly", "SameSite=Strict", "Path=/admin"));
+    HttpResponse<String> dashboard = get(client, "/admin");
+    assertThat(dashboard.statusCode()).isEqualTo(200);
+    assertThat(dashboard.body()).contains("Logged in as <strong>ops</strong>", "Whitelist requests waiting");
+
+    String queue = get(client, "/admin/requests").body();
+    assertThat(queue).contains("#" + id + ":", "Frank's &lt;i&gt;invoices&lt;/i&gt;");
+    String token = csrf(queue);
+    assertThat(post(client, "/admin/requests/" + id + "/approve", List.of(Map.entry("csrf", "wrong"),
+        Map.entry("match", "sender"))).statusCode()).isEqualTo(403);
+    HttpResponse<String> approved = post(client, "/admin/requests/" + id + "/approve", List.of(Map.entry("csrf", token),
+        Map.entry("match", "sender"), Map.entry("match", "recipient"), Map.entry("skip", "greylist"),
+        Map.entry("message", "welcome")));
+    assertThat(approved.statusCode()).isEqualTo(200);
+    assertThat(approved.body()).contains("Request #" + id + " approved by ops: allow entry");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(rcpt("invoices@good.example", "frank@example.test")).startsWith("250"));
+    assertThat(post(client, "/admin/requests/" + id + "/decline", List.of(Map.entry("csrf", token),
+        Map.entry("message", "no"))).statusCode()).as("already decided").isEqualTo(409);
+
+    assertThat(post(client, "/admin/logout", List.of(Map.entry("csrf", token))).statusCode()).isEqualTo(302);
+    assertThat(get(client, "/admin").statusCode()).as("after logout").isEqualTo(302);
+  }
+
+  @Test
+  void passwordsAreArgon2idAndOnlyTheRightOneVerifies() {
+    String hash = Passwords.hash(PASSWORD);
+    assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").doesNotContain(PASSWORD);
+    assertThat(Passwords.verify(PASSWORD, hash)).isTrue();
+    assertThat(Passwords.verify(PASSWORD + "x", hash)).isFalse();
+    assertThat(Passwords.verify(PASSWORD, "plain text")).isFalse();
+    assertThat(Passwords.hash(PASSWORD)).as("salted").isNotEqualTo(hash);
+  }
+}
