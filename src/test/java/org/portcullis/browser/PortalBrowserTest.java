@@ -1,0 +1,177 @@
+package org.portcullis.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.portcullis.access.AdminUsers;
+import org.portcullis.blocklist.Category;
+import org.portcullis.blocklist.Evidence;
+import org.portcullis.blocklist.LiveListings;
+import org.portcullis.mail.Cidr;
+import org.portcullis.testing.Senders;
+import org.portcullis.testing.SmtpTestClient;
+import org.portcullis.testing.TestDnsServer;
+import org.portcullis.testing.TestGateway;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The portal in a real browser: Debian's headless Chromium driven by its chromedriver (packages
+ * chromium and chromium-driver, installed by .ci/run; skipped where they are missing). Screenshots
+ * of the pages go to target/screenshots (docs/screenshots holds the committed ones).
+ */
+class PortalBrowserTest {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SHOTS = Path.of("target", "screenshots");
+
+  @TempDir
+  static Path data;
+  @TempDir
+  static Path profile;
+  static TestDnsServer dns;
+  static TestGateway gateway;
+  static WebDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+    dns = Senders.describe(TestDnsServer.start());
+    gateway = TestGateway.start(data, dns, "greylist.enabled = true", "web.form-posts-per-minute = 50");
+    new AdminUsers(gateway.gateway().store().adminUsers(), Clock.systemUTC()).create("ops", "correct horse battery staple");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,900",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    Files.createDirectories(SHOTS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (gateway != null) {
+      gateway.close();
+      dns.close();
+    }
+  }
+
+  private static String url(String path) {
+    return "http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + path;
+  }
+
+  private static void shot(String name) throws Exception {
+    File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String text() {
+    return browser.findElement(By.tagName("main")).getText();
+  }
+
+  private static String rcpt(String source, String helo, String from, String to) throws Exception {
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), source)) {
+      client.reply();
+      return client.startTransaction(helo, from, to);
+    }
+  }
+
+  @Test
+  void aRefusedSessionsReferenceOpensItsExplanation() throws Exception {
+    String reply = rcpt(Senders.NO_PTR, "mail.example.org", "alice@good.example", "bob@example.test");
+    Matcher m = Pattern.compile("ref=([0-9A-Z]{12})").matcher(reply);
+    assertThat(m.find()).as(reply).isTrue();
+    gateway.gateway().store().refusals().flush();
+    browser.get(url("/ref/" + m.group(1)));
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Why was this mail refused?");
+    assertThat(text()).contains("client-ptr", "How to fix it", "127.0.2.1", "PTR query");
+    shot("ref");
+  }
+
+  @Test
+  void aListedAddressDelistsItselfInTheBrowserAndTheDnsblStopsListingIt() throws Exception {
+    var blocklist = gateway.gateway().blocklists().listings().map(LiveListings::blocklist).orElseThrow();
+    blocklist.report(Cidr.parse("192.0.2.90/32"), Category.SPAM_TRAP, new Evidence(Instant.now(), "spam-trap",
+        "192.0.2.90", "mail.spam.example", "offers@spam.example", "trap@example.test",
+        "Subject: Cheap watches\nMessage-ID: <1@spam.example>", "hit our trap"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> listed("192.0.2.90"));
+    browser.get(url("/lookup"));
+    browser.findElement(By.id("address")).sendKeys("192.0.2.90");
+    browser.findElement(By.cssSelector("form[action='/lookup'] button")).click();
+    assertThat(browser.getCurrentUrl()).endsWith("/lookup/192.0.2.90");
+    assertThat(text()).contains("192.0.2.90 is listed", "Cheap watches");
+    shot("lookup");
+    browser.findElement(By.cssSelector("form.action button")).click();
+    assertThat(text()).contains("Delisted.", "is not listed");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !listed("192.0.2.90"));
+  }
+
+  private static boolean listed(String address) throws Exception {
+    String[] octets = address.split("\\.");
+    SimpleResolver resolver = new SimpleResolver(gateway.gateway().blocklists().serverAddress().orElseThrow());
+    resolver.setTimeout(Duration.ofSeconds(3));
+    Message answer = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(octets[3] + "." + octets[2] + "."
+        + octets[1] + "." + octets[0] + ".bl.example.test."), Type.A, DClass.IN)));
+    return answer.getRcode() == Rcode.NOERROR && answer.getSection(org.xbill.DNS.Section.ANSWER).size() > 0;
+  }
+
+  @Test
+  void anAdminApprovesAWhitelistRequestMadeInTheBrowserAndTheSendersNextAttemptPasses() throws Exception {
+    assertThat(rcpt(Senders.GOOD, Senders.GOOD_NAME, "payroll@good.example", "gina@example.test"))
+        .startsWith("451 4.7.1 Greylisted");
+    browser.get(url("/whitelist-request?ip=" + Senders.GOOD + "&recipient=gina%40example.test"));
+    browser.findElement(By.id("email")).sendKeys("payroll@good.example");
+    browser.findElement(By.id("reason")).sendKeys("Our payslips for Gina arrive a day late.");
+    shot("whitelist-request");
+    browser.findElement(By.cssSelector("form.report button")).click();
+    assertThat(text()).contains("waits for review");
+
+    browser.get(url("/admin"));
+    assertThat(browser.getCurrentUrl()).endsWith("/admin/login");
+    browser.findElement(By.id("name")).sendKeys("ops");
+    browser.findElement(By.id("password")).sendKeys("correct horse battery staple");
+    browser.findElement(By.cssSelector("form.report button")).click();
+    assertThat(text()).contains("Logged in as ops", "Whitelist requests waiting");
+    shot("admin-dashboard");
+    browser.get(url("/admin/requests"));
+    assertThat(text()).contains("payroll@good.example", "Our payslips for Gina arrive a day late.");
+    shot("admin-requests");
+    browser.findElement(By.xpath("//button[starts-with(text(), 'Approve')]")).click();
+    assertThat(text()).contains("approved by ops: allow entry");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(rcpt(Senders.GOOD, Senders.GOOD_NAME, "payroll@good.example", "gina@example.test")).startsWith("250"));
+  }
+}
