@@ -10,13 +10,18 @@ import java.util.Optional;
 import java.util.Set;
 import org.portcullis.access.AdminUsers;
 import org.portcullis.blocklist.Blocklist;
+import org.portcullis.lists.AccessListStore;
+import org.portcullis.lists.AddressBook;
+import org.portcullis.lists.EntryForm;
 import org.portcullis.lists.ListEntry;
+import org.portcullis.lists.Whitelists;
 import org.portcullis.lists.WhitelistRequest;
 import org.portcullis.lists.WhitelistRequests;
 
 /**
- * The admin pages (login required): a dashboard and the review queue of whitelist requests
- * (approve with a chosen scope, or decline with a message). Every form carries the session's CSRF
+ * The admin pages (login required): a dashboard, the review queue of whitelist requests
+ * (approve with a chosen scope, or decline with a message), and the allow and deny lists with
+ * address-book uploads. Every form carries the session's CSRF
  * token; logins are rate-limited per client address.
  */
 final class AdminPages {
@@ -27,9 +32,18 @@ final class AdminPages {
   private final WhitelistRequests requests;
   private final Optional<Blocklist> blocklist;
   private final Set<String> checks;
+  private final AccessListStore lists;
+  private final Whitelists whitelists;
+  private final long importMaxBytes;
+  private final java.time.Clock clock;
 
   AdminPages(AdminUsers users, AdminSessions sessions, FormGuard guard, WhitelistRequests requests,
-      Optional<Blocklist> blocklist, Set<String> checks) {
+      Optional<Blocklist> blocklist, Set<String> checks, AccessListStore lists, java.time.Clock clock,
+      long importMaxBytes) {
+    this.lists = lists;
+    this.clock = clock;
+    this.whitelists = new Whitelists(lists, clock);
+    this.importMaxBytes = importMaxBytes;
     this.users = users;
     this.sessions = sessions;
     this.guard = guard;
@@ -135,6 +149,90 @@ final class AdminPages {
     } catch (IllegalArgumentException e) {
       showQueue(ctx, 400, session, Optional.of("Not declined: " + e.getMessage()));
     }
+  }
+
+  /** {@code GET /admin/lists}. */
+  void lists(Context ctx) {
+    showLists(ctx, 200, session(ctx), Optional.empty(), List.of());
+  }
+
+  private void showLists(Context ctx, int status, AdminSessions.Session session, Optional<String> notice,
+      List<String> rejected) {
+    PortalPages.render(ctx, status, "admin/lists.jte", Map.of("view", new PortalViews.AdminLists(session.user(),
+        session.csrf(), lists.entries(), notice, rejected)));
+  }
+
+  /** {@code POST /admin/lists}: a new allow or deny entry from the form. */
+  void addEntry(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    String action = Optional.ofNullable(ctx.formParam("action")).orElse("");
+    if (!action.equals("allow") && !action.equals("deny")) {
+      showLists(ctx, 400, session, Optional.of("Not added: choose allow or deny."), List.of());
+      return;
+    }
+    String skip = form(ctx, "skip", 500).orElse("");
+    EntryForm entry = new EntryForm(ListEntry.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT)),
+        form(ctx, "client", 64), form(ctx, "sender", 320), form(ctx, "recipient", 320), form(ctx, "helo", 255),
+        action.equals("allow") && !skip.isBlank() ? List.of(skip.split("[,\\s]+")) : List.of(),
+        action.equals("deny") ? form(ctx, "reply", 300) : Optional.empty(), form(ctx, "expires", 64),
+        form(ctx, "note", 500).map(n -> session.user() + ": " + n).or(() -> Optional.of("by " + session.user())));
+    try {
+      ListEntry added = lists.add(entry.toEntry(checks, clock.instant()));
+      showLists(ctx, 200, session, Optional.of(added.action().label() + " entry " + added.id() + " added ("
+          + added.criteria() + "); in force within a second."), List.of());
+    } catch (IllegalArgumentException e) {
+      showLists(ctx, 400, session, Optional.of("Not added: " + e.getMessage()), List.of());
+    }
+  }
+
+  /** {@code POST /admin/lists/{id}/remove}. */
+  void removeEntry(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    long id = id(ctx);
+    boolean removed = lists.remove(id);
+    showLists(ctx, removed ? 200 : 404, session, Optional.of(removed ? "Entry " + id + " removed." : "No entry " + id + "."),
+        List.of());
+  }
+
+  /** {@code POST /admin/whitelists/import}: {@code owner} and an uploaded {@code file} (multipart). */
+  void importBook(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    String owner = form(ctx, "owner", 320).orElse("");
+    var file = ctx.uploadedFile("file");
+    if (file == null || file.size() == 0) {
+      showLists(ctx, 400, session, Optional.of("Not imported: choose a file."), List.of());
+      return;
+    }
+    try (java.io.InputStream in = file.content()) {
+      byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, importMaxBytes + 1));
+      Whitelists.Report r = whitelists.importBook(owner, content, importMaxBytes, "upload by " + session.user() + ": "
+          + file.filename());
+      showLists(ctx, 200, session, Optional.of("Whitelist of " + AddressBook.owner(owner) + ": read " + r.read()
+          + ", added " + r.added() + ", duplicates " + r.duplicates() + ", rejected " + r.rejected().size() + "."),
+          r.rejected().stream().map(x -> "line " + x.line() + ": \"" + x.text() + "\": " + x.reason()).toList());
+    } catch (AddressBook.MalformedAddressBook e) {
+      showLists(ctx, 422, session, Optional.of("Nothing imported: " + e.getMessage() + "."), List.of());
+    } catch (IllegalArgumentException e) {
+      showLists(ctx, 400, session, Optional.of("Nothing imported: the owner must be a recipient address or domain."),
+          List.of());
+    } catch (java.io.IOException e) {
+      showLists(ctx, 400, session, Optional.of("Nothing imported: the upload could not be read."), List.of());
+    }
+  }
+
+  private static Optional<String> form(Context ctx, String name, int max) {
+    String value = ctx.formParam(name);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    if (value.length() > max) {
+      throw new PortalPages.PageError(400, "Too long", "The field \"" + name + "\" is longer than " + max
+          + " characters.");
+    }
+    return Optional.of(value.strip());
   }
 
   private AdminSessions.Session session(Context ctx) {

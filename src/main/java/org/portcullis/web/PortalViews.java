@@ -59,6 +59,10 @@ public final class PortalViews {
   public record AdminQueue(String user, String csrf, List<org.portcullis.lists.WhitelistRequest> pending,
       Optional<String> notice) {}
 
+  /** The admin page of allow and deny entries and recipients' whitelists. */
+  public record AdminLists(String user, String csrf, List<org.portcullis.lists.ListEntry> entries,
+      Optional<String> notice, List<String> rejected) {}
+
   /** The whitelist request form, filled in as far as known. */
   public record RequestView(String email, String ip, String recipient, String reason, String csrf,
       Optional<String> notice, Optional<String> error) {}

@@ -61,7 +61,7 @@ public final class WebServer implements AutoCloseable {
     WhitelistRequests requests = new WhitelistRequests(lists, clock);
     PortalPages portal = new PortalPages(refusals, blocklist, requests, guard);
     AdminPages admin = new AdminPages(new AdminUsers(adminUsers, clock), new AdminSessions(), guard, requests, blocklist,
-        new LinkedHashSet<>(CheckCatalog.names()));
+        new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes);
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
@@ -95,6 +95,10 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/admin/requests", admin::queue);
       config.routes.post("/admin/requests/{id}/approve", admin::approve);
       config.routes.post("/admin/requests/{id}/decline", admin::decline);
+      config.routes.get("/admin/lists", admin::lists);
+      config.routes.post("/admin/lists", admin::addEntry);
+      config.routes.post("/admin/lists/{id}/remove", admin::removeEntry);
+      config.routes.post("/admin/whitelists/import", admin::importBook);
       config.routes.exception(PortalPages.PageError.class, (e, ctx) -> PortalPages.error(ctx, e.status, e.title,
           e.getMessage()));
       config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));

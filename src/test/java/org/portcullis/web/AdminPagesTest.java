@@ -151,4 +151,58 @@ class AdminPagesTest {
     assertThat(Passwords.verify(PASSWORD, "plain text")).isFalse();
     assertThat(Passwords.hash(PASSWORD)).as("salted").isNotEqualTo(hash);
   }
+
+  private static HttpResponse<String> upload(HttpClient client, String csrf, String owner, String filename,
+      byte[] content) throws Exception {
+    String boundary = "----portcullis" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (String[] field : new String[][] {{"csrf", csrf}, {"owner", owner}}) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n" + field[1]
+          + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+        + "\"\r\nContent-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(content);
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return client.send(HttpRequest.newBuilder(uri("/admin/whitelists/import"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anAdminManagesEntriesAndUploadsAnAddressBook() throws Exception {
+    HttpClient client = browser();
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    String page = get(client, "/admin/lists").body();
+    String token = csrf(page);
+    HttpResponse<String> bad = post(client, "/admin/lists", List.of(Map.entry("csrf", token), Map.entry("action", "deny"),
+        Map.entry("client", "300.0.0.1")));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("Not added: client:");
+    HttpResponse<String> added = post(client, "/admin/lists", List.of(Map.entry("csrf", token),
+        Map.entry("action", "deny"), Map.entry("sender", "junk@good.example"), Map.entry("reply", "Not from you"),
+        Map.entry("note", "complaints")));
+    assertThat(added.statusCode()).isEqualTo(200);
+    assertThat(added.body()).contains("deny entry", "sender junk@good.example", "ops: complaints");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(rcpt("junk@good.example", "bob@example.test")).startsWith("554 5.7.1 Not from you"));
+    Matcher id = Pattern.compile("deny entry ([0-9]+) added").matcher(added.body());
+    assertThat(id.find()).isTrue();
+    assertThat(post(client, "/admin/lists/" + id.group(1) + "/remove", List.of(Map.entry("csrf", token))).body())
+        .contains("Entry " + id.group(1) + " removed.");
+
+    byte[] book;
+    try (var in = getClass().getResourceAsStream("/addressbooks/outlook.csv")) {
+      book = in.readAllBytes();
+    }
+    HttpResponse<String> imported = upload(client, token, "harry@example.test", "contacts.csv", book);
+    assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+    assertThat(imported.body()).contains("Whitelist of harry@example.test: read 6, added 4, duplicates 1, rejected 1.",
+        "line 6: \"dan at typo.example\"");
+    HttpResponse<String> broken = upload(client, token, "harry@example.test", "broken.vcf",
+        "BEGIN:VCARD\nEMAIL:x@y.example\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(broken.statusCode()).isEqualTo(422);
+    assertThat(broken.body()).contains("Nothing imported: the card that began on line 1 has no END:VCARD");
+    assertThat(upload(client, "wrong", "harry@example.test", "contacts.csv", book).statusCode()).isEqualTo(403);
+  }
 }
