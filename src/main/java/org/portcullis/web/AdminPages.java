@@ -101,7 +101,8 @@ final class AdminPages {
 
   private void showQueue(Context ctx, int status, AdminSessions.Session session, Optional<String> notice) {
     PortalPages.render(ctx, status, "admin/requests.jte", Map.of("view", new PortalViews.AdminQueue(session.user(), session.csrf(),
-        requests.list(Optional.of(WhitelistRequest.Status.PENDING), 200), notice)));
+        requests.list(Optional.of(WhitelistRequest.Status.PENDING), 200),
+        blocklist.map(b -> b.store().reports(Optional.of("open"), 200)).orElse(List.of()), notice)));
   }
 
   /** {@code POST /admin/requests/{id}/approve}: {@code match} (sender, ip, recipient), {@code skip}, {@code message}. */
@@ -149,6 +150,39 @@ final class AdminPages {
     } catch (IllegalArgumentException e) {
       showQueue(ctx, 400, session, Optional.of("Not declined: " + e.getMessage()));
     }
+  }
+
+  /**
+   * {@code POST /admin/reports/{id}/accept|decline}: answers a false-positive report; accepting
+   * delists the address (as the operator, whatever the self-service count).
+   */
+  void answerReport(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    long id = id(ctx);
+    boolean accept = ctx.path().endsWith("/accept");
+    String message = message(ctx);
+    if (blocklist.isEmpty()) {
+      throw new PortalPages.PageError(404, "No blocklist here", "This server does not run a blocklist of its own.");
+    }
+    Blocklist b = blocklist.get();
+    Optional<org.portcullis.blocklist.FalsePositiveReport> report = b.store().reports(Optional.of("open"), 10_000)
+        .stream().filter(r -> r.id() == id).findFirst();
+    if (report.isEmpty()) {
+      showQueue(ctx, 409, session, Optional.of("Report #" + id + " is not open."));
+      return;
+    }
+    String notice = "Report #" + id + (accept ? " accepted" : " declined") + " by " + session.user() + ".";
+    if (accept) {
+      var address = org.portcullis.mail.Addresses.parseLiteral(report.get().address());
+      Optional<org.portcullis.blocklist.Listing> listing = address.flatMap(b::active);
+      if (listing.isPresent()) {
+        b.operatorDelist(listing.get().network(), session.user(), "false-positive report #" + id);
+        notice += " " + listing.get().network() + " delisted.";
+      }
+    }
+    b.store().answerReport(id, accept ? "accepted" : "declined", message);
+    showQueue(ctx, 200, session, Optional.of(notice));
   }
 
   /** {@code GET /admin/lists}. */

@@ -57,7 +57,7 @@ public final class PortalViews {
 
   /** The admin review queue of whitelist requests. */
   public record AdminQueue(String user, String csrf, List<org.portcullis.lists.WhitelistRequest> pending,
-      Optional<String> notice) {}
+      List<org.portcullis.blocklist.FalsePositiveReport> reports, Optional<String> notice) {}
 
   /** The admin page of allow and deny entries and recipients' whitelists. */
   public record AdminLists(String user, String csrf, List<org.portcullis.lists.ListEntry> entries,

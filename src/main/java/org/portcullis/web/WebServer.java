@@ -95,6 +95,8 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/admin/requests", admin::queue);
       config.routes.post("/admin/requests/{id}/approve", admin::approve);
       config.routes.post("/admin/requests/{id}/decline", admin::decline);
+      config.routes.post("/admin/reports/{id}/accept", admin::answerReport);
+      config.routes.post("/admin/reports/{id}/decline", admin::answerReport);
       config.routes.get("/admin/lists", admin::lists);
       config.routes.post("/admin/lists", admin::addEntry);
       config.routes.post("/admin/lists/{id}/remove", admin::removeEntry);

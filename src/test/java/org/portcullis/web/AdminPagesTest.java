@@ -205,4 +205,25 @@ class AdminPagesTest {
     assertThat(broken.body()).contains("Nothing imported: the card that began on line 1 has no END:VCARD");
     assertThat(upload(client, "wrong", "harry@example.test", "contacts.csv", book).statusCode()).isEqualTo(403);
   }
+
+  @Test
+  void aFalsePositiveReportIsAcceptedAndTheAddressDelisted() throws Exception {
+    var blocklist = gateway.gateway().blocklists().listings().map(org.portcullis.blocklist.LiveListings::blocklist)
+        .orElseThrow();
+    blocklist.report(org.portcullis.mail.Cidr.parse("192.0.2.95/32"), org.portcullis.blocklist.Category.REPORT,
+        new org.portcullis.blocklist.Evidence(java.time.Instant.now(), "report", "192.0.2.95", "", "", "", "", "x"));
+    long report = blocklist.reportFalsePositive("192.0.2.95", "ops@victim.example", "We were <b>hacked</b>, fixed now");
+    HttpClient client = browser();
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    String queue = get(client, "/admin/requests").body();
+    assertThat(queue).contains("Report #" + report, "We were &lt;b&gt;hacked&lt;/b&gt;, fixed now");
+    HttpResponse<String> accepted = post(client, "/admin/reports/" + report + "/accept",
+        List.of(Map.entry("csrf", csrf(queue)), Map.entry("message", "delisted")));
+    assertThat(accepted.body()).contains("Report #" + report + " accepted by ops. 192.0.2.95/32 delisted.");
+    assertThat(blocklist.active(java.net.InetAddress.getByName("192.0.2.95"))).isEmpty();
+    assertThat(blocklist.store().reports(java.util.Optional.of("accepted"), 10)).anySatisfy(r ->
+        assertThat(r.id()).isEqualTo(report));
+    assertThat(post(client, "/admin/reports/" + report + "/decline",
+        List.of(Map.entry("csrf", csrf(queue)), Map.entry("message", "no"))).statusCode()).isEqualTo(409);
+  }
 }
