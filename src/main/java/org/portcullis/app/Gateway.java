@@ -23,6 +23,7 @@ import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
 import org.portcullis.queue.QueuedMessage;
@@ -98,7 +99,8 @@ public final class Gateway implements AutoCloseable {
       AccessLists lists = new AccessLists(store.lists(), clock, config.lists().whitelistSkips());
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
           Optional.of(lists));
-      PolicyEngine engine = Policies.engine(config, dns, blocklists.refusals(), clock, features);
+      RefusalCounts counts = new RefusalCounts(blocklists.refusals());
+      PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
       delivery = new DeliveryService(spool, transport(config), config.delivery().retry(), clock,
           config.delivery().concurrency());
@@ -115,6 +117,8 @@ public final class Gateway implements AutoCloseable {
           Thread.ofPlatform().name("upkeep").daemon(true).factory());
       upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> refreshLists(lists), 250, 250, TimeUnit.MILLISECONDS);
+      Timeline timeline = new Timeline(smtp.stats(), counts, clock);
+      upkeep.scheduleAtFixedRate(timeline::sample, 60, 60, TimeUnit.SECONDS);
       greylist.ifPresent(g -> {
         upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);
         upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS);
@@ -130,9 +134,11 @@ public final class Gateway implements AutoCloseable {
       Optional<WebServer> web = Optional.empty();
       if (config.web().enabled()) {
         try {
-          web = Optional.of(WebServer.start(config.web().listen(), metrics.registry(),
+          web = Optional.of(WebServer.start(config.web().listen(), new WebServer.Sources(metrics.registry(),
               new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist),
-              store.lists(), store.refusals(), store.adminUsers(), clock, config.lists().importMaxBytes(), config.web().formPostsPerMinute()));
+              store.lists(), store.refusals(), store.adminUsers(),
+              new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
+              config.lists().importMaxBytes(), config.web().formPostsPerMinute())));
         } catch (RuntimeException e) {
           smtp.close();
           upkeep.shutdownNow();

@@ -19,4 +19,12 @@ public interface RefusalLog {
 
   /** Waits until every record passed to {@link #record} so far is stored. */
   void flush();
+
+  /** A client address and how many refusals it got. */
+  record ClientCount(String address, long refusals) {}
+
+  /** The clients refused most often since {@code since}, most first; empty where not kept. */
+  default java.util.List<ClientCount> topClients(java.time.Instant since, int limit) {
+    return java.util.List.of();
+  }
 }

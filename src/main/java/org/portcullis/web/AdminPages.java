@@ -36,10 +36,12 @@ final class AdminPages {
   private final Whitelists whitelists;
   private final long importMaxBytes;
   private final java.time.Clock clock;
+  private final java.util.function.Supplier<Map<String, Object>> figures;
 
   AdminPages(AdminUsers users, AdminSessions sessions, FormGuard guard, WhitelistRequests requests,
       Optional<Blocklist> blocklist, Set<String> checks, AccessListStore lists, java.time.Clock clock,
-      long importMaxBytes) {
+      long importMaxBytes, java.util.function.Supplier<Map<String, Object>> figures) {
+    this.figures = figures;
     this.lists = lists;
     this.clock = clock;
     this.whitelists = new Whitelists(lists, clock);
@@ -93,6 +95,12 @@ final class AdminPages {
     long open = blocklist.map(b -> (long) b.store().reports(Optional.of("open"), 10_000).size()).orElse(0L);
     PortalPages.render(ctx, 200, "admin/dashboard.jte", Map.of("view", new PortalViews.AdminDashboard(session.user(), session.csrf(),
         requests.list(Optional.of(WhitelistRequest.Status.PENDING), 10_000).size(), open, listings)));
+  }
+
+  /** {@code GET /admin/data.json}: the dashboard's figures for its charts. */
+  void data(Context ctx) {
+    session(ctx);
+    ApiRequests.send(ctx, 200, figures.get());
   }
 
   void queue(Context ctx) {

@@ -39,6 +39,8 @@ public final class WebServer implements AutoCloseable {
   static final String TOKEN_NAME = "portcullis.token";
   private static final Logger log = LoggerFactory.getLogger("portcullis.web");
   private static final long BODY_MAX = 256 * 1024;
+  /** The uPlot webjar's version (pom.xml: uplot.version). */
+  private static final String UPLOT = "1.6.30";
 
   private final Javalin app;
 
@@ -47,21 +49,38 @@ public final class WebServer implements AutoCloseable {
   }
 
   /**
-   * @param blocklist our blocklist, when enabled (its API routes answer 404 otherwise)
+   * What the web listener serves from.
+   *
+   * @param blocklist our blocklist, when enabled (its routes answer 404 otherwise)
    * @param lists the allow and deny lists, whitelists and whitelist requests
-   * @param importMaxBytes the largest address book {@code /api/whitelists/{owner}/import} takes
+   * @param refusals refusal records, for the explanation pages
+   * @param adminUsers the admin pages' users
+   * @param dashboard the admin dashboard's figures, as JSON-ready values
+   * @param importMaxBytes the largest address book an import takes
    * @param formPostsPerMinute posts of each public form one client address may make per minute
    */
-  public static WebServer start(InetSocketAddress listen, PrometheusMeterRegistry metrics, ApiTokens tokens,
-      Optional<Blocklist> blocklist, AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers, Clock clock,
-      long importMaxBytes, int formPostsPerMinute) {
+  public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
+      AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
+      java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
+      int formPostsPerMinute) {}
+
+  public static WebServer start(InetSocketAddress listen, Sources sources) {
+    PrometheusMeterRegistry metrics = sources.metrics();
+    ApiTokens tokens = sources.tokens();
+    Optional<Blocklist> blocklist = sources.blocklist();
+    AccessListStore lists = sources.lists();
+    Clock clock = sources.clock();
+    long importMaxBytes = sources.importMaxBytes();
     byte[] openapi = resource("/web/openapi.json");
     byte[] css = resource("/web/static/portal.css");
-    FormGuard guard = new FormGuard(formPostsPerMinute);
+    byte[] dashboardJs = resource("/web/static/dashboard.js");
+    byte[] uplotJs = resource("/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/uPlot.iife.min.js");
+    byte[] uplotCss = resource("/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/uPlot.min.css");
+    FormGuard guard = new FormGuard(sources.formPostsPerMinute());
     WhitelistRequests requests = new WhitelistRequests(lists, clock);
-    PortalPages portal = new PortalPages(refusals, blocklist, requests, guard);
-    AdminPages admin = new AdminPages(new AdminUsers(adminUsers, clock), new AdminSessions(), guard, requests, blocklist,
-        new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes);
+    PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard);
+    AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(), guard, requests,
+        blocklist, new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes, sources.dashboard());
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
@@ -92,6 +111,20 @@ public final class WebServer implements AutoCloseable {
       config.routes.post("/admin/login", admin::login);
       config.routes.post("/admin/logout", admin::logout);
       config.routes.get("/admin", admin::dashboard);
+      config.routes.get("/admin/data.json", admin::data);
+      config.routes.get("/static/uplot/{file}", ctx -> {
+        String file = ctx.pathParam("file");
+        byte[] content = switch (file) {
+          case "uPlot.iife.min.js" -> uplotJs;
+          case "uPlot.min.css" -> uplotCss;
+          default -> throw new HttpResponseException(404, "no such file");
+        };
+        ctx.header("Cache-Control", "public, max-age=86400")
+            .contentType(file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8")
+            .result(content);
+      });
+      config.routes.get("/static/dashboard.js", ctx -> ctx.header("Cache-Control", "public, max-age=3600")
+          .contentType("text/javascript; charset=utf-8").result(dashboardJs));
       config.routes.get("/admin/requests", admin::queue);
       config.routes.post("/admin/requests/{id}/approve", admin::approve);
       config.routes.post("/admin/requests/{id}/decline", admin::decline);
@@ -151,8 +184,10 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static void securityHeaders(Context ctx) {
-    ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        + "frame-ancestors 'none'; base-uri 'none'");
+    // Public pages run no script at all; the admin pages run only our own files (the dashboard's charts).
+    String scripts = ctx.path().startsWith("/admin") ? "script-src 'self'; connect-src 'self'; " : "";
+    ctx.header("Content-Security-Policy", "default-src 'none'; " + scripts + "style-src 'self'; img-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("Cache-Control", "no-store");

@@ -226,4 +226,26 @@ class AdminPagesTest {
     assertThat(post(client, "/admin/reports/" + report + "/decline",
         List.of(Map.entry("csrf", csrf(queue)), Map.entry("message", "no"))).statusCode()).isEqualTo(409);
   }
+
+  @Test
+  void theDashboardsFiguresNeedASessionAndItsChartLibraryIsServedLocally() throws Exception {
+    assertThat(rcpt("figures@good.example", "ivan@example.test")).startsWith("451");
+    HttpClient client = browser();
+    assertThat(get(client, "/admin/data.json").statusCode()).isEqualTo(302);
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    HttpResponse<String> data = get(client, "/admin/data.json");
+    assertThat(data.statusCode()).isEqualTo(200);
+    assertThat(data.body()).contains("\"timeline\":{\"t\":[", "\"refusalsByCheck\":{", "\"tempfail\":{",
+        "\"greylist\":", "\"topClients\":[", "\"zones\":[", "\"spool\":");
+    HttpResponse<String> dashboard = get(client, "/admin");
+    assertThat(dashboard.body()).contains("/static/uplot/uPlot.iife.min.js", "/static/dashboard.js");
+    assertThat(dashboard.headers().firstValue("content-security-policy")).hasValueSatisfying(csp ->
+        assertThat(csp).contains("script-src 'self'").doesNotContain("unsafe"));
+    HttpResponse<String> uplot = get(client, "/static/uplot/uPlot.iife.min.js");
+    assertThat(uplot.statusCode()).isEqualTo(200);
+    assertThat(uplot.body()).contains("uPlot");
+    assertThat(get(client, "/static/uplot/../../etc/passwd").statusCode()).isEqualTo(404);
+    assertThat(get(client, "/lookup").headers().firstValue("content-security-policy")).hasValueSatisfying(csp ->
+        assertThat(csp).doesNotContain("script-src"));
+  }
 }

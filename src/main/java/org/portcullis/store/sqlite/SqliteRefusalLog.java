@@ -4,13 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
-import java.sql.Statement;
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -112,6 +112,35 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read refusal " + reference + ": " + e.getMessage(), e);
+    } finally {
+      release(c, keep);
+    }
+  }
+
+  @Override
+  public List<ClientCount> topClients(Instant since, int limit) {
+    Connection c = idleReaders.poll();
+    boolean keep = false;
+    try {
+      if (c == null) {
+        c = readers.open();
+      }
+      try (PreparedStatement select = c.prepareStatement("SELECT client_address, count(*) AS n FROM refusal "
+          + "WHERE created_at >= ? AND outcome IN ('reject', 'tempfail', 'disconnect') GROUP BY client_address "
+          + "ORDER BY n DESC LIMIT ?")) {
+        select.setLong(1, since.toEpochMilli());
+        select.setInt(2, limit);
+        try (ResultSet rows = select.executeQuery()) {
+          List<ClientCount> out = new ArrayList<>();
+          while (rows.next()) {
+            out.add(new ClientCount(rows.getString(1), rows.getLong(2)));
+          }
+          keep = true;
+          return out;
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot count refusals: " + e.getMessage(), e);
     } finally {
       release(c, keep);
     }
