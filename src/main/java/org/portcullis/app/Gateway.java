@@ -24,6 +24,7 @@ import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.policy.RefusalCounts;
+import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
 import org.portcullis.queue.QueuedMessage;
@@ -131,6 +132,7 @@ public final class Gateway implements AutoCloseable {
       metrics.spool(spool);
       metrics.blocklists(blocklists);
       greylist.ifPresent(metrics::greylist);
+      metrics.verdicts(counts, CheckCatalog.names());
       Optional<WebServer> web = Optional.empty();
       if (config.web().enabled()) {
         try {

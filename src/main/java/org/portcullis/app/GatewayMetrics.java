@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.greylist.Greylist;
+import org.portcullis.policy.RefusalCounts;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.SmtpStats;
 
@@ -62,5 +63,17 @@ final class GatewayMetrics {
             .tag("zone", zone.name()).description("1 while the DNS list is suspended").register(registry);
       }
     });
+  }
+
+  /** Verdicts per check: refusals, temporary failures, disconnects, tags and observe-mode findings. */
+  void verdicts(RefusalCounts counts, java.util.List<String> checks) {
+    for (String outcome : java.util.List.of("reject", "tempfail", "disconnect", "tag", "observe")) {
+      for (String check : checks) {
+        FunctionCounter.builder("portcullis.policy.verdicts", counts,
+            c -> c.total(outcome, java.util.Optional.of(check)))
+            .tag("check", check).tag("outcome", outcome)
+            .description("findings of each check by outcome (observe: logged only)").register(registry);
+      }
+    }
   }
 }

@@ -247,5 +247,11 @@ class AdminPagesTest {
     assertThat(get(client, "/static/uplot/../../etc/passwd").statusCode()).isEqualTo(404);
     assertThat(get(client, "/lookup").headers().firstValue("content-security-policy")).hasValueSatisfying(csp ->
         assertThat(csp).doesNotContain("script-src"));
+    String metrics = get(client, "/metrics").body();
+    Matcher greylisted = Pattern.compile("portcullis_policy_verdicts_total\\{check=\"greylist\",outcome=\"tempfail\"\\} "
+        + "([0-9.E]+)").matcher(metrics);
+    assertThat(greylisted.find()).as(metrics.lines().filter(l -> l.contains("verdicts")).limit(3).toList().toString())
+        .isTrue();
+    assertThat(Double.parseDouble(greylisted.group(1))).isGreaterThanOrEqualTo(1);
   }
 }
