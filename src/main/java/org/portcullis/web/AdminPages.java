@@ -17,6 +17,7 @@ import org.portcullis.lists.ListEntry;
 import org.portcullis.lists.Whitelists;
 import org.portcullis.lists.WhitelistRequest;
 import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.mail.Cidr;
 
 /**
  * The admin pages (login required): a dashboard, the review queue of whitelist requests
@@ -191,6 +192,93 @@ final class AdminPages {
     }
     b.store().answerReport(id, accept ? "accepted" : "declined", message);
     showQueue(ctx, 200, session, Optional.of(notice));
+  }
+
+  /** {@code GET /admin/blocklist?q=&state=}: search by address or network, or the latest listings. */
+  void blocklistPage(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    showBlocklist(ctx, 200, session, Optional.ofNullable(ctx.queryParam("q")).orElse("").strip(),
+        Optional.ofNullable(ctx.queryParam("state")).orElse("listed"), Optional.empty());
+  }
+
+  private void showBlocklist(Context ctx, int status, AdminSessions.Session session, String query, String state,
+      Optional<String> notice) {
+    Blocklist b = requireBlocklist();
+    java.time.Instant now = b.clock().instant();
+    List<org.portcullis.blocklist.Listing> found;
+    Optional<String> problem = Optional.empty();
+    if (query.length() > 64) {
+      found = List.of();
+      problem = Optional.of("Not an address or network.");
+    } else if (!query.isEmpty()) {
+      found = query.contains("/") ? network(query).flatMap(b::find).map(List::of).orElse(List.of())
+          : org.portcullis.mail.Addresses.parseLiteral(query).map(b::history).orElse(List.of());
+      if (found.isEmpty()) {
+        problem = Optional.of(query.contains("/") ? network(query).isEmpty() ? "Not a network." : "No listing of "
+            + query + "." : org.portcullis.mail.Addresses.parseLiteral(query).isEmpty() ? "Not an address."
+            : query + " is not listed and never was.");
+      }
+    } else {
+      Optional<org.portcullis.blocklist.ListingState> filter;
+      try {
+        filter = state.equals("all") ? Optional.empty() : Optional.of(org.portcullis.blocklist.ListingState.fromLabel(state));
+      } catch (IllegalArgumentException e) {
+        filter = Optional.of(org.portcullis.blocklist.ListingState.LISTED);
+      }
+      found = b.store().list(filter, 100, 0);
+    }
+    Optional<String> shown = notice.isPresent() ? notice : problem;
+    PortalPages.render(ctx, status, "admin/blocklist.jte", Map.of("view", new PortalViews.AdminBlocklist(session.user(),
+        session.csrf(), query, state, found.stream().map(l -> PortalViews.adminListing(l, now)).toList(), shown)));
+  }
+
+  /** {@code POST /admin/blocklist/{action}}: add, delist, permanent, note; {@code network}, {@code note}, {@code category}. */
+  void blocklistAction(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    Blocklist b = requireBlocklist();
+    String text = form(ctx, "network", 64).orElse("");
+    Optional<Cidr> network = network(text);
+    String note = form(ctx, "note", 1000).orElse("");
+    if (network.isEmpty()) {
+      showBlocklist(ctx, 400, session, "", "listed", Optional.of("Not a network: give an address or a CIDR network."));
+      return;
+    }
+    String operator = "admin:" + session.user();
+    String notice = switch (ctx.pathParam("action")) {
+      case "add" -> {
+        var category = org.portcullis.blocklist.Category.fromLabel(form(ctx, "category", 32).orElse("manual"))
+            .orElse(org.portcullis.blocklist.Category.MANUAL);
+        b.report(network.get(), category, new org.portcullis.blocklist.Evidence(b.clock().instant(), operator,
+            org.portcullis.mail.Addresses.toText(network.get().address()), "", "", "", "",
+            note.isBlank() ? "listed by " + session.user() : note));
+        yield network.get() + " listed.";
+      }
+      case "delist" -> b.operatorDelist(network.get(), operator, note).map(l -> network.get() + " delisted.")
+          .orElse("No listing of " + network.get() + ".");
+      case "permanent" -> {
+        b.listPermanently(network.get(), org.portcullis.blocklist.Category.MANUAL, operator, note);
+        yield network.get() + " listed permanently.";
+      }
+      case "note" -> note.isBlank() ? "An empty note is not added."
+          : b.addNote(network.get(), session.user(), note).map(l -> "Note added to " + network.get() + ".")
+              .orElse("No listing of " + network.get() + ".");
+      default -> throw new PortalPages.PageError(404, "Not found", "There is no page here.");
+    };
+    showBlocklist(ctx, 200, session, network.get().toString(), "all", Optional.of(notice));
+  }
+
+  private Blocklist requireBlocklist() {
+    return blocklist.orElseThrow(() -> new PortalPages.PageError(404, "No blocklist here",
+        "This server does not run a blocklist of its own."));
+  }
+
+  private static Optional<Cidr> network(String text) {
+    try {
+      return text.isBlank() ? Optional.empty() : Optional.of(Cidr.parse(text.strip()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** {@code GET /admin/lists}. */

@@ -63,6 +63,24 @@ public final class PortalViews {
   public record AdminLists(String user, String csrf, List<org.portcullis.lists.ListEntry> entries,
       Optional<String> notice, List<String> rejected) {}
 
+  /**
+   * The admin blocklist page: a search or the latest listings, each with evidence and notes.
+   *
+   * @param query what was searched (an address or a network), empty for the latest listings
+   */
+  public record AdminBlocklist(String user, String csrf, String query, String state, List<AdminListing> listings,
+      Optional<String> notice) {}
+
+  /** A listing as the operator sees it: evidence unmasked, with notes. */
+  public record AdminListing(String network, String category, String state, boolean active, String firstListed,
+      String lastEvidence, String expires, int selfDelistings, List<Evidence> evidence, List<Listing.Note> notes) {}
+
+  static AdminListing adminListing(Listing l, Instant now) {
+    return new AdminListing(l.network().toString(), l.category().description(), l.state().label(), l.activeAt(now),
+        time(l.firstListed()), time(l.lastEvidence()), l.expires().map(PortalViews::time).orElse("-"),
+        l.selfDelistings(), l.evidence(), l.notes());
+  }
+
   /** The whitelist request form, filled in as far as known. */
   public record RequestView(String email, String ip, String recipient, String reason, String csrf,
       Optional<String> notice, Optional<String> error) {}

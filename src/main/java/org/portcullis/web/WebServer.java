@@ -130,6 +130,8 @@ public final class WebServer implements AutoCloseable {
       config.routes.post("/admin/requests/{id}/decline", admin::decline);
       config.routes.post("/admin/reports/{id}/accept", admin::answerReport);
       config.routes.post("/admin/reports/{id}/decline", admin::answerReport);
+      config.routes.get("/admin/blocklist", admin::blocklistPage);
+      config.routes.post("/admin/blocklist/{action}", admin::blocklistAction);
       config.routes.get("/admin/lists", admin::lists);
       config.routes.post("/admin/lists", admin::addEntry);
       config.routes.post("/admin/lists/{id}/remove", admin::removeEntry);

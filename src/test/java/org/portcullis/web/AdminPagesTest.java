@@ -254,4 +254,35 @@ class AdminPagesTest {
         .isTrue();
     assertThat(Double.parseDouble(greylisted.group(1))).isGreaterThanOrEqualTo(1);
   }
+
+  @Test
+  void anAdminListsSearchesAnnotatesAndDelists() throws Exception {
+    HttpClient client = browser();
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    String token = csrf(get(client, "/admin/blocklist").body());
+    HttpResponse<String> bad = post(client, "/admin/blocklist/add", List.of(Map.entry("csrf", token),
+        Map.entry("network", "not a network")));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    HttpResponse<String> added = post(client, "/admin/blocklist/add", List.of(Map.entry("csrf", token),
+        Map.entry("network", "198.51.100.0/28"), Map.entry("category", "spam-source"),
+        Map.entry("note", "snowshoe <b>run</b>")));
+    assertThat(added.body()).contains("198.51.100.0/28 listed.", "snowshoe &lt;b&gt;run&lt;/b&gt;");
+    var blocklist = gateway.gateway().blocklists().listings().map(org.portcullis.blocklist.LiveListings::blocklist)
+        .orElseThrow();
+    assertThat(blocklist.active(java.net.InetAddress.getByName("198.51.100.7"))).isPresent();
+    HttpResponse<String> search = get(client, "/admin/blocklist?q=198.51.100.7");
+    assertThat(search.body()).contains("198.51.100.0/28: ", "(listed)");
+    assertThat(post(client, "/admin/blocklist/note", List.of(Map.entry("csrf", token),
+        Map.entry("network", "198.51.100.0/28"), Map.entry("note", "ticket 42"))).body())
+        .contains("Note added to 198.51.100.0/28.", "ops: ticket 42");
+    assertThat(post(client, "/admin/blocklist/delist", List.of(Map.entry("csrf", token),
+        Map.entry("network", "198.51.100.0/28"))).body()).contains("198.51.100.0/28 delisted.");
+    assertThat(blocklist.active(java.net.InetAddress.getByName("198.51.100.7"))).isEmpty();
+    assertThat(post(client, "/admin/blocklist/permanent", List.of(Map.entry("csrf", token),
+        Map.entry("network", "203.0.113.9"))).body()).contains("203.0.113.9/32 listed permanently.");
+    assertThat(post(client, "/admin/blocklist/delist", List.of(Map.entry("csrf", "bad"),
+        Map.entry("network", "203.0.113.9"))).statusCode()).isEqualTo(403);
+    assertThat(get(client, "/admin/blocklist?q=192.0.2.250").body()).contains("is not listed and never was");
+    assertThat(get(client, "/admin/blocklist?state=permanent").body()).contains("203.0.113.9/32");
+  }
 }
