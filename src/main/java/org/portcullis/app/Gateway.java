@@ -22,6 +22,7 @@ import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
+import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policy.checks.CheckCatalog;
@@ -98,8 +99,15 @@ public final class Gateway implements AutoCloseable {
       Optional<Greylist> greylist = config.greylist().enabled()
           ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
       AccessLists lists = new AccessLists(store.lists(), clock, config.lists().whitelistSkips());
+      CheckModes modes = new CheckModes(CheckCatalog.FIXED);
+      store.checkModes().load().forEach((check, mode) -> {
+        if (CheckCatalog.names().contains(check) && !CheckCatalog.FIXED.contains(check)) {
+          modes.set(check, Optional.of(mode));
+          log.info("check {} is in {} mode (switched on the admin pages)", check, mode.name().toLowerCase());
+        }
+      });
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
-          Optional.of(lists));
+          Optional.of(lists), modes);
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
@@ -140,7 +148,8 @@ public final class Gateway implements AutoCloseable {
               new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist),
               store.lists(), store.refusals(), store.adminUsers(),
               new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
-              config.lists().importMaxBytes(), config.web().formPostsPerMinute())));
+              config.lists().importMaxBytes(), config.web().formPostsPerMinute(),
+              new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()))));
         } catch (RuntimeException e) {
           smtp.close();
           upkeep.shutdownNow();
@@ -278,6 +287,15 @@ public final class Gateway implements AutoCloseable {
       return Optional.of(TlsContexts.fromPem(tls.certificateFile().get(), tls.keyFile().orElseThrow()));
     }
     return Optional.of(TlsContexts.selfSigned(config.selfSignedStore(), config.server().hostname()));
+  }
+
+  /** Each check's configured mode, in chain order. */
+  private static java.util.Map<String, org.portcullis.policy.CheckMode> configuredModes(PortcullisConfig config) {
+    java.util.Map<String, org.portcullis.policy.CheckMode> out = new java.util.LinkedHashMap<>();
+    for (String name : CheckCatalog.names()) {
+      out.put(name, config.policy().checks().get(name).mode());
+    }
+    return out;
   }
 
   private static void refreshLists(AccessLists lists) {

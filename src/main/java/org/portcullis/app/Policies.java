@@ -23,6 +23,7 @@ import org.portcullis.lists.AccessLists;
 import org.portcullis.mail.Addresses;
 import org.portcullis.policy.CheckSettings;
 import org.portcullis.policy.ClientLookup;
+import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.LiveExceptions;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.PolicyChain;
@@ -57,11 +58,12 @@ public final class Policies {
    * @param listings our own blocklist, live (empty when disabled or without a store)
    * @param greylist the greylist (empty when disabled or without a store)
    * @param lists the allow and deny lists and whitelists, live (empty without a store)
+   * @param modes check modes switched at run time
    */
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
-      Optional<AccessLists> lists) {
+      Optional<AccessLists> lists, CheckModes modes) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty());
+        Optional.empty(), CheckModes.none());
   }
 
   /** The DNS list lookups for the configured zones, or empty when there are none. */
@@ -92,13 +94,14 @@ public final class Policies {
       entries.add(new PolicyChain.Entry(entry.factory().apply(parameters),
           new CheckSettings(settings.mode(), settings.onReject(), settings.timeout())));
     }
-    return new PolicyChain(entries);
+    return new PolicyChain(entries, features.modes());
   }
 
   /** An engine with the configured DNS lists (queried through {@code dns}) and no own blocklist. */
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock) {
     return engine(config, dns, refusals, clock,
-        new Features(dnsblLookups(config, dns, clock), Optional.empty(), Optional.empty(), Optional.empty()));
+        new Features(dnsblLookups(config, dns, clock), Optional.empty(), Optional.empty(), Optional.empty(),
+            CheckModes.none()));
   }
 
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock,

@@ -28,14 +28,29 @@ public final class PolicyChain {
   public record Entry(Check check, CheckSettings settings) {}
 
   private final Map<Phase, List<Entry>> byPhase = new EnumMap<>(Phase.class);
+  private final CheckModes modes;
 
   public PolicyChain(List<Entry> entries) {
+    this(entries, CheckModes.none());
+  }
+
+  /**
+   * @param modes modes switched at run time over the configured ones; a check configured off is
+   *     left out only while nothing can switch it on
+   */
+  public PolicyChain(List<Entry> entries, CheckModes modes) {
+    this.modes = modes;
     List<Entry> all = List.copyOf(entries);
+    boolean switchable = modes.switchable();
     for (Phase phase : Phase.values()) {
       byPhase.put(phase, all.stream()
-          .filter(e -> e.settings().mode() != CheckMode.OFF && e.check().phases().contains(phase))
+          .filter(e -> (switchable || e.settings().mode() != CheckMode.OFF) && e.check().phases().contains(phase))
           .toList());
     }
+  }
+
+  public CheckModes modes() {
+    return modes;
   }
 
 
@@ -51,14 +66,15 @@ public final class PolicyChain {
     List<Finding> observed = new ArrayList<>(2);
     for (Entry entry : byPhase.get(phase)) {
       String name = entry.check().name();
-      if (skipped.test(name)) {
+      CheckMode mode = modes.effective(name, entry.settings().mode());
+      if (mode == CheckMode.OFF || skipped.test(name)) {
         continue;
       }
       Verdict verdict = evaluate(entry, context);
       if (verdict instanceof Verdict.Continue) {
         continue;
       }
-      if (entry.settings().mode() == CheckMode.OBSERVE) {
+      if (mode == CheckMode.OBSERVE) {
         observed.add(new Finding(name, phase, verdict, true));
         continue;
       }

@@ -5,6 +5,7 @@ import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
 
 /**
@@ -27,6 +28,9 @@ public interface Store extends AutoCloseable {
 
   /** Allow and deny entries, recipients' whitelists and whitelist requests. */
   AccessListStore lists();
+
+  /** Check modes switched on the admin pages. */
+  CheckModeStore checkModes();
 
   /** Users of the admin pages. */
   AdminUserStore adminUsers();

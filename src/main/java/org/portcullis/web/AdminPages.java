@@ -38,11 +38,13 @@ final class AdminPages {
   private final long importMaxBytes;
   private final java.time.Clock clock;
   private final java.util.function.Supplier<Map<String, Object>> figures;
+  private final WebServer.Checks modes;
 
   AdminPages(AdminUsers users, AdminSessions sessions, FormGuard guard, WhitelistRequests requests,
       Optional<Blocklist> blocklist, Set<String> checks, AccessListStore lists, java.time.Clock clock,
-      long importMaxBytes, java.util.function.Supplier<Map<String, Object>> figures) {
+      long importMaxBytes, java.util.function.Supplier<Map<String, Object>> figures, WebServer.Checks modes) {
     this.figures = figures;
+    this.modes = modes;
     this.lists = lists;
     this.clock = clock;
     this.whitelists = new Whitelists(lists, clock);
@@ -279,6 +281,58 @@ final class AdminPages {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** {@code GET /admin/checks}: each check's configured and effective mode. */
+  void checks(Context ctx) {
+    showChecks(ctx, 200, session(ctx), Optional.empty());
+  }
+
+  private void showChecks(Context ctx, int status, AdminSessions.Session session, Optional<String> notice) {
+    List<PortalViews.CheckRow> rows = new java.util.ArrayList<>();
+    modes.configured().forEach((name, configured) -> {
+      org.portcullis.policy.CheckMode effective = modes.modes().effective(name, configured);
+      rows.add(new PortalViews.CheckRow(name, label(configured), label(effective),
+          modes.modes().switched(name).isPresent(), modes.fixed().contains(name)));
+    });
+    PortalPages.render(ctx, status, "admin/checks.jte", Map.of("view", new PortalViews.AdminChecks(session.user(),
+        session.csrf(), rows, notice)));
+  }
+
+  private static String label(org.portcullis.policy.CheckMode mode) {
+    return mode.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code POST /admin/checks/{name}}: {@code mode} = enforce, observe, off, or configured. */
+  void switchCheck(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    AdminSessions.checkCsrf(ctx, session);
+    String name = ctx.pathParam("name");
+    String mode = Optional.ofNullable(ctx.formParam("mode")).orElse("");
+    if (!modes.configured().containsKey(name)) {
+      throw new PortalPages.PageError(404, "Not found", "There is no such check.");
+    }
+    Optional<org.portcullis.policy.CheckMode> chosen;
+    switch (mode) {
+      case "enforce", "observe", "off" -> chosen = Optional.of(org.portcullis.policy.CheckMode.valueOf(
+          mode.toUpperCase(java.util.Locale.ROOT)));
+      case "configured" -> chosen = Optional.empty();
+      default -> {
+        showChecks(ctx, 400, session, Optional.of("Choose enforce, observe, off or the configured mode."));
+        return;
+      }
+    }
+    try {
+      modes.modes().set(name, chosen);
+    } catch (IllegalArgumentException e) {
+      showChecks(ctx, 403, session, Optional.of("Not switched: " + e.getMessage() + "."));
+      return;
+    }
+    modes.store().save(name, chosen, session.user(), clock.instant());
+    org.slf4j.LoggerFactory.getLogger("portcullis.admin").info("check {} switched to {} by {}", name,
+        chosen.map(AdminPages::label).orElse("its configured mode"), session.user());
+    showChecks(ctx, 200, session, Optional.of(name + " is now in " + chosen.map(AdminPages::label)
+        .orElse("its configured") + " mode."));
   }
 
   /** {@code GET /admin/lists}. */

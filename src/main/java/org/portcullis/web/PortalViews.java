@@ -81,6 +81,12 @@ public final class PortalViews {
         l.selfDelistings(), l.evidence(), l.notes());
   }
 
+  /** One check on the admin checks page. */
+  public record CheckRow(String name, String configured, String effective, boolean switched, boolean fixed) {}
+
+  /** The admin checks page. */
+  public record AdminChecks(String user, String csrf, List<CheckRow> checks, Optional<String> notice) {}
+
   /** The whitelist request form, filled in as far as known. */
   public record RequestView(String email, String ip, String recipient, String reason, String csrf,
       Optional<String> notice, Optional<String> error) {}

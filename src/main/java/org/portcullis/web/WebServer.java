@@ -12,12 +12,16 @@ import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.AdminUsers;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.policy.CheckMode;
+import org.portcullis.policy.CheckModeStore;
+import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.store.StoreException;
@@ -58,11 +62,19 @@ public final class WebServer implements AutoCloseable {
    * @param dashboard the admin dashboard's figures, as JSON-ready values
    * @param importMaxBytes the largest address book an import takes
    * @param formPostsPerMinute posts of each public form one client address may make per minute
+   * @param checks the checks' modes, for the admin pages' switch
    */
   public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
       java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
-      int formPostsPerMinute) {}
+      int formPostsPerMinute, Checks checks) {}
+
+  /**
+   * The checks as the admin pages show and switch them.
+   *
+   * @param configured each check's mode in the configuration, in chain order
+   */
+  public record Checks(Map<String, CheckMode> configured, Set<String> fixed, CheckModes modes, CheckModeStore store) {}
 
   public static WebServer start(InetSocketAddress listen, Sources sources) {
     PrometheusMeterRegistry metrics = sources.metrics();
@@ -80,7 +92,8 @@ public final class WebServer implements AutoCloseable {
     WhitelistRequests requests = new WhitelistRequests(lists, clock);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard);
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(), guard, requests,
-        blocklist, new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes, sources.dashboard());
+        blocklist, new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes, sources.dashboard(),
+        sources.checks());
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
@@ -132,6 +145,8 @@ public final class WebServer implements AutoCloseable {
       config.routes.post("/admin/reports/{id}/decline", admin::answerReport);
       config.routes.get("/admin/blocklist", admin::blocklistPage);
       config.routes.post("/admin/blocklist/{action}", admin::blocklistAction);
+      config.routes.get("/admin/checks", admin::checks);
+      config.routes.post("/admin/checks/{name}", admin::switchCheck);
       config.routes.get("/admin/lists", admin::lists);
       config.routes.post("/admin/lists", admin::addEntry);
       config.routes.post("/admin/lists/{id}/remove", admin::removeEntry);

@@ -14,6 +14,7 @@ import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.store.Store;
 import org.portcullis.store.StoreException;
@@ -33,10 +34,12 @@ public final class SqliteStore implements Store {
   private final SqliteGreylistStore greylist;
   private final SqliteAccessListStore lists;
   private final SqliteAdminUserStore adminUsers;
+  private final SqliteCheckModeStore checkModes;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
-      SqliteAdminUserStore adminUsers) {
+      SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes) {
+    this.checkModes = checkModes;
     this.lists = lists;
     this.adminUsers = adminUsers;
     this.greylist = greylist;
@@ -63,7 +66,7 @@ public final class SqliteStore implements Store {
       return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)),
           new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)),
           new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)),
-          new SqliteAdminUserStore(connect(url)));
+          new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -100,6 +103,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public CheckModeStore checkModes() {
+    return checkModes;
+  }
+
+  @Override
   public AdminUserStore adminUsers() {
     return adminUsers;
   }
@@ -132,6 +140,7 @@ public final class SqliteStore implements Store {
     apiTokens.close();
     lists.close();
     adminUsers.close();
+    checkModes.close();
     greylist.close();
   }
 }
