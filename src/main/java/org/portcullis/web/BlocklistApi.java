@@ -86,6 +86,56 @@ final class BlocklistApi {
     ApiRequests.send(ctx, 200, listing.toMap(false));
   }
 
+  /** {@code GET /api/blocklist/false-positives?status=open}: reports, newest first. */
+  void falsePositives(Context ctx) {
+    String status = Optional.ofNullable(ctx.queryParam("status")).orElse("open");
+    if (!List.of("open", "accepted", "declined", "all").contains(status)) {
+      throw new ApiError(400, "status must be open, accepted, declined or all");
+    }
+    int limit = ApiRequests.number(ctx.queryParam("limit"), 100, 1, 10_000, "limit");
+    ApiRequests.send(ctx, 200, blocklist.store().reports(status.equals("all") ? Optional.empty() : Optional.of(status),
+        limit).stream().map(BlocklistApi::report).toList());
+  }
+
+  /**
+   * {@code POST /api/blocklist/false-positives/{id}/answer}: {@code status} accepted (the address
+   * is delisted by the operator) or declined, and a {@code message}.
+   */
+  void answerFalsePositive(Context ctx) {
+    long id = ApiRequests.id(ctx, "id");
+    JsonNode body = ApiRequests.body(ctx);
+    String status = ApiRequests.text(body, "status", 16, true);
+    if (!status.equals("accepted") && !status.equals("declined")) {
+      throw new ApiError(400, "status must be accepted or declined");
+    }
+    String message = ApiRequests.text(body, "message", TEXT_MAX, false);
+    var report = blocklist.store().reports(Optional.of("open"), 10_000).stream().filter(r -> r.id() == id).findFirst()
+        .orElseThrow(() -> new ApiError(409, "report " + id + " is not open (or does not exist)"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (status.equals("accepted")) {
+      Optional<Listing> listing = Addresses.parseLiteral(report.address()).flatMap(blocklist::active);
+      listing.ifPresent(l -> blocklist.operatorDelist(l.network(), "api:" + ctx.attribute(WebServer.TOKEN_NAME),
+          "false-positive report #" + id));
+      out.put("delisted", listing.map(l -> l.network().toString()).orElse(null));
+    }
+    blocklist.store().answerReport(id, status, message);
+    out.put("id", id);
+    out.put("status", status);
+    ApiRequests.send(ctx, 200, out);
+  }
+
+  private static Map<String, Object> report(org.portcullis.blocklist.FalsePositiveReport r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("at", r.at().toString());
+    m.put("address", r.address());
+    m.put("contact", r.contact());
+    m.put("message", r.message());
+    m.put("status", r.status());
+    m.put("answer", r.answer());
+    return m;
+  }
+
   /** {@code POST /api/blocklist/false-positives}: a false-positive report for review. */
   void falsePositive(Context ctx) {
     JsonNode body = ApiRequests.body(ctx);

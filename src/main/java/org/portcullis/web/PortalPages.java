@@ -125,7 +125,7 @@ final class PortalPages {
           + "change within a second; caches elsewhere may keep the listing until their TTL ends. "
           + d.remaining() + " self-service delisting(s) left for this address."));
       case ListingRules.SelfDelisting.Refused r -> showLookup(ctx, 403, address, Optional.of("Not delisted: "
-          + r.why() + "."));
+          + r.why() + ". Use the form below to ask the operator; say what you fixed."));
       case ListingRules.SelfDelisting.NotListed n -> showLookup(ctx, 200, address,
           Optional.of("This address is not listed: nothing to delist."));
     }

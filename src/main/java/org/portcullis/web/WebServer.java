@@ -159,6 +159,8 @@ public final class WebServer implements AutoCloseable {
           throw new HttpResponseException(413, "the body is larger than " + BODY_MAX + " bytes");
         }
       });
+      config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
+      config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));
       config.routes.get("/api/lists", listsApi::entries);
       config.routes.post("/api/lists", listsApi::add);
       config.routes.delete("/api/lists/{id}", listsApi::remove);
@@ -177,6 +179,8 @@ public final class WebServer implements AutoCloseable {
         config.routes.get("/api/blocklist/lookup/{address}", a::lookup);
         config.routes.post("/api/blocklist/delist", a::delist);
         config.routes.post("/api/blocklist/false-positives", a::falsePositive);
+        config.routes.get("/api/blocklist/false-positives", a::falsePositives);
+        config.routes.post("/api/blocklist/false-positives/{id}/answer", a::answerFalsePositive);
       });
       config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> failure(ctx, e.getStatus(), e.getMessage()));
@@ -198,6 +202,44 @@ public final class WebServer implements AutoCloseable {
     }).start();
     log.info("web listener on {}:{} (/metrics, /api/)", listen.getAddress().getHostAddress(), app.port());
     return new WebServer(app);
+  }
+
+  private static java.util.List<Map<String, Object>> checkModes(Checks checks) {
+    java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+    checks.configured().forEach((name, configured) -> {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("check", name);
+      m.put("configured", configured.name().toLowerCase(java.util.Locale.ROOT));
+      m.put("mode", checks.modes().effective(name, configured).name().toLowerCase(java.util.Locale.ROOT));
+      m.put("switched", checks.modes().switched(name).isPresent());
+      m.put("fixed", checks.fixed().contains(name));
+      out.add(m);
+    });
+    return out;
+  }
+
+  /** {@code POST /api/checks/{name}}: {@code {"mode": "enforce" | "observe" | "off" | "configured"}}. */
+  private static void switchCheck(Context ctx, Checks checks, Clock clock) {
+    String name = ctx.pathParam("name");
+    if (!checks.configured().containsKey(name)) {
+      throw new ApiError(404, "no check " + name);
+    }
+    String mode = ApiRequests.text(ApiRequests.body(ctx), "mode", 16, true);
+    Optional<CheckMode> chosen = switch (mode) {
+      case "enforce", "observe", "off" -> Optional.of(CheckMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
+      case "configured" -> Optional.empty();
+      default -> throw new ApiError(400, "mode must be enforce, observe, off or configured");
+    };
+    try {
+      checks.modes().set(name, chosen);
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(403, e.getMessage());
+    }
+    checks.store().save(name, chosen, "api:" + ctx.attribute(TOKEN_NAME), clock.instant());
+    log.info("check {} switched to {} through the API ({})", name, chosen.map(m -> m.name().toLowerCase(
+        java.util.Locale.ROOT)).orElse("its configured mode"), (Object) ctx.attribute(TOKEN_NAME));
+    ApiRequests.send(ctx, 200, checkModes(checks).stream().filter(m -> m.get("check").equals(name)).findFirst()
+        .orElseThrow());
   }
 
   private static void securityHeaders(Context ctx) {

@@ -162,6 +162,32 @@ class ListsApiTest {
     assertThat(r.body()).contains("\"/api/lists\"", "\"/api/lists/{id}\"", "\"/api/whitelists/{owner}\"",
         "\"/api/whitelists/{owner}/import\"", "\"/api/whitelists/{owner}/{sender}\"", "\"/api/whitelist-requests\"",
         "\"/api/whitelist-requests/{id}\"", "\"/api/whitelist-requests/{id}/approve\"",
-        "\"/api/whitelist-requests/{id}/decline\"");
+        "\"/api/whitelist-requests/{id}/decline\"", "\"/api/checks\"", "\"/api/checks/{name}\"",
+        "\"/api/blocklist/false-positives/{id}/answer\"");
+  }
+
+  @Test
+  void checksAreSwitchedAndFalsePositiveReportsAnsweredThroughTheApi() throws Exception {
+    assertThat(json("GET", "/api/checks", null).body()).contains("{\"check\":\"greylist\",\"configured\":\"enforce\"");
+    HttpResponse<String> off = json("POST", "/api/checks/dnsbl", "{\"mode\":\"observe\"}");
+    assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+    assertThat(off.body()).contains("\"mode\":\"observe\"", "\"switched\":true");
+    assertThat(json("POST", "/api/checks/dnsbl", "{\"mode\":\"configured\"}").body()).contains("\"switched\":false");
+    assertThat(json("POST", "/api/checks/relay-control", "{\"mode\":\"off\"}").statusCode()).isEqualTo(403);
+    assertThat(json("POST", "/api/checks/nothing", "{\"mode\":\"off\"}").statusCode()).isEqualTo(404);
+    assertThat(json("POST", "/api/checks/dnsbl", "{\"mode\":\"loud\"}").statusCode()).isEqualTo(400);
+
+    var blocklist = gateway.gateway().blocklists().listings().map(org.portcullis.blocklist.LiveListings::blocklist)
+        .orElseThrow();
+    blocklist.report(org.portcullis.mail.Cidr.parse("192.0.2.123/32"), org.portcullis.blocklist.Category.REPORT,
+        new org.portcullis.blocklist.Evidence(java.time.Instant.now(), "report", "192.0.2.123", "", "", "", "", "x"));
+    long id = blocklist.reportFalsePositive("192.0.2.123", "ops@example.org", "fixed");
+    assertThat(json("GET", "/api/blocklist/false-positives", null).body()).contains("\"id\":" + id, "\"status\":\"open\"");
+    HttpResponse<String> answered = json("POST", "/api/blocklist/false-positives/" + id + "/answer",
+        "{\"status\":\"accepted\",\"message\":\"ok\"}");
+    assertThat(answered.body()).contains("\"delisted\":\"192.0.2.123/32\"", "\"status\":\"accepted\"");
+    assertThat(json("POST", "/api/blocklist/false-positives/" + id + "/answer", "{\"status\":\"declined\"}")
+        .statusCode()).isEqualTo(409);
+    assertThat(json("GET", "/api/blocklist/false-positives?status=weird", null).statusCode()).isEqualTo(400);
   }
 }
