@@ -21,6 +21,8 @@ import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.greylist.Greylist;
+import org.portcullis.history.Transaction;
+import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessLists;
 import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
@@ -116,9 +118,14 @@ public final class Gateway implements AutoCloseable {
       delivery.start(spool.recovered());
       Spool acceptedInto = spool;
       DeliveryService deliverer = delivery;
+      TransactionLog transactions = store.transactions();
       MessageSink sink = (queueId, receivedAt, clientAddress, clientName, helo, envelope, content) -> {
+        long size = content.stream().mapToLong(java.nio.ByteBuffer::remaining).sum();
         QueuedMessage message = acceptedInto.append(queueId, receivedAt, clientAddress, clientName, helo, envelope, content);
         deliverer.submit(message);
+        transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, envelope.sender().toString(),
+            envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(java.util.stream.Collectors.joining(", ")),
+            "accepted", queueId, "", Long.toString(size)));
       };
       SmtpServer smtp = new SmtpServer(smtpSettings(config), engine, sink, clock);
       smtp.start();
@@ -149,7 +156,8 @@ public final class Gateway implements AutoCloseable {
               store.lists(), store.refusals(), store.adminUsers(),
               new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
               config.lists().importMaxBytes(), config.web().formPostsPerMinute(),
-              new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()))));
+              new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
+              store.transactions())));
         } catch (RuntimeException e) {
           smtp.close();
           upkeep.shutdownNow();

@@ -4,6 +4,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
+import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
@@ -28,6 +29,9 @@ public interface Store extends AutoCloseable {
 
   /** Allow and deny entries, recipients' whitelists and whitelist requests. */
   AccessListStore lists();
+
+  /** Accepted messages, and the search of recent transactions. */
+  TransactionLog transactions();
 
   /** Check modes switched on the admin pages. */
   CheckModeStore checkModes();

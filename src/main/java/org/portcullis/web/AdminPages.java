@@ -39,10 +39,13 @@ final class AdminPages {
   private final java.time.Clock clock;
   private final java.util.function.Supplier<Map<String, Object>> figures;
   private final WebServer.Checks modes;
+  private final org.portcullis.history.TransactionLog transactionLog;
 
   AdminPages(AdminUsers users, AdminSessions sessions, FormGuard guard, WhitelistRequests requests,
       Optional<Blocklist> blocklist, Set<String> checks, AccessListStore lists, java.time.Clock clock,
-      long importMaxBytes, java.util.function.Supplier<Map<String, Object>> figures, WebServer.Checks modes) {
+      long importMaxBytes, java.util.function.Supplier<Map<String, Object>> figures, WebServer.Checks modes,
+      org.portcullis.history.TransactionLog transactionLog) {
+    this.transactionLog = transactionLog;
     this.figures = figures;
     this.modes = modes;
     this.lists = lists;
@@ -281,6 +284,71 @@ final class AdminPages {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** {@code GET /admin/transactions?client=&sender=&recipient=&verdict=&hours=}: recent transactions. */
+  void transactions(Context ctx) {
+    AdminSessions.Session session = session(ctx);
+    List<org.portcullis.history.Transaction> found = List.of();
+    Optional<String> error = Optional.empty();
+    try {
+      found = transactionLog.search(search(ctx, clock));
+    } catch (ApiError e) {
+      error = Optional.of(e.getMessage());
+    }
+    PortalPages.render(ctx, error.isPresent() ? 400 : 200, "admin/transactions.jte", Map.of("view",
+        new PortalViews.AdminTransactions(session.user(), query(ctx, "client"), query(ctx, "sender"),
+            query(ctx, "recipient"), query(ctx, "verdict"), query(ctx, "hours").isEmpty() ? "24" : query(ctx, "hours"),
+            found, error)));
+  }
+
+  private static String query(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    return v == null ? "" : v.length() > 320 ? v.substring(0, 320) : v;
+  }
+
+  /**
+   * The search in a request's query ({@code client}, {@code sender}, {@code recipient}, {@code verdict},
+   * {@code hours} back, default 24, at most 720; {@code limit}, default 200).
+   *
+   * @throws ApiError 400 naming a bad field
+   */
+  static org.portcullis.history.TransactionSearch search(Context ctx, java.time.Clock clock) {
+    int hours = ApiRequests.number(ctx.queryParam("hours"), 24, 1, 720, "hours");
+    int limit = ApiRequests.number(ctx.queryParam("limit"), 200, 1, 10_000, "limit");
+    Optional<String> verdict = text(ctx, "verdict");
+    if (verdict.isPresent() && !org.portcullis.history.TransactionSearch.VERDICTS.contains(verdict.get())) {
+      throw new ApiError(400, "verdict must be accepted, refused, deferred or greylisted");
+    }
+    return new org.portcullis.history.TransactionSearch(text(ctx, "client"), text(ctx, "sender"),
+        text(ctx, "recipient"), verdict, clock.instant().minus(java.time.Duration.ofHours(hours)), limit);
+  }
+
+  private static Optional<String> text(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      return Optional.empty();
+    }
+    if (v.length() > 320) {
+      throw new ApiError(400, name + " is longer than 320 characters");
+    }
+    return Optional.of(v.strip());
+  }
+
+  /** A transaction as JSON-ready values. */
+  static Map<String, Object> toMap(org.portcullis.history.Transaction t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("at", t.at().toString());
+    m.put("client", t.clientAddress());
+    m.put("clientName", t.clientName());
+    m.put("helo", t.helo());
+    m.put("sender", t.sender());
+    m.put("recipients", t.recipients());
+    m.put("verdict", t.verdict());
+    m.put("reference", t.reference());
+    m.put("check", t.check());
+    m.put("detail", t.detail());
+    return m;
   }
 
   /** {@code GET /admin/checks}: each check's configured and effective mode. */

@@ -87,6 +87,10 @@ public final class PortalViews {
   /** The admin checks page. */
   public record AdminChecks(String user, String csrf, List<CheckRow> checks, Optional<String> notice) {}
 
+  /** The admin transactions page: the search as asked, and what it found. */
+  public record AdminTransactions(String user, String client, String sender, String recipient, String verdict,
+      String hours, List<org.portcullis.history.Transaction> found, Optional<String> error) {}
+
   /** The whitelist request form, filled in as far as known. */
   public record RequestView(String email, String ip, String recipient, String reason, String csrf,
       Optional<String> notice, Optional<String> error) {}

@@ -17,6 +17,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.AdminUsers;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.blocklist.Blocklist;
+import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.policy.CheckMode;
@@ -63,11 +64,12 @@ public final class WebServer implements AutoCloseable {
    * @param importMaxBytes the largest address book an import takes
    * @param formPostsPerMinute posts of each public form one client address may make per minute
    * @param checks the checks' modes, for the admin pages' switch
+   * @param transactions recent transactions, for the admin pages and the API
    */
   public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
       java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
-      int formPostsPerMinute, Checks checks) {}
+      int formPostsPerMinute, Checks checks, TransactionLog transactions) {}
 
   /**
    * The checks as the admin pages show and switch them.
@@ -93,7 +95,7 @@ public final class WebServer implements AutoCloseable {
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard);
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(), guard, requests,
         blocklist, new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes, sources.dashboard(),
-        sources.checks());
+        sources.checks(), sources.transactions());
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
     Javalin app = Javalin.create(config -> {
@@ -146,6 +148,7 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/admin/blocklist", admin::blocklistPage);
       config.routes.post("/admin/blocklist/{action}", admin::blocklistAction);
       config.routes.get("/admin/checks", admin::checks);
+      config.routes.get("/admin/transactions", admin::transactions);
       config.routes.post("/admin/checks/{name}", admin::switchCheck);
       config.routes.get("/admin/lists", admin::lists);
       config.routes.post("/admin/lists", admin::addEntry);
@@ -159,6 +162,8 @@ public final class WebServer implements AutoCloseable {
           throw new HttpResponseException(413, "the body is larger than " + BODY_MAX + " bytes");
         }
       });
+      config.routes.get("/api/transactions", ctx -> ApiRequests.send(ctx, 200, sources.transactions()
+          .search(AdminPages.search(ctx, clock)).stream().map(AdminPages::toMap).toList()));
       config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
       config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));
       config.routes.get("/api/lists", listsApi::entries);

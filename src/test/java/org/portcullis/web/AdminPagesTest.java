@@ -311,4 +311,32 @@ class AdminPagesTest {
     assertThat(post(client, "/admin/checks/greylist", List.of(Map.entry("csrf", token),
         Map.entry("mode", "sideways"))).statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void recentTransactionsAreListedAndFiltered() throws Exception {
+    try (SmtpTestClient lan = SmtpTestClient.connect(gateway.smtp(), Senders.LAN)) {
+      lan.reply();
+      assertThat(lan.startTransaction("lan.example.test", "kim@example.test", "lee@example.test")).startsWith("250");
+      assertThat(lan.data("Subject: hello\r\n\r\nhi\r\n")).startsWith("250");
+    }
+    assertThat(rcpt("stranger@good.example", "lee@example.test")).startsWith("451 4.7.1 Greylisted");
+    gateway.gateway().store().transactions().flush();
+    gateway.gateway().store().refusals().flush();
+    HttpClient client = browser();
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    String all = get(client, "/admin/transactions?recipient=lee%40example.test").body();
+    assertThat(all).contains("&lt;kim@example.test&gt;", "queued as", "&lt;stranger@good.example&gt;", "greylisted (greylist)");
+    String greylisted = get(client, "/admin/transactions?recipient=lee%40example.test&verdict=greylisted").body();
+    assertThat(greylisted).contains("stranger@good.example").doesNotContain("kim@example.test");
+    assertThat(get(client, "/admin/transactions?verdict=lost").statusCode()).isEqualTo(400);
+    assertThat(get(client, "/admin/transactions?hours=100000").statusCode()).isEqualTo(400);
+
+    String token = new org.portcullis.access.ApiTokens(gateway.gateway().store().apiTokens(), Clock.systemUTC())
+        .create("transactions-test");
+    HttpResponse<String> api = client.send(HttpRequest.newBuilder(uri("/api/transactions?verdict=accepted&sender=kim"))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(api.statusCode()).isEqualTo(200);
+    assertThat(api.body()).contains("\"verdict\":\"accepted\"", "\"sender\":\"<kim@example.test>\"")
+        .doesNotContain("greylisted");
+  }
 }

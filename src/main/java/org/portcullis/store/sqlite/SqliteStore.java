@@ -13,6 +13,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
+import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
@@ -35,11 +36,13 @@ public final class SqliteStore implements Store {
   private final SqliteAccessListStore lists;
   private final SqliteAdminUserStore adminUsers;
   private final SqliteCheckModeStore checkModes;
+  private final SqliteTransactionLog transactions;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
-      SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes) {
+      SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions) {
     this.checkModes = checkModes;
+    this.transactions = transactions;
     this.lists = lists;
     this.adminUsers = adminUsers;
     this.greylist = greylist;
@@ -66,7 +69,8 @@ public final class SqliteStore implements Store {
       return new SqliteStore(url, new SqliteRefusalLog(writer, () -> connect(url)),
           new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)),
           new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)),
-          new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)));
+          new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
+          new SqliteTransactionLog(connect(url), connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -103,6 +107,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public TransactionLog transactions() {
+    return transactions;
+  }
+
+  @Override
   public CheckModeStore checkModes() {
     return checkModes;
   }
@@ -127,6 +136,7 @@ public final class SqliteStore implements Store {
       if (removed > 0) {
         refusals.pruneTexts();
       }
+      transactions.prune(olderThan);
       return removed;
     } catch (SQLException e) {
       throw new StoreException("cannot prune refusal records: " + e.getMessage(), e);
@@ -141,6 +151,7 @@ public final class SqliteStore implements Store {
     lists.close();
     adminUsers.close();
     checkModes.close();
+    transactions.close();
     greylist.close();
   }
 }
