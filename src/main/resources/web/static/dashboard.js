@@ -62,6 +62,7 @@
       traffic(d.timeline);
       byCheck(d.refusalsByCheck);
       table("top-clients", d.topClients.map(c => [c.address, c.refusals]));
+      table("top-networks", d.topNetworks.map(n => [n.network, n.refusals]));
       table("zones", d.zones.map(z => [z.zone, z.healthy ? "healthy" : "suspended: " + z.reason]));
       document.getElementById("spool").textContent = String(d.spool);
     });

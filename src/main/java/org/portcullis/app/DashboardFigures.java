@@ -39,13 +39,36 @@ final class DashboardFigures implements Supplier<Map<String, Object>> {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("timeline", timeline.columns());
     out.put("refusalsByCheck", counts.snapshot());
-    out.put("topClients", records.topClients(clock.instant().minus(Duration.ofDays(1)), 10).stream()
-        .map(c -> Map.of("address", c.address(), "refusals", c.refusals())).toList());
+    List<RefusalLog.ClientCount> clients = records.topClients(clock.instant().minus(Duration.ofDays(1)), 1000);
+    out.put("topClients", clients.stream().limit(10).map(c -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("address", c.address());
+      m.put("refusals", c.refusals());
+      return m;
+    }).toList());
+    out.put("topNetworks", topNetworks(clients));
     out.put("zones", blocklists.dnsbl().map(d -> d.health().snapshot().entrySet().stream()
         .map(e -> Map.<String, Object>of("zone", e.getKey(), "healthy", e.getValue().healthy(),
             "reason", e.getValue().reason(), "since", e.getValue().since().toString())).toList())
         .orElse(List.of()));
     out.put("spool", spool.size());
     return out;
+  }
+
+  /** The clients' refusals summed by /24 (IPv4) or /64 (IPv6), the ten largest. */
+  static List<Map<String, Object>> topNetworks(List<RefusalLog.ClientCount> clients) {
+    Map<String, Long> byNetwork = new java.util.HashMap<>();
+    for (RefusalLog.ClientCount c : clients) {
+      org.portcullis.mail.Addresses.parseLiteral(c.address()).ifPresent(a -> byNetwork.merge(
+          org.portcullis.mail.Cidr.of(a, a.getAddress().length == 4 ? 24 : 64).toString(), c.refusals(), Long::sum));
+    }
+    return byNetwork.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(10).map(e -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("network", e.getKey());
+          m.put("refusals", e.getValue());
+          return m;
+        }).toList();
   }
 }

@@ -230,13 +230,15 @@ class AdminPagesTest {
   @Test
   void theDashboardsFiguresNeedASessionAndItsChartLibraryIsServedLocally() throws Exception {
     assertThat(rcpt("figures@good.example", "ivan@example.test")).startsWith("451");
+    gateway.gateway().store().refusals().flush();
     HttpClient client = browser();
     assertThat(get(client, "/admin/data.json").statusCode()).isEqualTo(302);
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     HttpResponse<String> data = get(client, "/admin/data.json");
     assertThat(data.statusCode()).isEqualTo(200);
     assertThat(data.body()).contains("\"timeline\":{\"t\":[", "\"refusalsByCheck\":{", "\"tempfail\":{",
-        "\"greylist\":", "\"topClients\":[", "\"zones\":[", "\"spool\":");
+        "\"greylist\":", "\"topClients\":[", "\"topNetworks\":[{\"network\":\"127.0.1.0/24\"", "\"zones\":[",
+        "\"spool\":");
     HttpResponse<String> dashboard = get(client, "/admin");
     assertThat(dashboard.body()).contains("/static/uplot/uPlot.iife.min.js", "/static/dashboard.js");
     assertThat(dashboard.headers().firstValue("content-security-policy")).hasValueSatisfying(csp ->
