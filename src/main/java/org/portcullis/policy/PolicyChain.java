@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * (defer-if-permit); tags are collected; observe-mode findings change nothing. Each check runs
  * with its timeout; a timeout or an unexpected exception becomes a 451 4.3.0 temporary failure,
  * never a pass. Checks run on the caller's thread (no hand-off per check); {@link CheckWatchdog}
- * enforces the timeouts. Thread-safe and immutable: one chain serves all sessions.
+ * enforces the timeouts. Thread-safe: one chain serves all sessions; a check's mode may be switched
+ * while it runs ({@link CheckModes}), and takes effect at the next phase evaluated.
  */
 public final class PolicyChain {
 
