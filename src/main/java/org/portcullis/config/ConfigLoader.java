@@ -465,8 +465,10 @@ public final class ConfigLoader {
     boolean byPtr = s.bool("group-by-ptr-domain", true);
     boolean onlySuspicious = s.bool("only-suspicious", false);
     boolean nullAtData = s.bool("null-sender-at-data", true);
+    int memory = (int) s.integer("memory-entries", 500_000, 1_000, 50_000_000);
     s.finish();
-    return new GreylistSettings(enabled, delay, window, lifetime, passes, v4, v6, byPtr, onlySuspicious, nullAtData);
+    return new GreylistSettings(enabled, delay, window, lifetime, passes, v4, v6, byPtr, onlySuspicious, nullAtData,
+        memory);
   }
 
   private static PortcullisConfig.Lists lists(ConfigSection s) {

@@ -19,10 +19,11 @@ import java.time.Duration;
  *     generic PTR, listed on a DNS list), as rspamd can
  * @param nullSenderAtData greylist bounces (null sender) at DATA, not RCPT, so that sender-verify
  *     callouts, which stop before DATA, still work
+ * @param memoryEntries triplets kept in memory; others are read back from the store when seen
  */
 public record GreylistSettings(boolean enabled, Duration delay, Duration retryWindow, Duration passedLifetime,
     int autoWhitelistPasses, int ipv4Prefix, int ipv6Prefix, boolean groupByPtrDomain, boolean onlySuspicious,
-    boolean nullSenderAtData) {
+    boolean nullSenderAtData, int memoryEntries) {
 
   public static final GreylistSettings DEFAULTS = new GreylistSettings(false, Duration.ofMinutes(5), Duration.ofDays(2),
       Duration.ofDays(35), 5, 24, 64, true, false, true);
@@ -31,5 +32,16 @@ public record GreylistSettings(boolean enabled, Duration delay, Duration retryWi
     if (delay.isNegative() || retryWindow.compareTo(delay) <= 0) {
       throw new IllegalArgumentException("the retry window must be longer than the delay");
     }
+    if (memoryEntries < 1) {
+      throw new IllegalArgumentException("memory entries must be at least 1");
+    }
+  }
+
+  /** Settings with the default number of triplets in memory. */
+  public GreylistSettings(boolean enabled, Duration delay, Duration retryWindow, Duration passedLifetime,
+      int autoWhitelistPasses, int ipv4Prefix, int ipv6Prefix, boolean groupByPtrDomain, boolean onlySuspicious,
+      boolean nullSenderAtData) {
+    this(enabled, delay, retryWindow, passedLifetime, autoWhitelistPasses, ipv4Prefix, ipv6Prefix, groupByPtrDomain,
+        onlySuspicious, nullSenderAtData, Greylist.DEFAULT_MEMORY_ENTRIES);
   }
 }

@@ -111,6 +111,12 @@ class ConfigLoaderTest {
       "[greylist]\\nretry-window-hours = 1\\ndelay-seconds = 7200|greylist.retry-window-hours",
       "[greylist]\\nipv4-prefix = 33|greylist.ipv4-prefix",
       "[greylist]\\nenabled = \"yes\"|greylist.enabled",
+      "[greylist]\\nmemory-entries = 10|greylist.memory-entries",
+      "[lists]\\nwhitelist-skips = [\"relay-control\"]|lists.whitelist-skips",
+      "[lists]\\nwhitelist-skips = [\"nonsense\"]|lists.whitelist-skips",
+      "[lists]\\nimport-max-bytes = 10|lists.import-max-bytes",
+      "[web]\\nform-posts-per-minute = 0|web.form-posts-per-minute",
+      "[policy-service]\\nok-on-allow-entries = \"maybe\"|policy-service.ok-on-allow-entries",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))
