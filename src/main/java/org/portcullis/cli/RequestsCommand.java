@@ -56,19 +56,7 @@ final class RequestsCommand implements Runnable {
 
   /** Checks an approval's skipped check names, as an allow entry's. */
   static Set<String> skip(List<String> names) {
-    Set<String> known = new LinkedHashSet<>(CheckCatalog.names());
-    Set<String> out = new LinkedHashSet<>();
-    for (String name : names.isEmpty() ? List.of(ListEntry.ALL) : names) {
-      String n = name.strip();
-      if (ListEntry.NEVER_SKIPPED.contains(n)) {
-        throw new IllegalArgumentException("skip: " + n + " cannot be skipped");
-      }
-      if (!n.equals(ListEntry.ALL) && !known.contains(n)) {
-        throw new IllegalArgumentException("skip: \"" + BlocklistCommand.printable(n) + "\" is not a check");
-      }
-      out.add(n);
-    }
-    return out;
+    return EntryForm.skips(names, new LinkedHashSet<>(CheckCatalog.names()));
   }
 
   @Command(name = "list", description = "List requests, newest first.")

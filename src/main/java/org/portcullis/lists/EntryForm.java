@@ -43,20 +43,9 @@ public record EntryForm(ListEntry.Action action, Optional<String> client, Option
       }
       return p;
     });
-    Set<String> skipped = new LinkedHashSet<>();
+    Set<String> skipped = Set.of();
     if (action == ListEntry.Action.ALLOW) {
-      List<String> names = skip.isEmpty() ? List.of(ListEntry.ALL) : skip;
-      for (String name : names) {
-        String n = name.strip();
-        if (ListEntry.NEVER_SKIPPED.contains(n)) {
-          throw new IllegalArgumentException("skip: " + n + " cannot be skipped");
-        }
-        if (!n.equals(ListEntry.ALL) && !knownChecks.contains(n)) {
-          throw new IllegalArgumentException("skip: \"" + printable(n) + "\" is not a check; use \"all\" or one of "
-              + String.join(", ", knownChecks));
-        }
-        skipped.add(n);
-      }
+      skipped = skips(skip, knownChecks);
     } else if (!skip.isEmpty()) {
       throw new IllegalArgumentException("skip: a deny entry skips nothing");
     }
@@ -67,6 +56,28 @@ public record EntryForm(ListEntry.Action action, Optional<String> client, Option
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The checks an allow entry skips, as written (empty: all), checked: each is {@code all} or a
+   * known check, and never one that cannot be skipped.
+   *
+   * @throws IllegalArgumentException naming the first bad name
+   */
+  public static Set<String> skips(List<String> names, Set<String> knownChecks) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String name : names.isEmpty() ? List.of(ListEntry.ALL) : names) {
+      String n = name.strip();
+      if (ListEntry.NEVER_SKIPPED.contains(n)) {
+        throw new IllegalArgumentException("skip: " + n + " cannot be skipped");
+      }
+      if (!n.equals(ListEntry.ALL) && !knownChecks.contains(n)) {
+        throw new IllegalArgumentException("skip: \"" + printable(n) + "\" is not a check; use \"all\" or one of "
+            + String.join(", ", knownChecks));
+      }
+      out.add(n);
+    }
+    return out;
   }
 
   private static <T> Optional<T> field(String name, Optional<String> text, java.util.function.Function<String, T> parse) {

@@ -3,7 +3,6 @@ package org.portcullis.web;
 import io.javalin.http.Context;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,15 +133,8 @@ final class AdminPages {
       }
     }
     String skipText = Optional.ofNullable(ctx.formParam("skip")).orElse("").strip();
-    Set<String> skip = new LinkedHashSet<>();
-    for (String name : skipText.isEmpty() ? List.of(ListEntry.ALL) : List.of(skipText.split("[,\\s]+"))) {
-      if (!name.equals(ListEntry.ALL) && !checks.contains(name) || ListEntry.NEVER_SKIPPED.contains(name)) {
-        showQueue(ctx, 400, session, Optional.of("Not approved: \"" + name + "\" is not a check that can be skipped."));
-        return;
-      }
-      skip.add(name);
-    }
     try {
+      Set<String> skip = EntryForm.skips(skipText.isEmpty() ? List.of() : List.of(skipText.split("[,\\s]+")), checks);
       Optional<ListEntry> entry = requests.approve(id, scope, skip, Optional.empty(), message(ctx));
       showQueue(ctx, entry.isPresent() ? 200 : 409, session, Optional.of(entry.map(e -> "Request #" + id
           + " approved by " + session.user() + ": allow entry " + e.id() + " (" + e.criteria() + ").")

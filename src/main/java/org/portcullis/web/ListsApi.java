@@ -3,7 +3,6 @@ package org.portcullis.web;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -226,17 +225,7 @@ final class ListsApi {
   }
 
   private Set<String> skip(List<String> names) {
-    Set<String> out = new LinkedHashSet<>();
-    for (String name : names.isEmpty() ? List.of(ListEntry.ALL) : names) {
-      if (ListEntry.NEVER_SKIPPED.contains(name)) {
-        throw new IllegalArgumentException("skip: " + name + " cannot be skipped");
-      }
-      if (!name.equals(ListEntry.ALL) && !checks.contains(name)) {
-        throw new IllegalArgumentException("skip: \"" + name + "\" is not a check");
-      }
-      out.add(name);
-    }
-    return out;
+    return EntryForm.skips(names, checks);
   }
 
   /** {@code POST /api/whitelist-requests/{id}/decline}: {@code {"message": "..."}}. */
