@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Fact;
@@ -28,7 +27,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link RefusalLog} on SQLite. {@link #record} only queues; a writer thread inserts queued
+ * {@link RefusalLog} on SQLite. {@link #record} only queues; a {@link BatchWriter} inserts queued
  * records in batches (gathered for up to 20 ms), one transaction per batch, so a burst of refusals
  * costs one commit, and the
  * SMTP session never waits for the disk. If the queue is full (the disk is far behind), records
@@ -38,9 +37,6 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.store");
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int QUEUE_MAX = 100_000;
-  private static final int BATCH_MAX = 500;
-  private static final long LINGER_MILLIS = 20;
   private static final int READERS_KEPT = 8;
   private static final String INSERT = "INSERT OR REPLACE INTO refusal (reference, created_at, server, check_name, phase, "
       + "outcome, reply_code, status, reply_text, client_address, client_name, helo, sender, recipient, facts, rule, fix, "
@@ -64,11 +60,8 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   private final ConnectionFactory readers;
   /** Reading connections kept open between lookups (the portal's explanation pages read here). */
   private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(READERS_KEPT);
-  private final BlockingQueue<RefusalRecord> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
-  private final AtomicLong submitted = new AtomicLong();
-  private final AtomicLong written = new AtomicLong();
+  private final BatchWriter<RefusalRecord> batches;
   private final AtomicLong dropped = new AtomicLong();
-  private final Object progress = new Object();
   /** Explanation texts already stored, with their ids; used only under the writer's lock. */
   private final Map<String, Long> textIds = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
@@ -76,20 +69,17 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
       return size() > TEXT_IDS_MAX;
     }
   };
-  private final Thread thread;
-  private volatile boolean closing;
 
   SqliteRefusalLog(Connection writer, ConnectionFactory readers) {
     this.writer = writer;
     this.readers = readers;
-    this.thread = Thread.ofPlatform().name("store-refusal-writer").daemon(true).start(this::writeLoop);
+    this.batches = new BatchWriter<>("store-refusal-writer",
+        "refusal record(s); they are lost (the log lines remain)", this::insert);
   }
 
   @Override
   public void record(RefusalRecord record) {
-    if (queue.offer(record)) {
-      submitted.incrementAndGet();
-    } else if (dropped.incrementAndGet() % 1000 == 1) {
+    if (!batches.offer(record) && dropped.incrementAndGet() % 1000 == 1) {
       log.warn("refusal log queue full; dropped {} record(s) so far (reference {})", dropped.get(), record.reference());
     }
   }
@@ -151,7 +141,7 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
     if (c == null) {
       return;
     }
-    if (healthy && !closing && idleReaders.offer(c)) {
+    if (healthy && !batches.closing() && idleReaders.offer(c)) {
       return;
     }
     try {
@@ -163,54 +153,10 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
 
   @Override
   public void flush() {
-    long target = submitted.get();
-    synchronized (progress) {
-      while (written.get() < target && thread.isAlive()) {
-        try {
-          progress.wait(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    batches.flush();
   }
 
-  private void writeLoop() {
-    List<RefusalRecord> batch = new ArrayList<>(BATCH_MAX);
-    while (!closing || !queue.isEmpty()) {
-      try {
-        RefusalRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, BATCH_MAX - 1);
-        if (batch.size() < BATCH_MAX && !closing) {
-          // Let a burst gather: one commit for many records costs far less than one commit each.
-          try {
-            Thread.sleep(LINGER_MILLIS);
-          } catch (InterruptedException e) {
-            closing = true;
-          }
-          queue.drainTo(batch, BATCH_MAX - batch.size());
-        }
-        insert(batch);
-      } catch (InterruptedException e) {
-        closing = true;
-      } catch (SQLException | RuntimeException e) {
-        log.error("could not store {} refusal record(s); they are lost (the log lines remain)", batch.size(), e);
-      } finally {
-        if (!batch.isEmpty()) {
-          written.addAndGet(batch.size());
-          batch.clear();
-          synchronized (progress) {
-            progress.notifyAll();
-          }
-        }
-      }
-    }
-  }
+
 
   private void insert(List<RefusalRecord> batch) throws SQLException {
     synchronized (writer) {
@@ -300,15 +246,12 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
 
   @Override
   public void close() {
-    closing = true;
+    batches.close();
     try {
-      thread.join(10_000);
       writer.close();
       for (Connection c; (c = idleReaders.poll()) != null; ) {
         c.close();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (SQLException e) {
       log.warn("closing the store", e);
     }

@@ -9,10 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.portcullis.history.Transaction;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.history.TransactionSearch;
@@ -21,16 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link TransactionLog} on SQLite: accepted messages are queued and written in batches by one
- * thread (a session never waits for this disk write; the message itself is already in the spool);
+ * {@link TransactionLog} on SQLite: accepted messages are queued and written in batches by a
+ * {@link BatchWriter} (a session never waits for this disk write; the message itself is already in the spool);
  * a search reads them together with the refusal records.
  */
 final class SqliteTransactionLog implements TransactionLog, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.store");
-  private static final int QUEUE_MAX = 100_000;
-  private static final int BATCH_MAX = 500;
-  private static final long LINGER_MILLIS = 20;
   private static final String SEARCH = "SELECT * FROM ("
       + "SELECT created_at, client_address, client_name, helo, sender, recipients, 'accepted' AS verdict, "
       + "queue_id AS reference, '' AS check_name, size || ' bytes' AS detail FROM accepted_message WHERE created_at >= ? "
@@ -44,24 +37,18 @@ final class SqliteTransactionLog implements TransactionLog, AutoCloseable {
 
   private final Connection writer;
   private final Connection reader;
-  private final BlockingQueue<Transaction> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
-  private final AtomicLong submitted = new AtomicLong();
-  private final AtomicLong written = new AtomicLong();
-  private final Object progress = new Object();
-  private final Thread thread;
-  private volatile boolean closing;
+  private final BatchWriter<Transaction> batches;
 
   SqliteTransactionLog(Connection writer, Connection reader) {
     this.writer = writer;
     this.reader = reader;
-    this.thread = Thread.ofPlatform().name("store-transaction-writer").daemon(true).start(this::writeLoop);
+    this.batches = new BatchWriter<>("store-transaction-writer",
+        "accepted-message record(s); the messages themselves are safe", this::insert);
   }
 
   @Override
   public void accepted(Transaction transaction) {
-    if (queue.offer(transaction)) {
-      submitted.incrementAndGet();
-    }
+    batches.offer(transaction); // if the queue is full, the record is skipped: the message is in the spool
   }
 
   @Override
@@ -95,51 +82,7 @@ final class SqliteTransactionLog implements TransactionLog, AutoCloseable {
 
   @Override
   public void flush() {
-    long target = submitted.get();
-    synchronized (progress) {
-      while (written.get() < target && thread.isAlive()) {
-        try {
-          progress.wait(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-  }
-
-  private void writeLoop() {
-    List<Transaction> batch = new ArrayList<>(BATCH_MAX);
-    while (!closing || !queue.isEmpty()) {
-      try {
-        Transaction first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        if (!closing) {
-          try {
-            Thread.sleep(LINGER_MILLIS); // one commit for a burst
-          } catch (InterruptedException e) {
-            closing = true;
-          }
-        }
-        queue.drainTo(batch, BATCH_MAX - batch.size());
-        insert(batch);
-      } catch (InterruptedException e) {
-        closing = true;
-      } catch (SQLException | RuntimeException e) {
-        log.error("could not store {} accepted-message record(s); the messages themselves are safe", batch.size(), e);
-      } finally {
-        if (!batch.isEmpty()) {
-          written.addAndGet(batch.size());
-          batch.clear();
-          synchronized (progress) {
-            progress.notifyAll();
-          }
-        }
-      }
-    }
+    batches.flush();
   }
 
   private void insert(List<Transaction> batch) throws SQLException {
@@ -182,13 +125,10 @@ final class SqliteTransactionLog implements TransactionLog, AutoCloseable {
 
   @Override
   public void close() {
-    closing = true;
+    batches.close();
     try {
-      thread.join(10_000);
       writer.close();
       reader.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (SQLException e) {
       log.warn("closing the store", e);
     }
