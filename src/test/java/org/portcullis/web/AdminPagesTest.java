@@ -3,9 +3,7 @@ package org.portcullis.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +26,7 @@ import org.portcullis.testing.Senders;
 import org.portcullis.testing.SmtpTestClient;
 import org.portcullis.testing.TestDnsServer;
 import org.portcullis.testing.TestGateway;
+import org.portcullis.testing.WebForms;
 
 /** The admin pages over real HTTP: login, sessions, CSRF, and approving a whitelist request end to end. */
 class AdminPagesTest {
@@ -52,31 +50,23 @@ class AdminPagesTest {
     dns.close();
   }
 
-  private static HttpClient browser() {
-    return HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
-  }
 
   private static URI uri(String path) {
     return URI.create("http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + path);
   }
 
   private static HttpResponse<String> get(HttpClient client, String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    return WebForms.get(client, uri(path));
   }
 
-  private static HttpResponse<String> post(HttpClient client, String path, List<Map.Entry<String, String>> fields)
-      throws Exception {
-    String body = fields.stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-    return client.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> post(HttpClient client, String path, List<Map.Entry<String, String>> fields) throws Exception {
+    return WebForms.post(client, uri(path), fields);
   }
 
   private static String csrf(String page) {
-    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
-    assertThat(m.find()).as("a form with a CSRF token").isTrue();
-    return m.group(1);
+    return WebForms.csrf(page);
   }
+
 
   private static HttpResponse<String> login(HttpClient client, String password) throws Exception {
     String token = csrf(get(client, "/admin/login").body());
@@ -93,7 +83,7 @@ class AdminPagesTest {
 
   @Test
   void pagesNeedALoginAndAWrongPasswordGetsNone() throws Exception {
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     HttpResponse<String> anonymous = get(client, "/admin");
     assertThat(anonymous.statusCode()).isEqualTo(302);
     assertThat(anonymous.headers().firstValue("location")).hasValue("/admin/login");
@@ -113,7 +103,7 @@ class AdminPagesTest {
     long id = new WhitelistRequests(gateway.gateway().store().lists(), Clock.systemUTC()).submit(
         "invoices@good.example", Senders.GOOD, "frank@example.test", "Frank's <i>invoices</i>").id();
 
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     HttpResponse<String> in = login(client, PASSWORD);
     assertThat(in.statusCode()).isEqualTo(302);
     assertThat(in.headers().firstValue("location")).hasValue("/admin");
@@ -171,7 +161,7 @@ class AdminPagesTest {
 
   @Test
   void anAdminManagesEntriesAndUploadsAnAddressBook() throws Exception {
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String page = get(client, "/admin/lists").body();
     String token = csrf(page);
@@ -213,7 +203,7 @@ class AdminPagesTest {
     blocklist.report(org.portcullis.mail.Cidr.parse("192.0.2.95/32"), org.portcullis.blocklist.Category.REPORT,
         new org.portcullis.blocklist.Evidence(java.time.Instant.now(), "report", "192.0.2.95", "", "", "", "", "x"));
     long report = blocklist.reportFalsePositive("192.0.2.95", "ops@victim.example", "We were <b>hacked</b>, fixed now");
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String queue = get(client, "/admin/requests").body();
     assertThat(queue).contains("Report #" + report, "We were &lt;b&gt;hacked&lt;/b&gt;, fixed now");
@@ -231,7 +221,7 @@ class AdminPagesTest {
   void theDashboardsFiguresNeedASessionAndItsChartLibraryIsServedLocally() throws Exception {
     assertThat(rcpt("figures@good.example", "ivan@example.test")).startsWith("451");
     gateway.gateway().store().refusals().flush();
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     assertThat(get(client, "/admin/data.json").statusCode()).isEqualTo(302);
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     HttpResponse<String> data = get(client, "/admin/data.json");
@@ -259,7 +249,7 @@ class AdminPagesTest {
 
   @Test
   void anAdminListsSearchesAnnotatesAndDelists() throws Exception {
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String token = csrf(get(client, "/admin/blocklist").body());
     HttpResponse<String> bad = post(client, "/admin/blocklist/add", List.of(Map.entry("csrf", token),
@@ -290,7 +280,7 @@ class AdminPagesTest {
 
   @Test
   void aCheckIsSwitchedOffAndBackWhileTheServerRuns() throws Exception {
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String page = get(client, "/admin/checks").body();
     assertThat(page).contains("<code>greylist</code>", "<code>relay-control</code>");
@@ -324,7 +314,7 @@ class AdminPagesTest {
     assertThat(rcpt("stranger@good.example", "lee@example.test")).startsWith("451 4.7.1 Greylisted");
     gateway.gateway().store().transactions().flush();
     gateway.gateway().store().refusals().flush();
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String all = get(client, "/admin/transactions?recipient=lee%40example.test").body();
     assertThat(all).contains("&lt;kim@example.test&gt;", "queued as", "&lt;stranger@good.example&gt;", "greylisted (greylist)");

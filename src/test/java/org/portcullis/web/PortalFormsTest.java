@@ -6,19 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.net.CookieManager;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +26,7 @@ import org.portcullis.mail.Cidr;
 import org.portcullis.testing.Senders;
 import org.portcullis.testing.TestDnsServer;
 import org.portcullis.testing.TestGateway;
+import org.portcullis.testing.WebForms;
 
 /** The portal's public forms over real HTTP: CSRF, rate limits, self-service delisting, reports, whitelist requests. */
 class PortalFormsTest {
@@ -53,31 +48,23 @@ class PortalFormsTest {
     dns.close();
   }
 
-  /** A browser-like client: keeps cookies. */
-  private static HttpClient browser() {
-    return HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
-  }
 
   private static URI uri(String path) {
     return URI.create("http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + path);
   }
 
   private static HttpResponse<String> get(HttpClient client, String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    return WebForms.get(client, uri(path));
   }
 
   private static HttpResponse<String> post(HttpClient client, String path, Map<String, String> fields) throws Exception {
-    String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-    return client.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return WebForms.post(client, uri(path), fields.entrySet().stream().toList());
   }
 
   private static String csrf(String page) {
-    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
-    assertThat(m.find()).as("a form with a CSRF token").isTrue();
-    return m.group(1);
+    return WebForms.csrf(page);
   }
+
 
   private static Blocklist blocklist() {
     return gateway.gateway().blocklists().listings().map(LiveListings::blocklist).orElseThrow();
@@ -91,7 +78,7 @@ class PortalFormsTest {
   @Test
   void aListedAddressDelistsItselfOnceThenIsSentToTheOperator() throws Exception {
     list("192.0.2.71");
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     String token = csrf(get(client, "/lookup/192.0.2.71").body());
     HttpResponse<String> delisted = post(client, "/lookup/192.0.2.71/delist", Map.of("csrf", token));
     assertThat(delisted.statusCode()).isEqualTo(200);
@@ -110,13 +97,13 @@ class PortalFormsTest {
   @Test
   void aPostWithoutTheRightTokenChangesNothing() throws Exception {
     list("192.0.2.72");
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     get(client, "/lookup/192.0.2.72");
     assertThat(post(client, "/lookup/192.0.2.72/delist", Map.of()).statusCode()).isEqualTo(403);
     HttpResponse<String> forged = post(client, "/lookup/192.0.2.72/delist", Map.of("csrf", "forged-token"));
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(forged.body()).contains("Form expired");
-    HttpClient other = browser();
+    HttpClient other = WebForms.browser();
     String othersToken = csrf(get(other, "/whitelist-request").body());
     assertThat(post(client, "/lookup/192.0.2.72/delist", Map.of("csrf", othersToken)).statusCode())
         .as("another browser's token").isEqualTo(403);
@@ -126,7 +113,7 @@ class PortalFormsTest {
   @Test
   void aFalsePositiveReportIsStoredAndBadFieldsAreRefused() throws Exception {
     list("192.0.2.73");
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     String token = csrf(get(client, "/lookup/192.0.2.73").body());
     HttpResponse<String> bad = post(client, "/lookup/192.0.2.73/false-positive",
         Map.of("csrf", token, "contact", "not an address", "message", "x"));
@@ -145,7 +132,7 @@ class PortalFormsTest {
 
   @Test
   void aWhitelistRequestFromTheFormWaitsForReview() throws Exception {
-    HttpClient client = browser();
+    HttpClient client = WebForms.browser();
     HttpResponse<String> form = get(client, "/whitelist-request?ip=192.0.2.80&recipient=bob%40example.test"
         + "&email=%22%3E%3Cscript%3Ex%3C/script%3E");
     // Inside a quoted attribute only the quote can break out; it is escaped, so the tag stays text.
