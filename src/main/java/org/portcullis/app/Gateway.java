@@ -99,8 +99,7 @@ public final class Gateway implements AutoCloseable {
       DnsResolver dns = dnsOverride.orElseGet(() -> resolver(config.dns()));
       blocklists = Blocklists.start(config, store, dns, clock);
       Optional<Greylist> greylist = config.greylist().enabled()
-          ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock, config.greylist().memoryEntries()))
-          : Optional.empty();
+          ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
       AccessLists lists = new AccessLists(store.lists(), clock, config.lists().whitelistSkips());
       CheckModes modes = new CheckModes(CheckCatalog.FIXED);
       store.checkModes().load().forEach((check, mode) -> {

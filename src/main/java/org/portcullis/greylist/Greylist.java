@@ -56,8 +56,9 @@ public final class Greylist {
   final LongAdder passed = new LongAdder();
   final LongAdder expired = new LongAdder();
 
+  /** Keeps {@code settings.memoryEntries()} triplets in memory. */
   public Greylist(GreylistStore store, GreylistSettings settings, Clock clock) {
-    this(store, settings, clock, DEFAULT_MEMORY_ENTRIES);
+    this(store, settings, clock, settings.memoryEntries());
   }
 
   /** @param memoryEntries triplets to keep in memory; the rest are read from the store when seen */
