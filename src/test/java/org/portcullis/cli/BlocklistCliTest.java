@@ -2,8 +2,6 @@ package org.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,18 +16,8 @@ class BlocklistCliTest {
 
   private String config;
 
-  private record Run(int code, String out, String err) {}
-
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, 2);
-    all[2] = "-c";
-    all[3] = config;
-    System.arraycopy(args, 2, all, 4, args.length - 2);
-    int code = Main.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun run(String... args) {
+    return CliRun.withConfig(config, args);
   }
 
   @BeforeEach
@@ -45,13 +33,13 @@ class BlocklistCliTest {
     assertThat(run("blocklist", "add", "192.0.2.9", "--note", "seen on three traps").code()).isZero();
     assertThat(run("blocklist", "add", "198.51.100.0/24", "--permanent", "--note", "snowshoe").out())
         .contains("198.51.100.0/24 as manual, permanent");
-    Run list = run("blocklist", "list", "--state", "all");
+    CliRun list = run("blocklist", "list", "--state", "all");
     assertThat(list.out()).contains("NETWORK").contains("192.0.2.9/32").contains("198.51.100.0/24")
         .contains("1 listed, 0 delisted, 0 expired, 1 permanent");
-    Run show = run("blocklist", "show", "198.51.100.77");
+    CliRun show = run("blocklist", "show", "198.51.100.77");
     assertThat(show.code()).isZero();
     assertThat(show.out()).contains("198.51.100.0/24").contains("permanent").contains("snowshoe");
-    Run json = run("blocklist", "show", "192.0.2.9", "--json");
+    CliRun json = run("blocklist", "show", "192.0.2.9", "--json");
     assertThat(json.out()).startsWith("[{\"network\":\"192.0.2.9/32\"").contains("\"note\":\"seen on three traps\"");
     assertThat(run("blocklist", "show", "203.0.113.1").code()).isEqualTo(1);
   }
@@ -60,12 +48,12 @@ class BlocklistCliTest {
   void selfServiceIsCountedAndRefusedPastTheLimitThenTheOperatorDelists() {
     for (int i = 0; i < 2; i++) {
       run("blocklist", "report", "192.0.2.9", "--note", "trap hit " + i);
-      Run delist = run("blocklist", "delist", "192.0.2.9", "--self-service");
+      CliRun delist = run("blocklist", "delist", "192.0.2.9", "--self-service");
       assertThat(delist.code()).isZero();
       assertThat(delist.out()).contains((1 - i) + " self-service delisting(s) left");
     }
     run("blocklist", "report", "192.0.2.9", "--note", "trap hit 3");
-    Run refused = run("blocklist", "delist", "192.0.2.9", "--self-service");
+    CliRun refused = run("blocklist", "delist", "192.0.2.9", "--self-service");
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err()).contains("all 2 self-service delistings").contains("contact the operator");
     assertThat(run("blocklist", "delist", "192.0.2.9", "--note", "customer fixed it").code()).isZero();
@@ -89,7 +77,7 @@ class BlocklistCliTest {
   void anImportWithABadLineChangesNothingAndNamesTheLine() throws Exception {
     Path bad = dir.resolve("bad.txt");
     Files.writeString(bad, "# list\n192.0.2.1\n192.0.2.0/33\n198.51.100.7\n");
-    Run run = run("blocklist", "import", bad.toString());
+    CliRun run = run("blocklist", "import", bad.toString());
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("nothing imported").contains("line 3").doesNotContain("\tat ");
     assertThat(run("blocklist", "list").out()).doesNotContain("192.0.2.1");
@@ -102,7 +90,7 @@ class BlocklistCliTest {
   void exportWritesRbldnsdFiles() throws Exception {
     run("blocklist", "add", "192.0.2.9");
     run("blocklist", "add", "2001:db8::25", "--category", "spam-trap");
-    Run export = run("blocklist", "export", "--output-dir", dir.resolve("out").toString());
+    CliRun export = run("blocklist", "export", "--output-dir", dir.resolve("out").toString());
     assertThat(export.code()).isZero();
     String v4 = Files.readString(dir.resolve("out/bl.example.test.ip4set"));
     assertThat(v4).contains("$SOA 300 mx.example.test. hostmaster.bl.example.test.")
@@ -113,7 +101,7 @@ class BlocklistCliTest {
 
   @Test
   void falsePositiveReportsAreFiledListedAndAnswered() {
-    Run filed = run("blocklist", "appeal", "192.0.2.9", "--contact", "postmaster@example.org", "--message", "fixed");
+    CliRun filed = run("blocklist", "appeal", "192.0.2.9", "--contact", "postmaster@example.org", "--message", "fixed");
     assertThat(filed.out()).contains("report 1 recorded");
     assertThat(run("blocklist", "appeals").out()).contains("postmaster@example.org").contains("open");
     assertThat(run("blocklist", "answer", "1", "accepted", "delisted").code()).isZero();
@@ -122,12 +110,12 @@ class BlocklistCliTest {
 
   @Test
   void apiTokensAreShownOnceListedAndRemoved() {
-    Run created = run("admin", "add-token", "abuse-desk");
+    CliRun created = run("admin", "add-token", "abuse-desk");
     assertThat(created.code()).isZero();
     assertThat(created.out().strip()).startsWith("pct_").hasSizeGreaterThan(40);
     assertThat(run("admin", "add-token", "abuse-desk").err()).contains("exists already");
     assertThat(run("admin", "add-token", "bad name!").code()).isEqualTo(2);
-    Run list = run("admin", "list-tokens");
+    CliRun list = run("admin", "list-tokens");
     assertThat(list.out()).contains("abuse-desk").contains("never").doesNotContain(created.out().strip());
     assertThat(run("admin", "remove-token", "abuse-desk").code()).isZero();
     assertThat(run("admin", "remove-token", "abuse-desk").code()).isEqualTo(1);
@@ -143,7 +131,7 @@ class BlocklistCliTest {
         {"blocklist", "add", "192.0.2.1", "--note", "x".repeat(2000)},
         {"blocklist", "appeal", "192.0.2.1", "--contact", "nobody", "--message", "m"},
         {"blocklist", "export", "--format", "bind"}}) {
-      Run run = run(args);
+      CliRun run = run(args);
       assertThat(run.code()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(run.err()).as(String.join(" ", args)).isNotBlank().doesNotContain("\tat ").doesNotContain("Exception");
     }
@@ -154,11 +142,11 @@ class BlocklistCliTest {
   void aBinaryImportFileAndAnEmptyNoteAreRefusedClearly() throws Exception {
     Path binary = dir.resolve("binary.txt");
     Files.write(binary, new byte[] {'1', '9', '2', '.', (byte) 0xC3, (byte) 0x28, '\n', (byte) 0xFF, (byte) 0xFE});
-    Run run = run("blocklist", "import", binary.toString());
+    CliRun run = run("blocklist", "import", binary.toString());
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("not a text file").contains("nothing imported");
     run("blocklist", "add", "192.0.2.1");
-    Run note = run("blocklist", "note", "192.0.2.1", " ");
+    CliRun note = run("blocklist", "note", "192.0.2.1", " ");
     assertThat(note.code()).isEqualTo(2);
     assertThat(note.err()).contains("must not be empty");
     assertThat(run("blocklist", "show", "192.0.2.1").out()).doesNotContain("Notes");

@@ -3,8 +3,6 @@ package org.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,19 +17,8 @@ class ListsCliTest {
 
   private String config;
 
-  private record Run(int code, String out, String err) {}
-
-  /** Runs {@code command subcommand -c config rest...}. */
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, 2);
-    all[2] = "-c";
-    all[3] = config;
-    System.arraycopy(args, 2, all, 4, args.length - 2);
-    int code = Main.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun run(String... args) {
+    return CliRun.withConfig(config, args);
   }
 
   @BeforeEach
@@ -43,17 +30,17 @@ class ListsCliTest {
 
   @Test
   void allowAndDenyEntriesAreAddedListedAndRemoved() {
-    Run allow = run("lists", "allow", "--client", "192.0.2.0/24", "--skip", "greylist,dnsbl", "--expires", "30d",
+    CliRun allow = run("lists", "allow", "--client", "192.0.2.0/24", "--skip", "greylist,dnsbl", "--expires", "30d",
         "--note", "partner relay");
     assertThat(allow.code()).as(allow.err()).isZero();
     assertThat(allow.out()).startsWith("allow entry 1: client 192.0.2.0/24; skips dnsbl,greylist; expires ");
-    Run deny = run("lists", "deny", "--sender", "spam.example", "--reply", "No mail from spam.example, please");
+    CliRun deny = run("lists", "deny", "--sender", "spam.example", "--reply", "No mail from spam.example, please");
     assertThat(deny.out()).isEqualTo("deny entry 2: sender spam.example; replies \"No mail from spam.example, please\"\n");
-    Run list = run("lists", "list");
+    CliRun list = run("lists", "list");
     assertThat(list.out()).contains("partner relay").contains("sender spam.example").contains("2 entries");
     assertThat(run("lists", "list", "--json").out()).startsWith("[{\"id\":1,\"action\":\"allow\",\"client\":\"192.0.2.0/24\"");
     assertThat(run("lists", "remove", "2").code()).isZero();
-    Run again = run("lists", "remove", "2");
+    CliRun again = run("lists", "remove", "2");
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).contains("no entry 2");
   }
@@ -78,7 +65,7 @@ class ListsCliTest {
     try (InputStream in = getClass().getResourceAsStream("/addressbooks/outlook.csv")) {
       Files.write(book, in.readAllBytes());
     }
-    Run imported = run("whitelist", "import", "bob@example.test", book.toString());
+    CliRun imported = run("whitelist", "import", "bob@example.test", book.toString());
     assertThat(imported.code()).as(imported.err()).isZero();
     assertThat(imported.out()).contains("whitelist of bob@example.test: csv file contacts.csv")
         .contains("read 6, added 4, duplicates 1, rejected 1").contains("line 6: \"dan at typo.example\"");
@@ -86,14 +73,14 @@ class ListsCliTest {
     try (InputStream in = getClass().getResourceAsStream("/addressbooks/broken.vcf")) {
       Files.write(broken, in.readAllBytes());
     }
-    Run refused = run("whitelist", "import", "bob@example.test", broken.toString());
+    CliRun refused = run("whitelist", "import", "bob@example.test", broken.toString());
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err()).contains("BEGIN:VCARD inside the card").contains("nothing imported");
     assertThat(run("whitelist", "add", "example.test", "carol@partner.example", "@whole.example").out())
         .contains("added 2");
     assertThat(run("whitelist", "add", "example.test", "ok@partner.example", "not valid").err())
         .contains("\"not valid\" is neither an address nor a domain").contains("nothing added");
-    Run list = run("whitelist", "list", "bob@example.test");
+    CliRun list = run("whitelist", "list", "bob@example.test");
     assertThat(list.out()).contains("alice@partner.example").contains("4 sender(s)");
     assertThat(run("whitelist", "remove", "example.test", "whole.example").code()).isZero();
     assertThat(run("whitelist", "import", "bob@example.test", dir.resolve("missing.csv").toString()).err())
@@ -102,7 +89,7 @@ class ListsCliTest {
 
   @Test
   void aRequestIsSubmittedListedApprovedAndAnotherDeclined() {
-    Run submitted = run("requests", "submit", "--email", "news@letter.example", "--ip", "192.0.2.55",
+    CliRun submitted = run("requests", "submit", "--email", "news@letter.example", "--ip", "192.0.2.55",
         "--recipient", "dave@example.test", "--reason", "Monthly statements from our accountants");
     assertThat(submitted.out()).isEqualTo("request 1 waits for review\n");
     run("requests", "submit", "--email", "x@y.example", "--ip", "192.0.2.56", "--recipient", "dave@example.test",
@@ -110,7 +97,7 @@ class ListsCliTest {
     assertThat(run("requests", "list").out()).contains("#1  pending").contains("news@letter.example [192.0.2.55]")
         .contains("2 request(s)");
     assertThat(run("requests", "approve", "1", "--match", "recipient").err()).contains("sender or the client IP");
-    Run approved = run("requests", "approve", "1", "--match", "sender,ip", "--skip", "greylist");
+    CliRun approved = run("requests", "approve", "1", "--match", "sender,ip", "--skip", "greylist");
     assertThat(approved.out()).isEqualTo("request 1 approved: allow entry 1 (client 192.0.2.55/32, sender news@letter.example)\n");
     assertThat(run("requests", "approve", "1").err()).contains("no pending request 1");
     assertThat(run("requests", "decline", "2", "--message", "We do not know you").code()).isZero();
@@ -129,7 +116,7 @@ class ListsCliTest {
       assertThat(run("admin", "add-user", "ops").err()).contains("a password has 12 to 1024 characters");
       System.setIn(new java.io.ByteArrayInputStream("correct horse battery staple\n"
           .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      Run added = run("admin", "add-user", "ops");
+      CliRun added = run("admin", "add-user", "ops");
       assertThat(added.code()).as(added.err()).isZero();
       assertThat(added.out()).isEqualTo("admin user ops created\n");
       System.setIn(new java.io.ByteArrayInputStream("another long password\n"
