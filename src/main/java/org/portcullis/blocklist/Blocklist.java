@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 
 /**
@@ -132,6 +134,28 @@ public final class Blocklist {
 
   /** Records a false-positive report for operator review; returns its id. */
   public long reportFalsePositive(String address, String contact, String message) {
-    return store.fileReport(new FalsePositiveReport(0, clock.instant(), address, contact, message, "open", ""));
+    return store.fileReport(new FalsePositiveReport(0, clock.instant(), FalsePositiveReport.Kind.FALSE_POSITIVE, address,
+        contact, message, "open", ""));
+  }
+
+  /**
+   * Why the listed party may not delist {@code address} itself (limit used, permanent or network
+   * listing), or empty when it may or when nothing is listed.
+   */
+  public Optional<String> selfServiceRefusal(InetAddress address) {
+    Instant now = clock.instant();
+    return active(address).flatMap(l -> rules.selfServiceRefusal(l, now));
+  }
+
+  /**
+   * Records a delisting request for operator review, for an address that may no longer delist
+   * itself; returns its id, or empty when the address is not listed or may still delist itself.
+   */
+  public OptionalLong requestDelisting(InetAddress address, String contact, String message) {
+    if (selfServiceRefusal(address).isEmpty()) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(store.fileReport(new FalsePositiveReport(0, clock.instant(),
+        FalsePositiveReport.Kind.DELISTING, Addresses.toText(address), contact, message, "open", "")));
   }
 }

@@ -62,20 +62,34 @@ public final class ListingRules {
       return new SelfDelisting.NotListed();
     }
     Listing l = existing.get();
-    if (l.state() == ListingState.PERMANENT) {
-      return new SelfDelisting.Refused(l, "this listing was made permanent by the operator; contact the operator");
-    }
-    if (!l.network().isHost()) {
-      return new SelfDelisting.Refused(l, "network listings (" + l.network() + ") are removed by the operator only; "
-          + "contact the operator");
-    }
-    if (l.selfDelistings() >= rules.selfServiceLimit()) {
-      return new SelfDelisting.Refused(l, "this address has used all " + rules.selfServiceLimit()
-          + " self-service delistings; fix the cause and contact the operator, who can delist it");
+    Optional<String> refusal = selfServiceRefusal(l, now);
+    if (refusal.isPresent()) {
+      return new SelfDelisting.Refused(l, refusal.get());
     }
     Listing delisted = new Listing(l.id(), l.network(), l.category(), ListingState.DELISTED, l.firstListed(),
         l.lastEvidence(), Optional.empty(), l.selfDelistings() + 1, l.evidence(), l.notes());
     return new SelfDelisting.Delisted(delisted, rules.selfServiceLimit() - delisted.selfDelistings());
+  }
+
+  /**
+   * Why the listed party may not delist {@code l} itself, in words it can act on; empty when it may
+   * (or when {@code l} is not active).
+   */
+  public Optional<String> selfServiceRefusal(Listing l, Instant now) {
+    if (!l.activeAt(now)) {
+      return Optional.empty();
+    }
+    if (l.state() == ListingState.PERMANENT) {
+      return Optional.of("this listing was made permanent by the operator; contact the operator");
+    }
+    if (!l.network().isHost()) {
+      return Optional.of("network listings (" + l.network() + ") are removed by the operator only; contact the operator");
+    }
+    if (l.selfDelistings() >= rules.selfServiceLimit()) {
+      return Optional.of("this address has used all " + rules.selfServiceLimit()
+          + " self-service delistings; fix the cause and contact the operator, who can delist it");
+    }
+    return Optional.empty();
   }
 
   /** The operator delists, whatever the state or count. */

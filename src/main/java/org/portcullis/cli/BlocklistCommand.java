@@ -461,7 +461,7 @@ final class BlocklistCommand implements Runnable {
     }
   }
 
-  @Command(name = "appeals", description = "List false-positive reports (default: open ones).")
+  @Command(name = "appeals", description = "List false-positive reports and delisting requests (default: open ones).")
   static final class Appeals extends Base {
     @Option(names = "--status", description = "open, accepted, declined or all.")
     String status = "open";
@@ -480,10 +480,11 @@ final class BlocklistCommand implements Runnable {
         out().println(JSON.writeValueAsString(reports));
         return 0;
       }
-      out().printf("%-6s %-18s %-16s %-9s %-28s %s%n", "ID", "FILED", "ADDRESS", "STATUS", "CONTACT", "MESSAGE");
+      out().printf("%-6s %-18s %-14s %-16s %-9s %-28s %s%n", "ID", "FILED", "KIND", "ADDRESS", "STATUS", "CONTACT",
+          "MESSAGE");
       for (FalsePositiveReport r : reports) {
-        out().printf("%-6d %-18s %-16s %-9s %-28s %s%n", r.id(), TIME.format(r.at()), r.address(), r.status(),
-            printable(r.contact()), printable(r.message()));
+        out().printf("%-6d %-18s %-14s %-16s %-9s %-28s %s%n", r.id(), TIME.format(r.at()), r.kind().label(),
+            r.address(), r.status(), printable(r.contact()), printable(r.message()));
       }
       return 0;
     }

@@ -178,12 +178,13 @@ final class AdminPages {
       showQueue(ctx, 409, session, Optional.of("Report #" + id + " is not open."));
       return;
     }
-    String notice = "Report #" + id + (accept ? " accepted" : " declined") + " by " + session.user() + ".";
+    String notice = report.get().kind().title() + " #" + id + (accept ? " accepted" : " declined") + " by "
+        + session.user() + ".";
     if (accept) {
       var address = org.portcullis.mail.Addresses.parseLiteral(report.get().address());
       Optional<org.portcullis.blocklist.Listing> listing = address.flatMap(b::active);
       if (listing.isPresent()) {
-        b.operatorDelist(listing.get().network(), session.user(), "false-positive report #" + id);
+        b.operatorDelist(listing.get().network(), session.user(), report.get().kind().label() + " #" + id);
         notice += " " + listing.get().network() + " delisted.";
       }
     }

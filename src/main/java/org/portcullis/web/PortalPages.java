@@ -77,13 +77,13 @@ final class PortalPages {
     String asked = ctx.queryParam("address");
     if (asked == null || asked.isBlank()) {
       render(ctx, 200, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(Optional.empty(), false,
-          List.of(), Optional.empty(), guard.token(ctx), Optional.empty())));
+          Optional.empty(), List.of(), Optional.empty(), guard.token(ctx), Optional.empty())));
       return;
     }
     Optional<InetAddress> address = parse(asked);
     if (address.isEmpty()) {
       render(ctx, 400, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(Optional.of(clip(asked)), false,
-          List.of(), Optional.of("That is not an IPv4 or IPv6 address."), guard.token(ctx), Optional.empty())));
+          Optional.empty(), List.of(), Optional.of("That is not an IPv4 or IPv6 address."), guard.token(ctx), Optional.empty())));
       return;
     }
     ctx.redirect("/lookup/" + Addresses.toText(address.get()));
@@ -99,7 +99,7 @@ final class PortalPages {
     Optional<InetAddress> address = parse(asked);
     if (address.isEmpty()) {
       render(ctx, 400, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(Optional.of(clip(asked)), false,
-          List.of(), Optional.of("That is not an IPv4 or IPv6 address."), guard.token(ctx), Optional.empty())));
+          Optional.empty(), List.of(), Optional.of("That is not an IPv4 or IPv6 address."), guard.token(ctx), Optional.empty())));
       throw new Rendered();
     }
     if (blocklist.isEmpty()) {
@@ -113,7 +113,7 @@ final class PortalPages {
     List<Listing> history = blocklist.get().history(address);
     render(ctx, status, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(
         Optional.of(Addresses.toText(address)), history.stream().anyMatch(l -> l.activeAt(now)),
-        history.stream().map(l -> PortalViews.listing(l, now)).toList(), Optional.empty(), guard.token(ctx), notice)));
+        blocklist.get().selfServiceRefusal(address), history.stream().map(l -> PortalViews.listing(l, now)).toList(), Optional.empty(), guard.token(ctx), notice)));
   }
 
   /** {@code POST /lookup/{address}/delist}: self-service delisting (seed 000), counted. */
@@ -135,21 +135,56 @@ final class PortalPages {
   void falsePositive(Context ctx) {
     InetAddress address = address(ctx);
     guard.check(ctx, "false-positive");
-    String contact = field(ctx, "contact", 254);
-    String message = field(ctx, "message", FIELD_MAX);
-    try {
-      EmailAddress.parse(contact);
-    } catch (RuntimeException e) {
-      showLookup(ctx, 400, address, Optional.of("Not sent: the contact must be an e-mail address."));
+    Optional<String> contact = contact(ctx, address);
+    if (contact.isEmpty()) {
       return;
     }
+    String message = field(ctx, "message", FIELD_MAX);
     if (message.isBlank()) {
       showLookup(ctx, 400, address, Optional.of("Not sent: say why the listing is wrong."));
       return;
     }
-    long id = blocklist.get().reportFalsePositive(Addresses.toText(address), contact, message);
+    long id = blocklist.get().reportFalsePositive(Addresses.toText(address), contact.get(), message);
     showLookup(ctx, 200, address, Optional.of("Thank you: report #" + id + " waits for the operator's review; "
-        + "the answer goes to " + contact + "."));
+        + "the answer goes to " + contact.get() + "."));
+  }
+
+  /**
+   * {@code POST /lookup/{address}/delisting-request}: an address that may no longer delist itself
+   * asks the operator (seed 000: "contact the operator"), saying what was fixed.
+   */
+  void delistingRequest(Context ctx) {
+    InetAddress address = address(ctx);
+    guard.check(ctx, "delisting-request");
+    Optional<String> contact = contact(ctx, address);
+    if (contact.isEmpty()) {
+      return;
+    }
+    String message = field(ctx, "message", FIELD_MAX);
+    if (message.isBlank()) {
+      showLookup(ctx, 400, address, Optional.of("Not sent: say what you fixed."));
+      return;
+    }
+    var id = blocklist.get().requestDelisting(address, contact.get(), message);
+    if (id.isEmpty()) {
+      showLookup(ctx, 409, address, Optional.of("Not sent: this address is not listed, or can still delist itself "
+          + "with the button above."));
+      return;
+    }
+    showLookup(ctx, 200, address, Optional.of("Thank you: delisting request #" + id.getAsLong() + " waits for the "
+        + "operator's review; the answer goes to " + contact.get() + "."));
+  }
+
+  /** The form's {@code contact}, an e-mail address; empty (the page shown with the error) otherwise. */
+  private Optional<String> contact(Context ctx, InetAddress address) {
+    String contact = field(ctx, "contact", 254);
+    try {
+      EmailAddress.parse(contact);
+      return Optional.of(contact);
+    } catch (RuntimeException e) {
+      showLookup(ctx, 400, address, Optional.of("Not sent: the contact must be an e-mail address."));
+      return Optional.empty();
+    }
   }
 
   /** {@code GET /whitelist-request}: the form, pre-filled from a refusal's page. */

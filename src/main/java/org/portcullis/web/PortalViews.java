@@ -48,8 +48,8 @@ public final class PortalViews {
    * @param csrf the token for the page's forms
    * @param notice what a form post did (a delisting, a report)
    */
-  public record LookupView(Optional<String> address, boolean listed, List<ListingView> listings,
-      Optional<String> error, String csrf, Optional<String> notice) {}
+  public record LookupView(Optional<String> address, boolean listed, Optional<String> selfServiceRefusal,
+      List<ListingView> listings, Optional<String> error, String csrf, Optional<String> notice) {}
 
   /** What the admin dashboard counts. */
   public record AdminDashboard(String user, String csrf, long pendingRequests, long openReports,

@@ -206,15 +206,33 @@ class AdminPagesTest {
     HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String queue = get(client, "/admin/requests").body();
-    assertThat(queue).contains("Report #" + report, "We were &lt;b&gt;hacked&lt;/b&gt;, fixed now");
+    assertThat(queue).contains("False-positive report #" + report, "We were &lt;b&gt;hacked&lt;/b&gt;, fixed now");
     HttpResponse<String> accepted = post(client, "/admin/reports/" + report + "/accept",
         List.of(Map.entry("csrf", csrf(queue)), Map.entry("message", "delisted")));
-    assertThat(accepted.body()).contains("Report #" + report + " accepted by ops. 192.0.2.95/32 delisted.");
+    assertThat(accepted.body()).contains("False-positive report #" + report + " accepted by ops. 192.0.2.95/32 delisted.");
     assertThat(blocklist.active(java.net.InetAddress.getByName("192.0.2.95"))).isEmpty();
     assertThat(blocklist.store().reports(java.util.Optional.of("accepted"), 10)).anySatisfy(r ->
         assertThat(r.id()).isEqualTo(report));
     assertThat(post(client, "/admin/reports/" + report + "/decline",
         List.of(Map.entry("csrf", csrf(queue)), Map.entry("message", "no"))).statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void aDelistingRequestPastTheLimitIsReviewedInTheSameQueue() throws Exception {
+    var blocklist = gateway.gateway().blocklists().listings().map(org.portcullis.blocklist.LiveListings::blocklist)
+        .orElseThrow();
+    blocklist.listPermanently(org.portcullis.mail.Cidr.parse("192.0.2.96/32"), org.portcullis.blocklist.Category.MANUAL,
+        "ops", "snowshoe");
+    long request = blocklist.requestDelisting(java.net.InetAddress.getByName("192.0.2.96"), "noc@new-owner.example",
+        "We bought this range last week").orElseThrow();
+    HttpClient client = WebForms.browser();
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    String queue = get(client, "/admin/requests").body();
+    assertThat(queue).contains("Delisting request #" + request, "We bought this range last week");
+    HttpResponse<String> declined = post(client, "/admin/reports/" + request + "/decline",
+        List.of(Map.entry("csrf", csrf(queue)), Map.entry("message", "show us the contract")));
+    assertThat(declined.body()).contains("Delisting request #" + request + " declined by ops.");
+    assertThat(blocklist.active(java.net.InetAddress.getByName("192.0.2.96"))).isPresent();
   }
 
   @Test

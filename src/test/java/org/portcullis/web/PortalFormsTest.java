@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.Evidence;
+import org.portcullis.blocklist.FalsePositiveReport;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.lists.WhitelistRequest;
 import org.portcullis.mail.Cidr;
@@ -92,6 +93,36 @@ class PortalFormsTest {
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.body()).contains("Not delisted", "contact the operator");
     assertThat(blocklist().active(InetAddress.getByName("192.0.2.71"))).isPresent();
+
+    // Past the limit the page offers a delisting request instead of the button; it joins the review queue.
+    String page = get(client, "/lookup/192.0.2.71").body();
+    assertThat(page).contains("Ask the operator to delist", "/lookup/192.0.2.71/delisting-request")
+        .doesNotContain("/lookup/192.0.2.71/delist\"");
+    HttpResponse<String> unsaid = post(client, "/lookup/192.0.2.71/delisting-request",
+        Map.of("csrf", token, "contact", "postmaster@example.org", "message", " "));
+    assertThat(unsaid.statusCode()).isEqualTo(400);
+    assertThat(unsaid.body()).contains("say what you fixed");
+    HttpResponse<String> asked = post(client, "/lookup/192.0.2.71/delisting-request",
+        Map.of("csrf", token, "contact", "postmaster@example.org", "message", "Cleaned the infected PC"));
+    assertThat(asked.statusCode()).isEqualTo(200);
+    assertThat(asked.body()).contains("delisting request #", "waits for the operator's review");
+    assertThat(blocklist().store().reports(Optional.of("open"), 100)).anySatisfy(r -> {
+      assertThat(r.kind()).isEqualTo(FalsePositiveReport.Kind.DELISTING);
+      assertThat(r.address()).isEqualTo("192.0.2.71");
+      assertThat(r.message()).isEqualTo("Cleaned the infected PC");
+    });
+  }
+
+  @Test
+  void anAddressThatMayStillDelistItselfCannotFileADelistingRequest() throws Exception {
+    list("192.0.2.74");
+    HttpClient client = WebForms.browser();
+    String page = get(client, "/lookup/192.0.2.74").body();
+    assertThat(page).contains("/lookup/192.0.2.74/delist\"").doesNotContain("delisting-request");
+    HttpResponse<String> early = post(client, "/lookup/192.0.2.74/delisting-request",
+        Map.of("csrf", csrf(page), "contact", "postmaster@example.org", "message", "please"));
+    assertThat(early.statusCode()).isEqualTo(409);
+    assertThat(blocklist().store().reports(Optional.empty(), 100)).noneMatch(r -> r.address().equals("192.0.2.74"));
   }
 
   @Test

@@ -415,13 +415,14 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
     synchronized (writer) {
       try {
         try (PreparedStatement p = writer.prepareStatement("INSERT INTO false_positive_report (at, address, contact, "
-            + "message, status, answer) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            + "message, status, answer, kind) VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
           p.setLong(1, report.at().toEpochMilli());
           p.setString(2, report.address());
           p.setString(3, report.contact());
           p.setString(4, report.message());
           p.setString(5, report.status());
           p.setString(6, report.answer());
+          p.setString(7, report.kind().label());
           p.executeUpdate();
           try (ResultSet keys = p.getGeneratedKeys()) {
             keys.next();
@@ -437,7 +438,7 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   @Override
   public List<FalsePositiveReport> reports(Optional<String> status, int limit) {
     synchronized (reader) {
-      try (PreparedStatement p = reader.prepareStatement("SELECT id, at, address, contact, message, status, answer "
+      try (PreparedStatement p = reader.prepareStatement("SELECT id, at, address, contact, message, status, answer, kind "
           + "FROM false_positive_report" + (status.isPresent() ? " WHERE status = ?" : "") + " ORDER BY at DESC LIMIT ?")) {
         int i = 1;
         if (status.isPresent()) {
@@ -447,8 +448,9 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
         List<FalsePositiveReport> out = new ArrayList<>();
         try (ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
-            out.add(new FalsePositiveReport(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+            out.add(new FalsePositiveReport(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                FalsePositiveReport.Kind.fromLabel(rs.getString(8)).orElse(FalsePositiveReport.Kind.FALSE_POSITIVE),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
           }
         }
         return out;
