@@ -34,6 +34,23 @@
     }, [timeline.t, timeline.accepted, timeline.refused, timeline.deferred, timeline.greylisted], el);
   }
 
+  const PALETTE = ["#a3262a", "#24406b", "#b7791f", "#2f7a3c", "#5b6570", "#7b3fa0", "#1f7a7a", "#c05621",
+    "#4a5568", "#9b2c2c"];
+
+  function checksOverTime(timeline) {
+    const el = document.getElementById("checks-over-time");
+    const names = Object.keys(timeline.checks).sort();
+    if (timeline.t.length < 2 || names.length === 0) {
+      return;
+    }
+    el.textContent = "";
+    new uPlot({
+      width: width(el), height: 260,
+      series: [{}].concat(names.map((n, i) => ({ label: n, stroke: PALETTE[i % PALETTE.length] }))),
+      axes: [{}, { label: "refusals per minute" }],
+    }, [timeline.t].concat(names.map(n => timeline.checks[n])), el);
+  }
+
   function byCheck(refusals) {
     const el = document.getElementById("by-check");
     const checks = new Set();
@@ -60,6 +77,7 @@
     .then(r => r.json())
     .then(d => {
       traffic(d.timeline);
+      checksOverTime(d.timeline);
       byCheck(d.refusalsByCheck);
       table("top-clients", d.topClients.map(c => [c.address, c.refusals]));
       table("top-networks", d.topNetworks.map(n => [n.network, n.refusals]));

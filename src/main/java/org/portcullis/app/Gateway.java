@@ -133,7 +133,7 @@ public final class Gateway implements AutoCloseable {
           Thread.ofPlatform().name("upkeep").daemon(true).factory());
       upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> refreshLists(lists), 250, 250, TimeUnit.MILLISECONDS);
-      Timeline timeline = new Timeline(smtp.stats(), counts, clock);
+      Timeline timeline = new Timeline(smtp.stats(), counts, store.traffic(), clock);
       upkeep.scheduleAtFixedRate(timeline::sample, 60, 60, TimeUnit.SECONDS);
       greylist.ifPresent(g -> {
         upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);

@@ -4,6 +4,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
+import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.policy.CheckModeStore;
@@ -33,6 +34,9 @@ public interface Store extends AutoCloseable {
   /** Accepted messages, and the search of recent transactions. */
   TransactionLog transactions();
 
+  /** The traffic a minute at a time, behind the dashboard's charts. */
+  TrafficLog traffic();
+
   /** Check modes switched on the admin pages. */
   CheckModeStore checkModes();
 
@@ -42,7 +46,10 @@ public interface Store extends AutoCloseable {
   /** API tokens (hashes) for {@code /api/}. */
   ApiTokenStore apiTokens();
 
-  /** Deletes refusal records older than the retention period; returns how many went. */
+  /**
+   * Deletes refusal records, accepted-message records and traffic minutes older than the retention
+   * period; returns how many refusal records went.
+   */
   int pruneRefusals(java.time.Instant olderThan);
 
   @Override

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.Evidence;
+import org.portcullis.blocklist.FalsePositiveReport;
 import org.portcullis.blocklist.HeaderExcerpt;
 import org.portcullis.blocklist.Listing;
 import org.portcullis.blocklist.ListingState;
@@ -86,15 +87,49 @@ final class BlocklistApi {
     ApiRequests.send(ctx, 200, listing.toMap(false));
   }
 
-  /** {@code GET /api/blocklist/false-positives?status=open}: reports, newest first. */
+  /** {@code POST /api/blocklist/permanent}: the operator lists a network permanently (no expiry, no self-service). */
+  void permanent(Context ctx) {
+    JsonNode body = ApiRequests.body(ctx);
+    Cidr network = network(ApiRequests.text(body, "network", 64, true));
+    String label = ApiRequests.text(body, "category", 32, false);
+    Category category = Category.fromLabel(label.isEmpty() ? "manual" : label)
+        .orElseThrow(() -> new ApiError(400, "category must be spam-source, spam-trap, manual or report"));
+    Listing listing = blocklist.listPermanently(network, category, "api:" + ctx.attribute(WebServer.TOKEN_NAME),
+        ApiRequests.text(body, "note", TEXT_MAX, false));
+    ApiRequests.send(ctx, 200, listing.toMap(false));
+  }
+
+  /** {@code POST /api/blocklist/notes}: the operator adds a note to a listing. */
+  void note(Context ctx) {
+    JsonNode body = ApiRequests.body(ctx);
+    Cidr network = network(ApiRequests.text(body, "network", 64, true));
+    String note = ApiRequests.text(body, "note", TEXT_MAX, true);
+    if (note.isBlank()) {
+      throw new ApiError(400, "note must not be blank");
+    }
+    Listing listing = blocklist.addNote(network, "api:" + ctx.attribute(WebServer.TOKEN_NAME), note)
+        .orElseThrow(() -> new ApiError(404, network + " has no listing"));
+    ApiRequests.send(ctx, 200, listing.toMap(true));
+  }
+
+  /**
+   * {@code GET /api/blocklist/false-positives?status=open&kind=}: false-positive reports and
+   * delisting requests, newest first.
+   */
   void falsePositives(Context ctx) {
     String status = Optional.ofNullable(ctx.queryParam("status")).orElse("open");
     if (!List.of("open", "accepted", "declined", "all").contains(status)) {
       throw new ApiError(400, "status must be open, accepted, declined or all");
     }
+    Optional<FalsePositiveReport.Kind> kind = Optional.empty();
+    if (ctx.queryParam("kind") != null) {
+      kind = Optional.of(FalsePositiveReport.Kind.fromLabel(ctx.queryParam("kind"))
+          .orElseThrow(() -> new ApiError(400, "kind must be false-positive or delisting")));
+    }
     int limit = ApiRequests.number(ctx.queryParam("limit"), 100, 1, 10_000, "limit");
+    Optional<FalsePositiveReport.Kind> only = kind;
     ApiRequests.send(ctx, 200, blocklist.store().reports(status.equals("all") ? Optional.empty() : Optional.of(status),
-        limit).stream().map(BlocklistApi::report).toList());
+        limit).stream().filter(r -> only.isEmpty() || r.kind() == only.get()).map(BlocklistApi::report).toList());
   }
 
   /**
@@ -115,7 +150,7 @@ final class BlocklistApi {
     if (status.equals("accepted")) {
       Optional<Listing> listing = Addresses.parseLiteral(report.address()).flatMap(blocklist::active);
       listing.ifPresent(l -> blocklist.operatorDelist(l.network(), "api:" + ctx.attribute(WebServer.TOKEN_NAME),
-          "false-positive report #" + id));
+          report.kind().label() + " #" + id));
       out.put("delisted", listing.map(l -> l.network().toString()).orElse(null));
     }
     blocklist.store().answerReport(id, status, message);
@@ -124,10 +159,11 @@ final class BlocklistApi {
     ApiRequests.send(ctx, 200, out);
   }
 
-  private static Map<String, Object> report(org.portcullis.blocklist.FalsePositiveReport r) {
+  private static Map<String, Object> report(FalsePositiveReport r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.id());
     m.put("at", r.at().toString());
+    m.put("kind", r.kind().label());
     m.put("address", r.address());
     m.put("contact", r.contact());
     m.put("message", r.message());
@@ -136,23 +172,39 @@ final class BlocklistApi {
     return m;
   }
 
-  /** {@code POST /api/blocklist/false-positives}: a false-positive report for review. */
-  void falsePositive(Context ctx) {
+  /**
+   * {@code POST /api/blocklist/delisting-requests}: a delisting request for an address that may no
+   * longer delist itself; 409 when it is not listed or still may.
+   */
+  void delistingRequest(Context ctx) {
     JsonNode body = ApiRequests.body(ctx);
     InetAddress address = Addresses.parseLiteral(ApiRequests.text(body, "address", 64, true))
         .orElseThrow(() -> new ApiError(400, "address must be an IP address"));
+    String contact = contact(body);
+    long id = blocklist.requestDelisting(address, contact, ApiRequests.text(body, "message", TEXT_MAX, true))
+        .orElseThrow(() -> new ApiError(409, Addresses.toText(address) + " is not listed, or may still delist itself"));
+    ApiRequests.send(ctx, 201, Map.of("id", id, "kind", "delisting", "status", "open"));
+  }
+
+  private static String contact(JsonNode body) {
     String contact = ApiRequests.text(body, "contact", 254, true);
     try {
       EmailAddress.parse(contact);
     } catch (IllegalArgumentException e) {
       throw new ApiError(400, "contact must be an email address");
     }
+    return contact;
+  }
+
+  /** {@code POST /api/blocklist/false-positives}: a false-positive report for review. */
+  void falsePositive(Context ctx) {
+    JsonNode body = ApiRequests.body(ctx);
+    InetAddress address = Addresses.parseLiteral(ApiRequests.text(body, "address", 64, true))
+        .orElseThrow(() -> new ApiError(400, "address must be an IP address"));
+    String contact = contact(body);
     long id = blocklist.reportFalsePositive(Addresses.toText(address), contact, ApiRequests.text(body, "message", TEXT_MAX, true));
     ApiRequests.send(ctx, 201, Map.of("id", id, "status", "open"));
   }
-
-
-
 
   private static Cidr network(String text) {
     try {
@@ -161,5 +213,4 @@ final class BlocklistApi {
       throw new ApiError(400, "network must be an IP address or CIDR network");
     }
   }
-
 }

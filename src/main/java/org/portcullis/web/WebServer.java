@@ -117,6 +117,7 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/lookup/{address}", portal::lookup);
       config.routes.post("/lookup/{address}/delist", portal::delist);
       config.routes.post("/lookup/{address}/false-positive", portal::falsePositive);
+      config.routes.post("/lookup/{address}/delisting-request", portal::delistingRequest);
       config.routes.get("/whitelist-request", portal::requestForm);
       config.routes.post("/whitelist-request", portal::request);
       config.routes.exception(PortalPages.Rendered.class, (e, ctx) -> { });
@@ -164,6 +165,7 @@ public final class WebServer implements AutoCloseable {
       });
       config.routes.get("/api/transactions", ctx -> ApiRequests.send(ctx, 200, sources.transactions()
           .search(AdminPages.search(ctx, clock)).stream().map(AdminPages::toMap).toList()));
+      config.routes.get("/api/dashboard", ctx -> ApiRequests.send(ctx, 200, sources.dashboard().get()));
       config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
       config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));
       config.routes.get("/api/lists", listsApi::entries);
@@ -183,6 +185,9 @@ public final class WebServer implements AutoCloseable {
         config.routes.get("/api/blocklist/listings", a::list);
         config.routes.get("/api/blocklist/lookup/{address}", a::lookup);
         config.routes.post("/api/blocklist/delist", a::delist);
+        config.routes.post("/api/blocklist/permanent", a::permanent);
+        config.routes.post("/api/blocklist/notes", a::note);
+        config.routes.post("/api/blocklist/delisting-requests", a::delistingRequest);
         config.routes.post("/api/blocklist/false-positives", a::falsePositive);
         config.routes.get("/api/blocklist/false-positives", a::falsePositives);
         config.routes.post("/api/blocklist/false-positives/{id}/answer", a::answerFalsePositive);

@@ -94,6 +94,48 @@ class WebApiTest {
   }
 
   @Test
+  void theOperatorListsPermanentlyAddsNotesAndAnswersADelistingRequest() throws Exception {
+    HttpResponse<String> permanent = send("POST", "/api/blocklist/permanent",
+        "{\"network\": \"192.0.2.60\", \"note\": \"known snowshoe sender\"}", token);
+    assertThat(permanent.statusCode()).as(permanent.body()).isEqualTo(200);
+    assertThat(permanent.body()).contains("\"state\":\"permanent\"", "\"category\":\"manual\"");
+    HttpResponse<String> note = send("POST", "/api/blocklist/notes",
+        "{\"network\": \"192.0.2.60/32\", \"note\": \"called their ISP\"}", token);
+    assertThat(note.statusCode()).as(note.body()).isEqualTo(200);
+    assertThat(note.body()).contains("called their ISP", "\"author\":\"api:tests\"");
+    assertThat(send("POST", "/api/blocklist/notes", "{\"network\": \"192.0.2.61\", \"note\": \"x\"}", token)
+        .statusCode()).as("no such listing").isEqualTo(404);
+
+    // A permanent listing cannot delist itself: its party may ask the operator instead.
+    HttpResponse<String> asked = send("POST", "/api/blocklist/delisting-requests",
+        "{\"address\": \"192.0.2.60\", \"contact\": \"noc@example.org\", \"message\": \"new owner\"}", token);
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(201);
+    assertThat(asked.body()).contains("\"kind\":\"delisting\"");
+    assertThat(send("POST", "/api/blocklist/delisting-requests",
+        "{\"address\": \"192.0.2.62\", \"contact\": \"noc@example.org\", \"message\": \"m\"}", token)
+        .statusCode()).as("not listed").isEqualTo(409);
+    HttpResponse<String> queue = send("GET", "/api/blocklist/false-positives?kind=delisting", null, token);
+    assertThat(queue.body()).contains("\"kind\":\"delisting\"", "\"address\":\"192.0.2.60\"")
+        .doesNotContain("\"kind\":\"false-positive\"");
+    long id = gateway.gateway().store().blocklist().reports(java.util.Optional.of("open"), 100).stream()
+        .filter(r -> r.address().equals("192.0.2.60")).findFirst().orElseThrow().id();
+    HttpResponse<String> answered = send("POST", "/api/blocklist/false-positives/" + id + "/answer",
+        "{\"status\": \"accepted\", \"message\": \"ok\"}", token);
+    assertThat(answered.body()).contains("\"delisted\":\"192.0.2.60/32\"");
+    assertThat(gateway.gateway().store().blocklist().find(org.portcullis.mail.Cidr.parse("192.0.2.60")))
+        .hasValueSatisfying(l -> assertThat(l.state()).isEqualTo(org.portcullis.blocklist.ListingState.DELISTED));
+  }
+
+  @Test
+  void theDashboardsFiguresAreThereForATokenToo() throws Exception {
+    assertThat(send("GET", "/api/dashboard", null, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> r = send("GET", "/api/dashboard", null, token);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"timeline\":{\"t\":[", "\"checks\":{", "\"refusalsByCheck\":",
+        "\"zones\":[", "\"spool\":");
+  }
+
+  @Test
   void withoutAValidTokenTheApiAnswers401AndChangesNothing() throws Exception {
     String body = "{\"network\": \"192.0.2.88\", \"note\": \"x\"}";
     for (String bearer : new String[] {null, "pct_wrong", "not-even-a-token"}) {
@@ -118,7 +160,11 @@ class WebApiTest {
         {"POST", "/api/blocklist/false-positives", "{\"address\": \"192.0.2.1\", \"contact\": \"nobody\", \"message\": \"m\"}"},
         {"GET", "/api/blocklist/lookup/%3Cscript%3E", null},
         {"GET", "/api/blocklist/listings?limit=0", null},
-        {"GET", "/api/blocklist/listings?state=gone", null}};
+        {"GET", "/api/blocklist/listings?state=gone", null},
+        {"GET", "/api/blocklist/false-positives?kind=praise", null},
+        {"POST", "/api/blocklist/permanent", "{\"network\": \"192.0.2.1/99\"}"},
+        {"POST", "/api/blocklist/notes", "{\"network\": \"192.0.2.1\", \"note\": \" \"}"},
+        {"POST", "/api/blocklist/delisting-requests", "{\"address\": \"nowhere\", \"contact\": \"a@b.example\", \"message\": \"m\"}"}};
     for (String[] c : cases) {
       HttpResponse<String> r = send(c[0], c[1], c[2], token);
       assertThat(r.statusCode()).as("%s %s %s", c[0], c[1], c[2]).isEqualTo(400);
@@ -137,7 +183,8 @@ class WebApiTest {
   void theOpenApiDocumentIsPublicAndDescribesTheRoutes() throws Exception {
     HttpResponse<String> r = send("GET", "/api/openapi.json", null, null);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("\"openapi\": \"3.1.0\"", "/api/blocklist/reports", "/api/blocklist/lookup/{address}");
+    assertThat(r.body()).contains("\"openapi\": \"3.1.0\"", "/api/blocklist/reports", "/api/blocklist/lookup/{address}",
+        "/api/blocklist/permanent", "/api/blocklist/notes", "/api/blocklist/delisting-requests", "/api/dashboard");
   }
 
   @Test

@@ -13,6 +13,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.greylist.GreylistStore;
+import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.policy.CheckModeStore;
@@ -37,10 +38,13 @@ public final class SqliteStore implements Store {
   private final SqliteAdminUserStore adminUsers;
   private final SqliteCheckModeStore checkModes;
   private final SqliteTransactionLog transactions;
+  private final SqliteTrafficLog traffic;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
-      SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions) {
+      SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
+      SqliteTrafficLog traffic) {
+    this.traffic = traffic;
     this.checkModes = checkModes;
     this.transactions = transactions;
     this.lists = lists;
@@ -70,7 +74,7 @@ public final class SqliteStore implements Store {
           new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)),
           new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)),
           new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
-          new SqliteTransactionLog(connect(url), connect(url)));
+          new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -112,6 +116,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public TrafficLog traffic() {
+    return traffic;
+  }
+
+  @Override
   public CheckModeStore checkModes() {
     return checkModes;
   }
@@ -137,6 +146,7 @@ public final class SqliteStore implements Store {
         refusals.pruneTexts();
       }
       transactions.prune(olderThan);
+      traffic.prune(olderThan);
       return removed;
     } catch (SQLException e) {
       throw new StoreException("cannot prune refusal records: " + e.getMessage(), e);
@@ -152,6 +162,7 @@ public final class SqliteStore implements Store {
     adminUsers.close();
     checkModes.close();
     transactions.close();
+    traffic.close();
     greylist.close();
   }
 }
