@@ -64,8 +64,17 @@ final class BlocklistApi {
     ApiRequests.send(ctx, 200, out);
   }
 
-  /** {@code GET /api/blocklist/listings?state=listed&limit=100}. */
+  /**
+   * {@code GET /api/blocklist/listings?state=listed&limit=100}, or {@code ?network=} for the listing
+   * of exactly that network (with evidence and notes; an empty array if there is none).
+   */
   void list(Context ctx) {
+    String asked = ctx.queryParam("network");
+    if (asked != null) {
+      ApiRequests.send(ctx, 200, blocklist.find(network(asked.length() > 64 ? "" : asked.strip()))
+          .map(l -> List.of(l.toMap(true))).orElse(List.of()));
+      return;
+    }
     String state = Optional.ofNullable(ctx.queryParam("state")).orElse("listed");
     Optional<ListingState> filter;
     try {

@@ -103,6 +103,9 @@ class WebApiTest {
         "{\"network\": \"192.0.2.60/32\", \"note\": \"called their ISP\"}", token);
     assertThat(note.statusCode()).as(note.body()).isEqualTo(200);
     assertThat(note.body()).contains("called their ISP", "\"author\":\"api:tests\"");
+    assertThat(send("GET", "/api/blocklist/listings?network=192.0.2.60/32", null, token).body())
+        .contains("\"network\":\"192.0.2.60/32\"", "called their ISP");
+    assertThat(send("GET", "/api/blocklist/listings?network=198.51.100.0/24", null, token).body()).isEqualTo("[]");
     assertThat(send("POST", "/api/blocklist/notes", "{\"network\": \"192.0.2.61\", \"note\": \"x\"}", token)
         .statusCode()).as("no such listing").isEqualTo(404);
 
@@ -162,6 +165,7 @@ class WebApiTest {
         {"GET", "/api/blocklist/listings?limit=0", null},
         {"GET", "/api/blocklist/listings?state=gone", null},
         {"GET", "/api/blocklist/false-positives?kind=praise", null},
+        {"GET", "/api/blocklist/listings?network=10.0.0.0/33", null},
         {"POST", "/api/blocklist/permanent", "{\"network\": \"192.0.2.1/99\"}"},
         {"POST", "/api/blocklist/notes", "{\"network\": \"192.0.2.1\", \"note\": \" \"}"},
         {"POST", "/api/blocklist/delisting-requests", "{\"address\": \"nowhere\", \"contact\": \"a@b.example\", \"message\": \"m\"}"}};
