@@ -9,6 +9,7 @@ import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
+import org.portcullis.submission.MailUserStore;
 
 /**
  * The gateway's persistent state, behind interfaces its callers own ({@link RefusalLog},
@@ -42,6 +43,9 @@ public interface Store extends AutoCloseable {
 
   /** Users of the admin pages. */
   AdminUserStore adminUsers();
+
+  /** Users of the submission listener. */
+  MailUserStore mailUsers();
 
   /** API tokens (hashes) for {@code /api/}. */
   ApiTokenStore apiTokens();

@@ -20,6 +20,7 @@ import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.store.Store;
 import org.portcullis.store.StoreException;
+import org.portcullis.submission.MailUserStore;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -39,12 +40,14 @@ public final class SqliteStore implements Store {
   private final SqliteCheckModeStore checkModes;
   private final SqliteTransactionLog transactions;
   private final SqliteTrafficLog traffic;
+  private final SqliteMailUserStore mailUsers;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
-      SqliteTrafficLog traffic) {
+      SqliteTrafficLog traffic, SqliteMailUserStore mailUsers) {
     this.traffic = traffic;
+    this.mailUsers = mailUsers;
     this.checkModes = checkModes;
     this.transactions = transactions;
     this.lists = lists;
@@ -74,7 +77,8 @@ public final class SqliteStore implements Store {
           new SqliteBlocklistStore(connect(url), connect(url)), new SqliteApiTokenStore(connect(url)),
           new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)),
           new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
-          new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)));
+          new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
+          new SqliteMailUserStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -113,6 +117,11 @@ public final class SqliteStore implements Store {
   @Override
   public TransactionLog transactions() {
     return transactions;
+  }
+
+  @Override
+  public MailUserStore mailUsers() {
+    return mailUsers;
   }
 
   @Override
@@ -163,6 +172,7 @@ public final class SqliteStore implements Store {
     checkModes.close();
     transactions.close();
     traffic.close();
+    mailUsers.close();
     greylist.close();
   }
 }
