@@ -42,6 +42,8 @@ data-dir = "$1"
 accepted-domains = ["bench.test"]
 [smtp]
 listen = "127.0.0.1:25250"
+[submission]
+enabled = false
 [blocklist]
 zone = "$ZONE"
 [dnsbl-server]

@@ -56,6 +56,8 @@ hostname = "mx.bench.test"
 data-dir = "$WORK/data"
 [smtp]
 listen = "127.0.0.1:25280"
+[submission]
+enabled = false
 [dnsbl-server]
 listen = "127.0.0.1:5330"
 [web]

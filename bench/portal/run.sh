@@ -24,6 +24,8 @@ hostname = "mx.bench.test"
 data-dir = "$WORK/data"
 [smtp]
 listen = "127.0.0.1:25290"
+[submission]
+enabled = false
 [dnsbl-server]
 listen = "127.0.0.1:5331"
 [web]

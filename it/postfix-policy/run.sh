@@ -25,6 +25,8 @@ hostname = "mx.example.test"
 data-dir = "$work/data"
 [smtp]
 listen = "127.0.0.1:25270"
+[submission]
+enabled = false
 [dnsbl-server]
 listen = "127.0.0.1:5327"
 [web]

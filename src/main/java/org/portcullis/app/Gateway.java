@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,12 +35,16 @@ import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
+import org.portcullis.smtp.Authenticator;
 import org.portcullis.smtp.MessageSink;
 import org.portcullis.smtp.SmtpServer;
 import org.portcullis.smtp.SmtpSettings;
 import org.portcullis.smtp.TlsContexts;
 import org.portcullis.store.Store;
 import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.submission.LoginThrottle;
+import org.portcullis.submission.MailUsers;
+import org.portcullis.submission.SubmissionAuthenticator;
 import org.portcullis.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +66,7 @@ public final class Gateway implements AutoCloseable {
   private final Spool spool;
   private final DeliveryService delivery;
   private final SmtpServer smtp;
+  private final List<SmtpServer> submission;
   private final ScheduledExecutorService upkeep;
   private final Blocklists blocklists;
   private final Optional<WebServer> web;
@@ -66,8 +74,9 @@ public final class Gateway implements AutoCloseable {
   private final Optional<Greylist> greylist;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      ScheduledExecutorService upkeep, Blocklists blocklists, Optional<Greylist> greylist, Optional<WebServer> web,
-      Optional<PolicyServer> policyService) {
+      List<SmtpServer> submission, ScheduledExecutorService upkeep, Blocklists blocklists,
+      Optional<Greylist> greylist, Optional<WebServer> web, Optional<PolicyServer> policyService) {
+    this.submission = List.copyOf(submission);
     this.greylist = greylist;
     this.web = web;
     this.policyService = policyService;
@@ -129,6 +138,18 @@ public final class Gateway implements AutoCloseable {
       };
       SmtpServer smtp = new SmtpServer(smtpSettings(config), engine, sink, clock);
       smtp.start();
+      List<SmtpServer> submission = new ArrayList<>();
+      try {
+        for (SmtpSettings settings : submissionSettings(config, store, clock)) {
+          SmtpServer server = new SmtpServer(settings, engine, sink, clock);
+          server.start();
+          submission.add(server);
+        }
+      } catch (IOException | RuntimeException e) {
+        submission.forEach(SmtpServer::close);
+        smtp.close();
+        throw new IOException("cannot start the submission listener: " + e.getMessage(), e);
+      }
       ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("upkeep").daemon(true).factory());
       upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
@@ -177,7 +198,8 @@ public final class Gateway implements AutoCloseable {
           throw e;
         }
       }
-      return new Gateway(config, store, spool, delivery, smtp, upkeep, blocklists, greylist, web, policyService);
+      return new Gateway(config, store, spool, delivery, smtp, submission, upkeep, blocklists, greylist, web,
+          policyService);
     } catch (IOException | RuntimeException e) {
       if (blocklists != null) {
         blocklists.close();
@@ -195,6 +217,16 @@ public final class Gateway implements AutoCloseable {
 
   public InetSocketAddress smtpAddress() {
     return smtp.localAddress();
+  }
+
+  /** The submission (STARTTLS) listener's address, when it runs. */
+  public Optional<InetSocketAddress> submissionAddress() {
+    return submission.stream().filter(s -> !s.implicitTls()).findFirst().map(SmtpServer::localAddress);
+  }
+
+  /** The implicit-TLS submission listener's address, when it runs. */
+  public Optional<InetSocketAddress> implicitTlsAddress() {
+    return submission.stream().filter(SmtpServer::implicitTls).findFirst().map(SmtpServer::localAddress);
   }
 
   public Store store() {
@@ -236,6 +268,7 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     policyService.ifPresent(PolicyServer::close);
     web.ifPresent(WebServer::close);
+    submission.forEach(SmtpServer::close);
     smtp.close();
     blocklists.close();
     upkeep.shutdownNow();
@@ -283,7 +316,27 @@ public final class Gateway implements AutoCloseable {
         s.xclientNetworks(), s.greetingDelay(), s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(),
         s.textLineMaxBytes(), s.messageSizeMaxBytes(), s.recipientsMax(), s.commandTimeout(), s.dataTimeout(),
         s.connectionsMax(), s.connectionsPerClientMax(), s.errorsMax(), s.dataMemoryMaxBytes(), tls(config),
-        config.policy().taggedSubjectPrefix());
+        config.policy().taggedSubjectPrefix(), Optional.empty());
+  }
+
+  /**
+   * The submission listeners' settings (STARTTLS, and implicit TLS when configured): the MX
+   * listener's limits, without its pre-greeting delay, PROXY protocol or XCLIENT, with AUTH.
+   */
+  static List<SmtpSettings> submissionSettings(PortcullisConfig config, Store store, Clock clock) throws IOException {
+    PortcullisConfig.Submission sub = config.submission();
+    if (!sub.enabled()) {
+      return List.of();
+    }
+    Authenticator authenticator = new SubmissionAuthenticator(new MailUsers(store.mailUsers(), clock),
+        new LoginThrottle(sub.loginFailuresPerClient(), sub.loginFailuresPerUser(), sub.loginFailureWindow(), clock));
+    Optional<SSLContext> tls = tls(config);
+    List<SmtpSettings> out = new ArrayList<>();
+    out.add(submissionSettings(config, sub.listen(), tls, new SmtpSettings.Submission(authenticator, sub.requireAuth(),
+        false)));
+    sub.implicitTlsListen().ifPresent(listen -> out.add(submissionSettings(config, listen, tls,
+        new SmtpSettings.Submission(authenticator, sub.requireAuth(), true))));
+    return out;
   }
 
   static Optional<SSLContext> tls(PortcullisConfig config) throws IOException {
@@ -295,6 +348,15 @@ public final class Gateway implements AutoCloseable {
       return Optional.of(TlsContexts.fromPem(tls.certificateFile().get(), tls.keyFile().orElseThrow()));
     }
     return Optional.of(TlsContexts.selfSigned(config.selfSignedStore(), config.server().hostname()));
+  }
+
+  private static SmtpSettings submissionSettings(PortcullisConfig config, InetSocketAddress listen,
+      Optional<SSLContext> tls, SmtpSettings.Submission submission) {
+    PortcullisConfig.Smtp s = config.smtp();
+    return new SmtpSettings(config.server().hostname(), listen, false, List.of(), List.of(), Duration.ZERO,
+        s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(), s.textLineMaxBytes(), s.messageSizeMaxBytes(),
+        s.recipientsMax(), s.commandTimeout(), s.dataTimeout(), s.connectionsMax(), s.connectionsPerClientMax(),
+        s.errorsMax(), s.dataMemoryMaxBytes(), tls, "", Optional.of(submission));
   }
 
   /** Each check's configured mode, in chain order. */

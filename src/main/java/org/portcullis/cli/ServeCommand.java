@@ -28,9 +28,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       gateway.close();
       stopped.countDown();
     }, "shutdown"));
-    log.info("Portcullis {} ready: SMTP on {}:{}, DNSBL {}, web {}, policy service {}, host name {}, data in {}, "
-        + "config: {}",
+    log.info("Portcullis {} ready: SMTP on {}:{}, submission {}, DNSBL {}, web {}, policy service {}, host name {}, "
+        + "data in {}, config: {}",
         VersionCommand.version(), gateway.smtpAddress().getAddress().getHostAddress(), gateway.smtpAddress().getPort(),
+        gateway.submissionAddress().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()
+            + gateway.implicitTlsAddress().map(i -> " (implicit TLS " + i.getAddress().getHostAddress() + ":"
+                + i.getPort() + ")").orElse("")).orElse("off"),
         gateway.blocklists().serverAddress().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).orElse("off"),
         gateway.webPort().map(p -> loaded.web().listen().getAddress().getHostAddress() + ":" + p).orElse("off"),
         gateway.policyServicePort().map(p -> loaded.policyService().listen().getAddress().getHostAddress() + ":" + p)

@@ -98,9 +98,10 @@ public final class ConfigLoader {
     GreylistSettings greylist = greylist(top.section("greylist"));
     PortcullisConfig.PolicyService policyService = policyService(top.section("policy-service"));
     PortcullisConfig.Lists lists = lists(top.section("lists"));
+    PortcullisConfig.Submission submission = submission(top.section("submission"), tls);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService, lists);
+        dnsblServer, web, greylist, policyService, lists, submission);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {
@@ -495,6 +496,24 @@ public final class ConfigLoader {
     boolean ok = s.bool("ok-on-allow-entries", false);
     s.finish();
     return new PortcullisConfig.PolicyService(enabled, listen, idle, connections, ok);
+  }
+
+  private static PortcullisConfig.Submission submission(ConfigSection s, PortcullisConfig.Tls tls) {
+    boolean enabled = s.bool("enabled", true);
+    InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:2587");
+    String implicit = s.string("implicit-tls-listen", "");
+    Optional<InetSocketAddress> implicitListen = implicit.isEmpty() ? Optional.empty()
+        : Optional.of(listenAddress(s, "implicit-tls-listen", implicit));
+    boolean requireAuth = s.bool("require-auth", true);
+    int perClient = (int) s.integer("login-failures-per-client", 10, 1, 100_000);
+    int perUser = (int) s.integer("login-failures-per-user", 5, 1, 100_000);
+    Duration window = Duration.ofMinutes(s.integer("login-failure-window-minutes", 15, 1, 24 * 60));
+    s.finish();
+    if (enabled && !tls.enabled()) {
+      throw new ConfigException(s.key("enabled"), "the submission listener needs TLS (passwords are never taken in "
+          + "clear): enable [tls], or set submission.enabled = false");
+    }
+    return new PortcullisConfig.Submission(enabled, listen, implicitListen, requireAuth, perClient, perUser, window);
   }
 
   private static PortcullisConfig.Web web(ConfigSection s) {

@@ -26,7 +26,21 @@ import org.portcullis.policy.RejectAction;
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
-    GreylistSettings greylist, PolicyService policyService, Lists lists) {
+    GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission) {
+
+  /**
+   * {@code [submission]}: the listener for our own users' outgoing mail (RFC 6409).
+   *
+   * @param enabled whether it listens
+   * @param listen STARTTLS listener (587 in production)
+   * @param implicitTlsListen optional implicit-TLS listener (465 in production, RFC 8314)
+   * @param requireAuth whether MAIL needs a login first
+   * @param loginFailuresPerClient failed logins one client network may make within the window
+   * @param loginFailuresPerUser failed logins against one account within the window
+   * @param loginFailureWindow how long failures are remembered after the last one
+   */
+  public record Submission(boolean enabled, InetSocketAddress listen, Optional<InetSocketAddress> implicitTlsListen,
+      boolean requireAuth, int loginFailuresPerClient, int loginFailuresPerUser, Duration loginFailureWindow) {}
 
   /**
    * {@code [lists]}: allow and deny lists and recipients' whitelists.
@@ -101,7 +115,6 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
   public record Blocklist(boolean enabled, String zone, BlocklistRules rules, String portalUrl,
       List<EmailAddress> spamTraps, boolean trapRefuseAtData, List<AutoListing.Rule> autoList) {}
 
-  /** {@code [web]}: metrics and the API (the portal joins later). */
   /**
    * {@code [web]}.
    *

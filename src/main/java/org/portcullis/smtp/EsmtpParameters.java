@@ -15,7 +15,8 @@ import org.portcullis.mail.SmtpReply;
 /**
  * Parses the ESMTP parameters after a MAIL or RCPT path (RFC 5321 4.1.2 esmtp-param), and the
  * parameters we support: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531), RET and ENVID
- * (RFC 3461) on MAIL; NOTIFY and ORCPT (RFC 3461) on RCPT. Everything else is refused with 555.
+ * (RFC 3461) and AUTH (RFC 4954, checked and ignored) on MAIL; NOTIFY and ORCPT (RFC 3461) on RCPT.
+ * Everything else is refused with 555.
  */
 final class EsmtpParameters {
 
@@ -102,6 +103,16 @@ final class EsmtpParameters {
             throw new ParameterException(501, "5.5.4", "Bad ENVID value");
           }
           envid = Optional.of(xtextDecode(value, "ENVID"));
+        }
+        case "AUTH" -> {
+          // RFC 4954 5: the identity that submitted the message to the client; we trust only our
+          // own logins, so it is checked for syntax and otherwise treated as <> (not passed on).
+          if (value == null || value.length() > ENVID_MAX) {
+            throw new ParameterException(501, "5.5.4", "Bad AUTH value");
+          }
+          if (!value.equals("<>")) {
+            xtextDecode(value, "AUTH");
+          }
         }
         default -> throw new ParameterException(555, "5.5.4", "Unsupported parameter " + printable(p.getKey()));
       }

@@ -53,7 +53,9 @@ public final class SmtpServer implements AutoCloseable {
     serverSocket.setReuseAddress(true);
     serverSocket.bind(settings.listen(), 1024);
     acceptor = Thread.ofPlatform().name("smtp-accept-" + localAddress().getPort()).daemon(true).start(this::acceptLoop);
-    log.info("SMTP listening on {}:{}", localAddress().getAddress().getHostAddress(), localAddress().getPort());
+    log.info("{} listening on {}:{}", settings.submission().isEmpty() ? "SMTP" : implicitTls()
+        ? "submission (implicit TLS)" : "submission", localAddress().getAddress().getHostAddress(),
+        localAddress().getPort());
   }
 
   /** The bound address (useful with port 0). */
@@ -63,6 +65,11 @@ public final class SmtpServer implements AutoCloseable {
 
   public SmtpStats stats() {
     return stats;
+  }
+
+  /** Whether this is an implicit-TLS submission listener (TLS from the first byte). */
+  public boolean implicitTls() {
+    return settings.submission().map(SmtpSettings.Submission::implicitTls).orElse(false);
   }
 
   private void acceptLoop() {

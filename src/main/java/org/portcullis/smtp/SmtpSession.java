@@ -86,7 +86,10 @@ final class SmtpSession implements Runnable {
   private final int[] commandCounts = new int[Command.values().length];
 
   /** The commands we know, for statistics in the disconnect line. */
-  private enum Command { EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP, STARTTLS, XCLIENT, UNKNOWN }
+  private enum Command { EHLO, HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP, STARTTLS, XCLIENT, AUTH, UNKNOWN }
+
+  /** RFC 4954 4: a SASL response line may be this long. */
+  private static final int AUTH_LINE_MAX = 12_288;
 
   SmtpSession(Socket socket, SmtpSettings settings, PolicyEngine engine, MessageSink sink, ConnectionLimiter limiter,
       MemoryBudget memory, References queueIds, SmtpStats stats) {
@@ -112,6 +115,9 @@ final class SmtpSession implements Runnable {
         clientAddress = Addresses.unmap(remote.getAddress());
         clientPort = remote.getPort();
         if (settings.proxyProtocol() && !readProxyHeader()) {
+          return;
+        }
+        if (settings.submission().map(SmtpSettings.Submission::implicitTls).orElse(false) && !upgradeToTls()) {
           return;
         }
         limitedAddress = clientAddress;
@@ -323,10 +329,7 @@ final class SmtpSession implements Runnable {
         count(Command.UNKNOWN);
         clientError(SmtpReply.of(502, EnhancedStatus.parse("5.5.1"), "Error: command not implemented"));
       }
-      case "AUTH" -> {
-        count(Command.UNKNOWN);
-        clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: authentication not enabled on this port"));
-      }
+      case "AUTH" -> count(Command.AUTH).auth(argument);
       case "GET", "POST", "HEAD", "PUT", "CONNECT", "OPTIONS", "USER-AGENT:", "HOST:" -> {
         count(Command.UNKNOWN);
         log.info("non-SMTP command {} from {}; closing", verb, clientText());
@@ -390,6 +393,9 @@ final class SmtpSession implements Runnable {
     if (settings.tls().isPresent() && !protocol.tls()) {
       lines.add("STARTTLS");
     }
+    if (settings.submission().isPresent() && protocol.tls()) {
+      lines.add("AUTH PLAIN LOGIN"); // only under TLS: passwords never cross in clear (RFC 4954 4)
+    }
     if (xclientAllowed()) {
       lines.add("XCLIENT NAME ADDR PORT PROTO HELO LOGIN");
     }
@@ -428,6 +434,9 @@ final class SmtpSession implements Runnable {
     if (parameters.declaredSize().isPresent() && parameters.declaredSize().getAsLong() > settings.messageSizeMaxBytes()) {
       clientError(SmtpReply.of(552, EnhancedStatus.parse("5.3.4"),
           "Message size exceeds fixed maximum message size (" + settings.messageSizeMaxBytes() + " octets)"));
+      return;
+    }
+    if (settings.submission().isPresent() && !submissionMayMail(parsed.path(), rest.get())) {
       return;
     }
     SessionPolicy.Decision decision = policy.mail(parsed.path(), parameters);
@@ -579,6 +588,9 @@ final class SmtpSession implements Runnable {
     prefix.append(ReceivedHeader.build(policy.helo().map(HeloName::raw).orElse(""), client.nameOrUnknown(),
         client.addressText(), settings.hostname(), protocolKeyword(envelope), tlsInfo(), queueId, forRecipient,
         ZonedDateTime.ofInstant(receivedAt, java.time.ZoneOffset.UTC)));
+    if (settings.submission().isPresent()) {
+      fixUpHeaders(prefix, buffer, queueId, receivedAt);
+    }
     for (SessionPolicy.AppliedTag tag : tags) {
       prefix.append("X-Portcullis-Tag: ").append(tag.check()).append("; ")
           .append(ReceivedHeader.headerText(tag.reason())).append("; ref=").append(tag.reference()).append("\r\n");
@@ -602,6 +614,23 @@ final class SmtpSession implements Runnable {
         tags.isEmpty() ? "" : " tags=" + tags.stream().map(t -> t.check() + ":" + t.reference()).collect(Collectors.joining(",")));
     reply(SmtpReply.of(250, EnhancedStatus.OK, "Ok: queued as " + queueId));
     resetTransaction();
+  }
+
+  /**
+   * RFC 6409 8.2 and 8.3: a message submitted without Date or Message-ID gets them here, since
+   * the receiving servers and the recipients' software expect both.
+   */
+  private void fixUpHeaders(StringBuilder prefix, MessageBuffer buffer, String queueId, Instant receivedAt) {
+    org.portcullis.policy.MessageHeaders headers = buffer.headers();
+    if (headers.first("Date").isEmpty()) {
+      prefix.append("Date: ").append(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+          ZonedDateTime.ofInstant(receivedAt, java.time.ZoneOffset.UTC))).append("\r\n");
+    }
+    if (headers.first("Message-ID").isEmpty()) {
+      prefix.append("Message-ID: <").append(queueId).append('.').append(Long.toUnsignedString(
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)).append('@').append(settings.hostname())
+          .append(">\r\n");
+    }
   }
 
   private String protocolKeyword(Envelope envelope) {
@@ -638,7 +667,17 @@ final class SmtpSession implements Runnable {
     }
     reply(SmtpReply.of(220, EnhancedStatus.OK, "Ready to start TLS"));
     output.flush();
-    SSLSocket tls = (SSLSocket) settings.tls().get().getSocketFactory()
+    if (!upgradeToTls()) {
+      closing = true;
+      return;
+    }
+    forgetGreeting();
+    policy.forgetHelo();
+  }
+
+  /** Runs the TLS handshake as the server on this connection; false (logged) if it fails. */
+  private boolean upgradeToTls() throws IOException {
+    SSLSocket tls = (SSLSocket) settings.tls().orElseThrow().getSocketFactory()
         .createSocket(socket, clientAddress.getHostAddress(), socket.getPort(), true);
     tls.setUseClientMode(false);
     tls.setSoTimeout((int) settings.commandTimeout().toMillis());
@@ -646,15 +685,170 @@ final class SmtpSession implements Runnable {
       tls.startHandshake();
     } catch (IOException e) {
       log.info("TLS handshake failed with {}: {}", clientText(), e.getMessage());
-      closing = true;
-      return;
+      return false;
     }
     input.replaceStream(tls.getInputStream());
     output = new BufferedOutputStream(tls.getOutputStream(), 2048);
     protocol.recordTls(tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite());
     log.info("TLS established with {}: {}", clientText(), protocol.tlsProtocol().orElse(""));
-    forgetGreeting();
-    policy.forgetHelo();
+    return true;
+  }
+
+  // ---- AUTH (submission) ----
+
+  private void auth(String argument) throws IOException {
+    if (settings.submission().isEmpty()) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: authentication not enabled on this port"));
+      return;
+    }
+    if (!esmtp) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: send EHLO first"));
+      return;
+    }
+    if (protocol.authenticatedUser().isPresent()) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: already authenticated"));
+      return;
+    }
+    if (inTransaction) {
+      clientError(SmtpReply.of(503, EnhancedStatus.BAD_SEQUENCE, "Error: MAIL transaction in progress"));
+      return;
+    }
+    if (!protocol.tls()) {
+      clientError(SmtpReply.of(538, EnhancedStatus.parse("5.7.11"),
+          "Encryption required for requested authentication mechanism; use STARTTLS first"));
+      return;
+    }
+    String[] words = argument.strip().split(" ");
+    if (words[0].isEmpty() || words.length > 2) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.4"), "Syntax: AUTH mechanism [initial-response]"));
+      return;
+    }
+    Optional<String> initial = words.length == 2 ? Optional.of(words[1]) : Optional.empty();
+    Optional<String[]> credentials;
+    switch (words[0].toUpperCase(Locale.ROOT)) {
+      case "PLAIN" -> credentials = plain(initial);
+      case "LOGIN" -> credentials = login(initial);
+      default -> {
+        clientError(SmtpReply.of(504, EnhancedStatus.parse("5.5.4"), "Unrecognized authentication type"
+            + " (PLAIN and LOGIN are offered)"));
+        return;
+      }
+    }
+    if (credentials.isEmpty()) {
+      return; // cancelled or undecodable: already answered
+    }
+    switch (settings.submission().get().authenticator().authenticate(clientAddress, credentials.get()[0],
+        credentials.get()[1])) {
+      case Authenticator.Accepted a -> {
+        protocol.recordAuthentication(a.user());
+        log.info("authenticated {} as {} mechanism={}", clientText(), LogText.value(a.user()),
+            words[0].toUpperCase(Locale.ROOT));
+        reply(SmtpReply.of(235, EnhancedStatus.parse("2.7.0"), "Authentication successful"));
+      }
+      case Authenticator.Rejected r -> clientError(SmtpReply.of(535, EnhancedStatus.parse("5.7.8"),
+          "Error: authentication failed: wrong user name or password"));
+      case Authenticator.Throttled t -> clientError(SmtpReply.of(454, EnhancedStatus.parse("4.7.0"),
+          "Error: " + t.why()));
+    }
+  }
+
+  /** SASL PLAIN (RFC 4616): authzid NUL authcid NUL password; a different authzid is refused. */
+  private Optional<String[]> plain(Optional<String> initial) throws IOException {
+    Optional<String> response = initial.isPresent() ? initial : challenge("");
+    if (response.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> decoded = decode(response.get());
+    if (decoded.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] parts = decoded.get().split("\u0000", -1);
+    if (parts.length != 3 || parts[1].isEmpty() || (!parts[0].isEmpty() && !parts[0].equalsIgnoreCase(parts[1]))) {
+      clientError(SmtpReply.of(535, EnhancedStatus.parse("5.7.8"), "Error: authentication failed: "
+          + (parts.length != 3 ? "malformed PLAIN response" : "acting for another user is not allowed")));
+      return Optional.empty();
+    }
+    return Optional.of(new String[] {parts[1], parts[2]});
+  }
+
+  /** SASL LOGIN (draft-murchison-sasl-login): user name, then password, each on a prompt. */
+  private Optional<String[]> login(Optional<String> initial) throws IOException {
+    Optional<String> user = initial.isPresent() ? initial : challenge("Username:");
+    if (user.isEmpty() || (user = decode(user.get())).isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> password = challenge("Password:");
+    if (password.isEmpty() || (password = decode(password.get())).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new String[] {user.get(), password.get()});
+  }
+
+  /** Sends a 334 challenge and reads the response line; empty (answered 501) if the client cancels. */
+  private Optional<String> challenge(String prompt) throws IOException {
+    reply(SmtpReply.of(334, java.util.Base64.getEncoder().encodeToString(prompt.getBytes(StandardCharsets.UTF_8))));
+    output.flush();
+    if (!input.readLine(line, AUTH_LINE_MAX) || line.ending == Line.Ending.EOF) {
+      throw new IOException("connection closed during AUTH");
+    }
+    if (line.overflow) {
+      clientError(SmtpReply.of(500, EnhancedStatus.SYNTAX_ERROR, "Error: AUTH response too long"));
+      return Optional.empty();
+    }
+    String text = line.text().strip();
+    if (text.equals("*")) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.0.0"), "Authentication cancelled"));
+      return Optional.empty();
+    }
+    return Optional.of(text);
+  }
+
+  /** Base64 to UTF-8 text ({@code =} is the empty response); empty (answered 501) if it is not base64. */
+  private Optional<String> decode(String base64) throws IOException {
+    if (base64.equals("=")) {
+      return Optional.of("");
+    }
+    try {
+      return Optional.of(new String(java.util.Base64.getDecoder().decode(base64), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      clientError(SmtpReply.of(501, EnhancedStatus.parse("5.5.2"), "Error: cannot decode the AUTH response (base64)"));
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The submission listener's rules for MAIL: a login first (unless configured otherwise), and a
+   * sender the login owns (Postfix's reject_sender_login_mismatch). False if refused (answered).
+   */
+  private boolean submissionMayMail(MailPath sender, String given) throws IOException {
+    SmtpSettings.Submission submission = settings.submission().orElseThrow();
+    Optional<String> user = protocol.authenticatedUser();
+    if (user.isEmpty()) {
+      if (submission.requireAuth()) {
+        clientError(SmtpReply.of(530, EnhancedStatus.parse("5.7.0"),
+            "Authentication required: log in with AUTH (after STARTTLS) to send mail on this port"));
+        return false;
+      }
+      return true;
+    }
+    if (sender.isNull()) {
+      return true; // bounces and receipts carry no sender to own
+    }
+    Optional<String> refusal = submission.authenticator().senderRefusal(user.get(), sender.address());
+    if (refusal.isEmpty()) {
+      return true;
+    }
+    Verdict.Refusal verdict = new Verdict.Reject(553, EnhancedStatus.parse("5.7.1"),
+        "Sender address rejected: not owned by user " + user.get(),
+        Explanation.builder().fact("logged in as", user.get()).fact("MAIL FROM given", LogText.escape(given, 300))
+            .fact("the account", refusal.get())
+            .rule("On the submission port a user may only send as the addresses their account owns, so that one "
+                    + "account (or a stolen password) cannot forge mail from another user or domain (RFC 6409 6.1).",
+                "Send from one of your own addresses, or ask the administrator to add this address to your "
+                    + "account (portcullis user senders)."));
+    reply(policy.refuseProtocol("sender-login", Phase.MAIL, verdict, Optional.empty()).reply());
+    countError();
+    return false;
   }
 
   // ---- XCLIENT ----

@@ -29,12 +29,23 @@ import org.portcullis.mail.Cidr;
  * @param dataMemoryMaxBytes message bytes held in memory by all sessions at once
  * @param tls the TLS context for STARTTLS, if offered
  * @param taggedSubjectPrefix text put before the Subject of tagged messages; empty for none
+ * @param submission present on the submission listener (RFC 6409): SMTP AUTH, sender ownership,
+ *     header fix-ups
  */
 public record SmtpSettings(String hostname, InetSocketAddress listen, boolean proxyProtocol,
     List<Cidr> proxyNetworks, List<Cidr> xclientNetworks, Duration greetingDelay, int commandLineMaxBytes,
     int esmtpParameterAllowanceBytes, int textLineMaxBytes, long messageSizeMaxBytes, int recipientsMax,
     Duration commandTimeout, Duration dataTimeout, int connectionsMax, int connectionsPerClientMax, int errorsMax,
-    long dataMemoryMaxBytes, Optional<SSLContext> tls, String taggedSubjectPrefix) {
+    long dataMemoryMaxBytes, Optional<SSLContext> tls, String taggedSubjectPrefix, Optional<Submission> submission) {
+
+  /**
+   * What makes a listener a submission listener.
+   *
+   * @param authenticator checks logins and sender ownership
+   * @param requireAuth whether MAIL needs a login first (530 otherwise)
+   * @param implicitTls whether TLS starts at connect (port 465, RFC 8314) rather than by STARTTLS
+   */
+  public record Submission(Authenticator authenticator, boolean requireAuth, boolean implicitTls) {}
 
   public SmtpSettings {
     proxyNetworks = List.copyOf(proxyNetworks);
@@ -53,6 +64,9 @@ public record SmtpSettings(String hostname, InetSocketAddress listen, boolean pr
     }
     if (connectionsMax < 1 || connectionsPerClientMax < 1 || connectionsPerClientMax > connectionsMax) {
       throw new IllegalArgumentException("connection limits must be positive, per client at most the total");
+    }
+    if (submission.isPresent() && tls.isEmpty()) {
+      throw new IllegalArgumentException("the submission listener needs TLS: passwords are never taken in clear");
     }
     if (errorsMax < 1) {
       throw new IllegalArgumentException("error limit must be at least 1, not " + errorsMax);

@@ -20,6 +20,9 @@ class ConfigLoaderTest {
     PortcullisConfig c = ConfigLoader.load(Optional.empty());
     assertThat(c.smtp().listen().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
     assertThat(c.smtp().listen().getPort()).isEqualTo(2525);
+    assertThat(c.submission().listen().getPort()).isEqualTo(2587);
+    assertThat(c.submission().implicitTlsListen()).isEmpty();
+    assertThat(c.submission().requireAuth()).isTrue();
     assertThat(c.server().dataDir()).isEqualTo(Path.of("./data"));
     assertThat(c.mail().acceptedDomains()).containsExactly("example.test");
     assertThat(c.delivery().transport()).isEqualTo(PortcullisConfig.Transport.MAILDIR);
@@ -117,6 +120,11 @@ class ConfigLoaderTest {
       "[lists]\\nimport-max-bytes = 10|lists.import-max-bytes",
       "[web]\\nform-posts-per-minute = 0|web.form-posts-per-minute",
       "[policy-service]\\nok-on-allow-entries = \"maybe\"|policy-service.ok-on-allow-entries",
+      "[tls]\\nenabled = false|submission.enabled",
+      "[submission]\\nlisten = \"127.0.0.1:99999\"|submission.listen",
+      "[submission]\\nimplicit-tls-listen = \"nowhere\"|submission.implicit-tls-listen",
+      "[submission]\\nlogin-failures-per-user = 0|submission.login-failures-per-user",
+      "[submission]\\nlogin-failure-window-minutes = 100000|submission.login-failure-window-minutes",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))

@@ -60,6 +60,7 @@ public final class TestGateway implements AutoCloseable {
     set(tables, "dnsbl-server.listen = \"127.0.0.1:0\"");
     set(tables, "web.listen = \"127.0.0.1:0\"");
     set(tables, "policy-service.listen = \"127.0.0.1:0\"");
+    set(tables, "submission.listen = \"127.0.0.1:0\"");
     set(tables, "dns.timeout-ms = 500");
     set(tables, "dns.attempts = 1");
     set(tables, "delivery.retry-initial-seconds = 1");
@@ -87,6 +88,11 @@ public final class TestGateway implements AutoCloseable {
     int dot = path.lastIndexOf('.');
     tables.computeIfAbsent(path.substring(0, dot), t -> new LinkedHashMap<>())
         .put(path.substring(dot + 1), setting.substring(eq + 1).strip());
+  }
+
+  /** The submission (STARTTLS) listener. */
+  public InetSocketAddress submission() {
+    return gateway.submissionAddress().orElseThrow();
   }
 
   public InetSocketAddress smtp() {
