@@ -101,19 +101,8 @@ final class AdminCommand implements Runnable {
 
     abstract int run(AdminUsers users) throws java.io.IOException;
 
-    /** The password: typed at the terminal (not echoed), or the first line of standard input. */
     String password() throws java.io.IOException {
-      java.io.Console console = System.console();
-      if (console != null && console.isTerminal()) {
-        char[] typed = console.readPassword("Password (at least 12 characters): ");
-        return typed == null ? "" : new String(typed);
-      }
-      String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-          java.nio.charset.StandardCharsets.UTF_8)).readLine();
-      if (line == null) {
-        throw new CliException(2, "no password on standard input");
-      }
-      return line;
+      return PasswordInput.read();
     }
   }
 
