@@ -841,7 +841,7 @@ final class SmtpSession implements Runnable {
     Verdict.Refusal verdict = new Verdict.Reject(553, EnhancedStatus.parse("5.7.1"),
         "Sender address rejected: not owned by user " + user.get(),
         Explanation.builder().fact("logged in as", user.get()).fact("MAIL FROM given", LogText.escape(given, 300))
-            .fact("the account", refusal.get())
+            .fact("why", refusal.get())
             .rule("On the submission port a user may only send as the addresses their account owns, so that one "
                     + "account (or a stolen password) cannot forge mail from another user or domain (RFC 6409 6.1).",
                 "Send from one of your own addresses, or ask the administrator to add this address to your "
