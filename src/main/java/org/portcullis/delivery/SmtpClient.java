@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.SmtpReply;
 
 /**
- * A minimal SMTP client for handing messages to the next hop: replies are read whole (multi-line),
+ * A small SMTP client for handing messages to the next hop: replies are read whole (multi-line),
+ * commands may be queued and sent together (PIPELINING), STARTTLS switches the connection to TLS,
  * DATA is dot-stuffed and line endings are CRLF. Not thread-safe; one per connection.
  */
 final class SmtpClient implements Closeable {
@@ -25,9 +29,9 @@ final class SmtpClient implements Closeable {
   private static final int MAX_REPLY_LINES = 100;
   private static final int MAX_LINE = 4096;
 
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
+  private Socket socket;
+  private InputStream in;
+  private OutputStream out;
 
   private SmtpClient(Socket socket) throws IOException {
     this.socket = socket;
@@ -37,8 +41,17 @@ final class SmtpClient implements Closeable {
 
   static SmtpClient connect(InetSocketAddress address, Duration connectTimeout, Duration readTimeout)
       throws IOException {
+    return connect(address, Optional.empty(), connectTimeout, readTimeout);
+  }
+
+  /** Connects from {@code source} (a local address to bind), or from the system's choice. */
+  static SmtpClient connect(InetSocketAddress address, Optional<InetAddress> source, Duration connectTimeout,
+      Duration readTimeout) throws IOException {
     Socket socket = new Socket();
     try {
+      if (source.isPresent()) {
+        socket.bind(new InetSocketAddress(source.get(), 0));
+      }
       socket.connect(address, (int) connectTimeout.toMillis());
       socket.setSoTimeout((int) readTimeout.toMillis());
       socket.setTcpNoDelay(true);
@@ -50,9 +63,44 @@ final class SmtpClient implements Closeable {
   }
 
   SmtpReply command(String line) throws IOException {
-    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    send(line);
     out.flush();
     return readReply();
+  }
+
+  /** Queues a command line without sending it yet (PIPELINING, RFC 2920); {@link #flush} sends. */
+  void send(String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  void flush() throws IOException {
+    out.flush();
+  }
+
+  /**
+   * Runs the TLS handshake as the client after a 220 to STARTTLS; the caller says EHLO again.
+   *
+   * @param peerHost the name the server is known by (for SNI)
+   */
+  void startTls(SSLContext context, String peerHost) throws IOException {
+    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, peerHost, socket.getPort(), true);
+    tls.setUseClientMode(true);
+    tls.startHandshake();
+    socket = tls;
+    in = new BufferedInputStream(tls.getInputStream(), 8192);
+    out = new BufferedOutputStream(tls.getOutputStream(), 16384);
+  }
+
+  /** The TLS protocol and cipher in use, if any. */
+  Optional<String> tls() {
+    return socket instanceof SSLSocket tls
+        ? Optional.of(tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite())
+        : Optional.empty();
+  }
+
+  /** The local address the connection comes from. */
+  InetAddress localAddress() {
+    return socket.getLocalAddress();
   }
 
   /**
@@ -144,6 +192,10 @@ final class SmtpClient implements Closeable {
       }
       line.append((char) b);
     }
+  }
+
+  boolean isClosed() {
+    return socket.isClosed();
   }
 
   @Override
