@@ -48,7 +48,7 @@ public final class Policies {
     }
     return new LocalSite(config.server().hostname(), new LinkedHashSet<>(config.mail().acceptedDomains()),
         config.mail().lanNetworks(), local, new LinkedHashSet<>(config.mail().alwaysReachable()),
-        config.delivery().smarthost().isPresent());
+        config.delivery().outbound() != PortcullisConfig.Outbound.NONE);
   }
 
   /**

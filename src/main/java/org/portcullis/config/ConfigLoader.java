@@ -314,10 +314,21 @@ public final class ConfigLoader {
     long giveUp = s.integer("give-up-hours", 120, 1, 24 * 60);
     Duration connect = Duration.ofSeconds(s.integer("relay-connect-timeout-seconds", 30, 1, 600));
     Duration read = Duration.ofSeconds(s.integer("relay-read-timeout-seconds", 300, 1, 3600));
+    PortcullisConfig.Outbound outbound = choice(s, "outbound",
+        smarthost.isPresent() ? PortcullisConfig.Outbound.SMARTHOST : PortcullisConfig.Outbound.MX,
+        PortcullisConfig.Outbound.class);
+    if (outbound == PortcullisConfig.Outbound.SMARTHOST && smarthost.isEmpty()) {
+      throw new ConfigException(s.key("outbound"), "\"smarthost\" needs delivery.smarthost (host:port)");
+    }
+    int remotePort = (int) s.integer("remote-port", 25, 1, 65_535);
+    int destinationConcurrency = (int) s.integer("destination-concurrency", 20, 1, 1000);
+    Duration reuse = Duration.ofSeconds(s.integer("connection-reuse-seconds", 5, 0, 300));
+    Duration delayWarning = Duration.ofHours(s.integer("delay-warning-hours", 4, 0, 24 * 30));
     s.finish();
     RetrySchedule retry = new RetrySchedule(Duration.ofSeconds(initial), Duration.ofSeconds(max), factor,
         Duration.ofHours(giveUp));
-    return new PortcullisConfig.Delivery(transport, maildir, relayHost, smarthost, concurrency, retry, connect, read);
+    return new PortcullisConfig.Delivery(transport, maildir, relayHost, smarthost, concurrency, retry, connect, read,
+        outbound, remotePort, destinationConcurrency, reuse, delayWarning);
   }
 
   private static PortcullisConfig.Store store(ConfigSection s) {

@@ -80,10 +80,23 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
   /** {@code [queue]}: the inbound spool. */
   public record Queue(boolean fsync, long segmentMaxBytes) {}
 
-  /** {@code [delivery]}. */
+  /**
+   * {@code [delivery]}.
+   *
+   * @param outbound how mail for other domains leaves
+   * @param remotePort the port of other domains' mail servers (25)
+   * @param destinationConcurrency deliveries to one domain at once
+   * @param connectionReuseTime how long an idle outbound connection is kept for the next message
+   * @param delayWarning how long after arrival the sender of a message still being retried is told
+   *     (a "delayed" DSN); zero never
+   */
   public record Delivery(Transport transport, Path maildirRoot, Optional<InetSocketAddress> relayHost,
       Optional<InetSocketAddress> smarthost, int concurrency, RetrySchedule retry, Duration relayConnectTimeout,
-      Duration relayReadTimeout) {}
+      Duration relayReadTimeout, Outbound outbound, int remotePort, int destinationConcurrency,
+      Duration connectionReuseTime, Duration delayWarning) {}
+
+  /** How mail for other domains leaves: by their MX records, through the smarthost, or not at all. */
+  public enum Outbound { MX, SMARTHOST, NONE }
 
   /** Where accepted mail goes. */
   public enum Transport { MAILDIR, RELAY }

@@ -10,9 +10,10 @@ import org.portcullis.queue.QueuedMessage;
 
 /**
  * Routes each recipient by domain: our accepted domains to the inbound transport (Maildir or the
- * next-hop mail store), every other domain (mail our LAN relays) to the smarthost. Without a
- * smarthost, remote recipients are deferred; relay control refuses them at RCPT in that case, so
- * this only happens for mail queued under an older configuration. Thread-safe.
+ * next-hop mail store), every other domain (mail our LAN and logged-in users send) to the
+ * outbound one (their MX hosts, or the smarthost). Without an outbound route, remote recipients
+ * are deferred; relay control refuses them at RCPT in that case, so this only happens for mail
+ * queued under an older configuration. Thread-safe.
  */
 public final class RoutingTransport implements Transport {
 
@@ -28,7 +29,7 @@ public final class RoutingTransport implements Transport {
 
   @Override
   public String name() {
-    return inbound.name() + outbound.map(o -> "+smarthost:" + o.name()).orElse("");
+    return inbound.name() + outbound.map(o -> "+outbound:" + o.name()).orElse("");
   }
 
   @Override
@@ -37,6 +38,12 @@ public final class RoutingTransport implements Transport {
     if (outbound.isPresent()) {
       outbound.get().sync();
     }
+  }
+
+  @Override
+  public void close() {
+    inbound.close();
+    outbound.ifPresent(Transport::close);
   }
 
   @Override
@@ -55,7 +62,7 @@ public final class RoutingTransport implements Transport {
         outcomes.putAll(outbound.get().deliver(message, there, content));
       } else {
         there.forEach(i -> outcomes.put(i, new DeliveryOutcome.Deferred(
-            "no route to remote domains: delivery.smarthost is not configured")));
+            "no route to remote domains: delivery.outbound is \"none\"")));
       }
     }
     return outcomes;

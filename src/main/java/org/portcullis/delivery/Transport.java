@@ -13,7 +13,7 @@ import org.portcullis.queue.QueuedMessage;
  * Delivering the same recipient of the same message twice must be harmless where the transport
  * can make it so (a crash may repeat an attempt, and so may a failed {@link #sync}).
  */
-public interface Transport {
+public interface Transport extends AutoCloseable {
 
   /** A name for log lines ({@code maildir}, {@code relay=[host]:port}). */
   String name();
@@ -34,4 +34,8 @@ public interface Transport {
    * @throws IOException if durability cannot be confirmed; the deliveries are then repeated
    */
   default void sync() throws java.io.IOException {}
+
+  /** Closes kept connections; the default has none. */
+  @Override
+  default void close() {}
 }

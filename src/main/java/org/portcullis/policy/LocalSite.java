@@ -19,7 +19,7 @@ import org.portcullis.mail.EmailAddress;
  * @param localAddresses the addresses of this host
  * @param alwaysReachable local parts that are reachable at every accepted domain whatever the
  *     chain says about the client (RFC 5321 4.5.1: postmaster; RFC 2142: abuse)
- * @param outboundRoute whether mail to other domains can leave (a smarthost is configured)
+ * @param outboundRoute whether mail to other domains can leave (by MX or a smarthost)
  */
 public record LocalSite(String hostname, Set<String> acceptedDomains, List<Cidr> lanNetworks,
     Set<InetAddress> localAddresses, Set<String> alwaysReachable, boolean outboundRoute) {

@@ -1,0 +1,169 @@
+package org.portcullis.delivery;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import javax.net.ssl.SSLContext;
+import org.portcullis.dns.DnsResolver;
+import org.portcullis.mail.Addresses;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.queue.QueuedMessage;
+
+/**
+ * Delivers mail for other domains straight to their mail servers (RFC 5321 5.1): the MX hosts in
+ * preference order, the domain itself without MX, nothing for a null MX (RFC 7505, a bounce at
+ * once); each address of a host in turn until one takes the transaction; STARTTLS whenever
+ * offered (opportunistic, RFC 7435); connections kept for the next message; at most
+ * {@code destinationConcurrency} deliveries to one domain at once. A connection failure or a
+ * refused greeting moves on to the next address or host; once a server has greeted, its replies
+ * decide each recipient's outcome. Thread-safe.
+ */
+public final class MxTransport implements Transport, AutoCloseable {
+
+  /**
+   * @param helo our name in EHLO
+   * @param port the port servers listen on (25; another only in tests and labs)
+   * @param connectTimeout how long to wait for a connection
+   * @param readTimeout how long to wait for each reply
+   * @param destinationConcurrency deliveries to one domain at once
+   * @param connectionReuseTime how long an idle connection is kept for the next message (0: never)
+   */
+  public record Settings(String helo, int port, Duration connectTimeout, Duration readTimeout,
+      int destinationConcurrency, Duration connectionReuseTime) {}
+
+  private final NextHops hops;
+  private final Settings settings;
+  private final Optional<SSLContext> tls;
+  private final ConnectionCache cache;
+  private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
+
+  public MxTransport(DnsResolver dns, Settings settings) {
+    this.hops = new NextHops(dns);
+    this.settings = settings;
+    this.tls = OpportunisticTls.context();
+    this.cache = new ConnectionCache(settings.connectionReuseTime(), settings.destinationConcurrency());
+  }
+
+  @Override
+  public String name() {
+    return "mx";
+  }
+
+  @Override
+  public Map<Integer, DeliveryOutcome> deliver(QueuedMessage message, List<Integer> recipients, byte[] content) {
+    Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
+    for (int index : recipients) {
+      String domain = message.envelope().recipients().get(index).address().domain().toLowerCase(Locale.ROOT);
+      byDomain.computeIfAbsent(domain, d -> new ArrayList<>()).add(index);
+    }
+    Map<Integer, DeliveryOutcome> outcomes = new LinkedHashMap<>();
+    byDomain.forEach((domain, indexes) -> outcomes.putAll(toDomain(domain, message, indexes, content)));
+    return outcomes;
+  }
+
+  private Map<Integer, DeliveryOutcome> toDomain(String domain, QueuedMessage message, List<Integer> recipients,
+      byte[] content) {
+    Semaphore slots = destinations.computeIfAbsent(domain, d -> new Semaphore(settings.destinationConcurrency()));
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return all(recipients, new DeliveryOutcome.Deferred("delivery interrupted by shutdown"));
+    }
+    try {
+      return switch (hops.route(domain)) {
+        case NextHops.Route.NullMx n -> all(recipients, new DeliveryOutcome.Failed("the domain " + domain
+            + " accepts no mail: its DNS has a null MX (RFC 7505)", new EnhancedStatus(5, 1, 10), Optional.empty()));
+        case NextHops.Route.Nowhere w -> all(recipients, new DeliveryOutcome.Failed(w.detail(),
+            w.detail().contains("NXDOMAIN") ? new EnhancedStatus(5, 1, 2) : new EnhancedStatus(5, 4, 4),
+            Optional.empty()));
+        case NextHops.Route.Unknown u -> all(recipients, new DeliveryOutcome.Deferred(u.detail(),
+            new EnhancedStatus(4, 4, 3), Optional.empty()));
+        case NextHops.Route.Hosts h -> toHosts(domain, h.hosts(), message, recipients, content);
+      };
+    } finally {
+      slots.release();
+    }
+  }
+
+  private Map<Integer, DeliveryOutcome> toHosts(String domain, List<NextHops.Host> hosts, QueuedMessage message,
+      List<Integer> recipients, byte[] content) {
+    DeliveryOutcome problem = new DeliveryOutcome.Deferred("no mail host of " + domain + " could be reached",
+        new EnhancedStatus(4, 4, 1), Optional.empty());
+    Optional<InetAddress> source = Optional.empty();
+    hosts:
+    for (NextHops.Host host : hosts) {
+      for (InetAddress address : host.addresses()) {
+        InetSocketAddress server = new InetSocketAddress(address, settings.port());
+        String where = host.name() + "[" + Addresses.toText(address) + "]:" + settings.port();
+        for (int attempt = 0; attempt < 2; attempt++) {
+          Optional<SmtpConnection> cached = cache.take(server, source);
+          SmtpConnection c;
+          if (cached.isPresent()) {
+            c = cached.get();
+          } else {
+            try {
+              switch (SmtpConnection.open(server, host.name(), source, settings.helo(), tls, settings.connectTimeout(),
+                  settings.readTimeout())) {
+                case SmtpConnection.Opened.Ready ready -> c = ready.connection();
+                case SmtpConnection.Opened.Refused refused -> {
+                  problem = DeliveryOutcome.of(refused.remote(), false);
+                  continue hosts; // a server that will not talk: its other addresses are the same server
+                }
+              }
+            } catch (java.io.IOException e) {
+              problem = new DeliveryOutcome.Deferred("connect to " + where + " failed: " + e.getMessage(),
+                  new EnhancedStatus(4, 4, 1), Optional.empty());
+              break;
+            }
+            if (c.serverName().equalsIgnoreCase(settings.helo())) {
+              c.quit();
+              return all(recipients, new DeliveryOutcome.Failed("mail for " + domain + " loops back to myself ("
+                  + where + " greets as " + settings.helo() + ")", new EnhancedStatus(5, 4, 6), Optional.empty()));
+            }
+          }
+          try {
+            SmtpTransaction.Result result = SmtpTransaction.run(c, message, recipients, content);
+            if (result.reusable()) {
+              cache.put(c, source);
+            } else {
+              c.quit();
+            }
+            return result.outcomes();
+          } catch (SmtpTransaction.Broken broken) {
+            c.close();
+            if (broken.afterContent) {
+              return all(recipients, new DeliveryOutcome.Deferred(broken.getMessage()
+                  + "; it may be delivered twice", new EnhancedStatus(4, 4, 2), Optional.empty()));
+            }
+            problem = new DeliveryOutcome.Deferred(broken.getMessage(), new EnhancedStatus(4, 4, 2), Optional.empty());
+            if (cached.isEmpty()) {
+              break; // a fresh connection that broke: try the next address
+            }
+            // a kept connection the server had closed: once more with a new one
+          }
+        }
+      }
+    }
+    return all(recipients, problem);
+  }
+
+  private static Map<Integer, DeliveryOutcome> all(List<Integer> recipients, DeliveryOutcome outcome) {
+    Map<Integer, DeliveryOutcome> out = new LinkedHashMap<>();
+    recipients.forEach(i -> out.put(i, outcome));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+}
