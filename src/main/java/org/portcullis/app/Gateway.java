@@ -17,6 +17,8 @@ import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MaildirTransport;
+import org.portcullis.delivery.MxTransport;
+import org.portcullis.delivery.Notifications;
 import org.portcullis.delivery.RelayTransport;
 import org.portcullis.delivery.RoutingTransport;
 import org.portcullis.delivery.Transport;
@@ -30,6 +32,7 @@ import org.portcullis.lists.AccessLists;
 import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.policy.RefusalCounts;
+import org.portcullis.policy.References;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
@@ -122,8 +125,10 @@ public final class Gateway implements AutoCloseable {
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
-      delivery = new DeliveryService(spool, transport(config), config.delivery().retry(), clock,
-          config.delivery().concurrency());
+      References queueIds = new References(clock);
+      delivery = new DeliveryService(spool, transport(config, dns), config.delivery().retry(), clock,
+          config.delivery().concurrency(), new Notifications(spool, queueIds, config.server().hostname(), clock,
+              config.delivery().delayWarning()));
       delivery.start(spool.recovered());
       Spool acceptedInto = spool;
       DeliveryService deliverer = delivery;
@@ -136,12 +141,12 @@ public final class Gateway implements AutoCloseable {
             envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(java.util.stream.Collectors.joining(", ")),
             "accepted", queueId, "", Long.toString(size)));
       };
-      SmtpServer smtp = new SmtpServer(smtpSettings(config), engine, sink, clock);
+      SmtpServer smtp = new SmtpServer(smtpSettings(config), engine, sink, queueIds);
       smtp.start();
       List<SmtpServer> submission = new ArrayList<>();
       try {
         for (SmtpSettings settings : submissionSettings(config, store, clock)) {
-          SmtpServer server = new SmtpServer(settings, engine, sink, clock);
+          SmtpServer server = new SmtpServer(settings, engine, sink, queueIds);
           server.start();
           submission.add(server);
         }
@@ -297,15 +302,20 @@ public final class Gateway implements AutoCloseable {
         dns.cacheFailureTtl(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   }
 
-  static Transport transport(PortcullisConfig config) {
+  static Transport transport(PortcullisConfig config, DnsResolver dns) {
     PortcullisConfig.Delivery d = config.delivery();
     Transport inbound = switch (d.transport()) {
       case MAILDIR -> new MaildirTransport(d.maildirRoot(), config.server().hostname());
       case RELAY -> new RelayTransport(d.relayHost().orElseThrow(), config.server().hostname(),
           d.relayConnectTimeout(), d.relayReadTimeout());
     };
-    Optional<Transport> outbound = d.smarthost().map(host -> new RelayTransport(host, config.server().hostname(),
-        d.relayConnectTimeout(), d.relayReadTimeout()));
+    Optional<Transport> outbound = switch (d.outbound()) {
+      case SMARTHOST -> Optional.of(new RelayTransport(d.smarthost().orElseThrow(), config.server().hostname(),
+          d.relayConnectTimeout(), d.relayReadTimeout()));
+      case MX -> Optional.of(new MxTransport(dns, new MxTransport.Settings(config.server().hostname(), d.remotePort(),
+          d.relayConnectTimeout(), d.relayReadTimeout(), d.destinationConcurrency(), d.connectionReuseTime())));
+      case NONE -> Optional.empty();
+    };
     java.util.Set<String> local = java.util.Set.copyOf(config.mail().acceptedDomains());
     return new RoutingTransport(local::contains, inbound, outbound);
   }

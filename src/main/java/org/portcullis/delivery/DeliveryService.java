@@ -5,15 +5,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.portcullis.dsn.DeliveryReport;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.mail.Recipient;
 import org.portcullis.policy.LogText;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.RecipientState;
@@ -47,6 +52,7 @@ public final class DeliveryService implements AutoCloseable {
   private final RetrySchedule retries;
   private final Clock clock;
   private final int concurrency;
+  private final Notifications notifications;
   private final BlockingQueue<QueuedMessage> ready = new LinkedBlockingQueue<>();
   private final BlockingQueue<Unsynced> unsynced = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -55,7 +61,8 @@ public final class DeliveryService implements AutoCloseable {
   private Thread syncer;
   private volatile boolean stopping;
 
-  public DeliveryService(Spool spool, Transport transport, RetrySchedule retries, Clock clock, int concurrency) {
+  public DeliveryService(Spool spool, Transport transport, RetrySchedule retries, Clock clock, int concurrency,
+      Notifications notifications) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("delivery concurrency must be at least 1, not " + concurrency);
     }
@@ -64,6 +71,7 @@ public final class DeliveryService implements AutoCloseable {
     this.retries = retries;
     this.clock = clock;
     this.concurrency = concurrency;
+    this.notifications = notifications;
   }
 
   /** Starts the workers and queues the messages recovered from the spool. */
@@ -121,10 +129,14 @@ public final class DeliveryService implements AutoCloseable {
     Map<Integer, DeliveryOutcome> outcomes = transport.deliver(message, pending, content);
     Instant now = clock.instant();
     String lastDeferral = "";
+    List<Integer> failed = new ArrayList<>();
+    Map<Integer, DeliveryOutcome> deferred = new LinkedHashMap<>();
+    List<DeliveryReport.Entry> successes = new ArrayList<>();
     for (int index : pending) {
       DeliveryOutcome outcome = outcomes.getOrDefault(index,
           new DeliveryOutcome.Deferred(transport.name() + " gave no outcome"));
-      String rcpt = "<" + message.envelope().recipients().get(index).address() + ">";
+      Recipient recipient = message.envelope().recipients().get(index);
+      String rcpt = "<" + recipient.address() + ">";
       String delay = String.format("%.2f", Duration.between(message.receivedAt(), now).toMillis() / 1000.0);
       switch (outcome) {
         case DeliveryOutcome.Delivered d -> {
@@ -132,37 +144,89 @@ public final class DeliveryService implements AutoCloseable {
           unsynced.add(new Unsynced(message, index));
           log.info("delivered queue={} to={} via={} delay={} status=sent detail={}", message.queueId(),
               LogText.value(rcpt), transport.name(), delay, LogText.quoted(d.detail(), 300));
+          if (!d.notifyPassedOn()) {
+            successes.add(entry(recipient, d.remote().isPresent() ? DeliveryReport.Action.RELAYED
+                : DeliveryReport.Action.DELIVERED, d));
+          }
         }
         case DeliveryOutcome.Failed f -> {
-          spool.recordFinal(message, index, RecipientState.FAILED);
+          failed.add(index);
           log.warn("failed queue={} to={} via={} delay={} status=bounced detail={}", message.queueId(),
               LogText.value(rcpt), transport.name(), delay, LogText.quoted(f.detail(), 300));
         }
         case DeliveryOutcome.Deferred d -> {
           lastDeferral = d.detail();
+          deferred.put(index, d);
           log.info("deferred queue={} to={} via={} delay={} status=deferred detail={}", message.queueId(),
               LogText.value(rcpt), transport.name(), delay, LogText.quoted(d.detail(), 300));
         }
+      }
+    }
+    notify(message, content, successes, Optional.empty());
+    int attempts = message.attempts() + 1;
+    boolean givingUp = !deferred.isEmpty()
+        && Duration.between(message.receivedAt(), now).compareTo(retries.giveUpAfter()) >= 0;
+    List<DeliveryReport.Entry> failures = new ArrayList<>();
+    for (int index : failed) {
+      failures.add(entry(message.envelope().recipients().get(index), DeliveryReport.Action.FAILED, outcomes.get(index)));
+    }
+    if (givingUp) {
+      for (Map.Entry<Integer, DeliveryOutcome> d : deferred.entrySet()) {
+        DeliveryOutcome last = d.getValue();
+        String text = "gave up after " + attempts + " attempts over " + retries.giveUpAfter().toHours()
+            + " hours; last: " + last.detail();
+        failures.add(new DeliveryReport.Entry(message.envelope().recipients().get(d.getKey()),
+            DeliveryReport.Action.FAILED, new EnhancedStatus(4, 4, 7), last.remote().map(DeliveryOutcome.Remote::mta),
+            last.remote().map(r -> r.reply().lines().stream().map(l -> r.reply().code() + " " + l).toList())
+                .orElse(List.of()), text));
+        log.warn("failed queue={} to={} status=expired detail={}", message.queueId(),
+            LogText.value("<" + message.envelope().recipients().get(d.getKey()).address() + ">"),
+            LogText.quoted(text, 300));
+      }
+    }
+    // The notification is on disk before the failures are journaled: a crash repeats it, never loses it.
+    notify(message, content, failures, Optional.empty());
+    for (int index : failed) {
+      spool.recordFinal(message, index, RecipientState.FAILED);
+    }
+    if (givingUp) {
+      for (int index : deferred.keySet()) {
+        spool.recordFinal(message, index, RecipientState.FAILED);
       }
     }
     if (message.isComplete()) {
       spool.completeIfDone(message);
       return;
     }
-    int attempts = message.attempts() + 1;
-    if (Duration.between(message.receivedAt(), now).compareTo(retries.giveUpAfter()) >= 0) {
-      for (int index : message.pendingRecipients()) {
-        spool.recordFinal(message, index, RecipientState.FAILED);
-        log.warn("failed queue={} to={} status=expired detail={}", message.queueId(),
-            LogText.value("<" + message.envelope().recipients().get(index).address() + ">"),
-            LogText.quoted("gave up after " + attempts + " attempts: " + lastDeferral, 300));
-      }
-      spool.completeIfDone(message);
-      return;
+    if (deferred.isEmpty()) {
+      return; // the rest were delivered and wait for their sync
+    }
+    if (!message.delayReported() && notifications.delayDue(message)) {
+      List<DeliveryReport.Entry> delays = new ArrayList<>();
+      deferred.forEach((index, d) -> delays.add(entry(message.envelope().recipients().get(index),
+          DeliveryReport.Action.DELAYED, d)));
+      notify(message, content, delays, Optional.of(message.receivedAt().plus(retries.giveUpAfter())));
+      message.markDelayReported();
     }
     Duration wait = retries.delayAfter(attempts);
     spool.recordDeferred(message, attempts, now.plus(wait), lastDeferral);
     schedule(message, wait);
+  }
+
+  /** A report entry from an outcome: its status, and the remote server's name and whole reply. */
+  private static DeliveryReport.Entry entry(Recipient recipient, DeliveryReport.Action action, DeliveryOutcome outcome) {
+    return new DeliveryReport.Entry(recipient, action, outcome.status(),
+        outcome.remote().map(DeliveryOutcome.Remote::mta),
+        outcome.remote().map(r -> r.reply().lines().stream().map(l -> r.reply().code() + " " + l).toList())
+            .orElse(List.of()), outcome.detail());
+  }
+
+  private void notify(QueuedMessage message, byte[] content, List<DeliveryReport.Entry> entries,
+      Optional<Instant> retryUntil) throws IOException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    notifications.queue(message, content, entries, retryUntil).ifPresent(this::submit);
   }
 
   /** Makes batches of deliveries durable, then journals them and completes finished messages. */
@@ -249,5 +313,6 @@ public final class DeliveryService implements AutoCloseable {
     if (!rest.isEmpty()) {
       syncBatch(rest);
     }
+    transport.close();
   }
 }

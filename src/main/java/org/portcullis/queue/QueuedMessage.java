@@ -27,6 +27,7 @@ public final class QueuedMessage {
   private int attempts;
   private Instant nextAttempt;
   private String lastError = "";
+  private boolean delayReported;
 
   QueuedMessage(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
       Envelope envelope, Segment segment, long contentOffset, int contentLength) {
@@ -71,6 +72,15 @@ public final class QueuedMessage {
   /** The size of the stored message (with the headers the gateway added), in octets. */
   public int size() {
     return contentLength;
+  }
+
+  /** Whether the sender was told the message is delayed (kept in memory: a restart may tell once more). */
+  public synchronized boolean delayReported() {
+    return delayReported;
+  }
+
+  public synchronized void markDelayReported() {
+    delayReported = true;
   }
 
   public synchronized RecipientState state(int recipientIndex) {

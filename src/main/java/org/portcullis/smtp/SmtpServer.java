@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.portcullis.policy.PolicyEngine;
@@ -38,13 +37,17 @@ public final class SmtpServer implements AutoCloseable {
   private Thread acceptor;
   private volatile boolean closed;
 
-  public SmtpServer(SmtpSettings settings, PolicyEngine engine, MessageSink sink, Clock clock) {
+  /**
+   * @param queueIds where queue ids come from; shared by every listener and the delivery service
+   *     of one spool, so that ids never collide
+   */
+  public SmtpServer(SmtpSettings settings, PolicyEngine engine, MessageSink sink, References queueIds) {
     this.settings = settings;
     this.engine = engine;
     this.sink = sink;
     this.limiter = new ConnectionLimiter(settings.connectionsMax(), settings.connectionsPerClientMax());
     this.memory = new MemoryBudget(settings.dataMemoryMaxBytes());
-    this.queueIds = new References(clock);
+    this.queueIds = queueIds;
   }
 
   /** Binds the listening socket and starts accepting. */

@@ -9,40 +9,118 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
- * A scripted SMTP receiver on loopback, playing the next hop: it answers each transaction's end of
- * data with the reply the test chooses (by transaction number) and keeps what it received.
+ * A scripted SMTP receiver on loopback, playing the next hop or another domain's MX: it answers
+ * each transaction's end of data with the reply the test chooses (by transaction number), can
+ * refuse recipients or whole clients, offers PIPELINING, DSN and STARTTLS when asked, and keeps
+ * what it received with the client's address.
  */
 public final class SmtpReceiver implements AutoCloseable {
 
-  /** One message as received. */
-  public record Received(String from, List<String> to, String data) {}
+  /**
+   * One message as received.
+   *
+   * @param from the MAIL FROM argument as sent (path and parameters)
+   * @param to the RCPT TO arguments accepted, as sent
+   * @param data the message text, dot-unstuffed, LF line ends
+   * @param client the address the connection came from
+   * @param tls whether the connection was under TLS
+   */
+  public record Received(String from, List<String> to, String data, InetAddress client, boolean tls) {}
 
   private final ServerSocket server;
-  private final IntFunction<String> endOfDataReply;
+  private final Builder settings;
   private final AtomicInteger transactions = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<String> commands = new CopyOnWriteArrayList<>();
 
-  private SmtpReceiver(ServerSocket server, IntFunction<String> endOfDataReply) {
+  private SmtpReceiver(ServerSocket server, Builder settings) {
     this.server = server;
-    this.endOfDataReply = endOfDataReply;
+    this.settings = settings;
     Thread.ofVirtual().start(this::accept);
   }
 
   /** @param endOfDataReply the reply to the n-th transaction's end of data (n from 1) */
   public static SmtpReceiver start(IntFunction<String> endOfDataReply) throws IOException {
-    ServerSocket server = new ServerSocket();
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    return new SmtpReceiver(server, endOfDataReply);
+    return on(InetAddress.getLoopbackAddress(), 0).endOfData(endOfDataReply).start();
+  }
+
+  /** A receiver to configure, listening on {@code address} and {@code port} (0: any free port). */
+  public static Builder on(InetAddress address, int port) {
+    return new Builder(address, port);
+  }
+
+  /** How the receiver behaves. */
+  public static final class Builder {
+    private final InetAddress address;
+    private final int port;
+    private IntFunction<String> endOfData = n -> "250 2.0.0 Ok: queued as R" + n;
+    private Function<String, String> rcpt = to -> "250 2.1.5 Ok";
+    private BiFunction<InetAddress, Integer, String> greeting = (client, n) -> "220 mx.remote.test ESMTP";
+    private boolean pipelining;
+    private boolean dsn;
+    private Optional<SSLContext> tls = Optional.empty();
+
+    private Builder(InetAddress address, int port) {
+      this.address = address;
+      this.port = port;
+    }
+
+    public Builder endOfData(IntFunction<String> reply) {
+      this.endOfData = reply;
+      return this;
+    }
+
+    /** The reply to each RCPT TO, given its address (without brackets). */
+    public Builder rcpt(Function<String, String> reply) {
+      this.rcpt = reply;
+      return this;
+    }
+
+    /** The greeting, given the client's address and the connection's number (from 1). */
+    public Builder greeting(BiFunction<InetAddress, Integer, String> reply) {
+      this.greeting = reply;
+      return this;
+    }
+
+    public Builder pipelining() {
+      this.pipelining = true;
+      return this;
+    }
+
+    public Builder dsn() {
+      this.dsn = true;
+      return this;
+    }
+
+    /** Offers STARTTLS with this server context. */
+    public Builder starttls(SSLContext context) {
+      this.tls = Optional.of(context);
+      return this;
+    }
+
+    public SmtpReceiver start() throws IOException {
+      ServerSocket server = new ServerSocket();
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(address, port));
+      return new SmtpReceiver(server, this);
+    }
   }
 
   public InetSocketAddress address() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
   }
 
   /** Messages accepted (answered 2xx). */
@@ -52,6 +130,15 @@ public final class SmtpReceiver implements AutoCloseable {
 
   public int transactions() {
     return transactions.get();
+  }
+
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Every command line received, in order, over all connections. */
+  public List<String> commands() {
+    return List.copyOf(commands);
   }
 
   private void accept() {
@@ -65,33 +152,70 @@ public final class SmtpReceiver implements AutoCloseable {
     }
   }
 
-  private void session(Socket socket) {
-    try (socket) {
+  private void session(Socket plain) {
+    Socket socket = plain;
+    try {
+      InetAddress client = plain.getInetAddress();
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       OutputStream out = socket.getOutputStream();
-      write(out, "220 next-hop.example.test ESMTP");
+      String greeting = settings.greeting.apply(client, connections.incrementAndGet());
+      write(out, greeting);
+      if (!greeting.startsWith("220")) {
+        return;
+      }
+      boolean tls = false;
       String from = null;
-      List<String> to = new CopyOnWriteArrayList<>();
+      List<String> to = new ArrayList<>();
       for (String line = in.readLine(); line != null; line = in.readLine()) {
+        commands.add(line);
         String upper = line.toUpperCase();
         if (upper.startsWith("EHLO")) {
-          write(out, "250-next-hop.example.test\r\n250-8BITMIME\r\n250 SIZE 100000000");
+          StringBuilder ehlo = new StringBuilder("250-mx.remote.test\r\n250-8BITMIME\r\n");
+          if (settings.pipelining) {
+            ehlo.append("250-PIPELINING\r\n");
+          }
+          if (settings.dsn) {
+            ehlo.append("250-DSN\r\n");
+          }
+          if (settings.tls.isPresent() && !tls) {
+            ehlo.append("250-STARTTLS\r\n");
+          }
+          write(out, ehlo.append("250 SIZE 100000000").toString());
+        } else if (upper.equals("STARTTLS") && settings.tls.isPresent() && !tls) {
+          write(out, "220 2.0.0 Ready to start TLS");
+          SSLSocket secure = (SSLSocket) settings.tls.get().getSocketFactory()
+              .createSocket(socket, client.getHostAddress(), socket.getPort(), true);
+          secure.setUseClientMode(false);
+          secure.startHandshake();
+          socket = secure;
+          tls = true;
+          in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+          out = socket.getOutputStream();
         } else if (upper.startsWith("MAIL FROM:")) {
           from = line.substring(10);
           to.clear();
           write(out, "250 2.1.0 Ok");
         } else if (upper.startsWith("RCPT TO:")) {
-          to.add(line.substring(8));
-          write(out, "250 2.1.5 Ok");
+          String arg = line.substring(8);
+          String address = arg.substring(arg.indexOf('<') + 1, arg.indexOf('>'));
+          String reply = settings.rcpt.apply(address);
+          if (reply.startsWith("2")) {
+            to.add(arg);
+          }
+          write(out, reply);
         } else if (upper.equals("DATA")) {
+          if (to.isEmpty()) {
+            write(out, "554 5.5.1 Error: no valid recipients");
+            continue;
+          }
           write(out, "354 go ahead");
           StringBuilder data = new StringBuilder();
           for (String d = in.readLine(); d != null && !d.equals("."); d = in.readLine()) {
             data.append(d.startsWith("..") ? d.substring(1) : d).append("\n");
           }
-          String reply = endOfDataReply.apply(transactions.incrementAndGet());
+          String reply = settings.endOfData.apply(transactions.incrementAndGet());
           if (reply.startsWith("2")) {
-            received.add(new Received(from, List.copyOf(to), data.toString()));
+            received.add(new Received(from, List.copyOf(to), data.toString(), client, tls));
           }
           write(out, reply);
         } else if (upper.equals("QUIT")) {
@@ -103,6 +227,12 @@ public final class SmtpReceiver implements AutoCloseable {
       }
     } catch (IOException e) {
       // client went away
+    } finally {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
     }
   }
 

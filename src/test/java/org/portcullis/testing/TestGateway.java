@@ -65,6 +65,9 @@ public final class TestGateway implements AutoCloseable {
     set(tables, "dns.attempts = 1");
     set(tables, "delivery.retry-initial-seconds = 1");
     set(tables, "delivery.retry-max-seconds = 2");
+    // Other domains' mail servers: nothing listens on port 9 here, so stray outbound mail defers
+    // instead of reaching a real server on port 25. Tests of MX delivery set their receivers' port.
+    set(tables, "delivery.remote-port = 9");
     StringBuilder raw = new StringBuilder();
     for (String setting : settings) {
       if (setting.strip().startsWith("[[")) {
