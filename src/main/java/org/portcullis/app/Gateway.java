@@ -21,6 +21,8 @@ import org.portcullis.delivery.MxTransport;
 import org.portcullis.delivery.Notifications;
 import org.portcullis.delivery.RelayTransport;
 import org.portcullis.delivery.RoutingTransport;
+import org.portcullis.delivery.SourceHealth;
+import org.portcullis.delivery.SourcePool;
 import org.portcullis.delivery.Transport;
 import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
@@ -126,7 +128,11 @@ public final class Gateway implements AutoCloseable {
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
       References queueIds = new References(clock);
-      delivery = new DeliveryService(spool, transport(config, dns), config.delivery().retry(), clock,
+      SourcePool pool = sourcePool(config, store, clock);
+      Optional<SourceHealth> sourceHealth = blocklists.dnsbl().filter(d -> !pool.addresses().isEmpty())
+          .map(d -> new SourceHealth(pool, d));
+      sourceHealth.ifPresent(SourceHealth::run); // before the first delivery: a listed address is never used
+      delivery = new DeliveryService(spool, transport(config, dns, pool), config.delivery().retry(), clock,
           config.delivery().concurrency(), new Notifications(spool, queueIds, config.server().hostname(), clock,
               config.delivery().delayWarning()));
       delivery.start(spool.recovered());
@@ -161,6 +167,9 @@ public final class Gateway implements AutoCloseable {
       upkeep.scheduleWithFixedDelay(() -> refreshLists(lists), 250, 250, TimeUnit.MILLISECONDS);
       Timeline timeline = new Timeline(smtp.stats(), counts, store.traffic(), clock);
       upkeep.scheduleAtFixedRate(timeline::sample, 60, 60, TimeUnit.SECONDS);
+      long healthSeconds = config.delivery().sources().healthInterval().toSeconds();
+      sourceHealth.ifPresent(h -> upkeep.scheduleWithFixedDelay(() -> checkSources(h), healthSeconds, healthSeconds,
+          TimeUnit.SECONDS));
       greylist.ifPresent(g -> {
         upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);
         upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS);
@@ -302,7 +311,30 @@ public final class Gateway implements AutoCloseable {
         dns.cacheFailureTtl(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   }
 
-  static Transport transport(PortcullisConfig config, DnsResolver dns) {
+  /** The outbound source addresses, each checked to be one of ours (bindable) before it is used. */
+  static SourcePool sourcePool(PortcullisConfig config, Store store, Clock clock) throws IOException {
+    PortcullisConfig.SourcePoolSettings s = config.delivery().sources();
+    for (java.net.InetAddress a : s.addresses()) {
+      try (java.net.Socket probe = new java.net.Socket()) {
+        probe.bind(new InetSocketAddress(a, 0));
+      } catch (IOException e) {
+        throw new IOException("delivery.source-addresses: cannot send from " + a.getHostAddress()
+            + " (not an address of this host?): " + e.getMessage(), e);
+      }
+    }
+    return new SourcePool(s.addresses(), clock, s.suspendFor(), s.everywhereAfter(), s.blacklistPatterns(),
+        store.sourceSuspensions());
+  }
+
+  private static void checkSources(SourceHealth health) {
+    try {
+      health.run();
+    } catch (RuntimeException e) {
+      log.warn("checking the outbound source addresses failed", e);
+    }
+  }
+
+  static Transport transport(PortcullisConfig config, DnsResolver dns, SourcePool pool) {
     PortcullisConfig.Delivery d = config.delivery();
     Transport inbound = switch (d.transport()) {
       case MAILDIR -> new MaildirTransport(d.maildirRoot(), config.server().hostname());
@@ -313,7 +345,7 @@ public final class Gateway implements AutoCloseable {
       case SMARTHOST -> Optional.of(new RelayTransport(d.smarthost().orElseThrow(), config.server().hostname(),
           d.relayConnectTimeout(), d.relayReadTimeout()));
       case MX -> Optional.of(new MxTransport(dns, new MxTransport.Settings(config.server().hostname(), d.remotePort(),
-          d.relayConnectTimeout(), d.relayReadTimeout(), d.destinationConcurrency(), d.connectionReuseTime())));
+          d.relayConnectTimeout(), d.relayReadTimeout(), d.destinationConcurrency(), d.connectionReuseTime()), pool));
       case NONE -> Optional.empty();
     };
     java.util.Set<String> local = java.util.Set.copyOf(config.mail().acceptedDomains());

@@ -20,6 +20,7 @@ import org.portcullis.blocklist.BlocklistRules;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.server.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
+import org.portcullis.delivery.SourcePool;
 import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.dnsbl.ReturnCodes;
 import org.portcullis.greylist.GreylistSettings;
@@ -324,11 +325,33 @@ public final class ConfigLoader {
     int destinationConcurrency = (int) s.integer("destination-concurrency", 20, 1, 1000);
     Duration reuse = Duration.ofSeconds(s.integer("connection-reuse-seconds", 5, 0, 300));
     Duration delayWarning = Duration.ofHours(s.integer("delay-warning-hours", 4, 0, 24 * 30));
+    List<InetAddress> sources = new ArrayList<>();
+    for (String text : s.strings("source-addresses", List.of())) {
+      InetAddress a = Addresses.parseLiteral(text.strip()).orElseThrow(() -> new ConfigException(
+          s.key("source-addresses"), "\"" + text + "\" is not an IPv4 or IPv6 address"));
+      if (sources.contains(a)) {
+        throw new ConfigException(s.key("source-addresses"), Addresses.toText(a) + " is listed twice");
+      }
+      sources.add(a);
+    }
+    Duration suspend = Duration.ofMinutes(s.integer("source-suspend-minutes", 60, 1, 7 * 24 * 60));
+    int everywhere = (int) s.integer("source-suspend-everywhere-after", 3, 1, 1000);
+    Duration health = Duration.ofSeconds(s.integer("source-health-interval-seconds", 300, 10, 86_400));
+    List<String> patterns = s.strings("blacklist-patterns", SourcePool.DEFAULT_PATTERNS);
+    for (String pattern : patterns) {
+      try {
+        java.util.regex.Pattern.compile(pattern);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new ConfigException(s.key("blacklist-patterns"), "\"" + pattern + "\" is not a regular expression: "
+            + e.getDescription());
+      }
+    }
     s.finish();
     RetrySchedule retry = new RetrySchedule(Duration.ofSeconds(initial), Duration.ofSeconds(max), factor,
         Duration.ofHours(giveUp));
     return new PortcullisConfig.Delivery(transport, maildir, relayHost, smarthost, concurrency, retry, connect, read,
-        outbound, remotePort, destinationConcurrency, reuse, delayWarning);
+        outbound, remotePort, destinationConcurrency, reuse, delayWarning,
+        new PortcullisConfig.SourcePoolSettings(List.copyOf(sources), suspend, everywhere, health, List.copyOf(patterns)));
   }
 
   private static PortcullisConfig.Store store(ConfigSection s) {

@@ -1,5 +1,6 @@
 package org.portcullis.config;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,11 +90,24 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param connectionReuseTime how long an idle outbound connection is kept for the next message
    * @param delayWarning how long after arrival the sender of a message still being retried is told
    *     (a "delayed" DSN); zero never
+   * @param sources the outbound source-address pool
    */
   public record Delivery(Transport transport, Path maildirRoot, Optional<InetSocketAddress> relayHost,
       Optional<InetSocketAddress> smarthost, int concurrency, RetrySchedule retry, Duration relayConnectTimeout,
       Duration relayReadTimeout, Outbound outbound, int remotePort, int destinationConcurrency,
-      Duration connectionReuseTime, Duration delayWarning) {}
+      Duration connectionReuseTime, Duration delayWarning, SourcePoolSettings sources) {}
+
+  /**
+   * The outbound source addresses ({@code delivery.source-*}, {@code delivery.blacklist-patterns}).
+   *
+   * @param addresses the pool; empty: the system picks
+   * @param suspendFor how long a destination's blacklist refusal suspends an address for it
+   * @param everywhereAfter destinations refusing an address before it is suspended for all
+   * @param healthInterval how often the addresses are checked against the DNS lists
+   * @param blacklistPatterns regular expressions that mark a refusal as a blacklisting
+   */
+  public record SourcePoolSettings(List<InetAddress> addresses, Duration suspendFor, int everywhereAfter,
+      Duration healthInterval, List<String> blacklistPatterns) {}
 
   /** How mail for other domains leaves: by their MX records, through the smarthost, or not at all. */
   public enum Outbound { MX, SMARTHOST, NONE }

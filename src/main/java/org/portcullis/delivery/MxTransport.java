@@ -24,7 +24,8 @@ import org.portcullis.queue.QueuedMessage;
  * offered (opportunistic, RFC 7435); connections kept for the next message; at most
  * {@code destinationConcurrency} deliveries to one domain at once. A connection failure or a
  * refused greeting moves on to the next address or host; once a server has greeted, its replies
- * decide each recipient's outcome. Thread-safe.
+ * decide each recipient's outcome. Connections come from the {@link SourcePool}'s healthy
+ * addresses, around those a destination refused as blacklisted (seed 004). Thread-safe.
  */
 public final class MxTransport implements Transport, AutoCloseable {
 
@@ -41,13 +42,16 @@ public final class MxTransport implements Transport, AutoCloseable {
 
   private final NextHops hops;
   private final Settings settings;
+  private final SourcePool pool;
   private final Optional<SSLContext> tls;
   private final ConnectionCache cache;
   private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
 
-  public MxTransport(DnsResolver dns, Settings settings) {
+  /** @param pool the source addresses to connect from (an empty pool: the system picks) */
+  public MxTransport(DnsResolver dns, Settings settings, SourcePool pool) {
     this.hops = new NextHops(dns);
     this.settings = settings;
+    this.pool = pool;
     this.tls = OpportunisticTls.context();
     this.cache = new ConnectionCache(settings.connectionReuseTime(), settings.destinationConcurrency());
   }
@@ -94,11 +98,52 @@ public final class MxTransport implements Transport, AutoCloseable {
     }
   }
 
+  /**
+   * Delivers from the pool's healthy source addresses in turn: a recipient refused because the
+   * source is blacklisted is tried again at once from the next address (the refusal suspends the
+   * address for this domain); when no address is left, it bounces with the remote's words.
+   */
   private Map<Integer, DeliveryOutcome> toHosts(String domain, List<NextHops.Host> hosts, QueuedMessage message,
       List<Integer> recipients, byte[] content) {
+    List<Optional<InetAddress>> sources = pool.candidates(domain);
+    if (sources.isEmpty()) {
+      return all(recipients, pool.refusedEverywhere(domain)
+          .<DeliveryOutcome>map(s -> new DeliveryOutcome.Failed("every source address is refused by " + domain
+              + " as blacklisted; the latest refusal: " + s.reason(), new EnhancedStatus(5, 7, 1), Optional.empty()))
+          .orElse(new DeliveryOutcome.Deferred("every source address is suspended (listed on a DNS blocklist)",
+              new EnhancedStatus(4, 7, 1), Optional.empty())));
+    }
+    Map<Integer, DeliveryOutcome> outcomes = new LinkedHashMap<>();
+    List<Integer> todo = recipients;
+    DeliveryOutcome blacklisting = null;
+    for (Optional<InetAddress> source : sources) {
+      Map<Integer, DeliveryOutcome> got = fromSource(domain, hosts, source, message, todo, content);
+      List<Integer> refused = todo.stream().filter(i -> blacklisting(got.get(i))).toList();
+      todo.stream().filter(i -> !refused.contains(i)).forEach(i -> outcomes.put(i, got.get(i)));
+      if (refused.isEmpty() || source.isEmpty()) {
+        refused.forEach(i -> outcomes.put(i, got.get(i)));
+        return outcomes;
+      }
+      blacklisting = got.get(refused.getFirst());
+      pool.refused(source.get(), domain, blacklisting.remote().map(r -> r.mta() + " said: " + r.reply())
+          .orElse(blacklisting.detail()));
+      todo = refused;
+    }
+    DeliveryOutcome last = blacklisting;
+    todo.forEach(i -> outcomes.put(i, last instanceof DeliveryOutcome.Failed ? last
+        : new DeliveryOutcome.Failed(last.detail(), new EnhancedStatus(5, 7, 1), last.remote())));
+    return outcomes;
+  }
+
+  private boolean blacklisting(DeliveryOutcome outcome) {
+    return !(outcome instanceof DeliveryOutcome.Delivered)
+        && outcome.remote().map(r -> pool.isBlacklisting(r.reply())).orElse(false);
+  }
+
+  private Map<Integer, DeliveryOutcome> fromSource(String domain, List<NextHops.Host> hosts,
+      Optional<InetAddress> source, QueuedMessage message, List<Integer> recipients, byte[] content) {
     DeliveryOutcome problem = new DeliveryOutcome.Deferred("no mail host of " + domain + " could be reached",
         new EnhancedStatus(4, 4, 1), Optional.empty());
-    Optional<InetAddress> source = Optional.empty();
     hosts:
     for (NextHops.Host host : hosts) {
       for (InetAddress address : host.addresses()) {

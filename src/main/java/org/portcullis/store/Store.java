@@ -3,6 +3,7 @@ package org.portcullis.store;
 import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
+import org.portcullis.delivery.SourcePool;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
@@ -43,6 +44,9 @@ public interface Store extends AutoCloseable {
 
   /** Users of the admin pages. */
   AdminUserStore adminUsers();
+
+  /** Suspended outbound source addresses. */
+  SourcePool.Store sourceSuspensions();
 
   /** Users of the submission listener. */
   MailUserStore mailUsers();

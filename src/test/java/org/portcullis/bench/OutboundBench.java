@@ -26,6 +26,7 @@ import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MxTransport;
 import org.portcullis.delivery.Notifications;
 import org.portcullis.delivery.RetrySchedule;
+import org.portcullis.delivery.SourcePool;
 import org.portcullis.delivery.Transport;
 import org.portcullis.dns.DnsRecord;
 import org.portcullis.dns.DnsType;
@@ -99,7 +100,8 @@ public final class OutboundBench {
         .add("sink.test", DnsType.MX, new DnsRecord.Mx(10, "mx.sink.test"))
         .add("mx.sink.test", DnsType.A, new DnsRecord.Address(InetAddress.ofLiteral("127.0.0.1")));
     MxTransport transport = new MxTransport(dns, new MxTransport.Settings("mx.example.test", sinkPort,
-        Duration.ofSeconds(10), Duration.ofSeconds(60), concurrency, Duration.ofSeconds(5)));
+        Duration.ofSeconds(10), Duration.ofSeconds(60), concurrency, Duration.ofSeconds(5)),
+        new SourcePool(List.of(), clock, Duration.ofHours(1), 3, SourcePool.DEFAULT_PATTERNS, NO_STORE));
     Counting counting = new Counting(transport);
     DeliveryService delivery = new DeliveryService(spool, counting, new RetrySchedule(Duration.ofSeconds(1),
         Duration.ofSeconds(2), 2.0, Duration.ofHours(1)), clock, concurrency,
@@ -147,6 +149,19 @@ public final class OutboundBench {
     text.setLength(size - 2);
     return text.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
   }
+
+  private static final SourcePool.Store NO_STORE = new SourcePool.Store() {
+    @Override
+    public List<SourcePool.Suspension> load() {
+      return List.of();
+    }
+
+    @Override
+    public void save(SourcePool.Suspension suspension) {}
+
+    @Override
+    public void remove(InetAddress address, Optional<String> destination, boolean fromHealthCheck) {}
+  };
 
   /** Counts the outcomes, so a run in which anything was not delivered is not reported as a rate. */
   private static final class Counting implements Transport {

@@ -266,4 +266,66 @@ class OutboundDeliveryTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> gateway.gateway().spool().size() == 0);
     assertThat(gateway.gateway().spool().size()).isZero();
   }
+
+  @Test
+  void aSourceRefusedAsBlacklistedIsSteeredAroundAndShownSuspended() throws Exception {
+    dns.mx("pool.test", 10, "mx.pool.test").a("mx.pool.test", "127.0.0.17");
+    SmtpReceiver mx = started(receiver("127.0.0.17").greeting((client, n) -> client.getHostAddress().equals("127.0.0.5")
+        ? "554 5.7.1 Service unavailable; client [127.0.0.5] listed on a blacklist (see bl.example)"
+        : "220 mx.pool.test ESMTP"));
+    startGateway("delivery.source-addresses = [\"127.0.0.5\", \"127.0.0.6\"]");
+    assertThat(send("first", "a@pool.test")).startsWith("250");
+    await().atMost(Duration.ofSeconds(20)).until(() -> mx.received().size() == 1);
+    assertThat(mx.received().getFirst().client().getHostAddress()).isEqualTo("127.0.0.6");
+    int refusedConnections = mx.connections() - 1;
+    assertThat(refusedConnections).as("127.0.0.5 tried once").isEqualTo(1);
+
+    assertThat(send("second", "b@pool.test")).startsWith("250");
+    assertThat(send("third", "c@pool.test")).startsWith("250");
+    await().atMost(Duration.ofSeconds(20)).until(() -> mx.received().size() == 3);
+    assertThat(mx.received()).allSatisfy(r -> assertThat(r.client().getHostAddress()).isEqualTo("127.0.0.6"));
+    assertThat(mx.connections() - 1).as("the suspended address is not tried again").isEqualTo(1);
+    assertThat(bounces()).isEmpty();
+
+    Path config = data.resolve("pool.toml");
+    Files.writeString(config, TestGateway.toml(data, dns.addressText(),
+        "delivery.source-addresses = [\"127.0.0.5\", \"127.0.0.6\"]"));
+    java.io.StringWriter status = new java.io.StringWriter();
+    assertThat(org.portcullis.cli.Main.execute(new String[] {"pool", "status", "-c", config.toString()},
+        new java.io.PrintWriter(status, true), new java.io.PrintWriter(new java.io.StringWriter(), true))).isZero();
+    assertThat(status.toString()).contains("127.0.0.5", "suspended", "pool.test", "listed on a blacklist")
+        .containsPattern("127\\.0\\.0\\.6\\s+healthy");
+  }
+
+  @Test
+  void whenEverySourceIsRefusedAsBlacklistedTheMessageBouncesWithTheRemotesWords() throws Exception {
+    dns.mx("strict.test", 10, "mx.strict.test").a("mx.strict.test", "127.0.0.18");
+    started(receiver("127.0.0.18").rcpt(to -> "550 5.7.1 Client host rejected: listed by zen.spamhaus.org"));
+    startGateway("delivery.source-addresses = [\"127.0.0.7\", \"127.0.0.8\"]");
+    assertThat(send("refused everywhere", "x@strict.test")).startsWith("250");
+    await().atMost(Duration.ofSeconds(20)).until(() -> bounces().size() == 1);
+    InternetHeaders r = report(bounces().getFirst()).getRecipientDSN(0);
+    assertThat(r.getHeader("Status", null)).isEqualTo("5.7.1");
+    assertThat(r.getHeader("Diagnostic-Code", null))
+        .isEqualTo("smtp; 550 5.7.1 Client host rejected: listed by zen.spamhaus.org");
+  }
+
+  @Test
+  void aSourceAddressListedOnOurDnsListsIsNotUsed() throws Exception {
+    dns.a("2.0.0.127.zen.test", "127.0.0.2").a("9.0.0.127.zen.test", "127.0.0.2");
+    dns.mx("clean.test", 10, "mx.clean.test").a("mx.clean.test", "127.0.0.19");
+    SmtpReceiver mx = started(receiver("127.0.0.19"));
+    startGateway("dnsbl.zones = [{name = \"zen.test\"}]",
+        "delivery.source-addresses = [\"127.0.0.9\", \"127.0.0.10\"]");
+    for (int i = 0; i < 3; i++) {
+      assertThat(send("message " + i, "m" + i + "@clean.test")).startsWith("250");
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> mx.received().size() == 3);
+    assertThat(mx.received()).allSatisfy(r -> assertThat(r.client().getHostAddress()).isEqualTo("127.0.0.10"));
+    assertThat(gateway.gateway().store().sourceSuspensions().load()).singleElement().satisfies(s -> {
+      assertThat(s.address().getHostAddress()).isEqualTo("127.0.0.9");
+      assertThat(s.reason()).contains("listed on zen.test");
+      assertThat(s.until()).isEmpty();
+    });
+  }
 }

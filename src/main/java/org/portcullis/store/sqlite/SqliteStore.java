@@ -12,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
+import org.portcullis.delivery.SourcePool;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
@@ -41,11 +42,13 @@ public final class SqliteStore implements Store {
   private final SqliteTransactionLog transactions;
   private final SqliteTrafficLog traffic;
   private final SqliteMailUserStore mailUsers;
+  private final SqliteSourceStore sources;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
-      SqliteTrafficLog traffic, SqliteMailUserStore mailUsers) {
+      SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources) {
+    this.sources = sources;
     this.traffic = traffic;
     this.mailUsers = mailUsers;
     this.checkModes = checkModes;
@@ -78,7 +81,7 @@ public final class SqliteStore implements Store {
           new SqliteGreylistStore(connect(url)), new SqliteAccessListStore(connect(url)),
           new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
-          new SqliteMailUserStore(connect(url)));
+          new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -117,6 +120,11 @@ public final class SqliteStore implements Store {
   @Override
   public TransactionLog transactions() {
     return transactions;
+  }
+
+  @Override
+  public SourcePool.Store sourceSuspensions() {
+    return sources;
   }
 
   @Override
@@ -173,6 +181,7 @@ public final class SqliteStore implements Store {
     transactions.close();
     traffic.close();
     mailUsers.close();
+    sources.close();
     greylist.close();
   }
 }
