@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.control.ControlServer;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MaildirTransport;
 import org.portcullis.delivery.MxTransport;
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
   private final DeliveryService delivery;
   private final SmtpServer smtp;
   private final List<SmtpServer> submission;
+  private final Optional<ControlServer> control;
   private final ScheduledExecutorService upkeep;
   private final Blocklists blocklists;
   private final Optional<WebServer> web;
@@ -79,9 +81,11 @@ public final class Gateway implements AutoCloseable {
   private final Optional<Greylist> greylist;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      List<SmtpServer> submission, ScheduledExecutorService upkeep, Blocklists blocklists,
-      Optional<Greylist> greylist, Optional<WebServer> web, Optional<PolicyServer> policyService) {
+      List<SmtpServer> submission, Optional<ControlServer> control, ScheduledExecutorService upkeep,
+      Blocklists blocklists, Optional<Greylist> greylist, Optional<WebServer> web,
+      Optional<PolicyServer> policyService) {
     this.submission = List.copyOf(submission);
+    this.control = control;
     this.greylist = greylist;
     this.web = web;
     this.policyService = policyService;
@@ -180,6 +184,8 @@ public final class Gateway implements AutoCloseable {
       GatewayMetrics metrics = new GatewayMetrics();
       metrics.smtp(smtp.stats());
       metrics.spool(spool);
+      metrics.delivery(delivery);
+      metrics.sources(pool);
       metrics.blocklists(blocklists);
       greylist.ifPresent(metrics::greylist);
       metrics.verdicts(counts, CheckCatalog.names());
@@ -212,7 +218,14 @@ public final class Gateway implements AutoCloseable {
           throw e;
         }
       }
-      return new Gateway(config, store, spool, delivery, smtp, submission, upkeep, blocklists, greylist, web,
+      Optional<ControlServer> control = Optional.empty();
+      try {
+        control = Optional.of(ControlServer.start(config.controlSocket(), delivery, spool));
+      } catch (IOException e) {
+        log.warn("no control socket at {} (portcullis queue ... will not reach this server): {}",
+            config.controlSocket(), e.getMessage());
+      }
+      return new Gateway(config, store, spool, delivery, smtp, submission, control, upkeep, blocklists, greylist, web,
           policyService);
     } catch (IOException | RuntimeException e) {
       if (blocklists != null) {
@@ -282,6 +295,7 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     policyService.ifPresent(PolicyServer::close);
     web.ifPresent(WebServer::close);
+    control.ifPresent(ControlServer::close);
     submission.forEach(SmtpServer::close);
     smtp.close();
     blocklists.close();

@@ -36,6 +36,28 @@ final class GatewayMetrics {
   void spool(Spool spool) {
     Gauge.builder("portcullis.spool.messages", spool, Spool::size)
         .description("messages in the spool, not yet delivered").register(registry);
+    for (String state : java.util.List.of("active", "deferred", "held")) {
+      Gauge.builder("portcullis.queue.messages", spool, s -> s.messages().stream().filter(m -> state.equals(
+              m.held() ? "held" : m.attempts() > 0 ? "deferred" : "active")).count())
+          .tag("state", state).description("messages in the queue by state").register(registry);
+    }
+  }
+
+  void delivery(org.portcullis.delivery.DeliveryService delivery) {
+    for (String outcome : java.util.List.of("delivered", "deferred", "failed")) {
+      FunctionCounter.builder("portcullis.delivery.recipients", delivery, d -> d.outcomes(outcome))
+          .tag("outcome", outcome).description("recipients' delivery attempts by outcome").register(registry);
+    }
+  }
+
+  void sources(org.portcullis.delivery.SourcePool pool) {
+    for (java.net.InetAddress address : pool.addresses()) {
+      Gauge.builder("portcullis.delivery.source.suspensions", pool, p -> p.suspensions().stream()
+              .filter(s -> s.address().equals(address)).count())
+          .tag("address", org.portcullis.mail.Addresses.toText(address))
+          .description("active suspensions of an outbound source address (for one destination or all)")
+          .register(registry);
+    }
   }
 
   void greylist(Greylist greylist) {

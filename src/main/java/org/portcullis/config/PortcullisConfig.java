@@ -161,6 +161,11 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
     return server.dataDir().resolve("portcullis.db");
   }
 
+  /** The running server's control socket, for {@code portcullis queue ...}. */
+  public Path controlSocket() {
+    return server.dataDir().resolve("control.sock");
+  }
+
   public Path spoolDir() {
     return server.dataDir().resolve("spool");
   }

@@ -12,10 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.portcullis.dsn.DeliveryReport;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.Recipient;
@@ -53,6 +56,8 @@ public final class DeliveryService implements AutoCloseable {
   private final Clock clock;
   private final int concurrency;
   private final Notifications notifications;
+  private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> outcomeCounts = new ConcurrentHashMap<>();
   private final BlockingQueue<QueuedMessage> ready = new LinkedBlockingQueue<>();
   private final BlockingQueue<Unsynced> unsynced = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -92,12 +97,77 @@ public final class DeliveryService implements AutoCloseable {
     }
   }
 
-  /** Queues a newly accepted message for delivery. */
+  /** Queues a newly accepted message for delivery (a held one waits for its release). */
   public void submit(QueuedMessage message) {
-    ready.add(message);
+    if (!message.held()) {
+      ready.add(message);
+    }
   }
 
+  // ---- the operator's queue commands (portcullis queue ...) ----
 
+  /** Tries every deferred message now (or only {@code queueId}); returns how many were due later. */
+  public int flush(Optional<String> queueId) {
+    int flushed = 0;
+    for (Map.Entry<String, ScheduledFuture<?>> e : scheduled.entrySet()) {
+      if (queueId.isPresent() && !queueId.get().equals(e.getKey())) {
+        continue;
+      }
+      if (e.getValue().cancel(false) && scheduled.remove(e.getKey(), e.getValue())) {
+        spool.find(e.getKey()).ifPresent(this::submit);
+        flushed++;
+      }
+    }
+    return flushed;
+  }
+
+  /** Puts a message on hold: no delivery until released. False if there is no such message. */
+  public boolean hold(String queueId) throws IOException {
+    Optional<QueuedMessage> message = spool.find(queueId);
+    if (message.isEmpty()) {
+      return false;
+    }
+    spool.recordHold(message.get(), true);
+    ScheduledFuture<?> pending = scheduled.remove(queueId);
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    log.info("held queue={} by the operator", queueId);
+    return true;
+  }
+
+  /** Releases a held message and tries it now. False if there is no such message or it was not held. */
+  public boolean release(String queueId) throws IOException {
+    Optional<QueuedMessage> message = spool.find(queueId);
+    if (message.isEmpty() || !message.get().held()) {
+      return false;
+    }
+    spool.recordHold(message.get(), false);
+    log.info("released queue={} by the operator", queueId);
+    submit(message.get());
+    return true;
+  }
+
+  /**
+   * Deletes a message without delivering or bouncing it (Postfix's {@code postsuper -d}). A
+   * delivery already under way may still complete for some recipients. False if there is none.
+   */
+  public boolean delete(String queueId) throws IOException {
+    Optional<QueuedMessage> message = spool.find(queueId);
+    if (message.isEmpty()) {
+      return false;
+    }
+    ScheduledFuture<?> pending = scheduled.remove(queueId);
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    for (int index : message.get().pendingRecipients()) {
+      spool.recordFinal(message.get(), index, RecipientState.FAILED);
+    }
+    spool.completeIfDone(message.get());
+    log.warn("deleted queue={} by the operator (not delivered, no bounce)", queueId);
+    return true;
+  }
 
   private void work() {
     while (!stopping) {
@@ -107,7 +177,7 @@ public final class DeliveryService implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      if (message == null) {
+      if (message == null || message.held()) {
         continue;
       }
       try {
@@ -135,6 +205,7 @@ public final class DeliveryService implements AutoCloseable {
     for (int index : pending) {
       DeliveryOutcome outcome = outcomes.getOrDefault(index,
           new DeliveryOutcome.Deferred(transport.name() + " gave no outcome"));
+      count(outcome);
       Recipient recipient = message.envelope().recipients().get(index);
       String rcpt = "<" + recipient.address() + ">";
       String delay = String.format("%.2f", Duration.between(message.receivedAt(), now).toMillis() / 1000.0);
@@ -213,6 +284,21 @@ public final class DeliveryService implements AutoCloseable {
     schedule(message, wait);
   }
 
+  private void count(DeliveryOutcome outcome) {
+    String name = switch (outcome) {
+      case DeliveryOutcome.Delivered d -> "delivered";
+      case DeliveryOutcome.Deferred d -> "deferred";
+      case DeliveryOutcome.Failed f -> "failed";
+    };
+    outcomeCounts.computeIfAbsent(name, n -> new LongAdder()).increment();
+  }
+
+  /** Recipients' delivery attempts since start, by outcome: delivered, deferred, failed. */
+  public long outcomes(String outcome) {
+    LongAdder n = outcomeCounts.get(outcome);
+    return n == null ? 0 : n.sum();
+  }
+
   /** A report entry from an outcome: its status, and the remote server's name and whole reply. */
   private static DeliveryReport.Entry entry(Recipient recipient, DeliveryReport.Action action, DeliveryOutcome outcome) {
     return new DeliveryReport.Entry(recipient, action, outcome.status(),
@@ -286,10 +372,19 @@ public final class DeliveryService implements AutoCloseable {
   }
 
   private void schedule(QueuedMessage message, Duration wait) {
-    if (stopping) {
+    if (stopping || message.held()) {
       return;
     }
-    timer.schedule(() -> ready.add(message), wait.toMillis(), TimeUnit.MILLISECONDS);
+    String id = message.queueId();
+    Runnable due = () -> {
+      scheduled.remove(id);
+      submit(message);
+    };
+    try {
+      scheduled.put(id, timer.schedule(due, wait.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // shutting down: the message stays in the spool for the next start
+    }
   }
 
   /** Stops the workers after their current attempt and syncs what they delivered. */

@@ -28,6 +28,7 @@ public final class QueuedMessage {
   private Instant nextAttempt;
   private String lastError = "";
   private boolean delayReported;
+  private boolean held;
 
   QueuedMessage(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
       Envelope envelope, Segment segment, long contentOffset, int contentLength) {
@@ -145,6 +146,15 @@ public final class QueuedMessage {
 
   public synchronized String lastError() {
     return lastError;
+  }
+
+  /** Whether the operator put the message on hold: it is not delivered until released. */
+  public synchronized boolean held() {
+    return held;
+  }
+
+  synchronized void setHeld(boolean held) {
+    this.held = held;
   }
 
   synchronized void deferred(int attemptsSoFar, Instant next, String error) {

@@ -205,6 +205,17 @@ public final class Spool implements AutoCloseable {
     message.segment.journal("T " + message.queueId() + " " + attempts + " " + next.toEpochMilli());
   }
 
+  /** Puts a message on hold (the operator's {@code queue hold}), or releases it; kept across restarts. */
+  public void recordHold(QueuedMessage message, boolean held) throws IOException {
+    message.setHeld(held);
+    message.segment.journal((held ? "H " : "R ") + message.queueId());
+  }
+
+  /** The message with this queue id, if it is still in the spool. */
+  public java.util.Optional<QueuedMessage> find(String queueId) {
+    return java.util.Optional.ofNullable(messages.get(queueId));
+  }
+
   /**
    * Completes a message if every recipient is final and every delivery durable (and nobody did
    * already); its segment is deleted once all of the segment's messages are complete.
@@ -368,6 +379,8 @@ public final class Spool implements AutoCloseable {
         case "F" -> message.setState(Integer.parseInt(parts[2]), RecipientState.FAILED);
         case "T" -> message.deferred(Integer.parseInt(parts[2]), Instant.ofEpochMilli(Long.parseLong(parts[3])), "");
         case "C" -> completed.add(message.queueId());
+        case "H" -> message.setHeld(true);
+        case "R" -> message.setHeld(false);
         default -> log.warn("spool journal {}: unknown line {}", message.segment.statePath.getFileName(), line);
       }
     } catch (RuntimeException e) {
