@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.testing.Senders;
+import org.portcullis.testing.SmtpReceiver;
 import org.portcullis.testing.SmtpTestClient;
 import org.portcullis.testing.TestDnsServer;
 import org.portcullis.testing.TestGateway;
@@ -67,6 +68,56 @@ class CrashRecoveryTest {
           assertThat(delivered.get(id)).as("copies of acknowledged message " + id).isEqualTo(1);
         }
         assertThat(delivered.values()).as("no message is delivered twice").allMatch(copies -> copies == 1);
+      } finally {
+        second.stop();
+      }
+    }
+  }
+
+  @Test
+  void aMessageWhoseOutboundDeliveryWasCutByAKillIsDeliveredOnceAfterTheRestart() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.ofLiteral("127.0.0.1"))) {
+      port = probe.getLocalPort();
+    }
+    CountDownLatch inFlight = new CountDownLatch(1);
+    CountDownLatch killed = new CountDownLatch(1);
+    try (TestDnsServer dns = TestDnsServer.start();
+        SmtpReceiver mx = SmtpReceiver.on(java.net.InetAddress.ofLiteral("127.0.0.22"), port).endOfData(n -> {
+          if (n > 1) {
+            return "250 2.0.0 Ok: queued";
+          }
+          // The first copy arrives whole, but the sender dies before our answer: it must not count.
+          inFlight.countDown();
+          try {
+            killed.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return "421 4.3.0 the client went away";
+        }).start()) {
+      dns.mx("crash.test", 10, "mx.crash.test").a("mx.crash.test", "127.0.0.22");
+      Path config = data.resolve("portcullis.toml");
+      Files.writeString(config, TestGateway.toml(data, dns.addressText(), "delivery.remote-port = " + port));
+
+      Child first = Child.start(config, data.resolve("first.log"));
+      try (SmtpTestClient client = SmtpTestClient.connect(first.smtp, "127.0.0.100")) {
+        client.reply();
+        assertThat(client.startTransaction("lan.example.test", "alice@example.test", "bob@crash.test")).startsWith("250");
+        assertThat(client.data("Subject: cut short\r\n\r\nonce only\r\n")).startsWith("250");
+      }
+      assertThat(inFlight.await(30, TimeUnit.SECONDS)).as("the delivery reached the remote's end of data").isTrue();
+      first.kill();
+      killed.countDown();
+
+      Child second = Child.start(config, data.resolve("second.log"));
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> mx.received().size() == 1);
+        Thread.sleep(1000);
+        assertThat(mx.received()).singleElement().satisfies(r -> assertThat(r.data()).contains("once only"));
+        assertThat(mx.transactions()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(data.resolve("second.log"))
+            .contains("status=sent"));
       } finally {
         second.stop();
       }
