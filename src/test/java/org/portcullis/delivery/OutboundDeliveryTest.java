@@ -152,6 +152,16 @@ class OutboundDeliveryTest {
   }
 
   @Test
+  void anMxWithOnlyAnIpv6AddressIsReachedOverIpv6() throws Exception {
+    dns.mx("six.test", 10, "mx.six.test").aaaa("mx.six.test", "::1");
+    SmtpReceiver six = started(SmtpReceiver.on(InetAddress.ofLiteral("::1"), port));
+    startGateway();
+    assertThat(send("over ipv6", "v6@six.test")).startsWith("250");
+    await().atMost(Duration.ofSeconds(20)).until(() -> six.received().size() == 1);
+    assertThat(six.received().getFirst().client().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+  }
+
+  @Test
   void aTemporaryRefusalIsRetriedAndEachRecipientIsTrackedOnItsOwn() throws Exception {
     dns.mx("retry.test", 10, "mx.retry.test").a("mx.retry.test", "127.0.0.14");
     AtomicInteger tries = new AtomicInteger();
