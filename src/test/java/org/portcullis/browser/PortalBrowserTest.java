@@ -64,6 +64,7 @@ class PortalBrowserTest {
     Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
     dns = Senders.describe(TestDnsServer.start());
+    seedTraffic();
     gateway = TestGateway.start(data, dns, "greylist.enabled = true", "web.form-posts-per-minute = 50");
     new AdminUsers(gateway.gateway().store().adminUsers(), Clock.systemUTC()).create("ops", "correct horse battery staple");
     ChromeOptions options = new ChromeOptions();
@@ -148,6 +149,20 @@ class PortalBrowserTest {
     return answer.getRcode() == Rcode.NOERROR && answer.getSection(org.xbill.DNS.Section.ANSWER).size() > 0;
   }
 
+  /** Three hours of traffic a minute at a time, as a running gateway would have saved it, for the dashboard's charts. */
+  private static void seedTraffic() {
+    try (org.portcullis.store.sqlite.SqliteStore store = org.portcullis.store.sqlite.SqliteStore.open(
+        data.resolve("portcullis.db"))) {
+      java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+      for (int i = 180; i >= 1; i--) {
+        long wave = Math.round(20 + 15 * Math.sin(i / 20.0));
+        store.traffic().save(new org.portcullis.history.TrafficLog.Minute(now.minusSeconds(60L * i), java.util.Map.of(
+            "accepted", 40 + wave, "refused", wave / 2, "deferred", (long) (i % 7), "greylisted", wave / 3,
+            "check.client-ptr", wave / 4, "check.dnsbl", wave / 5, "check.greylist", wave / 3)));
+      }
+    }
+  }
+
   @Test
   void anAdminApprovesAWhitelistRequestMadeInTheBrowserAndTheSendersNextAttemptPasses() throws Exception {
     assertThat(rcpt(Senders.GOOD, Senders.GOOD_NAME, "payroll@good.example", "gina@example.test"))
@@ -165,6 +180,11 @@ class PortalBrowserTest {
     browser.findElement(By.id("password")).sendKeys("correct horse battery staple");
     browser.findElement(By.cssSelector("form.report button")).click();
     assertThat(text()).contains("Logged in as ops", "Whitelist requests waiting");
+    // uPlot, served from its webjar, draws the saved traffic: both time charts have a canvas.
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        !browser.findElements(By.cssSelector("#traffic canvas")).isEmpty()
+            && !browser.findElements(By.cssSelector("#checks-over-time canvas")).isEmpty());
+    assertThat(text()).contains("client-ptr", "dnsbl", "greylisted");
     shot("admin-dashboard");
     browser.get(url("/admin/requests"));
     assertThat(text()).contains("payroll@good.example", "Our payslips for Gina arrive a day late.");
