@@ -61,7 +61,7 @@ public final class PolicyResponder {
     String state = request.get("protocol_state").orElse("RCPT").toUpperCase(Locale.ROOT);
     ProtocolFacts protocol = new ProtocolFacts();
     request.get("sasl_username").ifPresent(protocol::recordAuthentication);
-    int port = request.get("client_port").filter(p -> p.matches("[0-9]{1,5}")).map(Integer::parseInt).orElse(0);
+    int port = request.get("client_port").filter(PolicyResponder::isPort).map(Integer::parseInt).orElse(0);
     Optional<String> clientName = request.get("client_name");
     Optional<String> reverseName = request.get("reverse_client_name");
     ClientInfo client = clientName.isPresent() || reverseName.isPresent()
@@ -132,9 +132,28 @@ public final class PolicyResponder {
     return "DUNNO";
   }
 
+  /** 1 to 5 digits (a regular expression here would be compiled again for every request). */
+  private static boolean isPort(String text) {
+    if (text.isEmpty() || text.length() > 5) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Control characters as spaces, at most 450 characters: the action line stays one line. */
   private static String printable(String text) {
-    String clean = text.replaceAll("[\\x00-\\x1F\\x7F]", " ");
-    return clean.length() > 450 ? clean.substring(0, 450) : clean;
+    int length = Math.min(text.length(), 450);
+    char[] out = new char[length];
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      out[i] = c < 0x20 || c == 0x7F ? ' ' : c;
+    }
+    return new String(out);
   }
 
   /** A request that cannot be judged; the server answers DUNNO and logs why. */

@@ -48,8 +48,9 @@ final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
               p.setNull(6, Types.INTEGER);
             }
             p.setInt(7, e.attempts());
-            p.executeUpdate();
+            p.addBatch();
           }
+          p.executeBatch();
         }
         return null;
       });
