@@ -13,9 +13,9 @@ import org.portcullis.lists.AccessListStore;
 import org.portcullis.lists.AddressBook;
 import org.portcullis.lists.EntryForm;
 import org.portcullis.lists.ListEntry;
-import org.portcullis.lists.Whitelists;
 import org.portcullis.lists.WhitelistRequest;
 import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.lists.Whitelists;
 import org.portcullis.mail.Cidr;
 
 /**
