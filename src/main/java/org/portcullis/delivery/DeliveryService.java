@@ -277,7 +277,7 @@ public final class DeliveryService implements AutoCloseable {
       deferred.forEach((index, d) -> delays.add(entry(message.envelope().recipients().get(index),
           DeliveryReport.Action.DELAYED, d)));
       notify(message, content, delays, Optional.of(message.receivedAt().plus(retries.giveUpAfter())));
-      message.markDelayReported();
+      spool.recordDelayReported(message);
     }
     Duration wait = retries.delayAfter(attempts);
     spool.recordDeferred(message, attempts, now.plus(wait), lastDeferral);

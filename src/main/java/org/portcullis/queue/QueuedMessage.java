@@ -75,12 +75,12 @@ public final class QueuedMessage {
     return contentLength;
   }
 
-  /** Whether the sender was told the message is delayed (kept in memory: a restart may tell once more). */
+  /** Whether the sender was told the message is delayed (journaled: a restart does not tell again). */
   public synchronized boolean delayReported() {
     return delayReported;
   }
 
-  public synchronized void markDelayReported() {
+  synchronized void markDelayReported() {
     delayReported = true;
   }
 

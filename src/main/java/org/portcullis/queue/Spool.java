@@ -202,7 +202,15 @@ public final class Spool implements AutoCloseable {
   /** Records a failed attempt and when the next one is due. */
   public void recordDeferred(QueuedMessage message, int attempts, Instant next, String error) throws IOException {
     message.deferred(attempts, next, error);
-    message.segment.journal("T " + message.queueId() + " " + attempts + " " + next.toEpochMilli());
+    // The error goes last, on one line, so that `queue list` can show it again after a restart.
+    message.segment.journal("T " + message.queueId() + " " + attempts + " " + next.toEpochMilli() + " "
+        + error.replace('\r', ' ').replace('\n', ' '));
+  }
+
+  /** Records that the sender was told the message is delayed, so a restart does not tell again. */
+  public void recordDelayReported(QueuedMessage message) throws IOException {
+    message.markDelayReported();
+    message.segment.journal("W " + message.queueId());
   }
 
   /** Puts a message on hold (the operator's {@code queue hold}), or releases it; kept across restarts. */
@@ -365,7 +373,7 @@ public final class Spool implements AutoCloseable {
 
   private static void applyJournal(Map<String, QueuedMessage> messages, java.util.Set<String> completed,
       String line) {
-    String[] parts = line.split(" ");
+    String[] parts = line.split(" ", 5);
     if (parts.length < 2) {
       return;
     }
@@ -377,7 +385,9 @@ public final class Spool implements AutoCloseable {
       switch (parts[0]) {
         case "D" -> message.setState(Integer.parseInt(parts[2]), RecipientState.DELIVERED);
         case "F" -> message.setState(Integer.parseInt(parts[2]), RecipientState.FAILED);
-        case "T" -> message.deferred(Integer.parseInt(parts[2]), Instant.ofEpochMilli(Long.parseLong(parts[3])), "");
+        case "T" -> message.deferred(Integer.parseInt(parts[2]), Instant.ofEpochMilli(Long.parseLong(parts[3])),
+            parts.length == 5 ? parts[4] : "");
+        case "W" -> message.markDelayReported();
         case "C" -> completed.add(message.queueId());
         case "H" -> message.setHeld(true);
         case "R" -> message.setHeld(false);

@@ -104,7 +104,8 @@ class QueueCommandsTest {
       // The hold is kept across a restart; release delivers at once.
       TestGateway again = TestGateway.start(data, dns, settings);
       try {
-        assertThat(cli(config, "queue", "list").out()).contains(kept, "held");
+        assertThat(cli(config, "queue", "list").out()).as("the hold and the last error survive")
+            .contains(kept, "held", "last error: ", "451 4.3.0");
         assertThat(cli(config, "queue", "release", kept).out()).isEqualTo(kept + " released\n");
         await().atMost(Duration.ofSeconds(20)).until(() -> mx.received().size() == 1);
         assertThat(mx.received().getFirst().data()).contains("Subject: to be held");

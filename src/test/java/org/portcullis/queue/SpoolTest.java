@@ -166,16 +166,29 @@ class SpoolTest {
   }
 
   @Test
-  void aDeferredMessageRemembersItsNextAttempt() throws Exception {
+  void aDeferredMessageRemembersItsNextAttemptLastErrorHoldAndDelayReport() throws Exception {
     Instant next = NOW.plusSeconds(600);
     try (Spool spool = Spool.open(dir, DURABLE)) {
       QueuedMessage m = append(spool, "Q1", "x", "a@example.test");
-      spool.recordDeferred(m, 3, next, "451 try later");
+      spool.recordDeferred(m, 3, next, "mx.example.org said: 451 4.7.1 try later\r\n (in reply to RCPT TO)");
+      spool.recordDelayReported(m);
+      spool.recordHold(m, true);
+      QueuedMessage released = append(spool, "Q2", "y", "b@example.test");
+      spool.recordHold(released, true);
+      spool.recordHold(released, false);
     }
     try (Spool spool = Spool.open(dir, DURABLE)) {
-      assertThat(spool.recovered()).singleElement().satisfies(m -> {
+      assertThat(spool.recovered()).hasSize(2).anySatisfy(m -> {
+        assertThat(m.queueId()).isEqualTo("Q1");
         assertThat(m.attempts()).isEqualTo(3);
         assertThat(m.nextAttempt()).isEqualTo(next);
+        assertThat(m.lastError()).isEqualTo("mx.example.org said: 451 4.7.1 try later   (in reply to RCPT TO)");
+        assertThat(m.delayReported()).isTrue();
+        assertThat(m.held()).isTrue();
+      }).anySatisfy(m -> {
+        assertThat(m.queueId()).isEqualTo("Q2");
+        assertThat(m.held()).isFalse();
+        assertThat(m.delayReported()).isFalse();
       });
     }
   }
