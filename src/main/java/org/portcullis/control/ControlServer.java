@@ -13,6 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.policy.References;
@@ -40,6 +44,8 @@ public final class ControlServer implements AutoCloseable {
   private final DeliveryService delivery;
   private final Spool spool;
   private final Thread acceptor;
+  private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("control-timeouts").daemon(true).factory());
 
   private ControlServer(ServerSocketChannel channel, Path path, DeliveryService delivery, Spool spool) {
     this.channel = channel;
@@ -77,6 +83,9 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private void serve(SocketChannel client) {
+    // A client that connects and says nothing is cut off: a Unix socket channel has no read timeout.
+    ScheduledFuture<?> deadline = timeouts.schedule(() -> closeQuietly(client), 10,
+        TimeUnit.SECONDS);
     try (client) {
       ByteBuffer in = ByteBuffer.allocate(COMMAND_MAX + 1);
       while (in.hasRemaining() && client.read(in) > 0) {
@@ -89,6 +98,16 @@ public final class ControlServer implements AutoCloseable {
       client.write(ByteBuffer.wrap((JSON.writeValueAsString(answer) + "\n").getBytes(StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       log.warn("control command failed: {}", e.getMessage());
+    } finally {
+      deadline.cancel(false);
+    }
+  }
+
+  private static void closeQuietly(SocketChannel client) {
+    try {
+      client.close();
+    } catch (IOException ignored) {
+      // closing anyway
     }
   }
 
@@ -165,6 +184,7 @@ public final class ControlServer implements AutoCloseable {
 
   @Override
   public void close() {
+    timeouts.shutdownNow();
     try {
       channel.close();
       acceptor.join(2000);
