@@ -45,7 +45,7 @@ public final class ControlServer implements AutoCloseable {
   private final Spool spool;
   private final Thread acceptor;
   private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("control-timeouts").daemon(true).factory());
+      Thread.ofPlatform().name("control-timeouts").daemon(true).factory());
 
   private ControlServer(ServerSocketChannel channel, Path path, DeliveryService delivery, Spool spool) {
     this.channel = channel;
