@@ -461,5 +461,15 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("pruning refusal records failed", e);
     }
+    try {
+      // Expired allow and deny entries stay listed (`lists list --all`) as long as refusal records.
+      int removed = store.lists().pruneExpired(clock.instant().minus(config.store().refusalRetention()));
+      if (removed > 0) {
+        log.info("pruned {} allow/deny entr(y/ies) expired more than {} days ago", removed,
+            config.store().refusalRetention().toDays());
+      }
+    } catch (RuntimeException e) {
+      log.warn("pruning expired list entries failed", e);
+    }
   }
 }

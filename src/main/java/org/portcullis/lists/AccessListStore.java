@@ -23,6 +23,9 @@ public interface AccessListStore {
   /** Every entry, expired ones included, by id. */
   List<ListEntry> entries();
 
+  /** Deletes allow and deny entries that expired before {@code expiredBefore}; returns how many. */
+  int pruneExpired(Instant expiredBefore);
+
   /** Adds senders to an owner's whitelist in one transaction; returns how many were not there yet. */
   int addToWhitelist(String owner, Collection<String> senders, String source, Instant now);
 

@@ -95,6 +95,25 @@ final class SqliteAccessListStore implements AccessListStore, AutoCloseable {
   }
 
   @Override
+  public synchronized int pruneExpired(Instant expiredBefore) {
+    try {
+      return WriteTransaction.run(connection, () -> {
+        try (PreparedStatement p = connection.prepareStatement(
+            "DELETE FROM list_entry WHERE expires_at IS NOT NULL AND expires_at < ?")) {
+          p.setLong(1, expiredBefore.toEpochMilli());
+          int removed = p.executeUpdate();
+          if (removed > 0) {
+            bumpVersion();
+          }
+          return removed;
+        }
+      });
+    } catch (SQLException e) {
+      throw new StoreException("cannot prune expired list entries: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized List<ListEntry> entries() {
     try (PreparedStatement p = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM list_entry ORDER BY id");
         ResultSet rs = p.executeQuery()) {
