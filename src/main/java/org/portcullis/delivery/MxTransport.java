@@ -147,6 +147,9 @@ public final class MxTransport implements Transport, AutoCloseable {
     hosts:
     for (NextHops.Host host : hosts) {
       for (InetAddress address : host.addresses()) {
+        if (source.isPresent() && source.get().getClass() != address.getClass()) {
+          continue; // an IPv4 source cannot reach an IPv6 server, nor the other way round
+        }
         InetSocketAddress server = new InetSocketAddress(address, settings.port());
         String where = host.name() + "[" + Addresses.toText(address) + "]:" + settings.port();
         for (int attempt = 0; attempt < 2; attempt++) {

@@ -129,8 +129,8 @@ final class SmtpTransaction {
 
   /** A command as reports show it: without its parameters. */
   private static String shown(String command) {
-    int space = command.indexOf('>');
-    return space > 0 ? command.substring(0, space + 1) : command;
+    int pathEnd = command.indexOf('>');
+    return pathEnd > 0 ? command.substring(0, pathEnd + 1) : command;
   }
 
   /** RSET after an aborted transaction; false if the connection is no good for another. */
