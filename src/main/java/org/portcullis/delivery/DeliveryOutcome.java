@@ -27,7 +27,12 @@ public sealed interface DeliveryOutcome {
    * @param reply its reply, every line
    * @param inReplyTo the command it answered ({@code RCPT TO:<...>}, {@code end of DATA}, ...)
    */
-  record Remote(String mta, SmtpReply reply, String inReplyTo) {}
+  record Remote(String mta, SmtpReply reply, String inReplyTo) {
+    /** The reply as a DSN's Diagnostic-Code gives it: every line with its code. */
+    public java.util.List<String> diagnostic() {
+      return reply.lines().stream().map(l -> reply.code() + " " + l).toList();
+    }
+  }
 
   /**
    * Delivered, or accepted by the next hop.
@@ -56,6 +61,13 @@ public sealed interface DeliveryOutcome {
     }
   }
 
+  /** The same outcome for every one of {@code recipients}. */
+  static java.util.Map<Integer, DeliveryOutcome> toAll(java.util.List<Integer> recipients, DeliveryOutcome outcome) {
+    java.util.Map<Integer, DeliveryOutcome> out = new java.util.LinkedHashMap<>();
+    recipients.forEach(i -> out.put(i, outcome));
+    return out;
+  }
+
   /** The outcome a remote reply means: 2xx delivered, 4xx deferred, 5xx failed. */
   static DeliveryOutcome of(Remote remote, boolean notifyPassedOn) {
     SmtpReply reply = remote.reply();
@@ -65,7 +77,8 @@ public sealed interface DeliveryOutcome {
     return switch (kind) {
       case 2 -> new Delivered(detail, status, Optional.of(remote), notifyPassedOn);
       case 5 -> new Failed(detail, status, Optional.of(remote));
-      default -> new Deferred(detail, status.statusClass() == 4 ? status : new EnhancedStatus(4, 0, 0), Optional.of(remote));
+      default -> new Deferred(detail, status.statusClass() == 4 ? status : new EnhancedStatus(4, 0, 0),
+          Optional.of(remote));
     };
   }
 }

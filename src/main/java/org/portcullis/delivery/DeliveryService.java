@@ -239,7 +239,8 @@ public final class DeliveryService implements AutoCloseable {
         && Duration.between(message.receivedAt(), now).compareTo(retries.giveUpAfter()) >= 0;
     List<DeliveryReport.Entry> failures = new ArrayList<>();
     for (int index : failed) {
-      failures.add(entry(message.envelope().recipients().get(index), DeliveryReport.Action.FAILED, outcomes.get(index)));
+      failures.add(entry(message.envelope().recipients().get(index), DeliveryReport.Action.FAILED,
+          outcomes.get(index)));
     }
     if (givingUp) {
       for (Map.Entry<Integer, DeliveryOutcome> d : deferred.entrySet()) {
@@ -248,8 +249,7 @@ public final class DeliveryService implements AutoCloseable {
             + " hours; last: " + last.detail();
         failures.add(new DeliveryReport.Entry(message.envelope().recipients().get(d.getKey()),
             DeliveryReport.Action.FAILED, new EnhancedStatus(4, 4, 7), last.remote().map(DeliveryOutcome.Remote::mta),
-            last.remote().map(r -> r.reply().lines().stream().map(l -> r.reply().code() + " " + l).toList())
-                .orElse(List.of()), text));
+            last.remote().map(DeliveryOutcome.Remote::diagnostic).orElse(List.of()), text));
         log.warn("failed queue={} to={} status=expired detail={}", message.queueId(),
             LogText.value("<" + message.envelope().recipients().get(d.getKey()).address() + ">"),
             LogText.quoted(text, 300));
@@ -300,11 +300,11 @@ public final class DeliveryService implements AutoCloseable {
   }
 
   /** A report entry from an outcome: its status, and the remote server's name and whole reply. */
-  private static DeliveryReport.Entry entry(Recipient recipient, DeliveryReport.Action action, DeliveryOutcome outcome) {
+  private static DeliveryReport.Entry entry(Recipient recipient, DeliveryReport.Action action,
+      DeliveryOutcome outcome) {
     return new DeliveryReport.Entry(recipient, action, outcome.status(),
         outcome.remote().map(DeliveryOutcome.Remote::mta),
-        outcome.remote().map(r -> r.reply().lines().stream().map(l -> r.reply().code() + " " + l).toList())
-            .orElse(List.of()), outcome.detail());
+        outcome.remote().map(DeliveryOutcome.Remote::diagnostic).orElse(List.of()), outcome.detail());
   }
 
   private void notify(QueuedMessage message, byte[] content, List<DeliveryReport.Entry> entries,

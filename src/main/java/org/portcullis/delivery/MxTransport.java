@@ -1,5 +1,7 @@
 package org.portcullis.delivery;
 
+import static org.portcullis.delivery.DeliveryOutcome.toAll;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -80,16 +82,16 @@ public final class MxTransport implements Transport, AutoCloseable {
       slots.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return all(recipients, new DeliveryOutcome.Deferred("delivery interrupted by shutdown"));
+      return toAll(recipients, new DeliveryOutcome.Deferred("delivery interrupted by shutdown"));
     }
     try {
       return switch (hops.route(domain)) {
-        case NextHops.Route.NullMx n -> all(recipients, new DeliveryOutcome.Failed("the domain " + domain
+        case NextHops.Route.NullMx n -> toAll(recipients, new DeliveryOutcome.Failed("the domain " + domain
             + " accepts no mail: its DNS has a null MX (RFC 7505)", new EnhancedStatus(5, 1, 10), Optional.empty()));
-        case NextHops.Route.Nowhere w -> all(recipients, new DeliveryOutcome.Failed(w.detail(),
+        case NextHops.Route.Nowhere w -> toAll(recipients, new DeliveryOutcome.Failed(w.detail(),
             w.detail().contains("NXDOMAIN") ? new EnhancedStatus(5, 1, 2) : new EnhancedStatus(5, 4, 4),
             Optional.empty()));
-        case NextHops.Route.Unknown u -> all(recipients, new DeliveryOutcome.Deferred(u.detail(),
+        case NextHops.Route.Unknown u -> toAll(recipients, new DeliveryOutcome.Deferred(u.detail(),
             new EnhancedStatus(4, 4, 3), Optional.empty()));
         case NextHops.Route.Hosts h -> toHosts(domain, h.hosts(), message, recipients, content);
       };
@@ -107,7 +109,7 @@ public final class MxTransport implements Transport, AutoCloseable {
       List<Integer> recipients, byte[] content) {
     List<Optional<InetAddress>> sources = pool.candidates(domain);
     if (sources.isEmpty()) {
-      return all(recipients, pool.refusedEverywhere(domain)
+      return toAll(recipients, pool.refusedEverywhere(domain)
           .<DeliveryOutcome>map(s -> new DeliveryOutcome.Failed("every source address is refused by " + domain
               + " as blacklisted; the latest refusal: " + s.reason(), new EnhancedStatus(5, 7, 1), Optional.empty()))
           .orElse(new DeliveryOutcome.Deferred("every source address is suspended (listed on a DNS blocklist)",
@@ -174,7 +176,7 @@ public final class MxTransport implements Transport, AutoCloseable {
             }
             if (c.serverName().equalsIgnoreCase(settings.helo())) {
               c.quit();
-              return all(recipients, new DeliveryOutcome.Failed("mail for " + domain + " loops back to myself ("
+              return toAll(recipients, new DeliveryOutcome.Failed("mail for " + domain + " loops back to myself ("
                   + where + " greets as " + settings.helo() + ")", new EnhancedStatus(5, 4, 6), Optional.empty()));
             }
           }
@@ -189,7 +191,7 @@ public final class MxTransport implements Transport, AutoCloseable {
           } catch (SmtpTransaction.Broken broken) {
             c.close();
             if (broken.afterContent) {
-              return all(recipients, new DeliveryOutcome.Deferred(broken.getMessage()
+              return toAll(recipients, new DeliveryOutcome.Deferred(broken.getMessage()
                   + "; it may be delivered twice", new EnhancedStatus(4, 4, 2), Optional.empty()));
             }
             problem = new DeliveryOutcome.Deferred(broken.getMessage(), new EnhancedStatus(4, 4, 2), Optional.empty());
@@ -201,14 +203,9 @@ public final class MxTransport implements Transport, AutoCloseable {
         }
       }
     }
-    return all(recipients, problem);
+    return toAll(recipients, problem);
   }
 
-  private static Map<Integer, DeliveryOutcome> all(List<Integer> recipients, DeliveryOutcome outcome) {
-    Map<Integer, DeliveryOutcome> out = new LinkedHashMap<>();
-    recipients.forEach(i -> out.put(i, outcome));
-    return out;
-  }
 
   @Override
   public void close() {

@@ -1,9 +1,10 @@
 package org.portcullis.delivery;
 
+import static org.portcullis.delivery.DeliveryOutcome.toAll;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +46,11 @@ public final class RelayTransport implements Transport {
           readTimeout)) {
         case SmtpConnection.Opened.Ready ready -> c = ready.connection();
         case SmtpConnection.Opened.Refused refused -> {
-          return all(recipients, DeliveryOutcome.of(refused.remote(), false));
+          return toAll(recipients, DeliveryOutcome.of(refused.remote(), false));
         }
       }
     } catch (IOException e) {
-      return all(recipients, new DeliveryOutcome.Deferred("connection to " + name() + " failed: " + e.getMessage(),
+      return toAll(recipients, new DeliveryOutcome.Deferred("connection to " + name() + " failed: " + e.getMessage(),
           new EnhancedStatus(4, 4, 1), Optional.empty()));
     }
     try {
@@ -58,14 +59,9 @@ public final class RelayTransport implements Transport {
       return outcomes;
     } catch (SmtpTransaction.Broken broken) {
       c.close();
-      return all(recipients, new DeliveryOutcome.Deferred(broken.getMessage()
+      return toAll(recipients, new DeliveryOutcome.Deferred(broken.getMessage()
           + (broken.afterContent ? "; it may be delivered twice" : ""), new EnhancedStatus(4, 4, 2), Optional.empty()));
     }
   }
 
-  private static Map<Integer, DeliveryOutcome> all(List<Integer> recipients, DeliveryOutcome outcome) {
-    Map<Integer, DeliveryOutcome> outcomes = new LinkedHashMap<>();
-    recipients.forEach(i -> outcomes.put(i, outcome));
-    return outcomes;
-  }
 }

@@ -143,9 +143,7 @@ final class SmtpTransaction {
   }
 
   private static Result all(List<Integer> recipients, DeliveryOutcome outcome, boolean reusable) {
-    Map<Integer, DeliveryOutcome> out = new LinkedHashMap<>();
-    recipients.forEach(i -> out.put(i, outcome));
-    return new Result(out, reusable);
+    return new Result(DeliveryOutcome.toAll(recipients, outcome), reusable);
   }
 
   static String mailCommand(SmtpConnection c, QueuedMessage message, int size, boolean dsn) {
