@@ -176,7 +176,13 @@ class WebApiTest {
       assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     }
     assertThat(gateway.gateway().store().blocklist().find(org.portcullis.mail.Cidr.parse("192.0.2.1"))).isEmpty();
-    HttpResponse<String> huge = send("POST", "/api/blocklist/reports", "{\"note\": \"" + "x".repeat(400_000) + "\"}", token);
+    // Expect: 100-continue, so the 413 comes before the body is sent: without it the server may close
+    // the connection while the client is still writing, and the client then sees no answer at all.
+    HttpResponse<String> huge = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + gateway.gateway().webPort().orElseThrow() + "/api/blocklist/reports")).timeout(Duration.ofSeconds(10))
+        .expectContinue(true).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"" + "x".repeat(400_000) + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(huge.statusCode()).isEqualTo(413);
     HttpResponse<String> unknown = send("GET", "/api/nothing-here", null, token);
     assertThat(unknown.statusCode()).isEqualTo(404);
