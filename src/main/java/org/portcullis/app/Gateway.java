@@ -20,6 +20,7 @@ import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MaildirTransport;
 import org.portcullis.delivery.MxTransport;
 import org.portcullis.delivery.Notifications;
+import org.portcullis.delivery.OutboxSender;
 import org.portcullis.delivery.RelayTransport;
 import org.portcullis.delivery.RoutingTransport;
 import org.portcullis.delivery.SourceHealth;
@@ -32,6 +33,8 @@ import org.portcullis.greylist.Greylist;
 import org.portcullis.history.Transaction;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessLists;
+import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.notices.Notifier;
 import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.policy.References;
@@ -115,7 +118,8 @@ public final class Gateway implements AutoCloseable {
     Blocklists blocklists = null;
     try {
       DnsResolver dns = dnsOverride.orElseGet(() -> resolver(config.dns()));
-      blocklists = Blocklists.start(config, store, dns, clock);
+      Notifier notifier = new Notifier(store.outbox(), config.web().publicUrl(), clock);
+      blocklists = Blocklists.start(config, store, dns, clock, notifier);
       Optional<Greylist> greylist = config.greylist().enabled()
           ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
       AccessLists lists = new AccessLists(store.lists(), clock, config.lists().whitelistSkips());
@@ -131,7 +135,7 @@ public final class Gateway implements AutoCloseable {
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
-      References queueIds = new References(clock);
+      References queueIds = References.timeOrdered(clock);
       SourcePool pool = sourcePool(config, store, clock);
       Optional<SourceHealth> sourceHealth = blocklists.dnsbl().filter(d -> !pool.addresses().isEmpty())
           .map(d -> new SourceHealth(pool, d));
@@ -174,6 +178,9 @@ public final class Gateway implements AutoCloseable {
       long healthSeconds = config.delivery().sources().healthInterval().toSeconds();
       sourceHealth.ifPresent(h -> upkeep.scheduleWithFixedDelay(() -> checkSources(h), healthSeconds, healthSeconds,
           TimeUnit.SECONDS));
+      OutboxSender outbox = new OutboxSender(store.outbox(), spool, delivery, queueIds, config.server().hostname(),
+          "postmaster@" + config.mail().acceptedDomains().getFirst(), clock);
+      upkeep.scheduleWithFixedDelay(outbox, 1, 2, TimeUnit.SECONDS);
       greylist.ifPresent(g -> {
         upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);
         upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS);
@@ -192,14 +199,16 @@ public final class Gateway implements AutoCloseable {
       Optional<WebServer> web = Optional.empty();
       if (config.web().enabled()) {
         try {
-          web = Optional.of(WebServer.start(config.web().listen(), new WebServer.Sources(metrics.registry(),
+          web = Optional.of(WebServer.start(webSettings(config), new WebServer.Sources(metrics.registry(),
               new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist),
               store.lists(), store.refusals(), store.adminUsers(),
               new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
-              config.lists().importMaxBytes(), config.web().formPostsPerMinute(),
+              config.lists().importMaxBytes(),
               new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
-              store.transactions())));
-        } catch (RuntimeException e) {
+              store.transactions(), new WhitelistRequests(store.lists(), clock, notifier,
+                  Optional.of(store.refusals())))));
+        } catch (IOException | RuntimeException e) {
+          submission.forEach(SmtpServer::close);
           smtp.close();
           upkeep.shutdownNow();
           throw new IOException("cannot start the web listener on " + config.web().listen().getAddress().getHostAddress()
@@ -323,6 +332,22 @@ public final class Gateway implements AutoCloseable {
     }
     return new CachingDnsResolver(network, dns.cacheEntriesMax(), dns.cacheTtlMax(), dns.cacheNegativeTtlMax(),
         dns.cacheFailureTtl(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+  }
+
+  /** The web listener's settings; warns about admin pages served in clear to the network. */
+  static WebServer.Settings webSettings(PortcullisConfig config) throws IOException {
+    PortcullisConfig.Web w = config.web();
+    Optional<SSLContext> tls = w.https()
+        ? Optional.of(TlsContexts.fromPem(w.certificateFile().orElseThrow(), w.keyFile().orElseThrow()))
+        : Optional.empty();
+    java.net.InetAddress address = w.listen().getAddress();
+    if (tls.isEmpty() && w.adminEnabled() && !address.isLoopbackAddress()) {
+      log.warn("web listener {}:{} serves the admin pages over plain HTTP to the network: passwords and session "
+          + "cookies cross in clear; set web.certificate-file and web.key-file, listen on loopback behind a TLS proxy, "
+          + "or set web.admin-enabled = false", address.getHostAddress(), w.listen().getPort());
+    }
+    return new WebServer.Settings(w.listen(), w.publicUrl(), w.formPostsPerMinute(), w.pageViewsPerMinute(), tls,
+        w.metricsNetworks(), w.adminEnabled());
   }
 
   /** The outbound source addresses, each checked to be one of ours (bindable) before it is used. */

@@ -86,13 +86,13 @@ public final class Policies {
     CheckCatalog.Parameters parameters = new CheckCatalog.Parameters(site,
         config.policy().checks().get("client-generic-ptr").patterns(), new LinkedHashSet<>(config.mail().knownRecipients()),
         dnsbl, config.dnsbl().threshold(), config.dnsbl().reply(), blocklist.enabled() ? listings : Optional.empty(),
-        blocklist.zone(), blocklist.portalUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
+        blocklist.zone(), config.web().publicUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
         features.greylist(), features.lists());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());
       entries.add(new PolicyChain.Entry(entry.factory().apply(parameters),
-          new CheckSettings(settings.mode(), settings.onReject(), settings.timeout())));
+          new CheckSettings(settings.mode(), settings.onReject(), settings.timeout(), entry.tagKind())));
     }
     return new PolicyChain(entries, features.modes());
   }
@@ -107,7 +107,8 @@ public final class Policies {
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock,
       Features features) {
     LocalSite site = site(config);
-    ReplyRenderer renderer = new ReplyRenderer(config.server().hostname(), new References(clock), refusals, clock);
+    ReplyRenderer renderer = new ReplyRenderer(config.server().hostname(), References.unguessable(), refusals, clock,
+        config.web().publicUrl());
     Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
     List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
     LiveExceptions live = features.lists().<LiveExceptions>map(l -> l).orElse(LiveExceptions.NONE);

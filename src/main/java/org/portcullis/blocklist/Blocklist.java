@@ -5,10 +5,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
+import org.portcullis.notices.Notifier;
+import org.portcullis.policy.References;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Our own blocklist: the provider side of seed 000. Lists sources on evidence, expires them by
@@ -21,14 +24,38 @@ import org.portcullis.mail.Cidr;
  */
 public final class Blocklist {
 
+  private static final Logger log = LoggerFactory.getLogger("portcullis.blocklist");
+
+  /**
+   * A report or request as filed.
+   *
+   * @param merged true when an open one of the same kind, address and contact was found and
+   *     nothing new was queued
+   */
+  public record Filed(FalsePositiveReport report, boolean merged) {}
+
+  /**
+   * A report as answered.
+   *
+   * @param delisted the listing delisted by accepting it, if one was active
+   */
+  public record Answered(FalsePositiveReport report, boolean accepted, Optional<Listing> delisted) {}
+
   private final BlocklistStore store;
   private final ListingRules rules;
   private final Clock clock;
+  private final Notifier notifier;
 
   public Blocklist(BlocklistStore store, BlocklistRules rules, Clock clock) {
+    this(store, rules, clock, Notifier.NONE);
+  }
+
+  /** @param notifier tells reporters the operator's answer */
+  public Blocklist(BlocklistStore store, BlocklistRules rules, Clock clock, Notifier notifier) {
     this.store = store;
     this.rules = new ListingRules(rules);
     this.clock = clock;
+    this.notifier = notifier;
   }
 
   public BlocklistRules rules() {
@@ -52,10 +79,13 @@ public final class Blocklist {
   }
 
   /**
-   * The listed party asks to be delisted (self-service): allowed immediately, counted, and
-   * refused past the limit.
+   * The listed party asks to be delisted (self-service): allowed immediately, counted, refused
+   * past the limit and within the cooldown after the last one. Who asked goes into the listing's
+   * notes (the operator's audit trail, never shown on the public pages).
+   *
+   * @param requester who asked: the web client's address, or the CLI user
    */
-  public ListingRules.SelfDelisting selfDelist(InetAddress address) {
+  public ListingRules.SelfDelisting selfDelist(InetAddress address, String requester) {
     Instant now = clock.instant();
     Optional<Listing> covering = active(address);
     if (covering.isEmpty()) {
@@ -67,11 +97,23 @@ public final class Blocklist {
       outcome.set(result);
       return result instanceof ListingRules.SelfDelisting.Delisted d
           ? new BlocklistStore.Update.Save(d.listing(), Optional.empty(), Optional.of(
-              new Listing.Note(now, "self-service", "delisted by the listed party (" + d.listing().selfDelistings()
-                  + " of " + rules.settings().selfServiceLimit() + ")")))
+              new Listing.Note(now, ListingRules.SELF_SERVICE, "delisted by the listed party (" + d.listing().selfDelistings()
+                  + " of " + rules.settings().selfServiceLimit() + ") at the request of " + requester)))
           : new BlocklistStore.Update.Keep();
     });
+    log.info("self-service delisting of {} requested by {}: {}", Addresses.toText(address), requester,
+        switch (outcome.get()) {
+          case ListingRules.SelfDelisting.Delisted d -> "delisted";
+          case ListingRules.SelfDelisting.Refused r -> "refused (" + r.why() + ")";
+          case ListingRules.SelfDelisting.NotListed n -> "not listed";
+        });
     return outcome.get();
+  }
+
+  /** Why the listed party must wait before delisting {@code address} itself again; empty if it need not. */
+  public Optional<String> selfServiceWait(InetAddress address) {
+    Instant now = clock.instant();
+    return active(address).flatMap(l -> rules.cooldownRefusal(l, now));
   }
 
   /** The operator delists, whatever the count. Empty if there is no such listing. */
@@ -132,10 +174,90 @@ public final class Blocklist {
     return store.expire(clock.instant());
   }
 
-  /** Records a false-positive report for operator review; returns its id. */
-  public long reportFalsePositive(String address, String contact, String message) {
-    return store.fileReport(new FalsePositiveReport(0, clock.instant(), FalsePositiveReport.Kind.FALSE_POSITIVE, address,
-        contact, message, "open", ""));
+  /** Records a false-positive report for operator review (merged into an open one from the same contact). */
+  public Filed reportFalsePositive(String address, String contact, String message) {
+    return file(FalsePositiveReport.Kind.FALSE_POSITIVE, address, contact, message);
+  }
+
+  private Filed file(FalsePositiveReport.Kind kind, String address, String contact, String message) {
+    String token = References.token();
+    FalsePositiveReport stored = store.fileReport(new FalsePositiveReport(0, clock.instant(), kind, address, contact,
+        message, "open", "", token));
+    boolean merged = !stored.token().equals(token);
+    log.info("{} {} about {} from {}{}", kind.label(), stored.id(), address, contact,
+        merged ? " (repeated; merged into the open one)" : "");
+    return new Filed(stored, merged);
+  }
+
+  /** The report or request whose status page has this token. */
+  public Optional<FalsePositiveReport> reportByToken(String token) {
+    return References.isToken(token) ? store.reportByToken(token) : Optional.empty();
+  }
+
+  /** The address of a report's status page (empty for reports made before status pages existed). */
+  public Optional<String> statusUrl(FalsePositiveReport report) {
+    return report.token().isEmpty() ? Optional.empty() : Optional.of(notifier.statusUrl(report.token()));
+  }
+
+  /**
+   * The operator answers an open false-positive report or delisting request: accepting delists
+   * the address (whatever its self-service count), declining leaves it listed; either way the
+   * reporter is told by mail. The one way the CLI, the API and the admin pages answer.
+   *
+   * @param operator who answered, for the listing's notes
+   * @return the answer, or empty when there is no such report or it was answered already
+   * @throws IllegalArgumentException when a declined report has no message
+   */
+  public Optional<Answered> answerReport(long id, boolean accepted, String message, String operator) {
+    Optional<FalsePositiveReport> found = store.report(id).filter(FalsePositiveReport::open);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    String answer = message == null ? "" : message.strip();
+    if (!accepted && answer.isEmpty()) {
+      throw new IllegalArgumentException("a declined report needs a message for the reporter");
+    }
+    if (answer.length() > 2000) {
+      throw new IllegalArgumentException("the message has at most 2000 characters");
+    }
+    FalsePositiveReport report = found.get();
+    if (!store.answerReport(id, accepted ? "accepted" : "declined", answer, clock.instant())) {
+      return Optional.empty();
+    }
+    Optional<Listing> delisted = Optional.empty();
+    if (accepted) {
+      Optional<Listing> listing = Addresses.parseLiteral(report.address()).flatMap(this::active);
+      if (listing.isPresent()) {
+        delisted = operatorDelist(listing.get().network(), operator, report.kind().label() + " #" + id);
+      }
+    }
+    log.info("{} {} {} by {}{}", report.kind().label(), id, accepted ? "accepted" : "declined", operator,
+        delisted.map(l -> "; " + l.network() + " delisted").orElse(""));
+    tellReporter(report, accepted, answer, delisted);
+    return Optional.of(new Answered(report, accepted, delisted));
+  }
+
+  private void tellReporter(FalsePositiveReport r, boolean accepted, String answer, Optional<Listing> delisted) {
+    String what = r.kind() == FalsePositiveReport.Kind.DELISTING ? "delisting request" : "report";
+    StringBuilder body = new StringBuilder()
+        .append("Hello,\n\n")
+        .append("your ").append(what).append(" #").append(r.id()).append(" about ").append(r.address())
+        .append(" was ").append(accepted ? "accepted" : "declined").append(" by the blocklist's operator.\n\n");
+    if (accepted) {
+      body.append(delisted.isPresent() ? r.address() + " is delisted: DNS answers change within a second; caches "
+          + "elsewhere may keep the listing until their TTL ends. New evidence lists it again."
+          : r.address() + " was no longer listed when the answer was given.").append("\n");
+    } else {
+      body.append("The listing stays as it is.\n");
+    }
+    if (!answer.isEmpty()) {
+      body.append("\nThe operator's answer:\n\n").append(answer).append("\n");
+    }
+    statusUrl(r).ifPresent(url -> body.append("\nThe ").append(what).append(": ").append(url).append("\n"));
+    body.append("\nThis message was sent automatically in answer to your ").append(what)
+        .append("; to reach the operator, reply to it.\n");
+    notifier.tell(r.contact(), "Your " + what + " #" + r.id() + " about " + r.address() + " was "
+        + (accepted ? "accepted" : "declined"), body.toString());
   }
 
   /**
@@ -149,13 +271,13 @@ public final class Blocklist {
 
   /**
    * Records a delisting request for operator review, for an address that may no longer delist
-   * itself; returns its id, or empty when the address is not listed or may still delist itself.
+   * itself (merged into an open one from the same contact); empty when the address is not listed
+   * or may still delist itself.
    */
-  public OptionalLong requestDelisting(InetAddress address, String contact, String message) {
+  public Optional<Filed> requestDelisting(InetAddress address, String contact, String message) {
     if (selfServiceRefusal(address).isEmpty()) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
-    return OptionalLong.of(store.fileReport(new FalsePositiveReport(0, clock.instant(),
-        FalsePositiveReport.Kind.DELISTING, Addresses.toText(address), contact, message, "open", "")));
+    return Optional.of(file(FalsePositiveReport.Kind.DELISTING, Addresses.toText(address), contact, message));
   }
 }

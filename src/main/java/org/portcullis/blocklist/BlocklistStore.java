@@ -71,10 +71,22 @@ public interface BlocklistStore {
   /** Changes with a sequence number above {@code after}, oldest first, at most {@code max}. */
   List<Change> changesSince(long after, int max);
 
-  long fileReport(FalsePositiveReport report);
+  /**
+   * Stores a report (its id is assigned) and returns it; if an open report of the same kind about
+   * the same address from the same contact exists, returns that one instead (merged, not queued twice).
+   */
+  FalsePositiveReport fileReport(FalsePositiveReport report);
 
   List<FalsePositiveReport> reports(Optional<String> status, int limit);
 
-  /** Answers a report: sets its status and the operator's answer; false if there is no such report. */
-  boolean answerReport(long id, String status, String answer);
+  Optional<FalsePositiveReport> report(long id);
+
+  /** The report whose status page has this token. */
+  Optional<FalsePositiveReport> reportByToken(String token);
+
+  /**
+   * Answers an open report: sets its status ({@code accepted} or {@code declined}) and the
+   * operator's answer; false if there is no such report or it was answered already.
+   */
+  boolean answerReport(long id, String status, String answer, Instant at);
 }

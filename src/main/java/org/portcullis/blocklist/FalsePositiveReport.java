@@ -17,9 +17,14 @@ import java.util.Optional;
  * @param message what the reporter says
  * @param status {@code open}, {@code accepted} or {@code declined}
  * @param answer the operator's answer, or empty
+ * @param token the key of the report's status page (unguessable), empty for reports made before it existed
  */
 public record FalsePositiveReport(long id, Instant at, Kind kind, String address, String contact, String message,
-    String status, String answer) {
+    String status, String answer, String token) {
+
+  public boolean open() {
+    return status.equals("open");
+  }
 
   /** What the listed party asks for; accepting either delists the address. */
   public enum Kind {

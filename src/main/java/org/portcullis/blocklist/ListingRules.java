@@ -62,7 +62,7 @@ public final class ListingRules {
       return new SelfDelisting.NotListed();
     }
     Listing l = existing.get();
-    Optional<String> refusal = selfServiceRefusal(l, now);
+    Optional<String> refusal = selfServiceRefusal(l, now).or(() -> cooldownRefusal(l, now));
     if (refusal.isPresent()) {
       return new SelfDelisting.Refused(l, refusal.get());
     }
@@ -91,6 +91,29 @@ public final class ListingRules {
     }
     return Optional.empty();
   }
+
+  /**
+   * Why the listed party may not delist {@code l} itself yet: it did so less than the cooldown
+   * ago (its last self-service note). Empty when it may. A wait, not a reason to ask the operator.
+   */
+  public Optional<String> cooldownRefusal(Listing l, Instant now) {
+    Optional<Instant> last = l.notes().stream().filter(n -> n.author().equals(SELF_SERVICE)).map(Listing.Note::at)
+        .max(Instant::compareTo);
+    if (last.isEmpty() || rules.selfServiceCooldown().isZero()) {
+      return Optional.empty();
+    }
+    Instant next = last.get().plus(rules.selfServiceCooldown());
+    if (!now.isBefore(next)) {
+      return Optional.empty();
+    }
+    long minutes = Math.max(1, (java.time.Duration.between(now, next).toSeconds() + 59) / 60);
+    return Optional.of("this listing was delisted by self-service less than " + rules.selfServiceCooldown().toMinutes()
+        + " minutes ago and listed again since; try again in " + minutes + (minutes == 1 ? " minute" : " minutes")
+        + ", after fixing what got it listed again");
+  }
+
+  /** The author of the notes self-service delistings leave. */
+  public static final String SELF_SERVICE = "self-service";
 
   /** The operator delists, whatever the state or count. */
   public Listing operatorDelist(Listing l) {

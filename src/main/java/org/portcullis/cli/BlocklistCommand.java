@@ -67,7 +67,8 @@ final class BlocklistCommand implements Runnable {
     @Override
     int run(SqliteStore store, PortcullisConfig loaded) throws Exception {
       this.loaded = loaded;
-      return run(new Blocklist(store.blocklist(), loaded.blocklist().rules(), Clock.systemUTC()));
+      return run(new Blocklist(store.blocklist(), loaded.blocklist().rules(), Clock.systemUTC(),
+          notifier(store, loaded)));
     }
 
     abstract int run(Blocklist blocklist) throws Exception;
@@ -308,7 +309,7 @@ final class BlocklistCommand implements Runnable {
     @Override
     int run(Blocklist blocklist) {
       if (selfService) {
-        ListingRules.SelfDelisting result = blocklist.selfDelist(address(target));
+        ListingRules.SelfDelisting result = blocklist.selfDelist(address(target), "cli:" + text(by, "--by"));
         return switch (result) {
           case ListingRules.SelfDelisting.Delisted d -> {
             out().println("delisted " + d.listing().network() + "; " + d.remaining() + " self-service delisting(s) left");
@@ -455,8 +456,10 @@ final class BlocklistCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CliException(2, "--contact must be an email address");
       }
-      long id = blocklist.reportFalsePositive(Addresses.toText(a), text(contact, "--contact"), text(message, "--message"));
-      out().println("report " + id + " recorded for review");
+      Blocklist.Filed filed = blocklist.reportFalsePositive(Addresses.toText(a), text(contact, "--contact"),
+          text(message, "--message"));
+      out().println("report " + filed.report().id() + (filed.merged() ? " is already open for this address and contact"
+          : " recorded for review"));
       return 0;
     }
   }
@@ -490,7 +493,8 @@ final class BlocklistCommand implements Runnable {
     }
   }
 
-  @Command(name = "answer", description = "Answer a false-positive report: accepted or declined, with a message.")
+  @Command(name = "answer", description = "Answer a false-positive report or delisting request: accepted (the "
+      + "address is delisted) or declined, with a message; the reporter is told by mail.")
   static final class Answer extends Base {
     @Parameters(index = "0", paramLabel = "ID")
     long id;
@@ -498,18 +502,26 @@ final class BlocklistCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "accepted|declined")
     String status;
 
-    @Parameters(index = "2", paramLabel = "MESSAGE")
-    String message;
+    @Parameters(index = "2", paramLabel = "MESSAGE", arity = "0..1")
+    String message = "";
+
+    @Option(names = "--by", description = "Who answers (default: the user name).")
+    String by = System.getProperty("user.name", "operator");
 
     @Override
     int run(Blocklist blocklist) {
       if (!status.equals("accepted") && !status.equals("declined")) {
         throw new CliException(2, "the answer is accepted or declined");
       }
-      if (!blocklist.store().answerReport(id, status, text(message, "MESSAGE"))) {
-        throw new CliException(1, "no report " + id);
+      Blocklist.Answered answered;
+      try {
+        answered = blocklist.answerReport(id, status.equals("accepted"), text(message, "MESSAGE"),
+            "cli:" + text(by, "--by")).orElseThrow(() -> new CliException(1, "no open report " + id));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, e.getMessage());
       }
-      out().println("report " + id + " " + status);
+      out().println("report " + id + " " + status + answered.delisted().map(l -> "; " + l.network() + " delisted")
+          .orElse(""));
       return 0;
     }
   }

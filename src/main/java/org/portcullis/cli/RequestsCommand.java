@@ -35,8 +35,9 @@ final class RequestsCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: list, submit, approve, decline");
   }
 
-  static WhitelistRequests requests(SqliteStore store) {
-    return new WhitelistRequests(store.lists(), Clock.systemUTC());
+  static WhitelistRequests requests(SqliteStore store, PortcullisConfig loaded) {
+    return new WhitelistRequests(store.lists(), Clock.systemUTC(), StoreCommand.notifier(store, loaded),
+        Optional.of(store.refusals()));
   }
 
   /** Parses an approval's scope ({@code sender,recipient,ip}) and skipped checks, as the API does. */
@@ -77,7 +78,7 @@ final class RequestsCommand implements Runnable {
         throw new CliException(2, "unknown status \"" + BlocklistCommand.printable(status)
             + "\"; use pending, approved, declined or all");
       }
-      List<WhitelistRequest> found = requests(store).list(filter, 1000);
+      List<WhitelistRequest> found = requests(store, loaded).list(filter, 1000);
       if (json) {
         out().println(ListsCommand.JSON.writeValueAsString(found.stream().map(WhitelistRequest::toMap).toList()));
         return 0;
@@ -111,7 +112,7 @@ final class RequestsCommand implements Runnable {
     @Override
     int run(SqliteStore store, PortcullisConfig loaded) {
       try {
-        WhitelistRequest r = requests(store).submit(email, ip, recipient, reason);
+        WhitelistRequest r = requests(store, loaded).submit(email, ip, recipient, reason);
         out().println("request " + r.id() + " waits for review");
         return 0;
       } catch (IllegalArgumentException e) {
@@ -143,7 +144,7 @@ final class RequestsCommand implements Runnable {
       Optional<ListEntry> entry;
       try {
         Instant now = Instant.now();
-        entry = requests(store).approve(id, scope(match), skip(skip),
+        entry = requests(store, loaded).approve(id, scope(match), skip(skip),
             Optional.ofNullable(expires).map(e -> EntryForm.expiry(e, now)), BlocklistCommand.text(message, "--message"));
       } catch (IllegalArgumentException e) {
         throw new CliException(2, e.getMessage());
@@ -167,7 +168,7 @@ final class RequestsCommand implements Runnable {
     @Override
     int run(SqliteStore store, PortcullisConfig loaded) {
       try {
-        if (!requests(store).decline(id, BlocklistCommand.text(message, "--message"))) {
+        if (!requests(store, loaded).decline(id, BlocklistCommand.text(message, "--message"))) {
           throw new CliException(1, "no pending request " + id);
         }
       } catch (IllegalArgumentException e) {

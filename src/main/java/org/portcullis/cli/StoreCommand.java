@@ -33,4 +33,9 @@ abstract class StoreCommand implements Callable<Integer> {
   }
 
   abstract int run(SqliteStore store, PortcullisConfig loaded) throws Exception;
+
+  /** Answers to requesters go to the store's outbox; the running server sends them. */
+  static org.portcullis.notices.Notifier notifier(SqliteStore store, PortcullisConfig loaded) {
+    return new org.portcullis.notices.Notifier(store.outbox(), loaded.web().publicUrl(), java.time.Clock.systemUTC());
+  }
 }

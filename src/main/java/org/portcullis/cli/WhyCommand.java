@@ -41,7 +41,7 @@ final class WhyCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (!References.isWellFormed(ref)) {
       throw new CliException(2, "\"" + printable(reference) + "\" is not a reference: references are "
-          + References.LENGTH + " letters and digits, as in ref=0KJ2M7Q9XA1B");
+          + References.LENGTH + " letters and digits, as in ref=0KJ2M7Q9XA1BZZ4R");
     }
     PortcullisConfig c = config.load();
     if (!Files.exists(c.storeFile())) {

@@ -93,9 +93,9 @@ public final class ConfigLoader {
     PortcullisConfig.Store store = store(top.section("store"));
     PortcullisConfig.Log log = log(top.section("log"));
     PortcullisConfig.Dnsbl dnsbl = dnsbl(top.section("dnsbl"));
+    PortcullisConfig.Web web = web(top.section("web"), server, mail);
     PortcullisConfig.Blocklist blocklist = blocklist(top.section("blocklist"), mail);
-    ZoneSettings dnsblServer = dnsblServer(top.section("dnsbl-server"), blocklist, server);
-    PortcullisConfig.Web web = web(top.section("web"));
+    ZoneSettings dnsblServer = dnsblServer(top.section("dnsbl-server"), blocklist, server, web);
     GreylistSettings greylist = greylist(top.section("greylist"));
     PortcullisConfig.PolicyService policyService = policyService(top.section("policy-service"));
     PortcullisConfig.Lists lists = lists(top.section("lists"));
@@ -406,8 +406,13 @@ public final class ConfigLoader {
     }
     boolean secret = z.bool("secret", false);
     String display = z.string("display-name", "a DNS blocklist");
+    String lookup = z.string("lookup-url", "");
+    if (!lookup.isEmpty() && (!lookup.matches("https?://[!-~&&[^\"<>\\\\]]+") || lookup.length() > 300)) {
+      throw new ConfigException(z.key("lookup-url"), "must be an http:// or https:// URL of at most 300 characters, "
+          + "with {ip} where the address goes");
+    }
     z.finish();
-    return new DnsblZone(name, type, weight, codes, secret, display);
+    return new DnsblZone(name, type, weight, codes, secret, display, lookup);
   }
 
   private static PortcullisConfig.Blocklist blocklist(ConfigSection s, PortcullisConfig.Mail mail) {
@@ -418,12 +423,10 @@ public final class ConfigLoader {
     }
     Duration expiry = Duration.ofHours(s.integer("expiry-hours", 48, 1, 24 * 365));
     int limit = (int) s.integer("self-service-limit", 5, 0, 1000);
-    String portal = s.string("portal-url", "http://127.0.0.1:8080");
-    if (!portal.matches("https?://[^\\s\"<>]+") ) {
-      throw new ConfigException(s.key("portal-url"), "must be an http:// or https:// URL");
-    }
-    if (portal.endsWith("/")) {
-      portal = portal.substring(0, portal.length() - 1);
+    Duration cooldown = Duration.ofMinutes(s.integer("self-service-cooldown-minutes", 60, 0, 7 * 24 * 60));
+    if (s.has("portal-url")) {
+      throw new ConfigException(s.key("portal-url"), "was renamed to web.public-url (the portal's address for "
+          + "strangers, used in every refusal's reply)");
     }
     List<EmailAddress> traps = list(s, "spam-traps", List.of(), EmailAddress::parse);
     String refuseAt = s.string("trap-refuse-at", "data");
@@ -449,12 +452,12 @@ public final class ConfigLoader {
       rules.add(new AutoListing.Rule(new LinkedHashSet<>(checks), refusals, window, category));
     }
     s.finish();
-    return new PortcullisConfig.Blocklist(enabled, zone, new BlocklistRules(expiry, limit), portal, traps,
+    return new PortcullisConfig.Blocklist(enabled, zone, new BlocklistRules(expiry, limit, cooldown), traps,
         refuseAt.equals("data"), List.copyOf(rules));
   }
 
   private static ZoneSettings dnsblServer(ConfigSection s, PortcullisConfig.Blocklist blocklist,
-      PortcullisConfig.Server server) {
+      PortcullisConfig.Server server, PortcullisConfig.Web web) {
     boolean enabled = s.bool("enabled", true);
     InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:5300");
     List<String> nameServers = new ArrayList<>();
@@ -472,7 +475,7 @@ public final class ConfigLoader {
     }
     Duration ttl = Duration.ofSeconds(s.integer("ttl-seconds", 300, 0, 604_800));
     Duration negative = Duration.ofSeconds(s.integer("negative-ttl-seconds", 60, 0, 86_400));
-    String txt = s.string("txt-template", ZoneSettings.DEFAULT_TXT).replace("{portal}", blocklist.portalUrl());
+    String txt = s.string("txt-template", ZoneSettings.DEFAULT_TXT).replace("{portal}", web.publicUrl());
     if (txt.length() > 1000) {
       throw new ConfigException(s.key("txt-template"), "must be at most 1000 characters");
     }
@@ -550,12 +553,47 @@ public final class ConfigLoader {
     return new PortcullisConfig.Submission(enabled, listen, implicitListen, requireAuth, perClient, perUser, window);
   }
 
-  private static PortcullisConfig.Web web(ConfigSection s) {
+  private static PortcullisConfig.Web web(ConfigSection s, PortcullisConfig.Server server, PortcullisConfig.Mail mail) {
     boolean enabled = s.bool("enabled", true);
     InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:8080");
     int posts = (int) s.integer("form-posts-per-minute", 5, 1, 10_000);
+    int views = (int) s.integer("page-views-per-minute", 60, 1, 1_000_000);
+    String cert = s.string("certificate-file", "");
+    String key = s.string("key-file", "");
+    if (cert.isEmpty() != key.isEmpty()) {
+      throw new ConfigException(s.key(cert.isEmpty() ? "certificate-file" : "key-file"),
+          "certificate-file and key-file go together: set both for HTTPS, or neither for plain HTTP");
+    }
+    Optional<Path> certificate = cert.isEmpty() ? Optional.empty() : Optional.of(path(s, "certificate-file", cert));
+    Optional<Path> keyFile = key.isEmpty() ? Optional.empty() : Optional.of(path(s, "key-file", key));
+    String url = s.string("public-url", defaultPublicUrl(listen, server.hostname(), certificate.isPresent()));
+    if (!url.isEmpty() && (!url.matches("https?://[!-~&&[^\"<>\\\\]]+") || url.length() > 200)) {
+      throw new ConfigException(s.key("public-url"), "must be an http:// or https:// URL of at most 200 characters "
+          + "(or \"\" for replies with a bare reference)");
+    }
+    if (url.endsWith("/")) {
+      url = url.substring(0, url.length() - 1);
+    }
+    List<String> loopback = List.of("127.0.0.0/8", "::1/128");
+    List<Cidr> metrics = s.has("metrics-networks") ? cidrs(s, "metrics-networks", List.of())
+        : java.util.stream.Stream.concat(cidrs(s, "metrics-networks", loopback).stream(), mail.lanNetworks().stream())
+            .distinct().toList();
+    boolean admin = s.bool("admin-enabled", true);
     s.finish();
-    return new PortcullisConfig.Web(enabled, listen, posts);
+    return new PortcullisConfig.Web(enabled, listen, posts, url, views, certificate, keyFile, metrics, admin);
+  }
+
+  /**
+   * Where strangers reach the portal when {@code web.public-url} is not set: the listen address
+   * when it is a specific one, the server's host name when it listens on every address.
+   */
+  private static String defaultPublicUrl(InetSocketAddress listen, String hostname, boolean https) {
+    String scheme = https ? "https" : "http";
+    boolean defaultPort = listen.getPort() == (https ? 443 : 80);
+    String host = listen.getAddress().isAnyLocalAddress() ? hostname
+        : listen.getAddress() instanceof java.net.Inet6Address ? "[" + Addresses.toText(listen.getAddress()) + "]"
+        : Addresses.toText(listen.getAddress());
+    return scheme + "://" + host + (defaultPort ? "" : ":" + listen.getPort());
   }
 
   private static PortcullisConfig.Log log(ConfigSection s) {

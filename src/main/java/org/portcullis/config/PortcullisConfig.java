@@ -134,20 +134,32 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param enabled whether the gateway checks it and keeps it up to date
    * @param zone the zone name (served by the DNSBL server, named in replies)
    * @param rules expiry and self-service limit
-   * @param portalUrl where the lookup and delisting pages are, for links
    * @param spamTraps trap addresses
    * @param trapRefuseAtData refuse trap mail after DATA (with a header excerpt) rather than at RCPT
    * @param autoList rules that list clients on the gateway's own refusals
    */
-  public record Blocklist(boolean enabled, String zone, BlocklistRules rules, String portalUrl,
+  public record Blocklist(boolean enabled, String zone, BlocklistRules rules,
       List<EmailAddress> spamTraps, boolean trapRefuseAtData, List<AutoListing.Rule> autoList) {}
 
   /**
    * {@code [web]}.
    *
    * @param formPostsPerMinute posts of each public form a client address may make per minute
+   * @param publicUrl where strangers reach the portal (no trailing slash), named in every refusal's
+   *     reply; empty: replies carry a bare reference
+   * @param pageViewsPerMinute explanation and lookup pages one client network may view per minute
+   * @param certificateFile with {@code keyFile}: serve HTTPS (cookies then {@code Secure})
+   * @param metricsNetworks the clients that may read {@code /metrics}; empty: anyone
+   * @param adminEnabled whether the admin pages are served
    */
-  public record Web(boolean enabled, InetSocketAddress listen, int formPostsPerMinute) {}
+  public record Web(boolean enabled, InetSocketAddress listen, int formPostsPerMinute, String publicUrl,
+      int pageViewsPerMinute, Optional<Path> certificateFile, Optional<Path> keyFile, List<Cidr> metricsNetworks,
+      boolean adminEnabled) {
+
+    public boolean https() {
+      return certificateFile.isPresent();
+    }
+  }
 
   /** {@code [policy-service]}: the Postfix policy delegation listener. */
   public record PolicyService(boolean enabled, InetSocketAddress listen, Duration idleTimeout, int connectionsMax,

@@ -123,7 +123,7 @@ public final class ControlServer implements AutoCloseable {
     }
     Optional<String> id = words.length == 2 ? Optional.of(words[1].toUpperCase(java.util.Locale.ROOT))
         : Optional.empty();
-    if (id.isPresent() && !References.isWellFormed(id.get())) {
+    if (id.isPresent() && !References.isQueueId(id.get())) {
       return error("not a queue id: " + words[1].replaceAll("[^\\x20-\\x7e]", "?"));
     }
     return switch (words[0]) {

@@ -11,8 +11,39 @@ import java.util.Locale;
  * @param codes which answers count and their labels
  * @param secret whether the zone's name and TXT stay out of replies (keyed mirrors, paid feeds)
  * @param displayName what replies call a secret zone
+ * @param lookupUrl the list's own lookup page for an address, {@code {ip}} standing for it (e.g.
+ *     {@code https://check.spamhaus.org/listed/?searchterm={ip}}); empty: the link in its TXT
  */
-public record DnsblZone(String name, Type type, double weight, ReturnCodes codes, boolean secret, String displayName) {
+public record DnsblZone(String name, Type type, double weight, ReturnCodes codes, boolean secret, String displayName,
+    String lookupUrl) {
+
+  private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("https?://[!-~&&[^\"<>\\\\]]+");
+
+  public DnsblZone(String name, Type type, double weight, ReturnCodes codes, boolean secret, String displayName) {
+    this(name, type, weight, codes, secret, displayName, "");
+  }
+
+  /**
+   * Where a sender looks up {@code ip} on this list: the configured template, else the first link
+   * in the list's TXT answer (never for a secret zone, whose TXT may name the key), else empty.
+   */
+  public java.util.Optional<String> lookupFor(String ip, String txt) {
+    if (!lookupUrl.isEmpty()) {
+      return java.util.Optional.of(lookupUrl.replace("{ip}", ip));
+    }
+    if (secret || txt.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    java.util.regex.Matcher m = URL.matcher(txt);
+    if (!m.find()) {
+      return java.util.Optional.empty();
+    }
+    String url = m.group();
+    while (!url.isEmpty() && ".,;:)]'".indexOf(url.charAt(url.length() - 1)) >= 0) {
+      url = url.substring(0, url.length() - 1);
+    }
+    return java.util.Optional.of(url);
+  }
 
   /** What a listing on the zone means. */
   public enum Type {

@@ -41,8 +41,15 @@ public interface AccessListStore {
   /** Changes whenever entries or whitelists change, whoever changed them. */
   long version();
 
-  /** Stores a new pending request (id, status and times are assigned) and returns it. */
+  /**
+   * Stores a new pending request (id, status and times are assigned) and returns it; if a pending
+   * request from the same address, IP and recipient exists, returns that one instead (a repeated
+   * submission is merged, not queued twice).
+   */
   WhitelistRequest submit(WhitelistRequest request);
+
+  /** The request whose status page has this token. */
+  Optional<WhitelistRequest> requestByToken(String token);
 
   /** Requests, newest first, optionally only those with one status. */
   List<WhitelistRequest> requests(Optional<WhitelistRequest.Status> status, int limit);

@@ -9,9 +9,12 @@ import java.util.Optional;
  * declines it with a message.
  *
  * @param entryId the allow entry made on approval
+ * @param reference the refusal the request came from (its {@code /ref} page's form), or empty
+ * @param token the key of the request's status page (unguessable), empty for requests made before it existed
  */
 public record WhitelistRequest(long id, String email, String clientIp, String recipient, String reason, Status status,
-    Instant created, Optional<Instant> decided, Optional<String> message, Optional<Long> entryId) {
+    Instant created, Optional<Instant> decided, Optional<String> message, Optional<Long> entryId, String reference,
+    String token) {
 
   public enum Status {
     PENDING, APPROVED, DECLINED;
@@ -34,6 +37,7 @@ public record WhitelistRequest(long id, String email, String clientIp, String re
     m.put("decided", decided.map(Instant::toString).orElse(null));
     m.put("message", message.orElse(null));
     m.put("entry", entryId.orElse(null));
+    m.put("reference", reference.isEmpty() ? null : reference);
     return m;
   }
 }

@@ -65,6 +65,15 @@ public final class Cidr {
     return new Cidr(mask(bytes, prefixLength), prefixLength);
   }
 
+  /**
+   * The network a client is counted in for limits that must hold against neighbours as well as
+   * one address: an IPv4 /24 or an IPv6 /64 (what one customer of a provider usually holds).
+   */
+  public static Cidr clientNetwork(InetAddress address) {
+    InetAddress a = Addresses.unmap(address);
+    return of(a, a.getAddress().length == 4 ? 24 : 64);
+  }
+
   public boolean contains(InetAddress address) {
     byte[] candidate = Addresses.unmap(address).getAddress();
     if (candidate.length != network.length) {

@@ -9,8 +9,13 @@ import java.util.Objects;
  * @param mode enforce, observe or off
  * @param onReject what an enforced rejection becomes
  * @param timeout how long the check may take before it counts as a temporary failure
+ * @param tagKind what a rejection softened to a tag says about the message
  */
-public record CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout) {
+public record CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout, TagKind tagKind) {
+
+  public CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout) {
+    this(mode, onReject, timeout, TagKind.SPAM);
+  }
 
   public CheckSettings {
     Objects.requireNonNull(mode, "mode");

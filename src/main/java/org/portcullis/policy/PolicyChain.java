@@ -79,7 +79,7 @@ public final class PolicyChain {
         observed.add(new Finding(name, phase, verdict, true));
         continue;
       }
-      Finding finding = new Finding(name, phase, soften(verdict, entry.settings().onReject()), false);
+      Finding finding = new Finding(name, phase, soften(verdict, entry.settings()), false);
       switch (finding.verdict()) {
         case Verdict.Tag tag -> tags.add(finding);
         case Verdict.Tempfail tempfail -> tempfails.add(finding);
@@ -92,12 +92,13 @@ public final class PolicyChain {
     return new ChainResult(Optional.empty(), tempfails, tags, observed);
   }
 
-  private static Verdict soften(Verdict verdict, RejectAction action) {
+  private static Verdict soften(Verdict verdict, CheckSettings settings) {
+    RejectAction action = settings.onReject();
     if (!(verdict instanceof Verdict.Reject reject) || action == RejectAction.REJECT) {
       return verdict;
     }
     if (action == RejectAction.TAG) {
-      return new Verdict.Tag(reject.reason(), reject.explanation());
+      return new Verdict.Tag(reject.finding(), reject.explanation(), settings.tagKind());
     }
     int code = reject.code() == 554 ? 450 : reject.code() - 100;
     return new Verdict.Tempfail(code, reject.status().withClass(4), reject.reason(), reject.explanation());

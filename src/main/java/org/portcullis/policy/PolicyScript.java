@@ -151,7 +151,7 @@ public final class PolicyScript {
         headers.clear();
         session.resetTransaction();
         yield tags.isEmpty() ? result : result + " (tagged: " + String.join(", ",
-            tags.stream().map(t -> t.check() + " ref=" + t.reference()).toList()) + ")";
+            tags.stream().map(t -> t.check() + " " + t.kind().label() + " ref=" + t.reference()).toList()) + ")";
       }
       case "rset" -> {
         session.resetTransaction();

@@ -20,19 +20,47 @@ import org.slf4j.LoggerFactory;
 public final class ReplyRenderer {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.policy");
-  /** Room for the code, the status and "; ref=..." inside RFC 5321's 512-octet reply line. */
-  private static final int REASON_MAX = 420;
+  /** RFC 5321 4.5.3.1.5: a reply line is at most 512 octets, CRLF included. */
+  private static final int REPLY_LINE_MAX = 512;
 
   private final String serverName;
   private final References references;
   private final RefusalLog refusalLog;
   private final Clock clock;
+  private final String publicUrl;
 
-  public ReplyRenderer(String serverName, References references, RefusalLog refusalLog, Clock clock) {
+  /**
+   * @param publicUrl where the portal is for strangers ({@code web.public-url}, no trailing slash):
+   *     replies end {@code "; see <publicUrl>/ref/<ref>"}; empty: {@code "; ref=<ref>"}
+   */
+  public ReplyRenderer(String serverName, References references, RefusalLog refusalLog, Clock clock,
+      String publicUrl) {
     this.serverName = serverName;
     this.references = references;
     this.refusalLog = refusalLog;
     this.clock = clock;
+    this.publicUrl = publicUrl;
+  }
+
+  /**
+   * How a reply points to its explanation: {@code "; see https://mx.example.org/ref/<ref>"}, or
+   * {@code "; ref=<ref>"} when no public address is configured.
+   */
+  public String pointer(String reference) {
+    return publicUrl.isEmpty() ? "; ref=" + reference : "; see " + publicUrl + "/ref/" + reference;
+  }
+
+  /** The explanation page's address for a reference, when a public address is configured. */
+  public Optional<String> explanationUrl(String reference) {
+    return publicUrl.isEmpty() ? Optional.empty() : Optional.of(publicUrl + "/ref/" + reference);
+  }
+
+  /** The reply text: the reason cut so that the whole line, with code, status and pointer, fits 512 octets. */
+  private String replyText(int code, EnhancedStatus status, String reason, String reference) {
+    String pointer = pointer(reference);
+    int room = REPLY_LINE_MAX - 2 - String.valueOf(code).length() - 1 - status.toString().length() - 1
+        - pointer.length();
+    return LogText.forReply(reason, Math.max(0, room)) + pointer;
   }
 
   /** Renders, logs and records an enforced refusal. */
@@ -43,7 +71,7 @@ public final class ReplyRenderer {
     String reference = references.next();
     int code = refusal.code();
     EnhancedStatus status = refusal.status().withClass(code / 100);
-    String text = LogText.forReply(refusal.reason(), REASON_MAX) + "; ref=" + reference;
+    String text = replyText(code, status, refusal.reason(), reference);
     SmtpReply reply = new SmtpReply(code, Optional.of(status), List.of(text));
     String outcome = switch (refusal) {
       case Verdict.Tempfail t -> "tempfail";

@@ -41,7 +41,16 @@ public final class SessionPolicy implements SessionView {
   private static final Predicate<String> NOTHING_SKIPPED = check -> false;
 
   /** A tag to apply to the message, with its reference. */
-  public record AppliedTag(String check, String reason, String reference) {}
+  public record AppliedTag(String check, String reason, String reference, TagKind kind) {
+
+    /**
+     * The {@code X-Portcullis-Tag} header's value: {@code spam; check=dnsbl; client [192.0.2.9]
+     * is listed on zen.example (SBL); ref=...}. Printable ASCII, bounded.
+     */
+    public String headerValue() {
+      return kind.label() + "; check=" + check + "; " + LogText.forReply(reason, 300) + "; ref=" + reference;
+    }
+  }
 
   private final PolicyChain chain;
   private final ReplyRenderer renderer;
@@ -220,8 +229,8 @@ public final class SessionPolicy implements SessionView {
       return new Decision.Refused(renderer.refuse(result.tempfails().getFirst(), this, rcpt));
     }
     for (Finding tag : result.tags()) {
-      transactionTags.add(new AppliedTag(tag.check(), ((Verdict.Tag) tag.verdict()).reason(),
-          renderer.tag(tag, this, rcpt)));
+      Verdict.Tag verdict = (Verdict.Tag) tag.verdict();
+      transactionTags.add(new AppliedTag(tag.check(), verdict.reason(), renderer.tag(tag, this, rcpt), verdict.kind()));
     }
     accepted.add(recipient);
     return PROCEED;
@@ -254,7 +263,7 @@ public final class SessionPolicy implements SessionView {
       for (Finding finding : findings) {
         if (finding.verdict() instanceof Verdict.Tag tag && !skipped.test(finding.check())) {
           all.add(renderedTags.computeIfAbsent(finding,
-              f -> new AppliedTag(f.check(), tag.reason(), renderer.tag(f, this, Optional.empty()))));
+              f -> new AppliedTag(f.check(), tag.reason(), renderer.tag(f, this, Optional.empty()), tag.kind())));
         }
       }
     }
@@ -320,8 +329,8 @@ public final class SessionPolicy implements SessionView {
       return new Decision.Refused(renderer.refuse(result.tempfails().getFirst(), this, none));
     }
     for (Finding tag : result.tags()) {
-      transactionTags.add(new AppliedTag(tag.check(), ((Verdict.Tag) tag.verdict()).reason(),
-          renderer.tag(tag, this, none)));
+      Verdict.Tag verdict = (Verdict.Tag) tag.verdict();
+      transactionTags.add(new AppliedTag(tag.check(), verdict.reason(), renderer.tag(tag, this, none), verdict.kind()));
     }
     return PROCEED;
   }

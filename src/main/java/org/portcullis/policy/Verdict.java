@@ -25,12 +25,17 @@ public sealed interface Verdict {
   record Accept(String reason) implements Verdict {}
 
   /**
-   * Deliver, but mark the message (an X-Portcullis header, optionally the subject).
+   * Deliver, but mark the message (an X-Portcullis header, and the subject for spam signs).
    *
-   * @param reason a short description, without a reply code
+   * @param reason what was found, in words (not a reply text), without a reply code
    * @param explanation the facts behind it
+   * @param kind a spam sign or only information
    */
-  record Tag(String reason, Explanation explanation) implements Verdict {}
+  record Tag(String reason, Explanation explanation, TagKind kind) implements Verdict {
+    public Tag(String reason, Explanation explanation) {
+      this(reason, explanation, TagKind.SPAM);
+    }
+  }
 
   /** A refusal: every kind carries a reply code, an enhanced status, a reason and an explanation. */
   sealed interface Refusal extends Verdict permits Tempfail, Reject, Disconnect {
@@ -51,10 +56,25 @@ public sealed interface Verdict {
     }
   }
 
-  /** A permanent refusal (5xx). */
-  record Reject(int code, EnhancedStatus status, String reason, Explanation explanation) implements Refusal {
+  /**
+   * A permanent refusal (5xx).
+   *
+   * @param finding what was found, in words, for a tag when the check is softened to tag (the
+   *     reason is a reply text, e.g. "Service unavailable; ... blocked using ..."); by default the reason
+   */
+  record Reject(int code, EnhancedStatus status, String reason, Explanation explanation, String finding)
+      implements Refusal {
     public Reject {
       requireClass(code, status, 5);
+    }
+
+    public Reject(int code, EnhancedStatus status, String reason, Explanation explanation) {
+      this(code, status, reason, explanation, reason);
+    }
+
+    /** The same refusal, with what was found said in words for a tag. */
+    public Reject withFinding(String words) {
+      return new Reject(code, status, reason, explanation, words);
     }
   }
 

@@ -127,7 +127,7 @@ public final class PolicyResponder {
     List<SessionPolicy.AppliedTag> tags = session.tags();
     if (!tags.isEmpty()) {
       SessionPolicy.AppliedTag tag = tags.getFirst();
-      return "PREPEND X-Portcullis-Tag: " + tag.check() + "; " + printable(tag.reason()) + "; ref=" + tag.reference();
+      return "PREPEND X-Portcullis-Tag: " + printable(tag.headerValue());
     }
     return "DUNNO";
   }
@@ -145,9 +145,9 @@ public final class PolicyResponder {
     return true;
   }
 
-  /** Control characters as spaces, at most 450 characters: the action line stays one line. */
+  /** Control characters as spaces, at most 510 characters (a reply line's room): the action line stays one line. */
   private static String printable(String text) {
-    int length = Math.min(text.length(), 450);
+    int length = Math.min(text.length(), 510);
     char[] out = new char[length];
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);

@@ -592,10 +592,11 @@ final class SmtpSession implements Runnable {
       fixUpHeaders(prefix, buffer, queueId, receivedAt);
     }
     for (SessionPolicy.AppliedTag tag : tags) {
-      prefix.append("X-Portcullis-Tag: ").append(tag.check()).append("; ")
-          .append(ReceivedHeader.headerText(tag.reason())).append("; ref=").append(tag.reference()).append("\r\n");
+      prefix.append("X-Portcullis-Tag: ").append(ReceivedHeader.headerText(tag.headerValue())).append("\r\n");
     }
-    String subjectPrefix = tags.isEmpty() ? "" : settings.taggedSubjectPrefix();
+    // Only spam signs mark the subject; an information tag (HELO differs from PTR) is not a verdict.
+    boolean spam = tags.stream().anyMatch(t -> t.kind() == org.portcullis.policy.TagKind.SPAM);
+    String subjectPrefix = spam ? settings.taggedSubjectPrefix() : "";
     List<ByteBuffer> content = buffer.content(prefix.toString().getBytes(StandardCharsets.UTF_8), subjectPrefix);
     try {
       sink.accept(queueId, receivedAt, client.addressText(), client.nameOrUnknown(),

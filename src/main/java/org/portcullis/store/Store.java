@@ -8,6 +8,7 @@ import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.notices.Outbox;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.submission.MailUserStore;
@@ -53,6 +54,9 @@ public interface Store extends AutoCloseable {
 
   /** API tokens (hashes) for {@code /api/}. */
   ApiTokenStore apiTokens();
+
+  /** Answers to requesters, waiting for the outbound queue. */
+  Outbox outbox();
 
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention

@@ -39,12 +39,14 @@ final class AdminPages {
   private final java.util.function.Supplier<Map<String, Object>> figures;
   private final WebServer.Checks modes;
   private final org.portcullis.history.TransactionLog transactionLog;
+  private final org.portcullis.policy.RefusalLog refusals;
 
   AdminPages(AdminUsers users, AdminSessions sessions, FormGuard guard, WhitelistRequests requests,
       Optional<Blocklist> blocklist, Set<String> checks, AccessListStore lists, java.time.Clock clock,
       long importMaxBytes, java.util.function.Supplier<Map<String, Object>> figures, WebServer.Checks modes,
-      org.portcullis.history.TransactionLog transactionLog) {
+      org.portcullis.history.TransactionLog transactionLog, org.portcullis.policy.RefusalLog refusals) {
     this.transactionLog = transactionLog;
+    this.refusals = refusals;
     this.figures = figures;
     this.modes = modes;
     this.lists = lists;
@@ -113,9 +115,24 @@ final class AdminPages {
   }
 
   private void showQueue(Context ctx, int status, AdminSessions.Session session, Optional<String> notice) {
-    PortalPages.render(ctx, status, "admin/requests.jte", Map.of("view", new PortalViews.AdminQueue(session.user(), session.csrf(),
-        requests.list(Optional.of(WhitelistRequest.Status.PENDING), 200),
-        blocklist.map(b -> b.store().reports(Optional.of("open"), 200)).orElse(List.of()), notice)));
+    List<PortalViews.PendingRequest> pending = requests.list(Optional.of(WhitelistRequest.Status.PENDING), 200).stream()
+        .map(r -> new PortalViews.PendingRequest(r, refusal(r.reference()).map(PortalViews::refusalSummary)))
+        .toList();
+    PortalPages.render(ctx, status, "admin/requests.jte", Map.of("view", new PortalViews.AdminQueue(session.user(),
+        session.csrf(), pending, blocklist.map(b -> b.store().reports(Optional.of("open"), 200)).orElse(List.of()),
+        notice)));
+  }
+
+  /** The refusal a request came from; empty when it has none or the record was pruned (or the store fails). */
+  private Optional<org.portcullis.policy.RefusalRecord> refusal(String reference) {
+    if (reference.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return refusals.find(reference);
+    } catch (org.portcullis.store.StoreException e) {
+      return Optional.empty();
+    }
   }
 
   /** {@code POST /admin/requests/{id}/approve}: {@code match} (sender, ip, recipient), {@code skip}, {@code message}. */
@@ -171,25 +188,21 @@ final class AdminPages {
     if (blocklist.isEmpty()) {
       throw new PortalPages.PageError(404, "No blocklist here", "This server does not run a blocklist of its own.");
     }
-    Blocklist b = blocklist.get();
-    Optional<org.portcullis.blocklist.FalsePositiveReport> report = b.store().reports(Optional.of("open"), 10_000)
-        .stream().filter(r -> r.id() == id).findFirst();
-    if (report.isEmpty()) {
+    Optional<Blocklist.Answered> answered;
+    try {
+      answered = blocklist.get().answerReport(id, accept, message, session.user());
+    } catch (IllegalArgumentException e) {
+      showQueue(ctx, 400, session, Optional.of("Not answered: " + e.getMessage()));
+      return;
+    }
+    if (answered.isEmpty()) {
       showQueue(ctx, 409, session, Optional.of("Report #" + id + " is not open."));
       return;
     }
-    String notice = report.get().kind().title() + " #" + id + (accept ? " accepted" : " declined") + " by "
-        + session.user() + ".";
-    if (accept) {
-      var address = org.portcullis.mail.Addresses.parseLiteral(report.get().address());
-      Optional<org.portcullis.blocklist.Listing> listing = address.flatMap(b::active);
-      if (listing.isPresent()) {
-        b.operatorDelist(listing.get().network(), session.user(), report.get().kind().label() + " #" + id);
-        notice += " " + listing.get().network() + " delisted.";
-      }
-    }
-    b.store().answerReport(id, accept ? "accepted" : "declined", message);
-    showQueue(ctx, 200, session, Optional.of(notice));
+    showQueue(ctx, 200, session, Optional.of(answered.get().report().kind().title() + " #" + id
+        + (accept ? " accepted" : " declined") + " by " + session.user() + "."
+        + answered.get().delisted().map(l -> " " + l.network() + " delisted.").orElse("")
+        + " The reporter is told by mail."));
   }
 
   /** {@code GET /admin/blocklist?q=&state=}: search by address or network, or the latest listings. */

@@ -26,6 +26,12 @@ final class AdminSessions {
   record Session(String user, String csrf) {}
 
   private final SecureRandom random = new SecureRandom();
+  private final boolean secure;
+
+  /** @param secure whether the listener is HTTPS (the cookie is then {@code Secure}) */
+  AdminSessions(boolean secure) {
+    this.secure = secure;
+  }
   private final Cache<String, Session> sessions = Caffeine.newBuilder().expireAfterAccess(IDLE).maximumSize(10_000)
       .build();
 
@@ -60,8 +66,9 @@ final class AdminSessions {
     }
   }
 
-  private static Cookie cookie(String value, int maxAge) {
+  private Cookie cookie(String value, int maxAge) {
     Cookie cookie = new Cookie(COOKIE, value);
+    cookie.setSecure(secure);
     cookie.setHttpOnly(true);
     cookie.setSameSite(SameSite.STRICT);
     cookie.setPath("/admin");

@@ -153,16 +153,18 @@ final class BlocklistApi {
       throw new ApiError(400, "status must be accepted or declined");
     }
     String message = ApiRequests.text(body, "message", TEXT_MAX, false);
-    var report = blocklist.store().reports(Optional.of("open"), 10_000).stream().filter(r -> r.id() == id).findFirst()
-        .orElseThrow(() -> new ApiError(409, "report " + id + " is not open (or does not exist)"));
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (status.equals("accepted")) {
-      Optional<Listing> listing = Addresses.parseLiteral(report.address()).flatMap(blocklist::active);
-      listing.ifPresent(l -> blocklist.operatorDelist(l.network(), "api:" + ctx.attribute(WebServer.TOKEN_NAME),
-          report.kind().label() + " #" + id));
-      out.put("delisted", listing.map(l -> l.network().toString()).orElse(null));
+    Blocklist.Answered answered;
+    try {
+      answered = blocklist.answerReport(id, status.equals("accepted"), message,
+          "api:" + ctx.attribute(WebServer.TOKEN_NAME))
+          .orElseThrow(() -> new ApiError(409, "report " + id + " is not open (or does not exist)"));
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(400, e.getMessage());
     }
-    blocklist.store().answerReport(id, status, message);
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (answered.accepted()) {
+      out.put("delisted", answered.delisted().map(l -> l.network().toString()).orElse(null));
+    }
     out.put("id", id);
     out.put("status", status);
     ApiRequests.send(ctx, 200, out);
@@ -190,9 +192,9 @@ final class BlocklistApi {
     InetAddress address = Addresses.parseLiteral(ApiRequests.text(body, "address", 64, true))
         .orElseThrow(() -> new ApiError(400, "address must be an IP address"));
     String contact = contact(body);
-    long id = blocklist.requestDelisting(address, contact, ApiRequests.text(body, "message", TEXT_MAX, true))
-        .orElseThrow(() -> new ApiError(409, Addresses.toText(address) + " is not listed, or may still delist itself"));
-    ApiRequests.send(ctx, 201, Map.of("id", id, "kind", "delisting", "status", "open"));
+    Blocklist.Filed filed = blocklist.requestDelisting(address, contact, ApiRequests.text(body, "message", TEXT_MAX,
+        true)).orElseThrow(() -> new ApiError(409, Addresses.toText(address) + " is not listed, or may still delist itself"));
+    ApiRequests.send(ctx, filed.merged() ? 200 : 201, filed(filed));
   }
 
   private static String contact(JsonNode body) {
@@ -211,8 +213,19 @@ final class BlocklistApi {
     InetAddress address = Addresses.parseLiteral(ApiRequests.text(body, "address", 64, true))
         .orElseThrow(() -> new ApiError(400, "address must be an IP address"));
     String contact = contact(body);
-    long id = blocklist.reportFalsePositive(Addresses.toText(address), contact, ApiRequests.text(body, "message", TEXT_MAX, true));
-    ApiRequests.send(ctx, 201, Map.of("id", id, "status", "open"));
+    Blocklist.Filed filed = blocklist.reportFalsePositive(Addresses.toText(address), contact,
+        ApiRequests.text(body, "message", TEXT_MAX, true));
+    ApiRequests.send(ctx, filed.merged() ? 200 : 201, filed(filed));
+  }
+
+  private Map<String, Object> filed(Blocklist.Filed filed) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", filed.report().id());
+    out.put("kind", filed.report().kind().label());
+    out.put("status", filed.report().status());
+    out.put("merged", filed.merged());
+    blocklist.statusUrl(filed.report()).ifPresent(url -> out.put("status_url", url));
+    return out;
   }
 
   private static Cidr network(String text) {

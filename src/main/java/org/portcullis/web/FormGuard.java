@@ -32,7 +32,11 @@ final class FormGuard {
   private final int postsPerMinute;
   private final Cache<String, AtomicInteger> posts;
 
-  FormGuard(int postsPerMinute) {
+  private final boolean secure;
+
+  /** @param secure whether the listener is HTTPS (cookies are then {@code Secure}) */
+  FormGuard(int postsPerMinute, boolean secure) {
+    this.secure = secure;
     random.nextBytes(key);
     this.postsPerMinute = postsPerMinute;
     this.posts = Caffeine.newBuilder().expireAfterWrite(WINDOW).maximumSize(100_000).build();
@@ -48,6 +52,7 @@ final class FormGuard {
       Cookie cookie = new Cookie(COOKIE, id);
       cookie.setHttpOnly(true);
       cookie.setSameSite(SameSite.STRICT);
+      cookie.setSecure(secure);
       cookie.setPath("/");
       ctx.cookie(cookie);
     }

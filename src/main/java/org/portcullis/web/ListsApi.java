@@ -37,11 +37,12 @@ final class ListsApi {
   /**
    * @param checks the check names an allow entry may skip
    */
-  ListsApi(AccessListStore store, java.time.Clock clock, Set<String> checks, long importMaxBytes) {
+  ListsApi(AccessListStore store, WhitelistRequests requests, java.time.Clock clock, Set<String> checks,
+      long importMaxBytes) {
     this.store = store;
     this.clock = clock;
     this.whitelists = new Whitelists(store, clock);
-    this.requests = new WhitelistRequests(store, clock);
+    this.requests = requests;
     this.checks = Set.copyOf(checks);
     this.importMaxBytes = importMaxBytes;
   }
@@ -183,10 +184,17 @@ final class ListsApi {
   void submit(Context ctx) {
     JsonNode body = ApiRequests.body(ctx);
     try {
-      WhitelistRequest r = requests.submit(ApiRequests.text(body, "email", 320, true),
-          ApiRequests.text(body, "ip", 64, true), ApiRequests.text(body, "recipient", 320, true),
-          ApiRequests.text(body, "reason", 2000, true));
-      ApiRequests.send(ctx, 201, r.toMap());
+      String reference = ApiRequests.text(body, "reference", 32, false);
+      String email = ApiRequests.text(body, "email", 320, true);
+      String reason = ApiRequests.text(body, "reason", 2000, true);
+      WhitelistRequests.Submission submitted = reference.isEmpty()
+          ? requests.submit(email, ApiRequests.text(body, "ip", 64, true),
+              ApiRequests.text(body, "recipient", 320, true), reason, "")
+          : requests.submitFor(reference, email, reason);
+      Map<String, Object> out = submitted.request().toMap();
+      out.put("merged", submitted.merged());
+      requests.statusUrl(submitted.request()).ifPresent(url -> out.put("status_url", url));
+      ApiRequests.send(ctx, submitted.merged() ? 200 : 201, out);
     } catch (IllegalArgumentException e) {
       throw new ApiError(400, e.getMessage());
     }

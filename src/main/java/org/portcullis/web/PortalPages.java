@@ -49,16 +49,35 @@ final class PortalPages {
   private final Optional<Blocklist> blocklist;
   private final WhitelistRequests requests;
   private final FormGuard guard;
+  private final PageLimiter pages;
+  private final String publicUrl;
 
-  PortalPages(RefusalLog refusals, Optional<Blocklist> blocklist, WhitelistRequests requests, FormGuard guard) {
+  /**
+   * @param pages the per-network limit of explanation, lookup and status pages
+   * @param publicUrl where strangers reach the portal ({@code web.public-url}); empty: this request's host
+   */
+  PortalPages(RefusalLog refusals, Optional<Blocklist> blocklist, WhitelistRequests requests, FormGuard guard,
+      PageLimiter pages, String publicUrl) {
     this.refusals = refusals;
     this.blocklist = blocklist;
     this.requests = requests;
     this.guard = guard;
+    this.pages = pages;
+    this.publicUrl = publicUrl;
   }
 
-  /** {@code GET /ref/{ref}}. */
+  /** {@code GET /ref/{ref}}: the public explanation, other people's addresses masked, rate-limited. */
   void ref(Context ctx) {
+    pages.check(ctx);
+    showRef(ctx, true);
+  }
+
+  /** {@code GET /admin/ref/{ref}} (admin session checked before): the same page, nothing masked. */
+  void adminRef(Context ctx) {
+    showRef(ctx, false);
+  }
+
+  private void showRef(Context ctx, boolean masked) {
     String reference = ctx.pathParam("ref");
     if (reference.startsWith("ref=")) {
       reference = reference.substring(4);
@@ -69,11 +88,24 @@ final class PortalPages {
     }
     RefusalRecord record = refusals.find(reference).orElseThrow(() -> new PageError(404, "Unknown reference",
         "This server has no record of that reference. References are kept for 30 days; check it was copied whole."));
-    render(ctx, 200, "portal/ref.jte", Map.of("ref", PortalViews.ref(record)));
+    String base = publicUrl.isEmpty() ? ctx.scheme() + "://" + ctx.host() : publicUrl;
+    render(ctx, 200, "portal/ref.jte", Map.of("ref", PortalViews.ref(record, masked, base + "/ref/" + record.reference(),
+        guard.token(ctx))));
+  }
+
+  /** {@code GET /requests/{token}}: a request's status page; the token is its only key. */
+  void status(Context ctx) {
+    pages.check(ctx);
+    String token = ctx.pathParam("token");
+    Optional<PortalViews.StatusView> view = requests.byToken(token).map(PortalViews::whitelistStatus)
+        .or(() -> blocklist.flatMap(b -> b.reportByToken(token)).map(PortalViews::reportStatus));
+    render(ctx, 200, "portal/status.jte", Map.of("view", view.orElseThrow(() -> new PageError(404, "Unknown request",
+        "There is no request with this address. Check that the link was copied whole."))));
   }
 
   /** {@code GET /lookup}, or {@code /lookup?address=...} from the form (redirected to {@code /lookup/<ip>}). */
   void lookupForm(Context ctx) {
+    pages.check(ctx);
     String asked = ctx.queryParam("address");
     if (asked == null || asked.isBlank()) {
       render(ctx, 200, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(Optional.empty(), false,
@@ -91,6 +123,7 @@ final class PortalPages {
 
   /** {@code GET /lookup/{address}}. */
   void lookup(Context ctx) {
+    pages.check(ctx);
     showLookup(ctx, 200, address(ctx), Optional.empty());
   }
 
@@ -113,14 +146,15 @@ final class PortalPages {
     List<Listing> history = blocklist.get().history(address);
     render(ctx, status, "portal/lookup.jte", Map.of("view", new PortalViews.LookupView(
         Optional.of(Addresses.toText(address)), history.stream().anyMatch(l -> l.activeAt(now)),
-        blocklist.get().selfServiceRefusal(address), history.stream().map(l -> PortalViews.listing(l, now)).toList(), Optional.empty(), guard.token(ctx), notice)));
+        blocklist.get().selfServiceRefusal(address), history.stream().map(l -> PortalViews.listing(l, now)).toList(),
+        Optional.empty(), guard.token(ctx), notice, blocklist.get().selfServiceWait(address))));
   }
 
   /** {@code POST /lookup/{address}/delist}: self-service delisting (seed 000), counted. */
   void delist(Context ctx) {
     InetAddress address = address(ctx);
     guard.check(ctx, "delist");
-    switch (blocklist.get().selfDelist(address)) {
+    switch (blocklist.get().selfDelist(address, "web client " + ctx.ip())) {
       case ListingRules.SelfDelisting.Delisted d -> showLookup(ctx, 200, address, Optional.of("Delisted. DNS answers "
           + "change within a second; caches elsewhere may keep the listing until their TTL ends. "
           + d.remaining() + " self-service delisting(s) left for this address."));
@@ -144,9 +178,8 @@ final class PortalPages {
       showLookup(ctx, 400, address, Optional.of("Not sent: say why the listing is wrong."));
       return;
     }
-    long id = blocklist.get().reportFalsePositive(Addresses.toText(address), contact.get(), message);
-    showLookup(ctx, 200, address, Optional.of("Thank you: report #" + id + " waits for the operator's review; "
-        + "the answer goes to " + contact.get() + "."));
+    Blocklist.Filed filed = blocklist.get().reportFalsePositive(Addresses.toText(address), contact.get(), message);
+    showLookup(ctx, 200, address, Optional.of(filedNotice("report", filed, contact.get())));
   }
 
   /**
@@ -165,14 +198,22 @@ final class PortalPages {
       showLookup(ctx, 400, address, Optional.of("Not sent: say what you fixed."));
       return;
     }
-    var id = blocklist.get().requestDelisting(address, contact.get(), message);
-    if (id.isEmpty()) {
+    Optional<Blocklist.Filed> filed = blocklist.get().requestDelisting(address, contact.get(), message);
+    if (filed.isEmpty()) {
       showLookup(ctx, 409, address, Optional.of("Not sent: this address is not listed, or can still delist itself "
           + "with the button above."));
       return;
     }
-    showLookup(ctx, 200, address, Optional.of("Thank you: delisting request #" + id.getAsLong() + " waits for the "
-        + "operator's review; the answer goes to " + contact.get() + "."));
+    showLookup(ctx, 200, address, Optional.of(filedNotice("delisting request", filed.get(), contact.get())));
+  }
+
+  private String filedNotice(String what, Blocklist.Filed filed, String contact) {
+    String status = blocklist.get().statusUrl(filed.report()).map(url -> " Follow it at " + url + ".").orElse("");
+    return filed.merged()
+        ? "Your " + what + " #" + filed.report().id() + " about this address is already waiting for the operator's "
+            + "review; nothing new was queued." + status
+        : "Thank you: " + what + " #" + filed.report().id() + " waits for the operator's review; the answer goes to "
+            + contact + "." + status;
   }
 
   /** The form's {@code contact}, an e-mail address; empty (the page shown with the error) otherwise. */
@@ -193,18 +234,29 @@ final class PortalPages {
         query(ctx, "ip"), query(ctx, "recipient"), "", guard.token(ctx), Optional.empty(), Optional.empty())));
   }
 
-  /** {@code POST /whitelist-request}: a sender asks to be whitelisted (seed 001). */
+  /**
+   * {@code POST /whitelist-request}: a sender asks to be whitelisted (seed 001), from the form at
+   * the bottom of a refusal's page (with its {@code reference}: the IP and recipient are the
+   * refusal's) or from the standalone form.
+   */
   void request(Context ctx) {
     guard.check(ctx, "whitelist-request");
+    String reference = field(ctx, "reference", 32).strip();
     String email = field(ctx, "email", 320);
     String ip = field(ctx, "ip", 64);
     String recipient = field(ctx, "recipient", 320);
     String reason = field(ctx, "reason", FIELD_MAX);
     try {
-      WhitelistRequest r = requests.submit(email, ip, recipient, reason);
-      render(ctx, 200, "portal/request.jte", Map.of("view", new PortalViews.RequestView("", "", "", "",
-          guard.token(ctx), Optional.of("Request #" + r.id() + " waits for review. The postmaster answers at " + r.email()
-              + "."), Optional.empty())));
+      WhitelistRequests.Submission submitted = reference.isEmpty()
+          ? requests.submit(email, ip, recipient, reason, "") : requests.submitFor(reference, email, reason);
+      WhitelistRequest r = submitted.request();
+      String status = requests.statusUrl(r).map(url -> " Follow it at " + url + " (keep this address).").orElse("");
+      String notice = submitted.merged()
+          ? "Request #" + r.id() + " for this sender, server and recipient is already waiting for review; nothing new "
+              + "was queued." + status
+          : "Request #" + r.id() + " waits for review. The postmaster answers at " + r.email() + "." + status;
+      render(ctx, 200, "portal/request.jte", Map.of("view", new PortalViews.RequestView("",
+          "", "", "", guard.token(ctx), Optional.of(notice), Optional.empty())));
     } catch (IllegalArgumentException e) {
       render(ctx, 400, "portal/request.jte", Map.of("view", new PortalViews.RequestView(email, ip, recipient, reason,
           guard.token(ctx), Optional.empty(), Optional.of(e.getMessage()))));

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.portcullis.blocklist.Evidence;
 import org.portcullis.blocklist.Listing;
+import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.policy.RefusalRecord;
 
 /**
@@ -27,13 +28,35 @@ public final class PortalViews {
   public record Row(String label, String value) {}
 
   /**
-   * The explanation of one refusal.
+   * The explanation of one refusal, for both people who land on it: the person who only sent the
+   * mail ({@code sender}) and the administrator of the sending server (reply, facts, rule, fix).
    *
-   * @param lookupUrl where to see the client's blocklist entry, when the refusal was a blocklist's
+   * @param links where to look further: a DNS list's own lookup, our listing
+   * @param sender the plain-words part
+   * @param requestForm the whitelist request form at the bottom, when whitelisting can help
+   * @param masked whether other people's addresses are masked (the public page) or not (admins)
    */
   public record RefView(String reference, String time, String check, String phase, String outcome, String reply,
-      List<Row> session, List<Row> observed, String rule, String fix, Optional<String> lookupUrl, String heading,
-      Optional<String> requestUrl) {}
+      List<Row> session, List<Row> observed, String rule, String fix, List<Link> links, String heading,
+      SenderView sender, Optional<RequestForm> requestForm, boolean masked) {}
+
+  /** A link shown on a page. */
+  public record Link(String label, String url) {}
+
+  /**
+   * What the refusal means for the person who sent the mail.
+   *
+   * @param onlyDelayed nothing to do: the mail was deferred and is retried
+   * @param forward a text to send to their administrator or provider, with the reference
+   */
+  public record SenderView(String meaning, boolean onlyDelayed, String forward) {}
+
+  /** The whitelist request form at the bottom of a refusal's page: it carries the reference. */
+  public record RequestForm(String reference, String csrf) {}
+
+  /** A request's status page. */
+  public record StatusView(String title, String kind, String subject, String filed, String status,
+      Optional<String> decided, Optional<String> answer, Optional<String> reference) {}
 
   /** One listing for {@code /lookup/<ip>}. */
   public record ListingView(String network, String category, String state, boolean active, String firstListed,
@@ -47,17 +70,40 @@ public final class PortalViews {
    *
    * @param csrf the token for the page's forms
    * @param notice what a form post did (a delisting, a report)
+   * @param selfServiceWait why self-service delisting must wait (the cooldown), when it must
    */
   public record LookupView(Optional<String> address, boolean listed, Optional<String> selfServiceRefusal,
-      List<ListingView> listings, Optional<String> error, String csrf, Optional<String> notice) {}
+      List<ListingView> listings, Optional<String> error, String csrf, Optional<String> notice,
+      Optional<String> selfServiceWait) {
+
+    public LookupView(Optional<String> address, boolean listed, Optional<String> selfServiceRefusal,
+        List<ListingView> listings, Optional<String> error, String csrf, Optional<String> notice) {
+      this(address, listed, selfServiceRefusal, listings, error, csrf, notice, Optional.empty());
+    }
+  }
 
   /** What the admin dashboard counts. */
   public record AdminDashboard(String user, String csrf, long pendingRequests, long openReports,
       java.util.Map<String, Long> listings) {}
 
   /** The admin review queue of whitelist requests. */
-  public record AdminQueue(String user, String csrf, List<org.portcullis.lists.WhitelistRequest> pending,
+  public record AdminQueue(String user, String csrf, List<PendingRequest> pending,
       List<org.portcullis.blocklist.FalsePositiveReport> reports, Optional<String> notice) {}
+
+  /** A pending whitelist request with the refusal it came from, as the operator reviews it. */
+  public record PendingRequest(org.portcullis.lists.WhitelistRequest request, Optional<RefusalSummary> refusal) {}
+
+  /** What the operator needs of a refusal to judge a request about it: unmasked. */
+  public record RefusalSummary(String reference, String time, String check, String reply, List<Row> observed) {}
+
+  static RefusalSummary refusalSummary(RefusalRecord r) {
+    return new RefusalSummary(r.reference(), time(r.time()), r.check(), replyLine(r),
+        r.explanation().facts().stream().map(f -> new Row(f.label(), f.value())).toList());
+  }
+
+  private static String replyLine(RefusalRecord r) {
+    return r.replyCode() > 0 ? r.replyCode() + " " + r.status() + " " + r.replyText() : r.replyText();
+  }
 
   /** The admin page of allow and deny entries and recipients' whitelists. */
   public record AdminLists(String user, String csrf, List<org.portcullis.lists.ListEntry> entries,
@@ -99,21 +145,27 @@ public final class PortalViews {
     return TIME.format(at);
   }
 
-  static RefView ref(RefusalRecord r) {
+  /**
+   * @param masked mask other people's addresses (the public page)
+   * @param explanationUrl this page's address, for the text to forward
+   * @param csrf the token for the whitelist request form
+   */
+  static RefView ref(RefusalRecord r, boolean masked, String explanationUrl, String csrf) {
+    java.util.function.UnaryOperator<String> shown = masked ? PortalViews::mask : text -> text;
     List<Row> session = new java.util.ArrayList<>();
     session.add(new Row("Client", r.clientName() + " [" + r.clientAddress() + "]"));
     if (!r.helo().isEmpty()) {
       session.add(new Row("HELO", r.helo()));
     }
     if (!r.sender().isEmpty()) {
-      session.add(new Row("Sender", r.sender()));
+      session.add(new Row("Sender", shown.apply(r.sender())));
     }
     if (!r.recipient().isEmpty()) {
-      session.add(new Row("Recipient", r.recipient()));
+      session.add(new Row("Recipient", shown.apply(r.recipient())));
     }
     session.add(new Row("Server", r.server()));
-    List<Row> observed = r.explanation().facts().stream().map(f -> new Row(f.label(), f.value())).toList();
-    boolean blocklisted = r.check().equals("blocklist") || r.check().equals("dnsbl") || r.check().equals("spam-trap");
+    List<Row> observed = r.explanation().facts().stream().map(f -> new Row(f.label(), shown.apply(f.value())))
+        .toList();
     String outcome = switch (r.outcome()) {
       case "reject" -> "refused permanently";
       case "tempfail" -> "deferred (the sending server retries)";
@@ -126,23 +178,47 @@ public final class PortalViews {
       case "tag" -> "Why was this mail tagged?";
       default -> "Why was this mail refused?";
     };
-    String reply = r.replyCode() > 0 ? r.replyCode() + " " + r.status() + " " + r.replyText() : r.replyText();
-    // Asking to be whitelisted helps where an exception can skip the check; not for relaying or a deny entry.
-    boolean whitelistable = !r.check().equals("relay-control") && !r.check().equals("deny-list")
-        && !r.recipient().isEmpty() && !r.outcome().equals("tag") && !r.outcome().equals("observe");
-    Optional<String> requestUrl = whitelistable ? Optional.of("/whitelist-request?ip=" + encode(r.clientAddress())
-        + "&recipient=" + encode(strip(r.recipient())) + "&email=" + encode(strip(r.sender()))) : Optional.empty();
+    String reply = shown.apply(replyLine(r));
+    List<Link> links = r.explanation().links().stream().map(l -> new Link(l.label(), l.url())).toList();
+    Optional<RequestForm> form = WhitelistRequests.whitelistable(r) ? Optional.of(new RequestForm(r.reference(), csrf))
+        : Optional.empty();
+    SenderView sender = new SenderView(SenderAdvice.meaning(r), SenderAdvice.onlyDelayed(r),
+        forwardText(r, reply, explanationUrl));
     return new RefView(r.reference(), time(r.time()), r.check(), r.phase().name(), outcome, reply, session, observed,
-        r.explanation().rule(), r.explanation().fix(),
-        blocklisted ? Optional.of("/lookup/" + r.clientAddress()) : Optional.empty(), heading, requestUrl);
+        r.explanation().rule(), r.explanation().fix(), links, heading, sender, form, masked);
+  }
+
+  /** The text a sender forwards to their administrator or provider. */
+  private static String forwardText(RefusalRecord r, String reply, String explanationUrl) {
+    String to = r.recipient().isEmpty() ? "" : " to " + mask(strip(r.recipient())).replaceAll(".*@", "someone at ");
+    return "Hello,\n\nmy e-mail" + to + " was " + (r.outcome().equals("tempfail") ? "deferred" : "refused")
+        + " by the mail server " + r.server() + " on " + time(r.time()) + ". It answered:\n\n  " + reply
+        + "\n\nThe server explains why at " + explanationUrl + " (reference " + r.reference() + "). It is about the "
+        + "server my mail went out through (" + r.clientAddress() + "), not about the message itself. Could you "
+        + "look at it?\n\nThank you.";
+  }
+
+  static StatusView whitelistStatus(org.portcullis.lists.WhitelistRequest r) {
+    return new StatusView("Whitelist request #" + r.id(), "whitelist request", "mail from " + r.email() + " ["
+        + r.clientIp() + "] to " + mask(r.recipient()), time(r.created()), switch (r.status()) {
+          case PENDING -> "waiting for the postmaster's review";
+          case APPROVED -> "approved";
+          case DECLINED -> "declined";
+        }, r.decided().map(PortalViews::time), r.message().filter(m -> !m.isBlank()),
+        r.reference().isEmpty() ? Optional.empty() : Optional.of(r.reference()));
+  }
+
+  static StatusView reportStatus(org.portcullis.blocklist.FalsePositiveReport r) {
+    return new StatusView(r.kind().title() + " #" + r.id(), r.kind().title().toLowerCase(Locale.ROOT),
+        "the listing of " + r.address(), time(r.at()), switch (r.status()) {
+          case "open" -> "waiting for the operator's review";
+          case "accepted" -> "accepted: the address was delisted";
+          default -> "declined: the listing stays";
+        }, Optional.empty(), r.answer().isBlank() ? Optional.empty() : Optional.of(r.answer()), Optional.empty());
   }
 
   private static String strip(String path) {
     return path.startsWith("<") && path.endsWith(">") ? path.substring(1, path.length() - 1) : path;
-  }
-
-  private static String encode(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static ListingView listing(Listing l, Instant now) {

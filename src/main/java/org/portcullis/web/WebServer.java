@@ -62,14 +62,28 @@ public final class WebServer implements AutoCloseable {
    * @param adminUsers the admin pages' users
    * @param dashboard the admin dashboard's figures, as JSON-ready values
    * @param importMaxBytes the largest address book an import takes
-   * @param formPostsPerMinute posts of each public form one client address may make per minute
    * @param checks the checks' modes, for the admin pages' switch
    * @param transactions recent transactions, for the admin pages and the API
+   * @param requests whitelist requests, for the portal, the admin pages and the API
    */
   public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
       java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
-      int formPostsPerMinute, Checks checks, TransactionLog transactions) {}
+      Checks checks, TransactionLog transactions, WhitelistRequests requests) {}
+
+  /**
+   * How the listener is set up ({@code [web]}).
+   *
+   * @param publicUrl where strangers reach the portal, for the addresses pages give; empty: the request's host
+   * @param formPostsPerMinute posts of each public form one client address may make per minute
+   * @param pageViewsPerMinute explanation, lookup and status pages one client network may view per minute
+   * @param tls serve HTTPS with this context (cookies are then {@code Secure}); empty: plain HTTP
+   * @param metricsNetworks who may read {@code /metrics}; empty: anyone
+   * @param adminEnabled whether {@code /admin} is served
+   */
+  public record Settings(InetSocketAddress listen, String publicUrl, int formPostsPerMinute, int pageViewsPerMinute,
+      Optional<javax.net.ssl.SSLContext> tls, java.util.List<org.portcullis.mail.Cidr> metricsNetworks,
+      boolean adminEnabled) {}
 
   /**
    * The checks as the admin pages show and switch them.
@@ -78,7 +92,9 @@ public final class WebServer implements AutoCloseable {
    */
   public record Checks(Map<String, CheckMode> configured, Set<String> fixed, CheckModes modes, CheckModeStore store) {}
 
-  public static WebServer start(InetSocketAddress listen, Sources sources) {
+  public static WebServer start(Settings settings, Sources sources) {
+    InetSocketAddress listen = settings.listen();
+    boolean secure = settings.tls().isPresent();
     PrometheusMeterRegistry metrics = sources.metrics();
     ApiTokens tokens = sources.tokens();
     Optional<Blocklist> blocklist = sources.blocklist();
@@ -90,14 +106,17 @@ public final class WebServer implements AutoCloseable {
     byte[] dashboardJs = resource("/web/static/dashboard.js");
     byte[] uplotJs = resource("/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/uPlot.iife.min.js");
     byte[] uplotCss = resource("/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/uPlot.min.css");
-    FormGuard guard = new FormGuard(sources.formPostsPerMinute());
-    WhitelistRequests requests = new WhitelistRequests(lists, clock);
-    PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard);
-    AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(), guard, requests,
+    FormGuard guard = new FormGuard(settings.formPostsPerMinute(), secure);
+    WhitelistRequests requests = sources.requests();
+    PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
+    PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
+    AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(secure), guard,
+        requests,
         blocklist, new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes, sources.dashboard(),
-        sources.checks(), sources.transactions());
+        sources.checks(), sources.transactions(), sources.refusals());
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
-    ListsApi listsApi = new ListsApi(lists, clock, new LinkedHashSet<>(CheckCatalog.names()), importMaxBytes);
+    ListsApi listsApi = new ListsApi(lists, requests, clock, new LinkedHashSet<>(CheckCatalog.names()),
+        importMaxBytes);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
@@ -105,14 +124,23 @@ public final class WebServer implements AutoCloseable {
       config.http.maxRequestSize = Math.max(BODY_MAX, importMaxBytes);
       config.jetty.host = listen.getAddress().getHostAddress();
       config.jetty.port = listen.getPort();
+      settings.tls().ifPresent(tls -> config.jetty.addConnector((server, http) -> httpsConnector(server, http, tls,
+          listen)));
+      // Jetty's own answers (a malformed request, an oversized header) carry our headers and no details.
+      config.jetty.modifyServer(server -> server.setErrorHandler(new QuietErrorHandler()));
       config.routes.before(ctx -> securityHeaders(ctx));
-      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(metrics.scrape()));
+      config.routes.get("/metrics", ctx -> {
+        if (!allowed(ctx, settings.metricsNetworks())) {
+          throw new HttpResponseException(403, "metrics are not served to this address (web.metrics-networks)");
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+      });
       config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
       config.routes.get("/", ctx -> ctx.redirect("/lookup"));
       config.routes.get("/static/portal.css", ctx -> ctx.header("Cache-Control", "public, max-age=3600")
           .contentType("text/css; charset=utf-8").result(css));
       config.routes.get("/ref/{ref}", portal::ref);
+      config.routes.get("/requests/{token}", portal::status);
       config.routes.get("/lookup", portal::lookupForm);
       config.routes.get("/lookup/{address}", portal::lookup);
       config.routes.post("/lookup/{address}/delist", portal::delist);
@@ -121,8 +149,9 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/whitelist-request", portal::requestForm);
       config.routes.post("/whitelist-request", portal::request);
       config.routes.exception(PortalPages.Rendered.class, (e, ctx) -> { });
-      config.routes.before("/admin", admin::requireSession);
-      config.routes.before("/admin/*", admin::requireSession);
+      config.routes.before("/admin", ctx -> requireAdmin(ctx, settings.adminEnabled(), admin));
+      config.routes.before("/admin/*", ctx -> requireAdmin(ctx, settings.adminEnabled(), admin));
+      config.routes.get("/admin/ref/{ref}", portal::adminRef);
       config.routes.get("/admin/login", admin::loginForm);
       config.routes.post("/admin/login", admin::login);
       config.routes.post("/admin/logout", admin::logout);
@@ -213,6 +242,73 @@ public final class WebServer implements AutoCloseable {
     log.info("web listener on {}:{} (/metrics, /api/)", listen.getAddress().getHostAddress(), app.port());
     return new WebServer(app);
   }
+
+  private static void requireAdmin(Context ctx, boolean enabled, AdminPages admin) {
+    if (!enabled) {
+      throw new HttpResponseException(404, "the admin pages are off (web.admin-enabled)");
+    }
+    admin.requireSession(ctx);
+  }
+
+  private static boolean allowed(Context ctx, java.util.List<org.portcullis.mail.Cidr> networks) {
+    if (networks.isEmpty()) {
+      return true;
+    }
+    Optional<java.net.InetAddress> client = org.portcullis.mail.Addresses.parseLiteral(ctx.ip());
+    return client.isPresent() && networks.stream().anyMatch(n -> n.contains(client.get()));
+  }
+
+  /** HTTPS on the listen address, with the configured certificate; SNI is not checked (one name per listener). */
+  private static org.eclipse.jetty.server.Connector httpsConnector(org.eclipse.jetty.server.Server server,
+      org.eclipse.jetty.server.HttpConfiguration http, javax.net.ssl.SSLContext tls, InetSocketAddress listen) {
+    org.eclipse.jetty.util.ssl.SslContextFactory.Server factory = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+    factory.setSslContext(tls);
+    org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+    org.eclipse.jetty.server.SecureRequestCustomizer customizer = new org.eclipse.jetty.server.SecureRequestCustomizer();
+    customizer.setSniHostCheck(false);
+    https.addCustomizer(customizer);
+    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+        new org.eclipse.jetty.server.SslConnectionFactory(factory, "http/1.1"),
+        new org.eclipse.jetty.server.HttpConnectionFactory(https));
+    connector.setHost(listen.getAddress().getHostAddress());
+    connector.setPort(listen.getPort());
+    return connector;
+  }
+
+  /**
+   * Jetty's error answers (requests it refuses before any route: a bad request line, an oversized
+   * header, an ambiguous path) with the same security headers as our pages, and no stack or cause.
+   */
+  private static final class QuietErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+    QuietErrorHandler() {
+      setShowStacks(false);
+      setShowCauses(false);
+      setShowMessageInTitle(false);
+    }
+
+    @Override
+    public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+        org.eclipse.jetty.util.Callback callback) throws Exception {
+      SECURITY_HEADERS.forEach((name, value) -> response.getHeaders().put(name, value));
+      return super.handle(request, response, callback);
+    }
+
+    @Override
+    public java.nio.ByteBuffer badMessageError(int status, String reason,
+        org.eclipse.jetty.http.HttpFields.Mutable fields) {
+      SECURITY_HEADERS.forEach(fields::put);
+      return super.badMessageError(status, reason, fields);
+    }
+  }
+
+  /** The headers every answer carries (the admin pages add their own scripts to the policy). */
+  private static final Map<String, String> SECURITY_HEADERS = Map.of(
+      "Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+          + "frame-ancestors 'none'; base-uri 'none'",
+      "X-Frame-Options", "DENY",
+      "X-Content-Type-Options", "nosniff",
+      "Cache-Control", "no-store",
+      "Referrer-Policy", "no-referrer");
 
   private static java.util.List<Map<String, Object>> checkModes(Checks checks) {
     java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();

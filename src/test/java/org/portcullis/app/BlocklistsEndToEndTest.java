@@ -70,7 +70,7 @@ class BlocklistsEndToEndTest {
         "dnsbl.zones = [{name = \"zen.test\", type = \"block\", codes = [\"127.0.0.2 = SBL\", \"127.0.0.[4..7] = XBL\"]},"
             + " {name = \"wl.test\", type = \"allow\"}, {name = \"world.test\"}, {name = \"dead.test\"}]",
         "blocklist.spam-traps = [\"trap@example.test\"]",
-        "blocklist.portal-url = \"https://portal.example.test\"",
+        "web.public-url = \"https://portal.example.test\"",
         "blocklist.auto-list = [{checks = [\"client-ptr\"], refusals = 2, window-minutes = 60}]");
     await().atMost(Duration.ofSeconds(10)).until(() ->
         gateway.gateway().blocklists().dnsbl().orElseThrow().health().suspendedCount() == 2);
@@ -96,7 +96,7 @@ class BlocklistsEndToEndTest {
   }
 
   private static RefusalRecord explained(String reply) {
-    Matcher m = Pattern.compile("ref=([0-9A-Z]{12})").matcher(reply);
+    Matcher m = org.portcullis.testing.Refs.IN_REPLY.matcher(reply);
     assertThat(m.find()).as(reply).isTrue();
     gateway.gateway().store().refusals().flush();
     return gateway.gateway().store().refusals().find(m.group(1)).orElseThrow();
@@ -106,9 +106,18 @@ class BlocklistsEndToEndTest {
   void aClientOnAThirdPartyBlocklistIsRefusedWithTheZonesReasonAndOurReference() throws Exception {
     String reply = mailFrom(LISTED, "mail.listed.example", "carol@example.test");
     assertThat(reply).startsWith("554 5.7.1 Service unavailable; client [127.0.5.1] blocked using zen.test (SBL, XBL): "
-        + "https://zen.test/query/ip/127.0.5.1; ref=");
+        + "https://zen.test/query/ip/127.0.5.1; see https://portal.example.test/ref/");
     RefusalRecord record = explained(reply);
     assertThat(record.check()).isEqualTo("dnsbl");
+    assertThat(record.explanation().links()).as("the list's own lookup, from its TXT, never our /lookup")
+        .singleElement().satisfies(l -> {
+          assertThat(l.url()).isEqualTo("https://zen.test/query/ip/127.0.5.1");
+          assertThat(l.label()).contains("zen.test");
+        });
+    String page = org.portcullis.testing.WebForms.get(org.portcullis.testing.WebForms.browser(), java.net.URI.create(
+        "http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + "/ref/" + record.reference())).body();
+    assertThat(page).contains("Look up 127.0.5.1 on zen.test", "href=\"https://zen.test/query/ip/127.0.5.1\"")
+        .doesNotContain("/lookup/127.0.5.1");
     assertThat(record.explanation().facts()).anySatisfy(f -> assertThat(f.value()).contains("suspended"));
   }
 
@@ -134,17 +143,19 @@ class BlocklistsEndToEndTest {
     await().atMost(Duration.ofSeconds(1)).until(() ->
         dnsbl("3.5.0.127.bl.example.test.", Type.A).getRcode() == Rcode.NOERROR);
     String reply = mailFrom(OURS, "mail.ours.example", "carol@example.test");
-    assertThat(reply).startsWith("554 5.7.1 Service unavailable; client [127.0.5.3] blocked using bl.example.test "
-        + "(report): https://portal.example.test/lookup/127.0.5.3; ref=");
+    assertThat(reply).isEqualTo("554 5.7.1 Service unavailable; client [127.0.5.3] blocked using bl.example.test "
+        + "(report); see https://portal.example.test/ref/" + org.portcullis.testing.Refs.of(reply));
     RefusalRecord record = explained(reply);
     assertThat(record.check()).isEqualTo("blocklist");
+    assertThat(record.explanation().links()).singleElement().satisfies(l ->
+        assertThat(l.url()).isEqualTo("https://portal.example.test/lookup/127.0.5.3"));
     assertThat(record.explanation().facts()).anySatisfy(f -> assertThat(f.value()).contains("abuse report #4411"));
     assertThat(record.explanation().facts()).anySatisfy(f -> assertThat(f.value()).isEqualTo("0 of 5"));
     Message txt = dnsbl("3.5.0.127.bl.example.test.", Type.TXT);
     assertThat(txt.getSection(Section.ANSWER).getFirst().rdataToString())
         .contains("https://portal.example.test/lookup/127.0.5.3");
 
-    assertThat(blocklist.selfDelist(InetAddress.ofLiteral(OURS))).isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
+    assertThat(blocklist.selfDelist(InetAddress.ofLiteral(OURS), "test")).isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
     await().atMost(Duration.ofSeconds(1)).until(() ->
         dnsbl("3.5.0.127.bl.example.test.", Type.A).getRcode() == Rcode.NXDOMAIN);
     assertThat(mailFrom(OURS, "mail.ours.example", "carol@example.test")).startsWith("250");

@@ -89,7 +89,7 @@ public final class OutboundBench {
     deleteTree(dir);
     Files.createDirectories(dir);
     Clock clock = Clock.systemUTC();
-    References ids = new References(clock);
+    References ids = References.timeOrdered(clock);
     Spool spool = Spool.open(dir.resolve("spool"), new Spool.Settings(true, 64L * 1024 * 1024));
     byte[] body = message(size);
     Envelope envelope = new Envelope(new MailPath(Optional.of(EmailAddress.parse("bench@example.test")), List.of(), true),

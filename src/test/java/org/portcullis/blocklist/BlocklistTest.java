@@ -69,7 +69,7 @@ class BlocklistTest {
   void theListedPartyDelistsImmediatelyAndEachDelistingIsCounted() throws Exception {
     blocklist.report(Cidr.parse("192.0.2.9"), Category.SPAM_SOURCE, trapHit());
     live.refresh();
-    ListingRules.SelfDelisting result = blocklist.selfDelist(ip("192.0.2.9"));
+    ListingRules.SelfDelisting result = blocklist.selfDelist(ip("192.0.2.9"), "test");
     assertThat(result).isInstanceOfSatisfying(ListingRules.SelfDelisting.Delisted.class, d -> {
       assertThat(d.remaining()).isEqualTo(4);
       assertThat(d.listing().selfDelistings()).isEqualTo(1);
@@ -78,13 +78,13 @@ class BlocklistTest {
     assertThat(live.current().lookup(ip("192.0.2.9"))).isZero();
     assertThat(blocklist.find(Cidr.parse("192.0.2.9")).orElseThrow().notes()).singleElement()
         .satisfies(n -> assertThat(n.text()).contains("1 of 5"));
-    assertThat(blocklist.selfDelist(ip("192.0.2.9"))).isInstanceOf(ListingRules.SelfDelisting.NotListed.class);
+    assertThat(blocklist.selfDelist(ip("192.0.2.9"), "test")).isInstanceOf(ListingRules.SelfDelisting.NotListed.class);
   }
 
   @Test
   void newEvidenceAfterADelistingRelistsWithTheEvidenceAppended() throws Exception {
     blocklist.report(Cidr.parse("192.0.2.9"), Category.SPAM_SOURCE, trapHit());
-    blocklist.selfDelist(ip("192.0.2.9"));
+    blocklist.selfDelist(ip("192.0.2.9"), "test");
     clock.advance(Duration.ofHours(2));
     Listing relisted = blocklist.report(Cidr.parse("192.0.2.9"), Category.SPAM_TRAP, trapHit());
     assertThat(relisted.state()).isEqualTo(ListingState.LISTED);
@@ -99,11 +99,11 @@ class BlocklistTest {
   void afterFiveSelfServiceDelistingsOnlyTheOperatorCanDelist() throws Exception {
     for (int i = 0; i < 5; i++) {
       blocklist.report(Cidr.parse("192.0.2.9"), Category.SPAM_SOURCE, trapHit());
-      assertThat(blocklist.selfDelist(ip("192.0.2.9"))).isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
-      clock.advance(Duration.ofMinutes(10));
+      assertThat(blocklist.selfDelist(ip("192.0.2.9"), "test")).isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
+      clock.advance(Duration.ofMinutes(61)); // past the self-service cooldown
     }
     blocklist.report(Cidr.parse("192.0.2.9"), Category.SPAM_SOURCE, trapHit());
-    assertThat(blocklist.selfDelist(ip("192.0.2.9"))).isInstanceOfSatisfying(ListingRules.SelfDelisting.Refused.class,
+    assertThat(blocklist.selfDelist(ip("192.0.2.9"), "test")).isInstanceOfSatisfying(ListingRules.SelfDelisting.Refused.class,
         r -> assertThat(r.why()).contains("all 5 self-service delistings", "contact the operator"));
     assertThat(blocklist.active(ip("192.0.2.9"))).isPresent();
     Listing delisted = blocklist.operatorDelist(Cidr.parse("192.0.2.9"), "alice", "fixed, customer called").orElseThrow();
@@ -112,13 +112,33 @@ class BlocklistTest {
   }
 
   @Test
+  void aSelfServiceDelistingRecordsWhoAskedAndTheNextOneWaitsForTheCooldown() throws Exception {
+    blocklist.report(Cidr.parse("192.0.2.30"), Category.SPAM_SOURCE, trapHit());
+    assertThat(blocklist.selfDelist(ip("192.0.2.30"), "web client 198.51.100.7"))
+        .isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
+    assertThat(blocklist.find(Cidr.parse("192.0.2.30")).orElseThrow().notes()).singleElement()
+        .satisfies(n -> assertThat(n.text()).contains("at the request of web client 198.51.100.7"));
+    clock.advance(Duration.ofMinutes(5));
+    blocklist.report(Cidr.parse("192.0.2.30"), Category.SPAM_SOURCE, trapHit());
+    assertThat(blocklist.selfDelist(ip("192.0.2.30"), "web client 198.51.100.8"))
+        .isInstanceOfSatisfying(ListingRules.SelfDelisting.Refused.class,
+            r -> assertThat(r.why()).contains("less than 60 minutes ago", "try again in 55 minutes"));
+    assertThat(blocklist.active(ip("192.0.2.30"))).as("still listed").isPresent();
+    assertThat(blocklist.requestDelisting(ip("192.0.2.30"), "noc@example.org", "fixed"))
+        .as("a wait is no reason to ask the operator").isEmpty();
+    clock.advance(Duration.ofMinutes(56));
+    assertThat(blocklist.selfDelist(ip("192.0.2.30"), "web client 198.51.100.8"))
+        .isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
+  }
+
+  @Test
   void theLimitIsConfigurable() throws Exception {
     Blocklist strict = new Blocklist(store.blocklist(), new BlocklistRules(Duration.ofHours(1), 1), clock);
     strict.report(Cidr.parse("192.0.2.10"), Category.REPORT, trapHit());
-    assertThat(strict.selfDelist(ip("192.0.2.10"))).isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
+    assertThat(strict.selfDelist(ip("192.0.2.10"), "test")).isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
     Listing again = strict.report(Cidr.parse("192.0.2.10"), Category.REPORT, trapHit());
     assertThat(again.expires()).contains(clock.instant().plus(Duration.ofHours(1)));
-    assertThat(strict.selfDelist(ip("192.0.2.10"))).isInstanceOf(ListingRules.SelfDelisting.Refused.class);
+    assertThat(strict.selfDelist(ip("192.0.2.10"), "test")).isInstanceOf(ListingRules.SelfDelisting.Refused.class);
   }
 
   @Test
@@ -127,7 +147,7 @@ class BlocklistTest {
     clock.advance(Duration.ofDays(30));
     live.refresh();
     assertThat(live.current().lookup(ip("198.51.100.77"))).isEqualTo(Category.MANUAL.code());
-    assertThat(blocklist.selfDelist(ip("198.51.100.77"))).isInstanceOf(ListingRules.SelfDelisting.Refused.class);
+    assertThat(blocklist.selfDelist(ip("198.51.100.77"), "test")).isInstanceOf(ListingRules.SelfDelisting.Refused.class);
     blocklist.report(Cidr.parse("198.51.100.0/24"), Category.SPAM_SOURCE, trapHit());
     assertThat(blocklist.find(Cidr.parse("198.51.100.0/24")).orElseThrow().state()).isEqualTo(ListingState.PERMANENT);
   }
@@ -135,7 +155,7 @@ class BlocklistTest {
   @Test
   void selfServiceCannotRemoveANetworkListing() throws Exception {
     blocklist.report(Cidr.parse("203.0.113.0/28"), Category.REPORT, trapHit());
-    assertThat(blocklist.selfDelist(ip("203.0.113.5"))).isInstanceOfSatisfying(ListingRules.SelfDelisting.Refused.class,
+    assertThat(blocklist.selfDelist(ip("203.0.113.5"), "test")).isInstanceOfSatisfying(ListingRules.SelfDelisting.Refused.class,
         r -> assertThat(r.why()).contains("network listings"));
   }
 
@@ -192,10 +212,11 @@ class BlocklistTest {
 
   @Test
   void falsePositiveReportsWaitForReview() {
-    long id = blocklist.reportFalsePositive("192.0.2.9", "postmaster@example.org", "we fixed the infected host");
+    long id = blocklist.reportFalsePositive("192.0.2.9", "postmaster@example.org", "we fixed the infected host")
+        .report().id();
     assertThat(store.blocklist().reports(Optional.of("open"), 10)).singleElement()
         .satisfies(r -> assertThat(r.message()).isEqualTo("we fixed the infected host"));
-    assertThat(store.blocklist().answerReport(id, "accepted", "delisted, thanks")).isTrue();
+    assertThat(blocklist.answerReport(id, true, "delisted, thanks", "alice")).isPresent();
     assertThat(store.blocklist().reports(Optional.of("open"), 10)).isEmpty();
   }
 }

@@ -113,7 +113,7 @@ class PortalBrowserTest {
   @Test
   void aRefusedSessionsReferenceOpensItsExplanation() throws Exception {
     String reply = rcpt(Senders.NO_PTR, "mail.example.org", "alice@good.example", "bob@example.test");
-    Matcher m = Pattern.compile("ref=([0-9A-Z]{12})").matcher(reply);
+    Matcher m = org.portcullis.testing.Refs.IN_REPLY.matcher(reply);
     assertThat(m.find()).as(reply).isTrue();
     gateway.gateway().store().refusals().flush();
     browser.get(url("/ref/" + m.group(1)));

@@ -24,7 +24,8 @@ class BlocklistCliTest {
   void configure() throws Exception {
     Path file = dir.resolve("portcullis.toml");
     Files.writeString(file, "[server]\ndata-dir = \"" + dir.resolve("data") + "\"\nhostname = \"mx.example.test\"\n"
-        + "[blocklist]\nportal-url = \"https://portal.example.test\"\nself-service-limit = 2\n");
+        + "[web]\npublic-url = \"https://portal.example.test\"\n[blocklist]\nself-service-limit = 2\n"
+        + "self-service-cooldown-minutes = 0\n");
     config = file.toString();
   }
 
@@ -106,6 +107,20 @@ class BlocklistCliTest {
     assertThat(run("blocklist", "appeals").out()).contains("postmaster@example.org").contains("open");
     assertThat(run("blocklist", "answer", "1", "accepted", "delisted").code()).isZero();
     assertThat(run("blocklist", "appeals").out()).doesNotContain("postmaster@example.org");
+  }
+
+  @Test
+  void answeringAReportAcceptedDelistsTheAddressAsTheApiAndAdminPagesDo() {
+    run("blocklist", "add", "192.0.2.44", "--note", "trap hit");
+    run("blocklist", "appeal", "192.0.2.44", "--contact", "noc@example.org", "--message", "cleaned the host");
+    CliRun again = run("blocklist", "appeal", "192.0.2.44", "--contact", "noc@example.org", "--message", "please");
+    assertThat(again.out()).as("a repeated open report is merged").contains("report 1 is already open");
+    CliRun answered = run("blocklist", "answer", "1", "accepted", "thanks, delisted", "--by", "alice");
+    assertThat(answered.code()).isZero();
+    assertThat(answered.out()).contains("report 1 accepted; 192.0.2.44/32 delisted");
+    assertThat(run("blocklist", "show", "192.0.2.44").out()).contains("delisted").contains("false-positive #1");
+    assertThat(run("blocklist", "answer", "1", "declined", "no").code()).as("answered already").isEqualTo(1);
+    assertThat(run("blocklist", "answer", "2", "declined").err()).contains("no open report 2");
   }
 
   @Test

@@ -102,6 +102,8 @@ class ConfigLoaderTest {
       "[dnsbl]\\nreply = \"blocked\"|dnsbl.reply",
       "[blocklist]\\nexpiry-hours = 0|blocklist.expiry-hours",
       "[blocklist]\\nportal-url = \"javascript:alert(1)\"|blocklist.portal-url",
+      "[web]\\npublic-url = \"javascript:alert(1)\"|web.public-url",
+      "[web]\\npublic-url = \"https://mx.example.org/ref \"|web.public-url",
       "[blocklist]\\nspam-traps = [\"not an address\"]|blocklist.spam-traps",
       "[blocklist]\\ntrap-refuse-at = \"mail\"|blocklist.trap-refuse-at",
       "[[blocklist.auto-list]]\\nchecks = [\"nonsense\"]|blocklist.auto-list[0].checks",

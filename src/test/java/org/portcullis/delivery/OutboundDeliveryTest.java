@@ -131,6 +131,9 @@ class OutboundDeliveryTest {
     // Once mx1 answers, it gets the mail; a second message reuses the connection.
     SmtpReceiver primary = started(receiver("127.0.0.11"));
     assertThat(send("first", "bob@order.test")).startsWith("250");
+    // The first delivery is complete (its connection back in the cache) before the second arrives:
+    // otherwise a second worker rightly opens a second connection.
+    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.gateway().spool().size() == 0);
     assertThat(send("second", "carol@order.test")).startsWith("250");
     await().atMost(Duration.ofSeconds(20)).until(() -> primary.received().size() == 2);
     assertThat(primary.connections()).isEqualTo(1);

@@ -62,8 +62,8 @@ class GreylistEndToEndTest {
   @Test
   void aNewTripletIsDeferredUntilARetryAfterTheDelay() throws Exception {
     String first = rcpt(POOL_1, "alice@good.example", "carol@example.test");
-    assertThat(first).startsWith("451 4.7.1 Greylisted, retry in 300 seconds; ref=");
-    Matcher m = Pattern.compile("ref=([0-9A-Z]{12})").matcher(first);
+    assertThat(first).startsWith("451 4.7.1 Greylisted, retry in 300 seconds; see https://mx.example.test/ref/");
+    Matcher m = org.portcullis.testing.Refs.IN_REPLY.matcher(first);
     assertThat(m.find()).isTrue();
     gateway.gateway().store().refusals().flush();
     RefusalRecord record = gateway.gateway().store().refusals().find(m.group(1)).orElseThrow();

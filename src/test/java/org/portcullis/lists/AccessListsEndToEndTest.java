@@ -77,7 +77,7 @@ class AccessListsEndToEndTest {
     ListEntry entry = store().add(deny(Optional.of("spammer@good.example"), Optional.empty(),
         "Mail from you is not wanted here"));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rcpt("spammer@good.example",
-        "bob@example.test")).startsWith("554 5.7.1 Mail from you is not wanted here; ref="));
+        "bob@example.test")).startsWith("554 5.7.1 Mail from you is not wanted here; see https://mx.example.test/ref/"));
     assertThat(rcpt("someone@good.example", "bob@example.test")).as("another sender").startsWith("451 4.7.1");
     store().remove(entry.id());
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -138,7 +138,7 @@ class AccessListsEndToEndTest {
 
   @Test
   void anApprovedWhitelistRequestLetsTheSendersNextAttemptThrough() throws Exception {
-    WhitelistRequests requests = new WhitelistRequests(store(), clock);
+    WhitelistRequests requests = new WhitelistRequests(store(), clock, org.portcullis.notices.Notifier.NONE, java.util.Optional.empty());
     assertThat(rcpt("newsletter@good.example", "dave@example.test")).startsWith("451 4.7.1 Greylisted");
     WhitelistRequest request = requests.submit("newsletter@good.example", Senders.GOOD, "dave@example.test",
         "We are dave's accountants; our monthly statements are greylisted.");
@@ -164,7 +164,7 @@ class AccessListsEndToEndTest {
 
   @Test
   void badRequestsAreRefusedWithTheFieldThatIsWrong() {
-    WhitelistRequests requests = new WhitelistRequests(store(), clock);
+    WhitelistRequests requests = new WhitelistRequests(store(), clock, org.portcullis.notices.Notifier.NONE, java.util.Optional.empty());
     assertThatThrownBy(() -> requests.submit("not an address", "192.0.2.1", "bob@example.test", "x"))
         .hasMessageStartingWith("email:");
     assertThatThrownBy(() -> requests.submit("a@good.example", "999.1.1.1", "bob@example.test", "x"))

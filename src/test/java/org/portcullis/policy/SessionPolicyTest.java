@@ -30,7 +30,7 @@ class SessionPolicyTest {
     List<PolicyChain.Entry> entries = java.util.Arrays.stream(checks)
         .map(c -> new PolicyChain.Entry(c, CheckSettings.enforce(Duration.ofSeconds(5)))).toList();
     PolicyEngine engine = new PolicyEngine(new PolicyChain(entries),
-        new ReplyRenderer("mx.example.test", new References(FakeSession.CLOCK), log, FakeSession.CLOCK),
+        new ReplyRenderer("mx.example.test", References.unguessable(), log, FakeSession.CLOCK, ""),
         exceptions, SITE, dns, FakeSession.CLOCK, delayReject);
     return engine.newSession(engine.client(InetAddress.ofLiteral("203.0.113.9"), 1234), new ProtocolFacts());
   }
@@ -115,7 +115,7 @@ class SessionPolicyTest {
     };
     PolicyEngine engine = new PolicyEngine(new PolicyChain(List.of(new PolicyChain.Entry(new ClientPtrCheck(),
         CheckSettings.enforce(Duration.ofSeconds(5))))),
-        new ReplyRenderer("mx.example.test", new References(FakeSession.CLOCK), broken, FakeSession.CLOCK),
+        new ReplyRenderer("mx.example.test", References.unguessable(), broken, FakeSession.CLOCK, ""),
         List.of(), SITE, dns, FakeSession.CLOCK, false);
     SessionPolicy s = engine.newSession(engine.client(InetAddress.ofLiteral("203.0.113.9"), 1), new ProtocolFacts());
     var refused = (SessionPolicy.Decision.Refused) s.connect();

@@ -65,6 +65,6 @@ class TranscriptTest {
   }
 
   private static String mask(String line) {
-    return line.replaceAll("ref=[0-9A-Z]{12}", "ref=*");
+    return line.replaceAll("; see \\S+/ref/[0-9A-Z]{16}", "; ref=*").replaceAll("ref=[0-9A-Z]{16}", "ref=*");
   }
 }

@@ -70,10 +70,10 @@ class PolicyServiceTest {
       out.write(request(Senders.NO_PTR, "mail.example.org", "a@good.example", "bob@example.test").getBytes());
       out.flush();
       assertThat(answer(in)).matches("action=REJECT 5\\.7\\.25 Client host \\[127\\.0\\.2\\.1\\] has no reverse DNS "
-          + "\\(PTR\\) record; ref=[0-9A-Z]{12}");
+          + "\\(PTR\\) record; see https://mx\\.example\\.test/ref/[0-9A-Z]{16}");
       out.write(request(Senders.GOOD, Senders.GOOD_NAME, "alice@good.example", "bob@example.test").getBytes());
       out.flush();
-      assertThat(answer(in)).startsWith("action=DEFER_IF_PERMIT 4.7.1 Greylisted, retry in 300 seconds; ref=");
+      assertThat(answer(in)).startsWith("action=DEFER_IF_PERMIT 4.7.1 Greylisted, retry in 300 seconds; see https://mx.example.test/ref/");
       out.write(request(Senders.GOOD, Senders.GOOD_NAME, "alice@good.example", "friend@elsewhere.example").getBytes());
       out.flush();
       assertThat(answer(in)).startsWith("action=REJECT 5.7.1 ");

@@ -85,7 +85,7 @@ class GatewayEndToEndTest {
       reply = client.startTransaction("mail.nowhere.example", "bob@good.example", "carol@example.test");
       assertThat(client.send("QUIT")).startsWith("221");
     }
-    assertThat(reply).startsWith("550 5.7.25 Client host [" + Senders.NO_PTR + "] has no reverse DNS (PTR) record; ref=");
+    assertThat(reply).startsWith("550 5.7.25 Client host [" + Senders.NO_PTR + "] has no reverse DNS (PTR) record; see https://mx.example.test/ref/");
     String ref = reference(reply);
 
     gateway.gateway().store().refusals().flush();
@@ -149,7 +149,7 @@ class GatewayEndToEndTest {
   }
 
   static String reference(String reply) {
-    Matcher m = Pattern.compile("ref=([0-9A-Z]{12})").matcher(reply);
+    Matcher m = org.portcullis.testing.Refs.IN_REPLY.matcher(reply);
     assertThat(m.find()).as("reply has a reference: " + reply).isTrue();
     return m.group(1);
   }

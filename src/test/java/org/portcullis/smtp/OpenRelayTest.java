@@ -68,7 +68,7 @@ class OpenRelayTest {
       assertThat(client.send("EHLO " + Senders.GOOD_NAME)).startsWith("250");
       assertThat(client.send("MAIL FROM:<alice@good.example>")).startsWith("250");
       String reply = client.send("RCPT TO:" + recipient);
-      assertThat(reply).startsWith(expected).contains("ref=");
+      assertThat(reply).startsWith(expected).contains("; see https://mx.example.test/ref/");
       assertThat(client.send("DATA")).startsWith("554 5.5.1");
     }
   }

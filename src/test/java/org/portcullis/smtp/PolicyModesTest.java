@@ -34,6 +34,7 @@ class PolicyModesTest {
         "checks.client-ptr.mode = \"observe\"",
         "checks.client-generic-ptr.on-reject = \"tag\"",
         "tagging.subject-prefix = \"[SUSPECT]\"",
+        "checks.blocklist.on-reject = \"tag\"",
         "[[exceptions]]\nhelos = [\"partner.good.example\"]\nskip = [\"helo-resolves\"]\nnote = \"partner\"");
   }
 
@@ -74,8 +75,45 @@ class PolicyModesTest {
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "tagged").size() == 1);
     String stored = Files.readString(gateway.delivered("example.test", "tagged").getFirst(), StandardCharsets.UTF_8);
-    assertThat(stored).containsPattern("X-Portcullis-Tag: client-generic-ptr; Client host \\[127.0.3.1\\] has a generic");
+    assertThat(stored).containsPattern("X-Portcullis-Tag: spam; check=client-generic-ptr; Client host \\[127.0.3.1\\] "
+        + "has a generic");
     assertThat(stored).contains("Subject: [SUSPECT] cheap pills");
+  }
+
+  @Test
+  void aHeloThatDiffersFromThePtrIsAnInformationTagAndLeavesTheSubjectAlone() throws Exception {
+    dns.a("other-name.good.example", Senders.GOOD);
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
+      client.reply();
+      assertThat(client.startTransaction("other-name.good.example", "alice@good.example", "informed@example.test"))
+          .startsWith("250");
+      assertThat(client.data("From: alice@good.example\r\nSubject: minutes\r\n\r\nbody")).startsWith("250");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "informed").size() == 1);
+    String stored = Files.readString(gateway.delivered("example.test", "informed").getFirst(), StandardCharsets.UTF_8);
+    assertThat(stored).contains("X-Portcullis-Tag: info; check=helo-ptr-match; HELO name other-name.good.example "
+        + "differs from the reverse DNS name mail.good.example").contains("Subject: minutes\n")
+        .doesNotContain("[SUSPECT]");
+  }
+
+  @Test
+  void aBlocklistListingSoftenedToATagSaysWhatWasFoundNotTheRejectReply() throws Exception {
+    var blocklist = gateway.gateway().blocklists().listings().orElseThrow();
+    blocklist.blocklist().listPermanently(org.portcullis.mail.Cidr.parse(Senders.GOOD_2), 
+        org.portcullis.blocklist.Category.MANUAL, "ops", "test");
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        blocklist.current().lookup(java.net.InetAddress.ofLiteral(Senders.GOOD_2)) != 0);
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD_2)) {
+      client.reply();
+      assertThat(client.startTransaction("mail2.good.example", "alice@good.example", "listed@example.test"))
+          .startsWith("250");
+      assertThat(client.data("From: alice@good.example\r\nSubject: offer\r\n\r\nbody")).startsWith("250");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "listed").size() == 1);
+    String stored = Files.readString(gateway.delivered("example.test", "listed").getFirst(), StandardCharsets.UTF_8);
+    assertThat(stored).contains("X-Portcullis-Tag: spam; check=blocklist; client [127.0.1.2] is listed on our "
+        + "blocklist bl.example.test (manual); ref=").contains("Subject: [SUSPECT] offer")
+        .doesNotContain("Service unavailable");
   }
 
   @Test

@@ -59,6 +59,9 @@ public final class TestGateway implements AutoCloseable {
     set(tables, "dns.servers = [\"" + dnsServer + "\"]");
     set(tables, "dnsbl-server.listen = \"127.0.0.1:0\"");
     set(tables, "web.listen = \"127.0.0.1:0\"");
+    set(tables, "web.public-url = \"https://mx.example.test\"");
+    // Tests view many pages from 127.0.0.1; PortalPagesTest sets a low limit to test it.
+    set(tables, "web.page-views-per-minute = 100000");
     set(tables, "policy-service.listen = \"127.0.0.1:0\"");
     set(tables, "submission.listen = \"127.0.0.1:0\"");
     set(tables, "dns.timeout-ms = 500");

@@ -82,6 +82,31 @@ class AdminPagesTest {
   }
 
   @Test
+  void theReviewQueueShowsEachRequestsRefusalAndAdminsSeeItUnmasked() throws Exception {
+    String ref;
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.NO_PTR)) {
+      client.reply();
+      ref = org.portcullis.testing.Refs.of(client.startTransaction("mail.example.org", "alice.admin@good.example",
+          "erin@example.test"));
+    }
+    gateway.gateway().store().refusals().flush();
+    long id = new WhitelistRequests(gateway.gateway().store().lists(), Clock.systemUTC(),
+        org.portcullis.notices.Notifier.NONE, java.util.Optional.of(gateway.gateway().store().refusals()))
+        .submitFor(ref, "alice.admin@good.example", "Our newsletter").request().id();
+    HttpClient client = WebForms.browser();
+    assertThat(get(client, "/admin/ref/" + ref).statusCode()).as("admins only").isEqualTo(302);
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    String queue = get(client, "/admin/requests").body();
+    int at = queue.indexOf("#" + id + ":");
+    assertThat(at).isPositive();
+    assertThat(queue.substring(at)).contains("The refusal: <a href=\"/admin/ref/" + ref + "\">", "check <strong>client-ptr</strong>",
+        "550 5.7.25", "PTR query");
+    String unmasked = get(client, "/admin/ref/" + ref).body();
+    assertThat(unmasked).contains("alice.admin@good.example", "erin@example.test");
+    assertThat(WebForms.get(WebForms.browser(), uri("/ref/" + ref)).body()).doesNotContain("alice.admin@");
+  }
+
+  @Test
   void pagesNeedALoginAndAWrongPasswordGetsNone() throws Exception {
     HttpClient client = WebForms.browser();
     HttpResponse<String> anonymous = get(client, "/admin");
@@ -100,7 +125,8 @@ class AdminPagesTest {
   @Test
   void anAdminLogsInApprovesAWhitelistRequestAndTheSendersNextAttemptPasses() throws Exception {
     assertThat(rcpt("invoices@good.example", "frank@example.test")).startsWith("451 4.7.1 Greylisted");
-    long id = new WhitelistRequests(gateway.gateway().store().lists(), Clock.systemUTC()).submit(
+    long id = new WhitelistRequests(gateway.gateway().store().lists(), Clock.systemUTC(),
+        org.portcullis.notices.Notifier.NONE, java.util.Optional.empty()).submit(
         "invoices@good.example", Senders.GOOD, "frank@example.test", "Frank's <i>invoices</i>").id();
 
     HttpClient client = WebForms.browser();
@@ -202,7 +228,8 @@ class AdminPagesTest {
         .orElseThrow();
     blocklist.report(org.portcullis.mail.Cidr.parse("192.0.2.95/32"), org.portcullis.blocklist.Category.REPORT,
         new org.portcullis.blocklist.Evidence(java.time.Instant.now(), "report", "192.0.2.95", "", "", "", "", "x"));
-    long report = blocklist.reportFalsePositive("192.0.2.95", "ops@victim.example", "We were <b>hacked</b>, fixed now");
+    long report = blocklist.reportFalsePositive("192.0.2.95", "ops@victim.example", "We were <b>hacked</b>, fixed now")
+        .report().id();
     HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String queue = get(client, "/admin/requests").body();
@@ -224,7 +251,7 @@ class AdminPagesTest {
     blocklist.listPermanently(org.portcullis.mail.Cidr.parse("192.0.2.96/32"), org.portcullis.blocklist.Category.MANUAL,
         "ops", "snowshoe");
     long request = blocklist.requestDelisting(java.net.InetAddress.getByName("192.0.2.96"), "noc@new-owner.example",
-        "We bought this range last week").orElseThrow();
+        "We bought this range last week").orElseThrow().report().id();
     HttpClient client = WebForms.browser();
     assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
     String queue = get(client, "/admin/requests").body();

@@ -80,7 +80,7 @@ class ListsApiTest {
     assertThat(id.find()).isTrue();
     assertThat(added.body()).contains("\"action\":\"deny\"").contains("\"reply\":\"Go away\"");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(rcpt("pest@good.example", "bob@example.test")).startsWith("554 5.7.1 Go away; ref="));
+        assertThat(rcpt("pest@good.example", "bob@example.test")).startsWith("554 5.7.1 Go away; see https://mx.example.test/ref/"));
     assertThat(json("GET", "/api/lists", null).body()).contains("\"note\":\"api test\"").contains("\"active\":true");
     assertThat(json("DELETE", "/api/lists/" + id.group(1), null).statusCode()).isEqualTo(204);
     assertThat(json("DELETE", "/api/lists/" + id.group(1), null).statusCode()).isEqualTo(404);
@@ -181,7 +181,7 @@ class ListsApiTest {
         .orElseThrow();
     blocklist.report(org.portcullis.mail.Cidr.parse("192.0.2.123/32"), org.portcullis.blocklist.Category.REPORT,
         new org.portcullis.blocklist.Evidence(java.time.Instant.now(), "report", "192.0.2.123", "", "", "", "", "x"));
-    long id = blocklist.reportFalsePositive("192.0.2.123", "ops@example.org", "fixed");
+    long id = blocklist.reportFalsePositive("192.0.2.123", "ops@example.org", "fixed").report().id();
     assertThat(json("GET", "/api/blocklist/false-positives", null).body()).contains("\"id\":" + id, "\"status\":\"open\"");
     HttpResponse<String> answered = json("POST", "/api/blocklist/false-positives/" + id + "/answer",
         "{\"status\":\"accepted\",\"message\":\"ok\"}");

@@ -56,7 +56,7 @@ class PortalPagesTest {
     try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.NO_PTR)) {
       client.reply();
       String reply = client.startTransaction(helo, sender, "bob@example.test");
-      Matcher m = Pattern.compile("ref=([0-9A-Z]{12})").matcher(reply);
+      Matcher m = org.portcullis.testing.Refs.IN_REPLY.matcher(reply);
       assertThat(m.find()).as(reply).isTrue();
       gateway.gateway().store().refusals().flush();
       return m.group(1);

@@ -14,6 +14,7 @@ import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.RejectAction;
+import org.portcullis.policy.TagKind;
 
 /**
  * Every check the gateway has, in chain order, with its default mode and rejection action and how
@@ -29,18 +30,24 @@ public final class CheckCatalog {
    */
   public record Parameters(LocalSite site, List<String> genericPtrPatterns, Set<EmailAddress> knownRecipients,
       Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
-      Optional<LiveListings> listings, String blocklistZone, String portalUrl, Set<EmailAddress> spamTraps,
+      Optional<LiveListings> listings, String blocklistZone, String publicUrl, Set<EmailAddress> spamTraps,
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists) {}
 
-  /** A check's name, defaults and factory. */
-  public record Entry(String name, CheckMode mode, RejectAction onReject, Function<Parameters, Check> factory) {}
+  /**
+   * A check's name, defaults and factory.
+   *
+   * @param tagKind what its findings say when it is softened to tag: spam signs, but a HELO/PTR
+   *     mismatch is information (RFC 5321 4.1.4)
+   */
+  public record Entry(String name, CheckMode mode, RejectAction onReject, Function<Parameters, Check> factory,
+      TagKind tagKind) {}
 
   public static final List<Entry> ENTRIES = List.of(
       entry(PregreetCheck.NAME, RejectAction.REJECT, p -> new PregreetCheck()),
       entry(PipeliningCheck.NAME, RejectAction.REJECT, p -> new PipeliningCheck()),
       entry(DenyListCheck.NAME, RejectAction.REJECT, p -> new DenyListCheck(p.lists())),
       entry(OwnBlocklistCheck.NAME, RejectAction.REJECT,
-          p -> new OwnBlocklistCheck(p.listings(), p.blocklistZone(), p.portalUrl())),
+          p -> new OwnBlocklistCheck(p.listings(), p.blocklistZone(), p.publicUrl())),
       entry(DnsblCheck.NAME, RejectAction.REJECT, p -> new DnsblCheck(p.dnsbl(), p.dnsblThreshold(), p.dnsblReply())),
       entry(ClientPtrCheck.NAME, RejectAction.REJECT, p -> new ClientPtrCheck()),
       entry(ClientFcrdnsCheck.NAME, RejectAction.REJECT, p -> new ClientFcrdnsCheck()),
@@ -54,7 +61,8 @@ public final class CheckCatalog {
       entry(HeloPtrMatchCheck.NAME, RejectAction.TAG, p -> new HeloPtrMatchCheck()),
       entry(RelayControlCheck.NAME, RejectAction.REJECT, p -> new RelayControlCheck(p.site())),
       entry(SpamTrapCheck.NAME, RejectAction.REJECT,
-          p -> new SpamTrapCheck(new java.util.LinkedHashSet<>(p.spamTraps()), p.trapsAtData(), p.blocklistZone())),
+          p -> new SpamTrapCheck(new java.util.LinkedHashSet<>(p.spamTraps()), p.trapsAtData(), p.blocklistZone(),
+              p.publicUrl())),
       entry(RecipientKnownCheck.NAME, RejectAction.REJECT, p -> new RecipientKnownCheck(p.site(), p.knownRecipients())),
       entry(EnvelopeSyntaxCheck.NAME, RejectAction.REJECT, p -> new EnvelopeSyntaxCheck()),
       entry(SenderIpLiteralCheck.NAME, RejectAction.REJECT, p -> new SenderIpLiteralCheck()),
@@ -80,7 +88,8 @@ public final class CheckCatalog {
   private CheckCatalog() {}
 
   private static Entry entry(String name, RejectAction onReject, Function<Parameters, Check> factory) {
-    return new Entry(name, CheckMode.ENFORCE, onReject, factory);
+    return new Entry(name, CheckMode.ENFORCE, onReject, factory,
+        name.equals(HeloPtrMatchCheck.NAME) ? TagKind.INFO : TagKind.SPAM);
   }
 
   public static List<String> names() {

@@ -94,6 +94,12 @@ public final class DnsblCheck implements Check {
           + format(r.zone().weight()) + ")", describe(r));
     }
     facts.fact("score", format(score) + " (threshold " + format(threshold) + ")");
+    for (ZoneResult r : results) {
+      if (r.listed() && r.zone().type() != org.portcullis.dnsbl.DnsblZone.Type.ALLOW) {
+        r.zone().lookupFor(ip, r.txt()).ifPresent(url ->
+            facts.link("Look up " + ip + " on " + r.zone().publicName() + " (its evidence and removal)", url));
+      }
+    }
     if (score >= threshold) {
       ZoneResult top = results.stream().filter(ZoneResult::listed)
           .max(Comparator.comparingDouble(r -> r.zone().weight())).orElseThrow();
@@ -106,7 +112,9 @@ public final class DnsblCheck implements Check {
               + " and fix the cause: an infected machine, an open relay or proxy, or a compromised account "
               + "sending through " + ip + ". Then request removal from " + zone + ". This server does not run "
               + "that list and cannot remove you from it; once you are delisted, mail from " + ip + " is "
-              + "accepted again without any action here."));
+              + "accepted again without any action here.")).withFinding("client [" + ip + "] is listed on " + zone
+          + (top.labels().isEmpty() ? "" : " (" + String.join(", ", top.labels()) + ")") + ", DNS list score "
+          + format(score) + " of " + format(threshold));
     }
     if (score + unknownWeight >= threshold) {
       return new Verdict.Tempfail(451, EnhancedStatus.parse("4.7.1"),

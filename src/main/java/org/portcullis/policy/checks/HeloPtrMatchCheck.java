@@ -48,6 +48,8 @@ public final class HeloPtrMatchCheck implements Check {
                 + "treat a mismatch as a sign of a misconfigured or forged sender. "
                 + "RFC 5321 4.1.4 forbids refusing mail for this alone, so it only marks the message.",
             "Configure the server to greet with " + ptr + " (its PTR name), or change the PTR record to "
-                + "the name it greets with; keep both resolving to the server's address."));
+                + "the name it greets with; keep both resolving to the server's address."))
+        .withFinding("HELO name " + helo.get().raw() + " differs from the reverse DNS name " + ptr
+            + " (information only: RFC 5321 4.1.4)");
   }
 }

@@ -20,8 +20,8 @@ import org.portcullis.store.StoreException;
  * of seed 000.
  *
  * <p>Phase CONNECT. A client whose address (or network) is listed is refused with
- * {@code 554 5.7.1}, in the same form as a DNSBL refusal, with a link to its evidence and
- * self-service delisting. The explanation shows the listing, first and last evidence, an
+ * {@code 554 5.7.1}, in the same form as a DNSBL refusal; the explanation links to its evidence
+ * and self-service delisting. The explanation shows the listing, first and last evidence, an
  * evidence excerpt and the delistings used. LAN and authenticated clients are not judged.
  */
 public final class OwnBlocklistCheck implements Check {
@@ -30,17 +30,17 @@ public final class OwnBlocklistCheck implements Check {
 
   private final LiveListings listings;
   private final String zone;
-  private final String portalUrl;
+  private final String publicUrl;
 
   /**
    * @param listings the live listings (empty: the blocklist is disabled and the check has no opinion)
    * @param zone the zone name replies use
-   * @param portalUrl where the lookup and delisting pages are
+   * @param publicUrl where strangers reach the portal ({@code web.public-url}); empty: links are paths
    */
-  public OwnBlocklistCheck(Optional<LiveListings> listings, String zone, String portalUrl) {
+  public OwnBlocklistCheck(Optional<LiveListings> listings, String zone, String publicUrl) {
     this.listings = listings.orElse(null);
     this.zone = zone;
-    this.portalUrl = portalUrl;
+    this.publicUrl = publicUrl;
   }
 
   @Override
@@ -64,8 +64,9 @@ public final class OwnBlocklistCheck implements Check {
     }
     String ip = context.session().client().addressText();
     String category = Category.fromCode(code).map(Category::label).orElse("listed");
-    String link = portalUrl + "/lookup/" + ip;
-    Explanation.Builder facts = Observed.client(context).fact("listed on", zone + " (" + category + ")");
+    String link = publicUrl + "/lookup/" + ip;
+    Explanation.Builder facts = Observed.client(context).fact("listed on", zone + " (" + category + ")")
+        .link("The listing of " + ip + " on " + zone + ", its evidence and self-service delisting", link);
     int limit = listings.blocklist().rules().selfServiceLimit();
     String selfService = "delist it yourself at " + link;
     try {
@@ -90,13 +91,14 @@ public final class OwnBlocklistCheck implements Check {
       facts.fact("listing details", "unavailable (store error)");
     }
     return new Verdict.Reject(554, EnhancedStatus.parse("5.7.1"),
-        "Service unavailable; client [" + ip + "] blocked using " + zone + " (" + category + "): " + link,
+        "Service unavailable; client [" + ip + "] blocked using " + zone + " (" + category + ")",
         facts.rule("The client's address is on this server's own blocklist, listed on evidence (spam-trap hits, "
                 + "reports, repeated refusals). Listings expire by themselves "
                 + listings.blocklist().rules().expiry().toHours() + " hours after the last evidence.",
             "See the evidence at " + link + " and fix the cause (an infected machine, an open relay or proxy, a "
                 + "compromised account). Then " + selfService + "; you may delist yourself " + limit + " times, "
-                + "after that only the operator can. New evidence lists the address again."));
+                + "after that only the operator can. New evidence lists the address again."))
+        .withFinding("client [" + ip + "] is listed on our blocklist " + zone + " (" + category + ")");
   }
 
   private static String excerpt(Evidence e) {

@@ -31,11 +31,14 @@ public final class SpamTrapCheck implements Check {
   private final Set<EmailAddress> traps;
   private final boolean atData;
   private final String zone;
+  private final String publicUrl;
 
-  public SpamTrapCheck(Set<EmailAddress> traps, boolean atData, String zone) {
+  /** @param publicUrl where strangers reach the portal ({@code web.public-url}); empty: links are paths */
+  public SpamTrapCheck(Set<EmailAddress> traps, boolean atData, String zone, String publicUrl) {
     this.traps = Set.copyOf(traps);
     this.atData = atData;
     this.zone = zone;
+    this.publicUrl = publicUrl;
   }
 
   @Override
@@ -76,14 +79,17 @@ public final class SpamTrapCheck implements Check {
     Explanation.Builder facts = Observed.client(context)
         .fact("HELO", context.session().helo().map(Object::toString).orElse(""))
         .fact("MAIL FROM", context.session().sender().map(Object::toString).orElse(""))
-        .fact("spam-trap recipients", hit.stream().map(Object::toString).collect(Collectors.joining(", ")));
+        .fact("spam-trap recipients", hit.stream().map(r -> "<" + r.address() + ">")
+            .collect(Collectors.joining(", ")));
     headers.ifPresent(h -> facts.fact("header excerpt", HeaderExcerpt.of(h)));
+    facts.link("The listing of " + ip + " on " + zone + " and self-service delisting", publicUrl + "/lookup/" + ip);
     return new Verdict.Reject(550, EnhancedStatus.parse("5.7.1"),
         "Service unavailable; client [" + ip + "] blocked using " + zone + " (spam-trap)",
         facts.rule("The message was addressed to a spam trap: an address that never asked for mail and is "
                 + "published only where harvesters find it. Its sender is listed on this server's blocklist.",
             "Mail to addresses nobody subscribed comes from harvested or bought lists, or from an infected "
                 + "machine. Stop that mail, clean the machine, and remove such addresses from your lists; then "
-                + "delist yourself through the lookup page. New trap hits list the address again."));
+                + "delist yourself through the lookup page. New trap hits list the address again."))
+        .withFinding("mail to a spam trap from client [" + ip + "]");
   }
 }

@@ -30,7 +30,7 @@ final class SqliteAccessListStore implements AccessListStore, AutoCloseable {
   private static final String ENTRY_COLUMNS =
       "id, action, client, sender, recipient, helo, skip, reply, expires_at, note, created_at";
   private static final String REQUEST_COLUMNS =
-      "id, email, client_ip, recipient, reason, status, created_at, decided_at, message, entry_id";
+      "id, email, client_ip, recipient, reason, status, created_at, decided_at, message, entry_id, reference, token";
 
   private final Connection connection;
 
@@ -236,20 +236,52 @@ final class SqliteAccessListStore implements AccessListStore, AutoCloseable {
 
   @Override
   public synchronized WhitelistRequest submit(WhitelistRequest r) {
-    try (PreparedStatement p = connection.prepareStatement("INSERT INTO whitelist_request (email, client_ip, "
-        + "recipient, reason, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id")) {
-      p.setString(1, r.email());
-      p.setString(2, r.clientIp());
-      p.setString(3, r.recipient());
-      p.setString(4, r.reason());
-      p.setLong(5, r.created().toEpochMilli());
-      try (ResultSet rs = p.executeQuery()) {
-        rs.next();
-        return new WhitelistRequest(rs.getLong(1), r.email(), r.clientIp(), r.recipient(), r.reason(),
-            WhitelistRequest.Status.PENDING, r.created(), Optional.empty(), Optional.empty(), Optional.empty());
-      }
+    try {
+      return WriteTransaction.run(connection, () -> {
+        try (PreparedStatement open = connection.prepareStatement("SELECT " + REQUEST_COLUMNS + " FROM whitelist_request "
+            + "WHERE status = 'pending' AND email = ? AND client_ip = ? AND recipient = ? ORDER BY id LIMIT 1")) {
+          open.setString(1, r.email());
+          open.setString(2, r.clientIp());
+          open.setString(3, r.recipient());
+          try (ResultSet rs = open.executeQuery()) {
+            if (rs.next()) {
+              return request(rs);
+            }
+          }
+        }
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO whitelist_request (email, client_ip, "
+            + "recipient, reason, status, created_at, reference, token) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) "
+            + "RETURNING id")) {
+          p.setString(1, r.email());
+          p.setString(2, r.clientIp());
+          p.setString(3, r.recipient());
+          p.setString(4, r.reason());
+          p.setLong(5, r.created().toEpochMilli());
+          p.setString(6, r.reference());
+          p.setString(7, r.token());
+          try (ResultSet rs = p.executeQuery()) {
+            rs.next();
+            return new WhitelistRequest(rs.getLong(1), r.email(), r.clientIp(), r.recipient(), r.reason(),
+                WhitelistRequest.Status.PENDING, r.created(), Optional.empty(), Optional.empty(), Optional.empty(),
+                r.reference(), r.token());
+          }
+        }
+      });
     } catch (SQLException e) {
       throw new StoreException("cannot store the whitelist request: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<WhitelistRequest> requestByToken(String token) {
+    try (PreparedStatement p = connection.prepareStatement("SELECT " + REQUEST_COLUMNS
+        + " FROM whitelist_request WHERE token = ?")) {
+      p.setString(1, token);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? Optional.of(request(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read whitelist requests: " + e.getMessage(), e);
     }
   }
 
@@ -301,7 +333,8 @@ final class SqliteAccessListStore implements AccessListStore, AutoCloseable {
     Optional<Long> entryId = rs.wasNull() ? Optional.empty() : Optional.of(entry);
     return new WhitelistRequest(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         WhitelistRequest.Status.valueOf(rs.getString(6).toUpperCase(java.util.Locale.ROOT)),
-        Instant.ofEpochMilli(rs.getLong(7)), decidedAt, Optional.ofNullable(rs.getString(9)), entryId);
+        Instant.ofEpochMilli(rs.getLong(7)), decidedAt, Optional.ofNullable(rs.getString(9)), entryId,
+        rs.getString(11), rs.getString(12) == null ? "" : rs.getString(12));
   }
 
   @Override

@@ -410,25 +410,41 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
     }
   }
 
+  private static final String REPORT_COLUMNS = "id, at, address, contact, message, status, answer, kind, token";
+
   @Override
-  public long fileReport(FalsePositiveReport report) {
+  public FalsePositiveReport fileReport(FalsePositiveReport report) {
     synchronized (writer) {
       try {
-        try (PreparedStatement p = writer.prepareStatement("INSERT INTO false_positive_report (at, address, contact, "
-            + "message, status, answer, kind) VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-          p.setLong(1, report.at().toEpochMilli());
-          p.setString(2, report.address());
-          p.setString(3, report.contact());
-          p.setString(4, report.message());
-          p.setString(5, report.status());
-          p.setString(6, report.answer());
-          p.setString(7, report.kind().label());
-          p.executeUpdate();
-          try (ResultSet keys = p.getGeneratedKeys()) {
-            keys.next();
-            return keys.getLong(1);
+        return WriteTransaction.run(writer, () -> {
+          try (PreparedStatement open = writer.prepareStatement("SELECT " + REPORT_COLUMNS + " FROM false_positive_report "
+              + "WHERE status = 'open' AND address = ? AND contact = ? AND kind = ? ORDER BY id LIMIT 1")) {
+            open.setString(1, report.address());
+            open.setString(2, report.contact());
+            open.setString(3, report.kind().label());
+            try (ResultSet rs = open.executeQuery()) {
+              if (rs.next()) {
+                return report(rs);
+              }
+            }
           }
-        }
+          try (PreparedStatement p = writer.prepareStatement("INSERT INTO false_positive_report (at, address, contact, "
+              + "message, status, answer, kind, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+            p.setLong(1, report.at().toEpochMilli());
+            p.setString(2, report.address());
+            p.setString(3, report.contact());
+            p.setString(4, report.message());
+            p.setString(5, report.status());
+            p.setString(6, report.answer());
+            p.setString(7, report.kind().label());
+            p.setString(8, report.token());
+            try (ResultSet keys = p.executeQuery()) {
+              keys.next();
+              return new FalsePositiveReport(keys.getLong(1), report.at(), report.kind(), report.address(),
+                  report.contact(), report.message(), report.status(), report.answer(), report.token());
+            }
+          }
+        });
       } catch (SQLException e) {
         throw new StoreException("cannot record the report: " + e.getMessage(), e);
       }
@@ -438,8 +454,8 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   @Override
   public List<FalsePositiveReport> reports(Optional<String> status, int limit) {
     synchronized (reader) {
-      try (PreparedStatement p = reader.prepareStatement("SELECT id, at, address, contact, message, status, answer, kind "
-          + "FROM false_positive_report" + (status.isPresent() ? " WHERE status = ?" : "") + " ORDER BY at DESC LIMIT ?")) {
+      try (PreparedStatement p = reader.prepareStatement("SELECT " + REPORT_COLUMNS
+          + " FROM false_positive_report" + (status.isPresent() ? " WHERE status = ?" : "") + " ORDER BY at DESC LIMIT ?")) {
         int i = 1;
         if (status.isPresent()) {
           p.setString(i++, status.get());
@@ -448,9 +464,7 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
         List<FalsePositiveReport> out = new ArrayList<>();
         try (ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
-            out.add(new FalsePositiveReport(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                FalsePositiveReport.Kind.fromLabel(rs.getString(8)).orElse(FalsePositiveReport.Kind.FALSE_POSITIVE),
-                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+            out.add(report(rs));
           }
         }
         return out;
@@ -461,14 +475,50 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
   }
 
   @Override
-  public boolean answerReport(long id, String status, String answer) {
+  public Optional<FalsePositiveReport> report(long id) {
+    return oneReport("id = ?", p -> p.setLong(1, id));
+  }
+
+  @Override
+  public Optional<FalsePositiveReport> reportByToken(String token) {
+    return oneReport("token = ?", p -> p.setString(1, token));
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement p) throws SQLException;
+  }
+
+  private Optional<FalsePositiveReport> oneReport(String where, Binder binder) {
+    synchronized (reader) {
+      try (PreparedStatement p = reader.prepareStatement("SELECT " + REPORT_COLUMNS + " FROM false_positive_report "
+          + "WHERE " + where)) {
+        binder.bind(p);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(report(rs)) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw new StoreException("cannot read reports: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static FalsePositiveReport report(ResultSet rs) throws SQLException {
+    return new FalsePositiveReport(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+        FalsePositiveReport.Kind.fromLabel(rs.getString(8)).orElse(FalsePositiveReport.Kind.FALSE_POSITIVE),
+        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+        rs.getString(9) == null ? "" : rs.getString(9));
+  }
+
+  @Override
+  public boolean answerReport(long id, String status, String answer, Instant at) {
     synchronized (writer) {
       try {
         try (PreparedStatement p = writer.prepareStatement(
-            "UPDATE false_positive_report SET status = ?, answer = ? WHERE id = ?")) {
+            "UPDATE false_positive_report SET status = ?, answer = ?, answered_at = ? WHERE id = ? AND status = 'open'")) {
           p.setString(1, status);
           p.setString(2, answer);
-          p.setLong(3, id);
+          p.setLong(3, at.toEpochMilli());
+          p.setLong(4, id);
           return p.executeUpdate() == 1;
         }
       } catch (SQLException e) {

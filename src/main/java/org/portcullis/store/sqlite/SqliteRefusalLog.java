@@ -38,9 +38,10 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("portcullis.store");
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int READERS_KEPT = 8;
-  private static final String INSERT = "INSERT OR REPLACE INTO refusal (reference, created_at, server, check_name, phase, "
+  private static final String INSERT = "INSERT INTO refusal (reference, created_at, server, check_name, phase, "
       + "outcome, reply_code, status, reply_text, client_address, client_name, helo, sender, recipient, facts, rule, fix, "
-      + "rule_id, fix_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)";
+      + "rule_id, fix_id, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, ?) "
+      + "ON CONFLICT (reference) DO NOTHING";
   private static final String TEXT_ID = "INSERT INTO explanation_text (text) VALUES (?) "
       + "ON CONFLICT (text) DO UPDATE SET text = excluded.text RETURNING id";
   private static final String SELECT = "SELECT r.*, coalesce(rt.text, r.rule) AS rule_text, "
@@ -55,6 +56,8 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
   }
 
   private record FactJson(String label, String value) {}
+
+  private record LinkJson(String label, String url) {}
 
   private final Connection writer;
   private final ConnectionFactory readers;
@@ -187,10 +190,18 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
             .map(f -> new FactJson(f.label(), f.value())).toList()));
         insert.setLong(16, textId(textId, r.explanation().rule()));
         insert.setLong(17, textId(textId, r.explanation().fix()));
+        insert.setString(18, JSON.writeValueAsString(r.explanation().links().stream()
+            .map(l -> new LinkJson(l.label(), l.url())).toList()));
         insert.addBatch();
       }
-      insert.executeBatch();
+      int[] inserted = insert.executeBatch();
       writer.commit();
+      for (int i = 0; i < inserted.length; i++) {
+        if (inserted[i] == 0) {
+          // References are 80 random bits: this is a broken random source, not bad luck.
+          log.warn("refusal reference {} is already taken; this record was not stored", batch.get(i).reference());
+        }
+      }
     } catch (SQLException | RuntimeException e) {
       writer.rollback();
       textIds.clear(); // ids taken in the rolled-back transaction are gone
@@ -235,8 +246,10 @@ final class SqliteRefusalLog implements RefusalLog, AutoCloseable {
 
   private static RefusalRecord read(ResultSet row) throws SQLException {
     List<FactJson> facts = JSON.readValue(row.getString("facts"), new TypeReference<List<FactJson>>() {});
+    List<LinkJson> links = JSON.readValue(row.getString("links"), new TypeReference<List<LinkJson>>() {});
     Explanation explanation = new Explanation(facts.stream().map(f -> new Fact(f.label(), f.value())).toList(),
-        row.getString("rule_text"), row.getString("fix_text"));
+        row.getString("rule_text"), row.getString("fix_text"),
+        links.stream().map(l -> new Explanation.Link(l.label(), l.url())).toList());
     return new RefusalRecord(row.getString("reference"), Instant.ofEpochMilli(row.getLong("created_at")),
         row.getString("server"), row.getString("check_name"), Phase.valueOf(row.getString("phase")),
         row.getString("outcome"), row.getInt("reply_code"), row.getString("status"), row.getString("reply_text"),

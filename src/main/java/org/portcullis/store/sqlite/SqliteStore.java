@@ -17,6 +17,7 @@ import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.notices.Outbox;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.store.Store;
@@ -43,12 +44,14 @@ public final class SqliteStore implements Store {
   private final SqliteTrafficLog traffic;
   private final SqliteMailUserStore mailUsers;
   private final SqliteSourceStore sources;
+  private final SqliteOutbox outbox;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
-      SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources) {
+      SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox) {
     this.sources = sources;
+    this.outbox = outbox;
     this.traffic = traffic;
     this.mailUsers = mailUsers;
     this.checkModes = checkModes;
@@ -81,7 +84,7 @@ public final class SqliteStore implements Store {
           new SqliteGreylistStore(connect(url, BIG_CACHE_KIB)), new SqliteAccessListStore(connect(url)),
           new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
-          new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)));
+          new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -165,6 +168,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public Outbox outbox() {
+    return outbox;
+  }
+
+  @Override
   public int pruneRefusals(Instant olderThan) {
     refusals.flush();
     try (Connection c = connect(url);
@@ -194,6 +202,7 @@ public final class SqliteStore implements Store {
     traffic.close();
     mailUsers.close();
     sources.close();
+    outbox.close();
     greylist.close();
   }
 }

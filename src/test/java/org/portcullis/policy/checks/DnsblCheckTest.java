@@ -60,6 +60,28 @@ class DnsblCheckTest {
   }
 
   @Test
+  void aZonesLookupUrlTemplateIsTheLinkWhenItsTxtHasNone() {
+    DnsblZone zen = new DnsblZone("zen.example", DnsblZone.Type.BLOCK, 1, ReturnCodes.ANY, false, "",
+        "https://check.zen.example/listed/?searchterm={ip}");
+    listed("zen.example", "127.0.0.2");
+    var reject = assertRejected(check(List.of(zen)).evaluate(session.at(Phase.CONNECT)), 554, "5.7.1");
+    assertThat(reject.explanation().links()).singleElement().satisfies(l -> {
+      assertThat(l.url()).isEqualTo("https://check.zen.example/listed/?searchterm=203.0.113.9");
+      assertThat(l.label()).isEqualTo("Look up 203.0.113.9 on zen.example (its evidence and removal)");
+    });
+    assertThat(reject.finding()).isEqualTo("client [203.0.113.9] is listed on zen.example (127.0.0.2), DNS list score 1 of 1");
+  }
+
+  @Test
+  void aSecretZoneNeverLinksToItsTxtWhichMayNameTheKey() {
+    listed("key123.feed.example", "127.0.0.2");
+    session.dns.add("9.113.0.203.key123.feed.example", DnsType.TXT,
+        new DnsRecord.Txt("https://feed.example/key123/203.0.113.9"));
+    var reject = assertRejected(check(List.of(SECRET)).evaluate(session.at(Phase.CONNECT)), 554, "5.7.1");
+    assertThat(reject.explanation().links()).isEmpty();
+  }
+
+  @Test
   void answersOutsideTheCodesDoNotCount() {
     listed("zen.example", "127.0.0.3");
     assertContinues(check(List.of(ZEN)).evaluate(session.at(Phase.CONNECT)));
