@@ -397,7 +397,7 @@ public final class Gateway implements AutoCloseable {
         s.xclientNetworks(), s.greetingDelay(), s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(),
         s.textLineMaxBytes(), s.messageSizeMaxBytes(), s.recipientsMax(), s.commandTimeout(), s.dataTimeout(),
         s.connectionsMax(), s.connectionsPerClientMax(), s.errorsMax(), s.dataMemoryMaxBytes(), tls(config),
-        config.policy().taggedSubjectPrefix(), Optional.empty());
+        config.policy().taggedSubjectPrefix(), Optional.empty(), s.limits());
   }
 
   /**
@@ -437,7 +437,7 @@ public final class Gateway implements AutoCloseable {
     return new SmtpSettings(config.server().hostname(), listen, false, List.of(), List.of(), Duration.ZERO,
         s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(), s.textLineMaxBytes(), s.messageSizeMaxBytes(),
         s.recipientsMax(), s.commandTimeout(), s.dataTimeout(), s.connectionsMax(), s.connectionsPerClientMax(),
-        s.errorsMax(), s.dataMemoryMaxBytes(), tls, "", Optional.of(submission));
+        s.errorsMax(), s.dataMemoryMaxBytes(), tls, "", Optional.of(submission), s.limits());
   }
 
   /** Each check's configured mode, in chain order. */

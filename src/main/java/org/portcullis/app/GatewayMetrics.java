@@ -74,9 +74,13 @@ final class GatewayMetrics {
   void blocklists(Blocklists blocklists) {
     blocklists.listings().ifPresent(live -> Gauge.builder("portcullis.blocklist.listings.active", live,
         l -> l.current().size()).description("active listings of our own blocklist").register(registry));
-    blocklists.serverQueries().ifPresent(queries -> FunctionCounter.builder("portcullis.dnsbl.server.queries",
-        queries, java.util.function.LongSupplier::getAsLong).description("queries received by the DNSBL server")
-        .register(registry));
+    // Micrometer keeps only a weak reference to a counter's object: it must be one that lives as long
+    // as the gateway (a lambda made here would be collected, and the counter read 0 from then on).
+    if (blocklists.serverQueries().isPresent()) {
+      FunctionCounter.builder("portcullis.dnsbl.server.queries", blocklists,
+          b -> b.serverQueries().map(java.util.function.LongSupplier::getAsLong).orElse(0L))
+          .description("queries received by the DNSBL server").register(registry);
+    }
     blocklists.dnsbl().ifPresent(lookups -> {
       Gauge.builder("portcullis.dnsbl.zones.suspended", lookups.health(), h -> h.suspendedCount())
           .description("DNS lists suspended by their RFC 5782 health check").register(registry);

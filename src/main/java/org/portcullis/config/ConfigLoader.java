@@ -35,6 +35,7 @@ import org.portcullis.policy.RejectAction;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policy.checks.ClientGenericPtrCheck;
 import org.portcullis.policy.checks.DnsblCheck;
+import org.portcullis.smtp.SmtpSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.toml.TomlMapper;
@@ -161,12 +162,27 @@ public final class ConfigLoader {
     if (perClient > connections) {
       throw new ConfigException(s.key("connections-per-client-max"), "must not exceed smtp.connections-max (" + connections + ")");
     }
+    int perNetwork = (int) s.integer("connections-per-network-max", Math.max(perClient, Math.min(50, connections)),
+        1, 1_000_000);
+    if (perNetwork < perClient) {
+      throw new ConfigException(s.key("connections-per-network-max"), "must be at least smtp.connections-per-client-max ("
+          + perClient + ")");
+    }
+    int reserved = (int) s.integer("connections-reserved-for-lan", Math.min(100, connections / 10), 0, 1_000_000);
+    if (reserved >= connections) {
+      throw new ConfigException(s.key("connections-reserved-for-lan"), "must be less than smtp.connections-max ("
+          + connections + "): strangers need room too");
+    }
     int errors = (int) s.integer("errors-max", 20, 1, 10_000);
+    int overshoot = (int) s.integer("recipient-overshoot-max", 1000, 0, 1_000_000);
+    long rate = s.integer("data-rate-min-bytes-per-second", 500, 1, 1L << 30);
+    Duration transaction = Duration.ofSeconds(s.integer("transaction-max-seconds", 1800, 1, 86_400));
     long memory = s.integer("data-memory-max-bytes", 536_870_912, 1_048_576, 1L << 40);
     boolean delayReject = s.bool("delay-reject", true);
     s.finish();
     return new PortcullisConfig.Smtp(listen, proxy, proxyNetworks, xclient, greetingDelay, commandLine, allowance,
-        textLine, size, recipients, commandTimeout, dataTimeout, connections, perClient, errors, memory, delayReject);
+        textLine, size, recipients, commandTimeout, dataTimeout, connections, perClient, errors, memory, delayReject,
+        new SmtpSettings.Limits(perNetwork, reserved, overshoot, rate, transaction));
   }
 
   private static PortcullisConfig.Tls tls(ConfigSection s) {
@@ -484,9 +500,14 @@ public final class ConfigLoader {
     boolean batched = s.bool("batched-udp", true);
     int tcpMax = (int) s.integer("tcp-connections-max", 256, 1, 100_000);
     Duration idle = Duration.ofSeconds(s.integer("tcp-idle-timeout-seconds", 10, 1, 3600));
+    int tcpPerClient = (int) s.integer("tcp-connections-per-client-max", Math.min(16, tcpMax), 1, 100_000);
+    if (tcpPerClient > tcpMax) {
+      throw new ConfigException(s.key("tcp-connections-per-client-max"), "must not exceed dnsbl-server.tcp-connections-max ("
+          + tcpMax + ")");
+    }
     s.finish();
     return new ZoneSettings(enabled && blocklist.enabled(), listen, blocklist.zone(), nameServers, hostmaster, ttl,
-        negative, txt, axfr, threads, batched, tcpMax, idle);
+        negative, txt, axfr, threads, batched, tcpMax, idle, tcpPerClient);
   }
 
   private static GreylistSettings greylist(ConfigSection s) {

@@ -63,7 +63,7 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
       List<Cidr> xclientNetworks, Duration greetingDelay, int commandLineMaxBytes, int esmtpParameterAllowanceBytes,
       int textLineMaxBytes, long messageSizeMaxBytes, int recipientsMax, Duration commandTimeout,
       Duration dataTimeout, int connectionsMax, int connectionsPerClientMax, int errorsMax, long dataMemoryMaxBytes,
-      boolean delayReject) {}
+      boolean delayReject, org.portcullis.smtp.SmtpSettings.Limits limits) {}
 
   /** {@code [tls]}: STARTTLS. */
   public record Tls(boolean enabled, Optional<Path> certificateFile, Optional<Path> keyFile) {}

@@ -30,12 +30,37 @@ final class MessageReader {
   private final Line line;
   private final int textLineMax;
   private final long sizeMax;
+  private final Pace pace;
+
+  /**
+   * How fast message text must come: the input's deadline starts {@code idle} ahead; each line moves
+   * it on by what its octets are worth at {@code minBytesPerSecond}, never more than {@code idle}
+   * ahead of now, never past {@code hardDeadline} (the transaction's end). A client that drips, or
+   * stalls, runs out of time.
+   */
+  record Pace(long idleNanos, long minBytesPerSecond, long hardDeadline) {
+    static final Pace NONE = new Pace(Long.MAX_VALUE / 4, 1, Long.MAX_VALUE);
+  }
 
   MessageReader(SmtpInput input, Line line, int textLineMax, long sizeMax) {
+    this(input, line, textLineMax, sizeMax, Pace.NONE);
+  }
+
+  MessageReader(SmtpInput input, Line line, int textLineMax, long sizeMax, Pace pace) {
     this.input = input;
     this.line = line;
     this.textLineMax = textLineMax;
     this.sizeMax = sizeMax;
+    this.pace = pace;
+  }
+
+  private void paced(long octets) {
+    if (pace == Pace.NONE) {
+      return;
+    }
+    long now = System.nanoTime();
+    long earned = input.deadline() + octets * 1_000_000_000L / pace.minBytesPerSecond();
+    input.deadline(Math.min(Math.min(now + pace.idleNanos(), earned), pace.hardDeadline()));
   }
 
   /**
@@ -48,6 +73,7 @@ final class MessageReader {
       if (!input.readLine(line, textLineMax) || line.ending == Line.Ending.EOF) {
         return Status.DISCONNECTED;
       }
+      paced(line.octets);
       boolean crlf = line.ending == Line.Ending.CRLF;
       if (line.isDot() && crlf && previousCrlf) {
         return Status.COMPLETE;

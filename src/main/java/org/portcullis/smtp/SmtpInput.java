@@ -16,9 +16,36 @@ final class SmtpInput {
   private final byte[] buffer = new byte[4096];
   private int position;
   private int limit;
+  private java.net.Socket socket;
+  private long deadline = Long.MAX_VALUE;
 
   SmtpInput(InputStream in) {
     this.in = in;
+  }
+
+  /** Reads on {@code socket} follow the deadline ({@link #deadline}); without one, its own timeout. */
+  SmtpInput(java.net.Socket socket) throws IOException {
+    this.in = socket.getInputStream();
+    this.socket = socket;
+  }
+
+  /**
+   * Every read from now on must end by {@code nanoTime}: a total limit, not an idle one, so that
+   * a client dripping a byte every few seconds cannot hold a command (or a DATA block) open past it.
+   */
+  void deadline(long nanoTime) {
+    this.deadline = nanoTime;
+  }
+
+  /** The current deadline ({@link System#nanoTime()} based); {@code Long.MAX_VALUE} when none. */
+  long deadline() {
+    return deadline;
+  }
+
+  /** Switches to the TLS socket after the handshake; buffered bytes must be gone. */
+  void replaceSocket(java.net.Socket tls) throws IOException {
+    replaceStream(tls.getInputStream());
+    this.socket = tls;
   }
 
   /** Switches to a new underlying stream (after the TLS handshake). Buffered bytes must be gone. */
@@ -57,6 +84,13 @@ final class SmtpInput {
     }
     if (limit == buffer.length) {
       return buffered();
+    }
+    if (socket != null && deadline != Long.MAX_VALUE) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        throw new java.net.SocketTimeoutException("deadline passed");
+      }
+      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000)));
     }
     int n = in.read(buffer, limit, buffer.length - limit);
     if (n < 0) {

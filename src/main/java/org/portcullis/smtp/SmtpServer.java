@@ -45,7 +45,8 @@ public final class SmtpServer implements AutoCloseable {
     this.settings = settings;
     this.engine = engine;
     this.sink = sink;
-    this.limiter = new ConnectionLimiter(settings.connectionsMax(), settings.connectionsPerClientMax());
+    this.limiter = new ConnectionLimiter(settings.connectionsMax(), settings.connectionsPerClientMax(),
+        settings.limits().connectionsPerNetworkMax(), settings.limits().connectionsReservedForLan());
     this.memory = new MemoryBudget(settings.dataMemoryMaxBytes());
     this.queueIds = queueIds;
   }
@@ -86,7 +87,9 @@ public final class SmtpServer implements AutoCloseable {
         }
         continue;
       }
-      if (!limiter.acquireTotal()) {
+      // The LAN's share: judged by the peer (behind a PROXY listener that is the proxy, which is trusted).
+      boolean lan = engine.site().isLan(org.portcullis.mail.Addresses.unmap(socket.getInetAddress()));
+      if (!limiter.acquireTotal(lan)) {
         stats.connectionRefused();
         Thread.ofVirtual().start(() -> refuseFull(socket));
         continue;

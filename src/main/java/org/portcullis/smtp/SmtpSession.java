@@ -75,9 +75,13 @@ final class SmtpSession implements Runnable {
 
   private boolean clientSlot;
   private InetAddress limitedAddress;
+  private boolean limitedLan;
   private boolean esmtp;
   private boolean inTransaction;
+  /** When the current transaction must be over ({@link System#nanoTime()}); {@code Long.MAX_VALUE} outside one. */
+  private long transactionDeadline = Long.MAX_VALUE;
   private int recipientCount;
+  private int overshoot;
   private int errors;
   private boolean closing;
   private RecordedRefusal connectRefusal;
@@ -109,7 +113,7 @@ final class SmtpSession implements Runnable {
     try (socket) {
       try {
         socket.setTcpNoDelay(true);
-        input = new SmtpInput(socket.getInputStream());
+        input = new SmtpInput(socket);
         output = new BufferedOutputStream(socket.getOutputStream(), 2048);
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         clientAddress = Addresses.unmap(remote.getAddress());
@@ -121,13 +125,21 @@ final class SmtpSession implements Runnable {
           return;
         }
         limitedAddress = clientAddress;
-        clientSlot = limiter.acquireClient(limitedAddress);
+        limitedLan = engine.site().isLan(clientAddress);
+        ConnectionLimiter.Slot slot = limiter.acquireClient(limitedAddress, limitedLan);
+        clientSlot = slot == ConnectionLimiter.Slot.TAKEN;
         policy = engine.newSession(engine.client(clientAddress, clientPort), protocol);
         log.info("connect from {}[{}] port={}", policy.client().nameOrUnknown(), policy.client().addressText(),
             clientPort);
-        if (!clientSlot) {
+        if (slot == ConnectionLimiter.Slot.CLIENT_FULL) {
           refuseConnection(421, "4.7.0", "Too many connections from [" + policy.client().addressText() + "]",
               "connections from this address", settings.connectionsPerClientMax() + " at once");
+          return;
+        }
+        if (slot == ConnectionLimiter.Slot.NETWORK_FULL) {
+          String network = org.portcullis.mail.Cidr.clientNetwork(clientAddress).toString();
+          refuseConnection(421, "4.7.0", "Too many connections from your network " + network,
+              "connections from " + network, settings.limits().connectionsPerNetworkMax() + " at once");
           return;
         }
         greet();
@@ -163,7 +175,7 @@ final class SmtpSession implements Runnable {
   private void releaseClientSlot() {
     if (clientSlot) {
       clientSlot = false;
-      limiter.releaseClient(limitedAddress);
+      limiter.releaseClient(limitedAddress, limitedLan);
     }
   }
 
@@ -186,7 +198,7 @@ final class SmtpSession implements Runnable {
           Addresses.toText(peer));
       return false;
     }
-    socket.setSoTimeout((int) Math.min(settings.commandTimeout().toMillis(), 10_000));
+    input.deadline(System.nanoTime() + Math.min(settings.commandTimeout().toNanos(), 10_000_000_000L));
     try {
       Optional<InetSocketAddress> real = ProxyHeader.read(input);
       if (real.isPresent()) {
@@ -223,7 +235,7 @@ final class SmtpSession implements Runnable {
   private void detectPregreet() throws IOException {
     long delay = settings.greetingDelay().toMillis();
     if (delay > 0 && input.buffered() == 0) {
-      socket.setSoTimeout((int) delay);
+      input.deadline(System.nanoTime() + delay * 1_000_000L);
       try {
         input.fill();
       } catch (SocketTimeoutException quiet) {
@@ -261,7 +273,7 @@ final class SmtpSession implements Runnable {
       if (input.buffered() == 0) {
         output.flush();
       }
-      socket.setSoTimeout((int) settings.commandTimeout().toMillis());
+      input.deadline(commandDeadline());
       int limit = settings.commandLineMaxBytes() + (esmtp ? settings.esmtpParameterAllowanceBytes() : 0);
       if (!input.readLine(line, limit) || line.ending == Line.Ending.EOF) {
         log.info("lost connection after {} from {}", lastCommand, clientText());
@@ -378,6 +390,8 @@ final class SmtpSession implements Runnable {
     }
     inTransaction = false;
     recipientCount = 0;
+    overshoot = 0;
+    transactionDeadline = Long.MAX_VALUE;
     esmtp = extended;
     protocol.recordEsmtp(extended);
     SessionPolicy.Decision decision = policy.helo(HeloName.parse(name));
@@ -446,6 +460,8 @@ final class SmtpSession implements Runnable {
     }
     inTransaction = true;
     recipientCount = 0;
+    overshoot = 0;
+    transactionDeadline = System.nanoTime() + settings.limits().transactionMax().toNanos();
     reply(SmtpReply.of(250, EnhancedStatus.SENDER_OK, "Ok"));
   }
 
@@ -484,8 +500,19 @@ final class SmtpSession implements Runnable {
       return;
     }
     if (recipientCount >= settings.recipientsMax()) {
-      clientError(SmtpReply.of(452, EnhancedStatus.parse("4.5.3"),
-          "Error: too many recipients (at most " + settings.recipientsMax() + " per message)"));
+      // RFC 5321 4.5.3.1.10: the client sends these in another transaction; not an error, up to
+      // an allowance (Postfix's smtpd_recipient_overshoot_limit).
+      SmtpReply tooMany = SmtpReply.of(452, EnhancedStatus.parse("4.5.3"),
+          "Too many recipients (at most " + settings.recipientsMax() + " per message); send the rest in another "
+              + "transaction");
+      if (++overshoot > settings.limits().recipientOvershootMax()) {
+        clientError(tooMany);
+      } else {
+        reply(tooMany);
+      }
+      return;
+    }
+    if (settings.submission().isPresent() && !submissionMayNullSend(recipient)) {
       return;
     }
     SessionPolicy.Decision decision = policy.rcpt(recipient);
@@ -531,11 +558,14 @@ final class SmtpSession implements Runnable {
     Instant receivedAt = engine.clock().instant();
     reply(SmtpReply.of(354, "End data with <CR><LF>.<CR><LF>"));
     output.flush();
-    socket.setSoTimeout((int) settings.dataTimeout().toMillis());
+    long now = System.nanoTime();
+    input.deadline(Math.min(now + settings.dataTimeout().toNanos(), transactionDeadline));
     MessageBuffer buffer = new MessageBuffer(memory);
     try {
       MessageReader.Problems problems = new MessageReader.Problems();
-      MessageReader reader = new MessageReader(input, line, settings.textLineMaxBytes(), settings.messageSizeMaxBytes());
+      MessageReader reader = new MessageReader(input, line, settings.textLineMaxBytes(), settings.messageSizeMaxBytes(),
+          new MessageReader.Pace(settings.dataTimeout().toNanos(), settings.limits().dataRateMinBytesPerSecond(),
+              transactionDeadline));
       if (reader.read(buffer, problems, lastLineCrlf) == MessageReader.Status.DISCONNECTED) {
         log.info("lost connection in DATA from {}: {} octets discarded, nothing accepted", clientText(), buffer.size());
         closing = true;
@@ -688,7 +718,7 @@ final class SmtpSession implements Runnable {
       log.info("TLS handshake failed with {}: {}", clientText(), e.getMessage());
       return false;
     }
-    input.replaceStream(tls.getInputStream());
+    input.replaceSocket(tls);
     output = new BufferedOutputStream(tls.getOutputStream(), 2048);
     protocol.recordTls(tls.getSession().getProtocol() + " with cipher " + tls.getSession().getCipherSuite());
     log.info("TLS established with {}: {}", clientText(), protocol.tlsProtocol().orElse(""));
@@ -789,6 +819,7 @@ final class SmtpSession implements Runnable {
   private Optional<String> challenge(String prompt) throws IOException {
     reply(SmtpReply.of(334, java.util.Base64.getEncoder().encodeToString(prompt.getBytes(StandardCharsets.UTF_8))));
     output.flush();
+    input.deadline(commandDeadline());
     if (!input.readLine(line, AUTH_LINE_MAX) || line.ending == Line.Ending.EOF) {
       throw new IOException("connection closed during AUTH");
     }
@@ -848,6 +879,31 @@ final class SmtpSession implements Runnable {
                 "Send from one of your own addresses, or ask the administrator to add this address to your "
                     + "account (portcullis user senders)."));
     reply(policy.refuseProtocol("sender-login", Phase.MAIL, verdict, Optional.empty()).reply());
+    countError();
+    return false;
+  }
+
+  /**
+   * A logged-in user's mail with the null sender (a bounce, a read receipt) may only go to our own
+   * domains: towards others it would be anonymous mail from our servers that nobody can answer
+   * or bounce. False if refused (answered).
+   */
+  private boolean submissionMayNullSend(Recipient recipient) throws IOException {
+    Optional<String> user = protocol.authenticatedUser();
+    if (user.isEmpty() || !policy.sender().map(MailPath::isNull).orElse(false)
+        || policy.site().isAcceptedDomain(recipient.address().domain())) {
+      return true;
+    }
+    Verdict.Refusal verdict = new Verdict.Reject(550, EnhancedStatus.parse("5.7.1"),
+        "Sender address rejected: the null sender <> may only write to this server's own domains",
+        Explanation.builder().fact("logged in as", user.get()).fact("MAIL FROM given", "<>")
+            .fact("recipient", "<" + recipient.address() + ">")
+            .rule("The null sender is for delivery reports, which mail servers send; mail from a logged-in user to "
+                    + "other domains must name a sender its account owns, so replies and bounces reach someone "
+                    + "(RFC 5321 4.5.5, RFC 6409 6.1).",
+                "Send with one of your own addresses as the sender. Mail programs that send read receipts or "
+                    + "vacation replies with an empty sender must be set to use the account's address."));
+    reply(policy.refuseProtocol("sender-login", Phase.RCPT, verdict, Optional.of(recipient)).reply());
     countError();
     return false;
   }
@@ -994,12 +1050,24 @@ final class SmtpSession implements Runnable {
     esmtp = false;
     inTransaction = false;
     recipientCount = 0;
+    overshoot = 0;
+    transactionDeadline = Long.MAX_VALUE;
   }
 
   private void resetTransaction() {
     inTransaction = false;
     recipientCount = 0;
+    overshoot = 0;
+    transactionDeadline = Long.MAX_VALUE;
     policy.resetTransaction();
+  }
+
+  /**
+   * The next command must be complete by this time: the command timeout from now, and within a
+   * transaction never later than its end (a total, not an idle, limit: RFC 5321 4.5.3.2 allows it).
+   */
+  private long commandDeadline() {
+    return Math.min(System.nanoTime() + settings.commandTimeout().toNanos(), transactionDeadline);
   }
 
   private void clientError(SmtpReply reply) throws IOException {

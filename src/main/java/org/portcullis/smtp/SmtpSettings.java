@@ -31,12 +31,39 @@ import org.portcullis.mail.Cidr;
  * @param taggedSubjectPrefix text put before the Subject of tagged messages; empty for none
  * @param submission present on the submission listener (RFC 6409): SMTP AUTH, sender ownership,
  *     header fix-ups
+ * @param limits what keeps one sender or one network from exhausting what others need
  */
 public record SmtpSettings(String hostname, InetSocketAddress listen, boolean proxyProtocol,
     List<Cidr> proxyNetworks, List<Cidr> xclientNetworks, Duration greetingDelay, int commandLineMaxBytes,
     int esmtpParameterAllowanceBytes, int textLineMaxBytes, long messageSizeMaxBytes, int recipientsMax,
     Duration commandTimeout, Duration dataTimeout, int connectionsMax, int connectionsPerClientMax, int errorsMax,
-    long dataMemoryMaxBytes, Optional<SSLContext> tls, String taggedSubjectPrefix, Optional<Submission> submission) {
+    long dataMemoryMaxBytes, Optional<SSLContext> tls, String taggedSubjectPrefix, Optional<Submission> submission,
+    Limits limits) {
+
+  /**
+   * Limits that hold against floods and slow drips (issue 12).
+   *
+   * @param connectionsPerNetworkMax concurrent connections from one client network (IPv4 /24, IPv6 /64)
+   * @param connectionsReservedForLan of {@code connectionsMax}, how many only LAN clients may use, so a
+   *     flood from outside never locks out the LAN
+   * @param recipientOvershootMax recipients past {@code recipientsMax} that get 452 without counting as
+   *     errors (Postfix's smtpd_recipient_overshoot_limit)
+   * @param dataRateMinBytesPerSecond the slowest DATA a client may send: the data timeout is extended only
+   *     by the time its bytes are worth at this rate (Postfix's smtpd_min_data_rate)
+   * @param transactionMax the longest a transaction may take, from MAIL to the end of DATA
+   */
+  public record Limits(int connectionsPerNetworkMax, int connectionsReservedForLan, int recipientOvershootMax,
+      long dataRateMinBytesPerSecond, Duration transactionMax) {
+
+    public static final Limits DEFAULTS = new Limits(50, 100, 1000, 500, Duration.ofMinutes(30));
+
+    public Limits {
+      if (connectionsPerNetworkMax < 1 || connectionsReservedForLan < 0 || recipientOvershootMax < 0
+          || dataRateMinBytesPerSecond < 1 || transactionMax.isNegative() || transactionMax.isZero()) {
+        throw new IllegalArgumentException("connection, recipient, rate and time limits must be positive");
+      }
+    }
+  }
 
   /**
    * What makes a listener a submission listener.
@@ -67,6 +94,9 @@ public record SmtpSettings(String hostname, InetSocketAddress listen, boolean pr
     }
     if (submission.isPresent() && tls.isEmpty()) {
       throw new IllegalArgumentException("the submission listener needs TLS: passwords are never taken in clear");
+    }
+    if (limits.connectionsReservedForLan() >= connectionsMax) {
+      throw new IllegalArgumentException("the connections reserved for the LAN must be fewer than connections-max");
     }
     if (errorsMax < 1) {
       throw new IllegalArgumentException("error limit must be at least 1, not " + errorsMax);

@@ -199,4 +199,20 @@ class BlocklistsEndToEndTest {
     assertThat(listing.evidence().getFirst().source()).isEqualTo("auto:client-ptr");
     assertThat(listing.evidence().getFirst().note()).contains("ref=");
   }
+
+  @Test
+  void theDnsblServersQueryCounterKeepsCountingAfterAGarbageCollection() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      dnsbl("9.9.9.127.bl.example.test.", Type.A);
+    }
+    for (int i = 0; i < 3; i++) {
+      System.gc(); // Micrometer holds a counter's object weakly: a collected one would read 0 for good
+    }
+    String metrics = org.portcullis.testing.WebForms.get(org.portcullis.testing.WebForms.browser(), java.net.URI.create(
+        "http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + "/metrics")).body();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^portcullis_dnsbl_server_queries_total (\\S+)$")
+        .matcher(metrics);
+    assertThat(m.find()).as(metrics).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(5);
+  }
 }

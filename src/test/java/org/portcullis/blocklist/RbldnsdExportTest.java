@@ -65,7 +65,7 @@ class RbldnsdExportTest {
       ZoneSettings settings = new ZoneSettings(true, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
           "bl.example.test", List.of("ns1.example.test"), "hostmaster@example.test", Duration.ofSeconds(300),
           Duration.ofSeconds(60), ZoneSettings.DEFAULT_TXT.replace("{portal}", "https://portal.example.test"), List.of(),
-          1, true, 16, Duration.ofSeconds(5));
+          1, true, 16, Duration.ofSeconds(5), 16);
       Path data = dir.resolve("rbldnsd");
       Files.createDirectories(data);
       RbldnsdExport export = new RbldnsdExport(settings, live.sequence());

@@ -283,21 +283,23 @@ class OutboundDeliveryTest {
   @Test
   void aSourceRefusedAsBlacklistedIsSteeredAroundAndShownSuspended() throws Exception {
     dns.mx("pool.test", 10, "mx.pool.test").a("mx.pool.test", "127.0.0.17");
+    java.util.concurrent.atomic.AtomicInteger fromListed = new java.util.concurrent.atomic.AtomicInteger();
     SmtpReceiver mx = started(receiver("127.0.0.17").greeting((client, n) -> client.getHostAddress().equals("127.0.0.5")
+        && fromListed.incrementAndGet() > 0
         ? "554 5.7.1 Service unavailable; client [127.0.0.5] listed on a blacklist (see bl.example)"
         : "220 mx.pool.test ESMTP"));
     startGateway("delivery.source-addresses = [\"127.0.0.5\", \"127.0.0.6\"]");
     assertThat(send("first", "a@pool.test")).startsWith("250");
     await().atMost(Duration.ofSeconds(20)).until(() -> mx.received().size() == 1);
     assertThat(mx.received().getFirst().client().getHostAddress()).isEqualTo("127.0.0.6");
-    int refusedConnections = mx.connections() - 1;
-    assertThat(refusedConnections).as("127.0.0.5 tried once").isEqualTo(1);
+    assertThat(fromListed.get()).as("127.0.0.5 tried once").isEqualTo(1);
 
     assertThat(send("second", "b@pool.test")).startsWith("250");
     assertThat(send("third", "c@pool.test")).startsWith("250");
     await().atMost(Duration.ofSeconds(20)).until(() -> mx.received().size() == 3);
     assertThat(mx.received()).allSatisfy(r -> assertThat(r.client().getHostAddress()).isEqualTo("127.0.0.6"));
-    assertThat(mx.connections() - 1).as("the suspended address is not tried again").isEqualTo(1);
+    // (The second and third may come on one connection or two: deliveries run in parallel.)
+    assertThat(fromListed.get()).as("the suspended address is not tried again").isEqualTo(1);
     assertThat(bounces()).isEmpty();
 
     Path config = data.resolve("pool.toml");

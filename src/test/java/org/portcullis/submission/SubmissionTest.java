@@ -157,6 +157,16 @@ class SubmissionTest {
   }
 
   @Test
+  void aLoggedInUserMayNotSendWithTheNullSenderToOtherDomains() throws Exception {
+    try (SmtpTestClient client = loggedIn("127.0.0.1", "alice@example.test", ALICE_PASSWORD)) {
+      assertThat(client.send("MAIL FROM:<>")).startsWith("250");
+      assertThat(client.send("RCPT TO:<friend@elsewhere.example>")).startsWith("550 5.7.1")
+          .contains("the null sender <> may only write to this server's own domains");
+      assertThat(client.send("RCPT TO:<bob@example.test>")).as("a receipt to a colleague").startsWith("250");
+    }
+  }
+
+  @Test
   void aUserMaySendOnlyAsAddressesTheyOwn() throws Exception {
     try (SmtpTestClient client = loggedIn("127.0.0.1", "alice@example.test", ALICE_PASSWORD)) {
       String refused = client.send("MAIL FROM:<bob@example.test>");

@@ -1,10 +1,10 @@
 package org.portcullis.blocklist.server;
 
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -46,6 +46,8 @@ public final class DnsblServer implements AutoCloseable {
   private final LongSupplier serial;
   private final List<Thread> threads = new ArrayList<>();
   private final Semaphore tcpSlots;
+  private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, java.util.concurrent.atomic.AtomicInteger>
+      tcpPerClient = new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder tcpQueries = new LongAdder();
   private final LongAdder channelQueries = new LongAdder();
   private BatchedUdpSocket batched;
@@ -175,7 +177,13 @@ public final class DnsblServer implements AutoCloseable {
     while (!closed) {
       try {
         Socket socket = tcp.accept();
+        java.net.InetAddress client = org.portcullis.mail.Addresses.unmap(socket.getInetAddress());
         if (!tcpSlots.tryAcquire()) {
+          socket.close();
+          continue;
+        }
+        if (!takeClientSlot(client)) {
+          tcpSlots.release();
           socket.close();
           continue;
         }
@@ -185,6 +193,7 @@ public final class DnsblServer implements AutoCloseable {
           } catch (IOException e) {
             log.debug("TCP connection from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
           } finally {
+            tcpPerClient.computeIfPresent(client, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
             tcpSlots.release();
           }
         });
@@ -196,19 +205,43 @@ public final class DnsblServer implements AutoCloseable {
     }
   }
 
+  /** One address may hold at most {@code tcp-connections-per-client-max} connections, so it cannot take them all. */
+  private boolean takeClientSlot(java.net.InetAddress client) {
+    boolean[] ok = {false};
+    tcpPerClient.compute(client, (k, n) -> {
+      java.util.concurrent.atomic.AtomicInteger c = n == null ? new java.util.concurrent.atomic.AtomicInteger() : n;
+      if (c.get() < settings.tcpConnectionsPerClientMax()) {
+        c.incrementAndGet();
+        ok[0] = true;
+      }
+      return c.get() == 0 ? null : c;
+    });
+    return ok[0];
+  }
+
+  /**
+   * Serves queries on one connection. Each query, from its first byte to its last, must arrive
+   * within the idle timeout: a total per query, so a client sending a byte at a time is cut off.
+   */
   private void serveTcp(Socket socket) throws IOException {
-    socket.setSoTimeout((int) settings.tcpIdleTimeout().toMillis());
-    DataInputStream in = new DataInputStream(socket.getInputStream());
+    InputStream in = socket.getInputStream();
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
     byte[] buffer = new byte[65_535];
+    long timeout = settings.tcpIdleTimeout().toNanos();
     while (!closed) {
+      long deadline = System.nanoTime() + timeout;
       int length;
       try {
-        length = in.readUnsignedShort();
-      } catch (EOFException | SocketTimeoutException | SocketException e) {
+        if (!readFully(socket, in, buffer, 2, deadline)) {
+          return;
+        }
+        length = ((buffer[0] & 0xFF) << 8) | (buffer[1] & 0xFF);
+        if (!readFully(socket, in, buffer, length, deadline)) {
+          return;
+        }
+      } catch (SocketTimeoutException | SocketException e) {
         return;
       }
-      in.readFully(buffer, 0, length);
       tcpQueries.increment();
       if (ZoneAnswerer.isTransfer(buffer, length)) {
         try {
@@ -228,6 +261,25 @@ public final class DnsblServer implements AutoCloseable {
       out.write(buffer, 0, reply);
       out.flush();
     }
+  }
+
+  /** Reads {@code n} octets before {@code deadline}; false at end of stream. */
+  private static boolean readFully(Socket socket, InputStream in, byte[] into, int n, long deadline)
+      throws IOException {
+    int done = 0;
+    while (done < n) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        throw new SocketTimeoutException("query not complete in time");
+      }
+      socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000)));
+      int read = in.read(into, done, n - done);
+      if (read < 0) {
+        return false;
+      }
+      done += read;
+    }
+    return true;
   }
 
   @Override

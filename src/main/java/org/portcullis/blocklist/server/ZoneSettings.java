@@ -21,11 +21,13 @@ import org.portcullis.mail.Cidr;
  * @param udpThreads threads receiving UDP (0: one per core)
  * @param batched whether to use recvmmsg/sendmmsg (Linux) rather than one system call per packet
  * @param tcpConnectionsMax concurrent TCP connections
- * @param tcpIdleTimeout how long an idle TCP connection stays open
+ * @param tcpIdleTimeout how long a TCP connection may wait for a query, and how long one query may take to
+ *     arrive whole (a total: a client dripping a byte at a time is cut off)
+ * @param tcpConnectionsPerClientMax concurrent TCP connections from one address
  */
 public record ZoneSettings(boolean enabled, InetSocketAddress listen, String zone, List<String> nameServers,
     String hostmaster, Duration ttl, Duration negativeTtl, String txtTemplate, List<Cidr> axfrClients,
-    int udpThreads, boolean batched, int tcpConnectionsMax, Duration tcpIdleTimeout) {
+    int udpThreads, boolean batched, int tcpConnectionsMax, Duration tcpIdleTimeout, int tcpConnectionsPerClientMax) {
 
   public static final String DEFAULT_TXT = "Listed on {zone} as {category}; see {portal}/lookup/$";
 

@@ -42,7 +42,7 @@ class DnsblServerTest {
   static ZoneSettings settings(String txt, boolean batched) {
     return new ZoneSettings(true, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "bl.example.test",
         List.of("ns1.bl.example.test", "ns2.example.net"), "hostmaster@example.test", Duration.ofSeconds(300),
-        Duration.ofSeconds(60), txt, List.of(Cidr.parse("127.0.0.0/8")), 1, batched, 16, Duration.ofSeconds(5));
+        Duration.ofSeconds(60), txt, List.of(Cidr.parse("127.0.0.0/8")), 1, batched, 16, Duration.ofSeconds(5), 16);
   }
 
   void start(String txt, boolean batched) throws Exception {
@@ -265,7 +265,7 @@ class DnsblServerTest {
     start(ZoneSettings.DEFAULT_TXT, batched);
     ZoneSettings same = new ZoneSettings(true, server.localAddress(), "bl.example.test", List.of("ns1.bl.example.test"),
         "hostmaster@example.test", Duration.ofSeconds(300), Duration.ofSeconds(60), "$", List.of(), 1, batched, 16,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), 16);
     DnsblServer second = new DnsblServer(same, index::get, () -> 1);
     org.assertj.core.api.Assertions.assertThatThrownBy(second::start).isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("cannot bind UDP 127.0.0.1:" + server.localAddress().getPort())
@@ -277,10 +277,78 @@ class DnsblServerTest {
   void aTransferFromAnUnlistedClientIsRefused() throws Exception {
     server = new DnsblServer(new ZoneSettings(true, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         "bl.example.test", List.of("ns1.bl.example.test"), "hostmaster@example.test", Duration.ofSeconds(300),
-        Duration.ofSeconds(60), "$", List.of(Cidr.parse("192.0.2.0/24")), 1, true, 16, Duration.ofSeconds(5)),
+        Duration.ofSeconds(60), "$", List.of(Cidr.parse("192.0.2.0/24")), 1, true, 16, Duration.ofSeconds(5), 16),
         index::get, () -> 1);
     server.start();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> axfr(server.localAddress()))
         .hasMessageContaining("REFUSED");
+  }
+
+  @Test
+  void oneAddressCannotTakeEveryTcpConnectionAndASlowDripIsCutOff() throws Exception {
+    server = new DnsblServer(new ZoneSettings(true, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        "bl.example.test", List.of("ns1.bl.example.test"), "hostmaster@example.test", Duration.ofSeconds(300),
+        Duration.ofSeconds(60), "$", List.of(), 1, true, 16, Duration.ofSeconds(2), 4), index::get, () -> 1);
+    server.start();
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        held.add(tcpFrom("127.0.0.5"));
+      }
+      try (Socket fifth = tcpFrom("127.0.0.5")) {
+        fifth.setSoTimeout(5000);
+        try {
+          fifth.getOutputStream().write(framedQuery());
+        } catch (java.io.IOException closed) {
+          // closed already
+        }
+        int first;
+        try {
+          first = fifth.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+          first = -1;
+        }
+        assertThat(first).as("a fifth connection from one address is closed unanswered").isEqualTo(-1);
+      }
+      Message other = query("9.2.0.192.bl.example.test.", Type.A, true);
+      assertThat(other.getRcode()).as("another client is still served over TCP").isEqualTo(Rcode.NOERROR);
+
+      // A query whose octets come one every 300 ms must be whole within 2 s, not 2 s per octet.
+      try (Socket drip = tcpFrom("127.0.0.6")) {
+        byte[] framed = framedQuery();
+        int sent = 0;
+        try {
+          for (; sent < framed.length; sent++) {
+            drip.getOutputStream().write(framed[sent]);
+            drip.getOutputStream().flush();
+            Thread.sleep(300); // the client's pace
+          }
+        } catch (java.io.IOException closedByTheServer) {
+          // expected: the server gave up on this query
+        }
+        assertThat(sent).as("the server cut the drip off before the query was whole").isLessThan(framed.length);
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  private static byte[] framedQuery() throws Exception {
+    byte[] query = Message.newQuery(Record.newRecord(Name.fromString("9.2.0.192.bl.example.test."), Type.A,
+        DClass.IN)).toWire();
+    byte[] framed = new byte[query.length + 2];
+    framed[0] = (byte) (query.length >> 8);
+    framed[1] = (byte) query.length;
+    System.arraycopy(query, 0, framed, 2, query.length);
+    return framed;
+  }
+
+  private Socket tcpFrom(String source) throws Exception {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 0));
+    socket.connect(server.localAddress(), 3000);
+    return socket;
   }
 }
