@@ -29,11 +29,13 @@ import org.portcullis.delivery.Transport;
 import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
+import org.portcullis.files.PrivateFiles;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.history.Transaction;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessLists;
 import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.mailbox.KnownRecipients;
 import org.portcullis.notices.Notifier;
 import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
@@ -111,7 +113,8 @@ public final class Gateway implements AutoCloseable {
    */
   public static Gateway start(PortcullisConfig config, Clock clock, Optional<DnsResolver> dnsOverride)
       throws IOException {
-    Files.createDirectories(config.server().dataDir());
+    PrivateFiles.createDirectories(config.server().dataDir());
+    warnAboutLooseModes(config);
     Store store = SqliteStore.open(config.storeFile());
     Spool spool = null;
     DeliveryService delivery = null;
@@ -130,8 +133,10 @@ public final class Gateway implements AutoCloseable {
           log.info("check {} is in {} mode (switched on the admin pages)", check, mode.name().toLowerCase());
         }
       });
+      KnownRecipients recipients = new KnownRecipients(store.mailboxes(),
+          new java.util.LinkedHashSet<>(config.mail().knownRecipients()), config.mail().rejectUnknownRecipients());
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
-          Optional.of(lists), modes);
+          Optional.of(lists), modes, Optional.of(recipients));
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
@@ -173,6 +178,7 @@ public final class Gateway implements AutoCloseable {
           Thread.ofPlatform().name("upkeep").daemon(true).factory());
       upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> refreshLists(lists), 250, 250, TimeUnit.MILLISECONDS);
+      upkeep.scheduleWithFixedDelay(() -> refreshRecipients(recipients), 250, 250, TimeUnit.MILLISECONDS);
       Timeline timeline = new Timeline(smtp.stats(), counts, store.traffic(), clock);
       upkeep.scheduleAtFixedRate(timeline::sample, 60, 60, TimeUnit.SECONDS);
       long healthSeconds = config.delivery().sources().healthInterval().toSeconds();
@@ -454,6 +460,27 @@ public final class Gateway implements AutoCloseable {
       lists.refresh();
     } catch (RuntimeException e) {
       log.warn("reloading the allow and deny lists failed; the previous lists stay in force: {}", e.toString());
+    }
+  }
+
+  /** The data directory and what holds secrets or mail should be private to the service user. */
+  private static void warnAboutLooseModes(PortcullisConfig config) throws IOException {
+    java.nio.file.Path data = config.server().dataDir();
+    List<java.nio.file.Path> paths = new ArrayList<>(List.of(data, config.storeFile(),
+        config.storeFile().resolveSibling(config.storeFile().getFileName() + "-wal"), config.spoolDir(),
+        config.delivery().maildirRoot(), config.selfSignedStore()));
+    List<String> loose = PrivateFiles.looser(paths);
+    if (!loose.isEmpty()) {
+      log.warn("readable by others than the service user (should be 0700 for directories, 0600 for files; "
+          + "chmod them): {}", String.join(", ", loose));
+    }
+  }
+
+  private static void refreshRecipients(KnownRecipients recipients) {
+    try {
+      recipients.refresh();
+    } catch (RuntimeException e) {
+      log.warn("reloading the mailboxes failed; the previous ones stay in force: {}", e.toString());
     }
   }
 

@@ -28,6 +28,7 @@ import org.portcullis.policy.LiveExceptions;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.PolicyChain;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.References;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.ReplyRenderer;
@@ -59,11 +60,41 @@ public final class Policies {
    * @param greylist the greylist (empty when disabled or without a store)
    * @param lists the allow and deny lists and whitelists, live (empty without a store)
    * @param modes check modes switched at run time
+   * @param recipients the mailboxes that exist, live (empty: only {@code mail.known-recipients}, as in policy-test)
    */
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
-      Optional<AccessLists> lists, CheckModes modes) {
+      Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), CheckModes.none());
+        Optional.empty(), CheckModes.none(), Optional.empty());
+
+    public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
+        Optional<AccessLists> lists, CheckModes modes) {
+      this(dnsbl, listings, greylist, lists, modes, Optional.empty());
+    }
+  }
+
+  /**
+   * Without a store (policy-test): the configured {@code mail.known-recipients}, judged when there
+   * are any; otherwise every recipient of our domains counts as existing.
+   */
+  static RecipientDirectory configuredRecipients(PortcullisConfig config) {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    config.mail().knownRecipients().forEach(a -> known.add((a.localPart() + "@" + a.domain())
+        .toLowerCase(java.util.Locale.ROOT)));
+    if (known.isEmpty() || !config.mail().rejectUnknownRecipients()) {
+      return RecipientDirectory.ANYONE;
+    }
+    return new RecipientDirectory() {
+      @Override
+      public boolean enforced() {
+        return true;
+      }
+
+      @Override
+      public boolean exists(org.portcullis.mail.EmailAddress address) {
+        return known.contains((address.localPart() + "@" + address.domain()).toLowerCase(java.util.Locale.ROOT));
+      }
+    };
   }
 
   /** The DNS list lookups for the configured zones, or empty when there are none. */
@@ -84,7 +115,8 @@ public final class Policies {
     Optional<LiveListings> listings = features.listings();
     PortcullisConfig.Blocklist blocklist = config.blocklist();
     CheckCatalog.Parameters parameters = new CheckCatalog.Parameters(site,
-        config.policy().checks().get("client-generic-ptr").patterns(), new LinkedHashSet<>(config.mail().knownRecipients()),
+        config.policy().checks().get("client-generic-ptr").patterns(),
+        features.recipients().orElseGet(() -> configuredRecipients(config)),
         dnsbl, config.dnsbl().threshold(), config.dnsbl().reply(), blocklist.enabled() ? listings : Optional.empty(),
         blocklist.zone(), config.web().publicUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
         features.greylist(), features.lists());

@@ -83,14 +83,14 @@ public final class ConfigLoader {
   private static PortcullisConfig fromTree(JsonNode root) {
     ConfigSection top = new ConfigSection("", root);
     PortcullisConfig.Server server = server(top.section("server"));
-    PortcullisConfig.Mail mail = mail(top.section("mail"));
+    PortcullisConfig.Delivery delivery = delivery(top.section("delivery"), server);
+    PortcullisConfig.Mail mail = mail(top.section("mail"), delivery);
     PortcullisConfig.Smtp smtp = smtp(top.section("smtp"));
     PortcullisConfig.Tls tls = tls(top.section("tls"));
     PortcullisConfig.Dns dns = dns(top.section("dns"));
     PortcullisConfig.Policy policy = policy(top.section("policy"), top.section("checks"), top.section("tagging"),
         top.sections("exceptions"));
     PortcullisConfig.Queue queue = queue(top.section("queue"));
-    PortcullisConfig.Delivery delivery = delivery(top.section("delivery"), server);
     PortcullisConfig.Store store = store(top.section("store"));
     PortcullisConfig.Log log = log(top.section("log"));
     PortcullisConfig.Dnsbl dnsbl = dnsbl(top.section("dnsbl"));
@@ -117,7 +117,7 @@ public final class ConfigLoader {
     return new PortcullisConfig.Server(hostname, dataDir);
   }
 
-  private static PortcullisConfig.Mail mail(ConfigSection s) {
+  private static PortcullisConfig.Mail mail(ConfigSection s, PortcullisConfig.Delivery delivery) {
     List<String> domains = new ArrayList<>();
     for (String d : s.strings("accepted-domains", List.of("example.test"))) {
       String domain = d.toLowerCase(Locale.ROOT);
@@ -136,8 +136,17 @@ public final class ConfigLoader {
       reachable.add(local.toLowerCase(Locale.ROOT));
     }
     List<EmailAddress> known = list(s, "known-recipients", List.of(), EmailAddress::parse);
+    // With Maildir delivery we are the mailbox server: unknown local parts must not create mailboxes.
+    // With a next-hop relay, that server knows its mailboxes (Postfix's relay_recipient_maps is opt-in too).
+    String unknown = s.string("unknown-recipients",
+        delivery.transport() == PortcullisConfig.Transport.MAILDIR ? "reject" : "accept");
+    if (!unknown.equals("reject") && !unknown.equals("accept")) {
+      throw new ConfigException(s.key("unknown-recipients"), "must be \"reject\" or \"accept\", not \""
+          + unknown + "\"");
+    }
     s.finish();
-    return new PortcullisConfig.Mail(List.copyOf(domains), lan, List.copyOf(reachable), known);
+    return new PortcullisConfig.Mail(List.copyOf(domains), lan, List.copyOf(reachable), known,
+        unknown.equals("reject"));
   }
 
   private static PortcullisConfig.Smtp smtp(ConfigSection s) {

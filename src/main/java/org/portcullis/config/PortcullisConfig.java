@@ -54,9 +54,13 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
   /** {@code [server]}. */
   public record Server(String hostname, Path dataDir) {}
 
-  /** {@code [mail]}: who we are for mail. */
+  /**
+   * {@code [mail]}: who we are for mail.
+   *
+   * @param rejectUnknownRecipients whether recipients of our domains must exist ({@code mail.unknown-recipients})
+   */
   public record Mail(List<String> acceptedDomains, List<Cidr> lanNetworks, List<String> alwaysReachable,
-      List<EmailAddress> knownRecipients) {}
+      List<EmailAddress> knownRecipients, boolean rejectUnknownRecipients) {}
 
   /** {@code [smtp]}: the MX listener. */
   public record Smtp(InetSocketAddress listen, boolean proxyProtocol, List<Cidr> proxyNetworks,

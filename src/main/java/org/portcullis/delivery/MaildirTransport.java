@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import org.portcullis.files.PrivateFiles;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -95,14 +96,15 @@ public final class MaildirTransport implements Transport {
     }
     Path tmpDir = box.resolve("tmp");
     if (!created.contains(box)) {
-      Files.createDirectories(tmpDir);
-      Files.createDirectories(newDir);
-      Files.createDirectories(box.resolve("cur"));
+      // Mail is private to the service user (and whoever reads it through the service's group, if configured).
+      PrivateFiles.createDirectories(tmpDir);
+      PrivateFiles.createDirectories(newDir);
+      PrivateFiles.createDirectories(box.resolve("cur"));
       created.add(box);
     }
     Path tmp = tmpDir.resolve(name);
-    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel = PrivateFiles.open(tmp, java.util.EnumSet.of(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
       ByteBuffer buffer = ByteBuffer.wrap(file);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -155,7 +157,7 @@ public final class MaildirTransport implements Transport {
     if (fs == null) {
       synchronized (this) {
         if (fileSystem == null) {
-          Files.createDirectories(root);
+          PrivateFiles.createDirectories(root);
           fileSystem = FileSystemSync.open(root);
           if (fileSystem.isEmpty()) {
             log.info("syncfs is not available; Maildir files are fsynced one by one");

@@ -48,8 +48,8 @@ final class Segment {
 
   static Segment create(Path dir, long number) throws IOException {
     Path logPath = dir.resolve(logName(number));
-    FileChannel channel = FileChannel.open(logPath, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel channel = org.portcullis.files.PrivateFiles.open(logPath, java.util.EnumSet.of(
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE));
     return new Segment(number, logPath, dir.resolve(stateName(number)), channel, 0);
   }
 
@@ -102,8 +102,8 @@ final class Segment {
       return;
     }
     if (state == null) {
-      state = FileChannel.open(statePath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND);
+      state = org.portcullis.files.PrivateFiles.open(statePath, java.util.EnumSet.of(StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE, StandardOpenOption.APPEND));
     }
     ByteBuffer buffer = ByteBuffer.wrap(pendingJournal.toString().getBytes(StandardCharsets.UTF_8));
     pendingJournal.setLength(0);

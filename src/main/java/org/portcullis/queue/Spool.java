@@ -88,7 +88,7 @@ public final class Spool implements AutoCloseable {
 
   /** Opens (creating if needed) the spool in {@code dir}, recovering what a previous run left. */
   public static Spool open(Path dir, Settings settings) throws IOException {
-    Files.createDirectories(dir);
+    org.portcullis.files.PrivateFiles.createDirectories(dir);
     TreeMap<Long, Path> found = new TreeMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "seg-*.log")) {
       for (Path file : files) {

@@ -106,7 +106,7 @@ public final class TlsContexts {
         KeyPair pair = generator.generateKeyPair();
         X509Certificate certificate = selfSignedCertificate(pair, hostname);
         store.setKeyEntry("smtp", pair.getPrivate(), STORE_PASSWORD, new Certificate[] {certificate});
-        Files.createDirectories(storeFile.getParent());
+        org.portcullis.files.PrivateFiles.createDirectories(storeFile.getParent());
         Path tmp = storeFile.resolveSibling(storeFile.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
           store.store(out, STORE_PASSWORD);

@@ -8,6 +8,7 @@ import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.mailbox.MailboxStore;
 import org.portcullis.notices.Outbox;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
@@ -57,6 +58,9 @@ public interface Store extends AutoCloseable {
 
   /** Answers to requesters, waiting for the outbound queue. */
   Outbox outbox();
+
+  /** Mailboxes that exist (accepted at RCPT). */
+  MailboxStore mailboxes();
 
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention

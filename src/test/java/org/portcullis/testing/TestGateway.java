@@ -55,6 +55,8 @@ public final class TestGateway implements AutoCloseable {
     set(tables, "server.data-dir = \"" + dataDir.toString().replace("\\", "\\\\") + "\"");
     set(tables, "mail.accepted-domains = [\"example.test\", \"example.net\"]");
     set(tables, "mail.lan-networks = [\"127.0.0.100/32\"]");
+    // Tests write to made-up recipients; MailboxesTest checks the default ("reject") itself.
+    set(tables, "mail.unknown-recipients = \"accept\"");
     set(tables, "smtp.listen = \"127.0.0.1:0\"");
     set(tables, "dns.servers = [\"" + dnsServer + "\"]");
     set(tables, "dnsbl-server.listen = \"127.0.0.1:0\"");

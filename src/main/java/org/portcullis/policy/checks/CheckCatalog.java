@@ -28,7 +28,7 @@ public final class CheckCatalog {
    * @param dnsbl the DNS list lookups started at connect (empty: no zones configured)
    * @param listings our own blocklist (empty: disabled or no store, as in policy-test)
    */
-  public record Parameters(LocalSite site, List<String> genericPtrPatterns, Set<EmailAddress> knownRecipients,
+  public record Parameters(LocalSite site, List<String> genericPtrPatterns, org.portcullis.policy.RecipientDirectory recipients,
       Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
       Optional<LiveListings> listings, String blocklistZone, String publicUrl, Set<EmailAddress> spamTraps,
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists) {}
@@ -63,7 +63,7 @@ public final class CheckCatalog {
       entry(SpamTrapCheck.NAME, RejectAction.REJECT,
           p -> new SpamTrapCheck(new java.util.LinkedHashSet<>(p.spamTraps()), p.trapsAtData(), p.blocklistZone(),
               p.publicUrl())),
-      entry(RecipientKnownCheck.NAME, RejectAction.REJECT, p -> new RecipientKnownCheck(p.site(), p.knownRecipients())),
+      entry(RecipientKnownCheck.NAME, RejectAction.REJECT, p -> new RecipientKnownCheck(p.site(), p.recipients())),
       entry(EnvelopeSyntaxCheck.NAME, RejectAction.REJECT, p -> new EnvelopeSyntaxCheck()),
       entry(SenderIpLiteralCheck.NAME, RejectAction.REJECT, p -> new SenderIpLiteralCheck()),
       entry(SenderClaimsLocalCheck.NAME, RejectAction.REJECT, p -> new SenderClaimsLocalCheck(p.site())),

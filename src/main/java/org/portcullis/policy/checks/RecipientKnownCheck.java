@@ -1,34 +1,34 @@
 package org.portcullis.policy.checks;
 
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.Verdict;
 
 /**
- * {@code recipient-known}: when a list of known recipients is configured
- * ({@code mail.known-recipients}), a recipient in our domains must be on it, so that mail to
- * made-up addresses is refused at RCPT instead of bounced later (no backscatter).
+ * {@code recipient-known}: a recipient in our domains must be a mailbox that exists
+ * ({@code mail.known-recipients}, {@code portcullis mailbox add}, or a submission user's login), so
+ * that mail to made-up addresses is refused at RCPT instead of creating mailboxes or bouncing later
+ * (no backscatter). On by default with Maildir delivery ({@code mail.unknown-recipients}).
  *
- * <p>Phase RCPT. No lookups. Verdict: 550 5.1.1. Only runs when the list is not empty; recipients
- * outside our domains are left to {@code relay-control}.
+ * <p>Phase RCPT. No lookups: the directory is in memory. Verdict: 550 5.1.1. Recipients outside
+ * our domains are left to {@code relay-control}; postmaster@ and abuse@ are always accepted before
+ * any check; Postfix policy requests are left to Postfix's own recipient maps.
  */
 public final class RecipientKnownCheck implements Check {
 
   public static final String NAME = "recipient-known";
 
   private final LocalSite site;
-  private final Set<String> known;
+  private final RecipientDirectory directory;
 
-  /** @param known addresses ({@code user@example.test}); empty means every local part is accepted */
-  public RecipientKnownCheck(LocalSite site, Set<EmailAddress> known) {
+  public RecipientKnownCheck(LocalSite site, RecipientDirectory directory) {
     this.site = site;
-    this.known = known.stream().map(a -> a.localPartLowerCase() + "@" + a.domain()).collect(Collectors.toUnmodifiableSet());
+    this.directory = directory;
   }
 
   @Override
@@ -43,12 +43,11 @@ public final class RecipientKnownCheck implements Check {
 
   @Override
   public Verdict evaluate(CheckContext context) {
-    if (known.isEmpty() || context.recipient().isEmpty()) {
+    if (!directory.enforced() || context.recipient().isEmpty() || context.session().protocol().delegated()) {
       return Verdict.CONTINUE;
     }
     EmailAddress rcpt = context.recipient().get().address();
-    if (!site.isAcceptedDomain(rcpt.domain())
-        || known.contains(rcpt.localPart().toLowerCase(Locale.ROOT) + "@" + rcpt.domain())) {
+    if (!site.isAcceptedDomain(rcpt.domain()) || directory.exists(rcpt)) {
       return Verdict.CONTINUE;
     }
     return Verdict.reject("5.1.1", "Recipient address rejected: <" + rcpt + "> does not exist here",

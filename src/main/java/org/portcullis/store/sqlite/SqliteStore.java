@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import org.flywaydb.core.Flyway;
+import org.portcullis.files.PrivateFiles;
 import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
@@ -17,6 +18,7 @@ import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
+import org.portcullis.mailbox.MailboxStore;
 import org.portcullis.notices.Outbox;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.RefusalLog;
@@ -45,13 +47,16 @@ public final class SqliteStore implements Store {
   private final SqliteMailUserStore mailUsers;
   private final SqliteSourceStore sources;
   private final SqliteOutbox outbox;
+  private final SqliteMailboxStore mailboxes;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
-      SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox) {
+      SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
+      SqliteMailboxStore mailboxes) {
     this.sources = sources;
     this.outbox = outbox;
+    this.mailboxes = mailboxes;
     this.traffic = traffic;
     this.mailUsers = mailUsers;
     this.checkModes = checkModes;
@@ -72,7 +77,13 @@ public final class SqliteStore implements Store {
    */
   public static SqliteStore open(Path file) {
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+      if (!Files.exists(file)) {
+        // An empty file is a new database to SQLite; made 0600 first, its WAL and shared-memory
+        // files get the same mode (SQLite copies the database file's).
+        PrivateFiles.open(file, java.util.EnumSet.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)).close();
+      }
       String url = "jdbc:sqlite:" + file.toAbsolutePath();
       SQLiteDataSource dataSource = new SQLiteDataSource();
       dataSource.setUrl(url);
@@ -84,7 +95,8 @@ public final class SqliteStore implements Store {
           new SqliteGreylistStore(connect(url, BIG_CACHE_KIB)), new SqliteAccessListStore(connect(url)),
           new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
-          new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)));
+          new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
+          new SqliteMailboxStore(connect(url)));
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -173,6 +185,11 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public MailboxStore mailboxes() {
+    return mailboxes;
+  }
+
+  @Override
   public int pruneRefusals(Instant olderThan) {
     refusals.flush();
     try (Connection c = connect(url);
@@ -203,6 +220,7 @@ public final class SqliteStore implements Store {
     mailUsers.close();
     sources.close();
     outbox.close();
+    mailboxes.close();
     greylist.close();
   }
 }

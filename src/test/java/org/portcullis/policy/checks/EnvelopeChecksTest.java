@@ -102,8 +102,19 @@ class EnvelopeChecksTest {
   @Test
   void knownRecipientsAreEnforcedOnlyWhenConfigured() throws Exception {
     session.sender("<a@example.org>");
-    assertContinues(new RecipientKnownCheck(SITE, Set.of()).evaluate(session.at(Phase.RCPT, "<anyone@example.test>")));
-    RecipientKnownCheck check = new RecipientKnownCheck(SITE, Set.of(EmailAddress.parse("alice@example.test")));
+    assertContinues(new RecipientKnownCheck(SITE, org.portcullis.policy.RecipientDirectory.ANYONE)
+        .evaluate(session.at(Phase.RCPT, "<anyone@example.test>")));
+    RecipientKnownCheck check = new RecipientKnownCheck(SITE, new org.portcullis.policy.RecipientDirectory() {
+      @Override
+      public boolean enforced() {
+        return true;
+      }
+
+      @Override
+      public boolean exists(EmailAddress address) {
+        return address.sameMailboxIgnoringCase(EmailAddress.parse("alice@example.test"));
+      }
+    });
     assertContinues(check.evaluate(session.at(Phase.RCPT, "<Alice@example.test>")));
     assertRejected(check.evaluate(session.at(Phase.RCPT, "<mallory@example.test>")), 550, "5.1.1");
   }
