@@ -16,10 +16,47 @@ public final class AdminUsers {
 
   private final AdminUserStore store;
   private final Clock clock;
+  private final LoginThrottle throttle;
 
+  /** With the default limits: 10 failures per client, 5 per account, within 15 minutes. */
   public AdminUsers(AdminUserStore store, Clock clock) {
+    this(store, clock, new LoginThrottle(10, 5, java.time.Duration.ofMinutes(15), clock));
+  }
+
+  public AdminUsers(AdminUserStore store, Clock clock, LoginThrottle throttle) {
     this.store = store;
     this.clock = clock;
+    this.throttle = throttle;
+  }
+
+  /** What a login attempt came to. */
+  public sealed interface Login {
+    record Accepted(String name) implements Login {}
+
+    record Rejected() implements Login {}
+
+    /** Not tried: too many failures from the client's network or for the account. */
+    record Throttled(String why) implements Login {}
+  }
+
+  /**
+   * A login from {@code client}: limited per client and per account ({@link LoginThrottle}), so a
+   * guesser spread over many addresses gets a handful of tries per account, and the account's own
+   * networks are not locked out by them.
+   */
+  public Login login(java.net.InetAddress client, String name, String password) {
+    String key = name == null ? "" : name;
+    Optional<String> refusal = throttle.refusal(client, key);
+    if (refusal.isPresent()) {
+      return new Login.Throttled(refusal.get());
+    }
+    Optional<String> user = authenticate(name, password);
+    if (user.isEmpty()) {
+      throttle.failed(client, key);
+      return new Login.Rejected();
+    }
+    throttle.succeeded(client, user.get());
+    return new Login.Accepted(user.get());
   }
 
   /**

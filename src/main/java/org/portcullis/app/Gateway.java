@@ -53,7 +53,7 @@ import org.portcullis.smtp.SmtpSettings;
 import org.portcullis.smtp.TlsContexts;
 import org.portcullis.store.Store;
 import org.portcullis.store.sqlite.SqliteStore;
-import org.portcullis.submission.LoginThrottle;
+import org.portcullis.access.LoginThrottle;
 import org.portcullis.submission.MailUsers;
 import org.portcullis.submission.SubmissionAuthenticator;
 import org.portcullis.web.WebServer;

@@ -58,8 +58,8 @@ public final class DnsjavaResolver implements DnsResolver {
   }
 
   /**
-   * @param udpSockets persistent UDP sockets per server ({@link ReusableUdpClient}); 0 for
-   *     dnsjava's one socket per query
+   * @param udpSockets persistent UDP sockets per loopback server ({@link ReusableUdpClient}); 0 for
+   *     dnsjava's one socket per query everywhere. Servers not on loopback always get one socket per query.
    */
   public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int attempts, int udpSockets) {
     if (attempts < 1) {
@@ -73,7 +73,7 @@ public final class DnsjavaResolver implements DnsResolver {
     IoClientFactory io = udpSockets > 0 ? ioFactory(new ReusableUdpClient(udpSockets)) : null;
     for (InetSocketAddress target : targets) {
       SimpleResolver simple = new SimpleResolver(target);
-      if (io != null) {
+      if (io != null && persistentSockets(target)) {
         simple.setIoClientFactory(io);
       }
       simple.setTimeout(timeout);
@@ -102,6 +102,16 @@ public final class DnsjavaResolver implements DnsResolver {
         .handle((response, error) -> error != null
             ? DnsAnswer.failure(normalized, type, classify(error))
             : toAnswer(normalized, qname, type, response));
+  }
+
+  /**
+   * Whether queries to {@code server} may use the persistent sockets: only a resolver on loopback
+   * (the usual deployment, a local unbound), which no off-path attacker can answer for. Towards
+   * any other server each query gets dnsjava's fresh socket on a random source port, with a random
+   * id (RFC 5452): 32 bits an off-path spoofer must guess instead of 16.
+   */
+  static boolean persistentSockets(InetSocketAddress server) {
+    return server.getAddress() != null && server.getAddress().isLoopbackAddress();
   }
 
   private static IoClientFactory ioFactory(ReusableUdpClient udp) {

@@ -22,10 +22,11 @@ import org.xbill.DNS.io.UdpIoClient;
  * sockets with a receiver thread each; queries are matched to answers by message id (a colliding
  * id is swapped for a free one and restored in the answer).
  *
- * <p>Trade-off: source ports no longer change per query, which weakens protection against
- * forged answers from off-path attackers. The gateway talks to a recursive resolver it trusts,
- * normally on the same host or LAN, and every answer must come from the connected server address
- * and match a pending id; {@code dns.udp-sockets = 0} restores per-query sockets. Thread-safe.
+ * <p>Trade-off: source ports no longer change per query, which would weaken protection against
+ * forged answers from off-path attackers; so {@link DnsjavaResolver} uses these sockets only for a
+ * resolver on loopback (which nobody off the host can answer for), and a fresh random port per
+ * query for any other. Every answer must come from the connected server address and match a
+ * pending id; {@code dns.udp-sockets = 0} turns these sockets off. Thread-safe.
  */
 final class ReusableUdpClient implements UdpIoClient {
 

@@ -2,6 +2,7 @@ package org.portcullis.submission;
 
 import java.net.InetAddress;
 import java.util.Optional;
+import org.portcullis.access.LoginThrottle;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.smtp.Authenticator;
@@ -36,7 +37,7 @@ public final class SubmissionAuthenticator implements Authenticator {
       log.warn("login failed for {} from [{}]", org.portcullis.policy.LogText.value(name), Addresses.toText(client));
       return new Rejected();
     }
-    throttle.succeeded(name);
+    throttle.succeeded(client, name);
     return new Accepted(found.get().name());
   }
 

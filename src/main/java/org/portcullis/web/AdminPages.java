@@ -78,14 +78,21 @@ final class AdminPages {
 
   void login(Context ctx) {
     guard.check(ctx, "login");
-    Optional<String> user = users.authenticate(ctx.formParam("name"), ctx.formParam("password"));
-    if (user.isEmpty()) {
-      PortalPages.render(ctx, 401, "admin/login.jte", Map.of("csrf", guard.token(ctx),
-          "error", "Wrong name or password."));
-      return;
+    java.net.InetAddress client = org.portcullis.mail.Addresses.parseLiteral(ctx.ip())
+        .orElse(java.net.InetAddress.getLoopbackAddress());
+    switch (users.login(client, ctx.formParam("name"), ctx.formParam("password"))) {
+      case AdminUsers.Login.Accepted a -> {
+        sessions.start(ctx, a.name());
+        ctx.redirect("/admin");
+      }
+      case AdminUsers.Login.Rejected r -> PortalPages.render(ctx, 401, "admin/login.jte", Map.of("csrf",
+          guard.token(ctx), "error", "Wrong name or password."));
+      case AdminUsers.Login.Throttled t -> {
+        ctx.header("Retry-After", "900");
+        PortalPages.render(ctx, 429, "admin/login.jte", Map.of("csrf", guard.token(ctx), "error",
+            "Not tried: " + t.why() + "."));
+      }
     }
-    sessions.start(ctx, user.get());
-    ctx.redirect("/admin");
   }
 
   void logout(Context ctx) {

@@ -86,4 +86,53 @@ class DnsjavaResolverTest {
         .isEqualTo("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
     assertThat(ReverseName.reversed(InetAddress.ofLiteral("127.0.0.2"))).isEqualTo("2.0.0.127");
   }
+
+  @Test
+  void onlyALoopbackResolverGetsThePersistentSockets() {
+    assertThat(DnsjavaResolver.persistentSockets(new java.net.InetSocketAddress(InetAddress.ofLiteral("127.0.0.53"), 53)))
+        .isTrue();
+    assertThat(DnsjavaResolver.persistentSockets(new java.net.InetSocketAddress(InetAddress.ofLiteral("::1"), 53)))
+        .isTrue();
+    assertThat(DnsjavaResolver.persistentSockets(new java.net.InetSocketAddress(InetAddress.ofLiteral("192.0.2.53"), 53)))
+        .as("an off-host resolver: a random source port per query").isFalse();
+    assertThat(DnsjavaResolver.persistentSockets(new java.net.InetSocketAddress(InetAddress.ofLiteral("10.0.0.1"), 53)))
+        .isFalse();
+  }
+
+  @Test
+  void withoutPersistentSocketsEachQueryComesFromItsOwnPortWithARandomId() throws Exception {
+    try (java.net.DatagramSocket fake = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      java.util.Set<Integer> ports = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.Set<Integer> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      Thread answerer = Thread.ofPlatform().daemon(true).start(() -> {
+        byte[] buffer = new byte[512];
+        while (!fake.isClosed()) {
+          try {
+            java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+            fake.receive(packet);
+            org.xbill.DNS.Message query = new org.xbill.DNS.Message(java.util.Arrays.copyOf(buffer, packet.getLength()));
+            ports.add(packet.getPort());
+            ids.add(query.getHeader().getID());
+            org.xbill.DNS.Message answer = new org.xbill.DNS.Message(query.getHeader().getID());
+            answer.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+            answer.getHeader().setRcode(org.xbill.DNS.Rcode.NXDOMAIN);
+            answer.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
+            byte[] wire = answer.toWire();
+            fake.send(new java.net.DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+      DnsjavaResolver perQuery = new DnsjavaResolver(List.of((java.net.InetSocketAddress) fake.getLocalSocketAddress()),
+          Duration.ofSeconds(2), 1, 0);
+      for (int i = 0; i < 20; i++) {
+        assertThat(perQuery.lookup("q" + i + ".example", DnsType.A).join().status()).isEqualTo(DnsStatus.NXDOMAIN);
+      }
+      fake.close();
+      answerer.join(2000);
+      assertThat(ports).as("source ports of 20 queries").hasSizeGreaterThan(15);
+      assertThat(ids).as("query ids").hasSizeGreaterThan(15);
+    }
+  }
 }

@@ -26,6 +26,12 @@ public final class WebForms {
     return HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
+  /** A cookie-keeping client that connects from {@code localAddress} (any 127.x address plays another client). */
+  public static HttpClient browser(String localAddress) {
+    return HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5))
+        .localAddress(java.net.InetAddress.ofLiteral(localAddress)).build();
+  }
+
   public static HttpResponse<String> get(HttpClient client, URI uri) throws Exception {
     return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
   }

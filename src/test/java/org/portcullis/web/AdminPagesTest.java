@@ -106,6 +106,28 @@ class AdminPagesTest {
     assertThat(WebForms.get(WebForms.browser(), uri("/ref/" + ref)).body()).doesNotContain("alice.admin@");
   }
 
+  private static HttpResponse<String> loginAs(HttpClient client, String name, String password) throws Exception {
+    String token = csrf(get(client, "/admin/login").body());
+    return post(client, "/admin/login", List.of(Map.entry("csrf", token), Map.entry("name", name),
+        Map.entry("password", password)));
+  }
+
+  @Test
+  void anAdminAccountIsLimitedPerAccountButItsOwnNetworkIsNotLockedOutByStrangers() throws Exception {
+    String password = "auditor's long password";
+    new AdminUsers(gateway.gateway().store().adminUsers(), Clock.systemUTC()).create("auditor", password);
+    assertThat(loginAs(WebForms.browser("127.0.30.1"), "auditor", password).statusCode()).isEqualTo(302);
+    for (int i = 0; i < 5; i++) {
+      assertThat(loginAs(WebForms.browser("127.0." + (31 + i) + ".1"), "auditor", "guess " + i).statusCode())
+          .isEqualTo(401);
+    }
+    HttpResponse<String> stranger = loginAs(WebForms.browser("127.0.40.1"), "auditor", password);
+    assertThat(stranger.statusCode()).as("even the right password, from elsewhere").isEqualTo(429);
+    assertThat(stranger.body()).contains("too many failed logins for this account");
+    assertThat(loginAs(WebForms.browser("127.0.30.2"), "auditor", password).statusCode())
+        .as("from the network it logged in from before").isEqualTo(302);
+  }
+
   @Test
   void pagesNeedALoginAndAWrongPasswordGetsNone() throws Exception {
     HttpClient client = WebForms.browser();

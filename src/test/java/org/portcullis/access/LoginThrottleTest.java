@@ -1,4 +1,4 @@
-package org.portcullis.submission;
+package org.portcullis.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +47,7 @@ class LoginThrottleTest {
       throttle.failed(ip("198.51.100." + i), "carol");
     }
     assertThat(throttle.refusal(ip("203.0.113.9"), "carol")).isEmpty();
-    throttle.succeeded("carol");
+    throttle.succeeded(ip("192.0.2.77"), "carol");
     throttle.failed(ip("198.51.100.9"), "carol");
     assertThat(throttle.refusal(ip("203.0.113.9"), "carol")).as("count restarted after the success").isEmpty();
     for (int i = 0; i < 4; i++) {
@@ -55,5 +55,22 @@ class LoginThrottleTest {
     }
     assertThat(throttle.refusal(ip("203.0.113.9"), "carol")).hasValueSatisfying(why ->
         assertThat(why).contains("for this account"));
+  }
+
+  @Test
+  void aStrangersFailuresDoNotLockTheUserOutOfANetworkItLoggedInFromBefore() {
+    throttle.succeeded(ip("203.0.113.9"), "dave");
+    for (int i = 0; i < 5; i++) {
+      throttle.failed(ip("198.51.100." + i), "dave");
+    }
+    assertThat(throttle.refusal(ip("198.51.100.99"), "dave")).as("the attacker's next try")
+        .hasValueSatisfying(why -> assertThat(why).contains("for this account"));
+    assertThat(throttle.refusal(ip("203.0.113.44"), "dave")).as("dave's own /24").isEmpty();
+    assertThat(throttle.refusal(ip("192.0.2.1"), "dave")).as("a network dave never used").isPresent();
+    clock.advance(Duration.ofDays(31));
+    for (int i = 0; i < 5; i++) {
+      throttle.failed(ip("198.51.100." + i), "dave");
+    }
+    assertThat(throttle.refusal(ip("203.0.113.44"), "dave")).as("trust lapses after 30 days").isPresent();
   }
 }

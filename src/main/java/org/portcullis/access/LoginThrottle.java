@@ -1,4 +1,4 @@
-package org.portcullis.submission;
+package org.portcullis.access;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -15,7 +15,12 @@ import org.portcullis.mail.Cidr;
  * further attempts once either reaches its limit, until the window has passed since the last
  * failure: a password guesser gets a handful of tries per window from one network, and a
  * botnet guessing one account gets a handful in all. Refused attempts are not verified, so they
- * cost no Argon2 work either. A success clears the name's count. Bounded memory; thread-safe.
+ * cost no Argon2 work either. A success clears the name's count.
+ *
+ * <p>So that a stranger's failures cannot lock a user out, the per-account limit does not apply
+ * to a network (IPv4 /24, IPv6 /64) the account has logged in from successfully within
+ * {@code trustedFor}; the per-client limit still does. Kept in memory: a restart forgets both.
+ * Bounded memory; thread-safe.
  */
 public final class LoginThrottle {
 
@@ -23,6 +28,7 @@ public final class LoginThrottle {
   private final int perUser;
   private final Duration window;
   private final Cache<String, AtomicInteger> failures;
+  private final Cache<String, Boolean> trusted;
 
   /**
    * @param perClient failed logins one client network may make within the window
@@ -30,6 +36,11 @@ public final class LoginThrottle {
    * @param window how long after the last failure the counts are kept
    */
   public LoginThrottle(int perClient, int perUser, Duration window, Clock clock) {
+    this(perClient, perUser, window, Duration.ofDays(30), clock);
+  }
+
+  /** @param trustedFor how long a network an account logged in from stays exempt from its account's lockout */
+  public LoginThrottle(int perClient, int perUser, Duration window, Duration trustedFor, Clock clock) {
     if (perClient < 1 || perUser < 1 || window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("login limits must be positive");
     }
@@ -38,6 +49,8 @@ public final class LoginThrottle {
     this.window = window;
     this.failures = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window)
         .ticker(() -> clock.millis() * 1_000_000L).build();
+    this.trusted = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(trustedFor)
+        .ticker(() -> clock.millis() * 1_000_000L).build();
   }
 
   /** Why a login by {@code user} from {@code client} is refused now, or empty if it may be tried. */
@@ -45,7 +58,7 @@ public final class LoginThrottle {
     if (count(clientKey(client)) >= perClient) {
       return Optional.of("too many failed logins from your network; try again in " + minutes() + " minutes");
     }
-    if (count(userKey(user)) >= perUser) {
+    if (count(userKey(user)) >= perUser && trusted.getIfPresent(trustKey(client, user)) == null) {
       return Optional.of("too many failed logins for this account; try again in " + minutes() + " minutes");
     }
     return Optional.empty();
@@ -56,8 +69,14 @@ public final class LoginThrottle {
     failures.asMap().compute(userKey(user), (k, n) -> increment(n));
   }
 
-  public void succeeded(String user) {
+  /** A login succeeded: the account's count is cleared and the client's network is trusted for it. */
+  public void succeeded(InetAddress client, String user) {
     failures.invalidate(userKey(user));
+    trusted.put(trustKey(client, user), Boolean.TRUE);
+  }
+
+  private static String trustKey(InetAddress client, String user) {
+    return userKey(user) + " " + Cidr.clientNetwork(client);
   }
 
   private static AtomicInteger increment(AtomicInteger n) {
