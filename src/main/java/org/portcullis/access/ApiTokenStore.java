@@ -11,10 +11,10 @@ import java.util.Optional;
 public interface ApiTokenStore {
 
   /** One token's record. */
-  record Entry(String name, String hash, Instant created, Optional<Instant> lastUsed) {}
+  record Entry(String name, String hash, Instant created, Optional<Instant> lastUsed, java.util.Set<ApiScope> scopes) {}
 
   /** Adds a token; false if the name is taken. */
-  boolean add(String name, String hash, Instant created);
+  boolean add(String name, String hash, Instant created, java.util.Set<ApiScope> scopes);
 
   /** The token with this hash, if any; marks it used at {@code now}. */
   Optional<Entry> use(String hash, Instant now);

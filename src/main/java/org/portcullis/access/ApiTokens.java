@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * API tokens: 256 random bits, shown once at creation ({@code pct_...}), kept as a SHA-256 hash
  * (a fast hash is enough for a random secret of that size; passwords, which are not random, get a
- * slow KDF elsewhere). Thread-safe.
+ * slow KDF elsewhere), each with its {@link ApiScope scopes}. Thread-safe.
  */
 public final class ApiTokens {
 
@@ -35,25 +35,28 @@ public final class ApiTokens {
    * @throws IllegalArgumentException if the name is not 1-64 letters, digits, dots, dashes or
    *     underscores, or is taken
    */
-  public String create(String name) {
+  public String create(String name, java.util.Set<ApiScope> scopes) {
+    if (scopes.isEmpty()) {
+      throw new IllegalArgumentException("a token needs at least one scope: report, lists, blocklist or admin");
+    }
     if (!name.matches("[A-Za-z0-9._-]{1," + NAME_MAX + "}")) {
       throw new IllegalArgumentException("a token name is 1-" + NAME_MAX + " letters, digits, '.', '-' or '_'");
     }
     byte[] secret = new byte[32];
     random.nextBytes(secret);
     String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    if (!store.add(name, hash(token), clock.instant())) {
+    if (!store.add(name, hash(token), clock.instant(), scopes)) {
       throw new IllegalArgumentException("a token named " + name + " exists already");
     }
     return token;
   }
 
-  /** The name of the token presented, if it is valid. */
-  public Optional<String> verify(String presented) {
+  /** The token presented (its name and scopes), if it is valid. */
+  public Optional<ApiTokenStore.Entry> verify(String presented) {
     if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 100) {
       return Optional.empty();
     }
-    return store.use(hash(presented), clock.instant()).map(ApiTokenStore.Entry::name);
+    return store.use(hash(presented), clock.instant());
   }
 
   public List<ApiTokenStore.Entry> list() {

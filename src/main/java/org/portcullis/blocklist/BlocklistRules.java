@@ -11,8 +11,12 @@ import java.time.Duration;
  * @param selfServiceCooldown how long after a self-service delisting of a listing the next one
  *     is refused (60 minutes by default), so that a stranger cannot keep a spam source delisted by
  *     pressing the button after every relisting
+ * @param reportPrefixMaxIpv4 the widest IPv4 network a report or listing through the API may name
+ *     (24: a /24); the CLI lists wider only with {@code --force}
+ * @param reportPrefixMaxIpv6 the same for IPv6 (48)
  */
-public record BlocklistRules(Duration expiry, int selfServiceLimit, Duration selfServiceCooldown) {
+public record BlocklistRules(Duration expiry, int selfServiceLimit, Duration selfServiceCooldown,
+    int reportPrefixMaxIpv4, int reportPrefixMaxIpv6) {
 
   public static final BlocklistRules DEFAULTS = new BlocklistRules(Duration.ofHours(48), 5);
 
@@ -20,7 +24,22 @@ public record BlocklistRules(Duration expiry, int selfServiceLimit, Duration sel
     this(expiry, selfServiceLimit, Duration.ofMinutes(60));
   }
 
+  public BlocklistRules(Duration expiry, int selfServiceLimit, Duration selfServiceCooldown) {
+    this(expiry, selfServiceLimit, selfServiceCooldown, 24, 48);
+  }
+
+  /** Why {@code network} is too wide to be reported or listed without {@code --force}; empty when it is not. */
+  public java.util.Optional<String> tooWide(org.portcullis.mail.Cidr network) {
+    int max = network.isIpv6() ? reportPrefixMaxIpv6 : reportPrefixMaxIpv4;
+    return network.prefixLength() >= max ? java.util.Optional.empty()
+        : java.util.Optional.of(network + " is wider than /" + max + " (blocklist.report-prefix-max-ipv"
+            + (network.isIpv6() ? "6" : "4") + "); list wider networks from the CLI with --force");
+  }
+
   public BlocklistRules {
+    if (reportPrefixMaxIpv4 < 0 || reportPrefixMaxIpv4 > 32 || reportPrefixMaxIpv6 < 0 || reportPrefixMaxIpv6 > 128) {
+      throw new IllegalArgumentException("report prefix limits must be 0..32 and 0..128");
+    }
     if (selfServiceCooldown.isNegative()) {
       throw new IllegalArgumentException("selfServiceCooldown must not be negative, not " + selfServiceCooldown);
     }

@@ -46,10 +46,15 @@ final class AdminCommand implements Runnable {
     @Parameters(paramLabel = "NAME", description = "What the token is for, e.g. abuse-desk.")
     String name;
 
+    @CommandLine.Option(names = "--scope", required = true, paramLabel = "SCOPE[,SCOPE]",
+        description = "What it may do: report (evidence, false-positive reports, lookups), lists (allow and deny "
+            + "entries, whitelists, whitelist requests), blocklist (all of /api/blocklist/), admin (everything).")
+    String scope;
+
     @Override
     int run(ApiTokens tokens) {
       try {
-        String token = tokens.create(name);
+        String token = tokens.create(name, org.portcullis.access.ApiScope.parse(scope));
         spec.commandLine().getOut().println(token);
         spec.commandLine().getErr().println("API token " + name + " created; it is not shown again. Use it as "
             + "'Authorization: Bearer <token>'.");
@@ -65,9 +70,10 @@ final class AdminCommand implements Runnable {
     @Override
     int run(ApiTokens tokens) {
       var out = spec.commandLine().getOut();
-      out.printf("%-24s %-18s %s%n", "NAME", "CREATED", "LAST USED");
+      out.printf("%-24s %-22s %-18s %s%n", "NAME", "SCOPES", "CREATED", "LAST USED");
       for (ApiTokenStore.Entry e : tokens.list()) {
-        out.printf("%-24s %-18s %s%n", e.name(), TIME.format(e.created()), e.lastUsed().map(TIME::format).orElse("never"));
+        out.printf("%-24s %-22s %-18s %s%n", e.name(), org.portcullis.access.ApiScope.text(e.scopes()),
+            TIME.format(e.created()), e.lastUsed().map(TIME::format).orElse("never"));
       }
       return 0;
     }

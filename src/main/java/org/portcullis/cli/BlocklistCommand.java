@@ -74,6 +74,16 @@ final class BlocklistCommand implements Runnable {
     abstract int run(Blocklist blocklist) throws Exception;
   }
 
+  /** The network, unless it is wider than the configured limit and {@code --force} was not given (exit 2). */
+  static Cidr narrowEnough(Blocklist blocklist, Cidr network, boolean force) {
+    if (!force) {
+      blocklist.rules().tooWide(network).ifPresent(why -> {
+        throw new CliException(2, why);
+      });
+    }
+    return network;
+  }
+
   static Cidr network(String text) {
     try {
       return Cidr.parse(text);
@@ -223,9 +233,12 @@ final class BlocklistCommand implements Runnable {
     @Option(names = "--by", description = "Who lists it (default: the user name).")
     String by = System.getProperty("user.name", "operator");
 
+    @Option(names = "--force", description = "List a network wider than blocklist.report-prefix-max-ipv4/-ipv6.")
+    boolean force;
+
     @Override
     int run(Blocklist blocklist) {
-      Cidr network = network(target);
+      Cidr network = narrowEnough(blocklist, network(target), force);
       Listing l = permanent
           ? blocklist.listPermanently(network, category(category), text(by, "--by"), text(note, "--note"))
           : blocklist.report(network, category(category), Evidence.note(blocklist.clock().instant(), "cli:" + text(by, "--by"),
@@ -257,9 +270,12 @@ final class BlocklistCommand implements Runnable {
     @Option(names = "--category", description = "Default report.")
     String category = "report";
 
+    @Option(names = "--force", description = "Report a network wider than blocklist.report-prefix-max-ipv4/-ipv6.")
+    boolean force;
+
     @Override
     int run(Blocklist blocklist) throws IOException {
-      Cidr network = network(target);
+      Cidr network = narrowEnough(blocklist, network(target), force);
       String excerpt = "";
       if (headers != null) {
         if (!Files.isRegularFile(headers) || Files.size(headers) > 64L * 1024 * 1024) {

@@ -449,6 +449,8 @@ public final class ConfigLoader {
     Duration expiry = Duration.ofHours(s.integer("expiry-hours", 48, 1, 24 * 365));
     int limit = (int) s.integer("self-service-limit", 5, 0, 1000);
     Duration cooldown = Duration.ofMinutes(s.integer("self-service-cooldown-minutes", 60, 0, 7 * 24 * 60));
+    int prefix4 = (int) s.integer("report-prefix-max-ipv4", 24, 0, 32);
+    int prefix6 = (int) s.integer("report-prefix-max-ipv6", 48, 0, 128);
     if (s.has("portal-url")) {
       throw new ConfigException(s.key("portal-url"), "was renamed to web.public-url (the portal's address for "
           + "strangers, used in every refusal's reply)");
@@ -477,7 +479,7 @@ public final class ConfigLoader {
       rules.add(new AutoListing.Rule(new LinkedHashSet<>(checks), refusals, window, category));
     }
     s.finish();
-    return new PortcullisConfig.Blocklist(enabled, zone, new BlocklistRules(expiry, limit, cooldown), traps,
+    return new PortcullisConfig.Blocklist(enabled, zone, new BlocklistRules(expiry, limit, cooldown, prefix4, prefix6), traps,
         refuseAt.equals("data"), List.copyOf(rules));
   }
 

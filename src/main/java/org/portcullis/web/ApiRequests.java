@@ -11,7 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ApiRequests {
 
-  static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Duplicate keys are refused: "last one wins" lets a proxy and this server read different requests. */
+  static final JsonMapper JSON = JsonMapper.builder()
+      .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private ApiRequests() {}
 
@@ -27,6 +29,10 @@ final class ApiRequests {
         throw new ApiError(400, "the body must be a JSON object");
       }
       return node;
+    } catch (tools.jackson.core.exc.StreamReadException e) {
+      String message = e.getOriginalMessage();
+      throw new ApiError(400, message != null && message.startsWith("Duplicate")
+          ? "the body has a key twice: " + org.portcullis.policy.LogText.escape(message, 120) : "the body is not valid JSON");
     } catch (JacksonException e) {
       throw new ApiError(400, "the body is not valid JSON");
     }

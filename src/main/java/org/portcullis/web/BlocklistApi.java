@@ -35,10 +35,19 @@ final class BlocklistApi {
     this.blocklist = blocklist;
   }
 
+  /** A network a token may name: not wider than the configured prefix (a stranger's token must not list the internet). */
+  private Cidr reportable(JsonNode body) {
+    Cidr network = network(ApiRequests.text(body, "network", 64, true));
+    blocklist.rules().tooWide(network).ifPresent(why -> {
+      throw new ApiError(422, why);
+    });
+    return network;
+  }
+
   /** {@code POST /api/blocklist/reports}: evidence against an address or network. */
   void report(Context ctx) {
     JsonNode body = ApiRequests.body(ctx);
-    Cidr network = network(ApiRequests.text(body, "network", 64, true));
+    Cidr network = reportable(body);
     Category category = Category.fromLabel(ApiRequests.text(body, "category", 32, false).isEmpty() ? "report"
         : ApiRequests.text(body, "category", 32, false))
         .orElseThrow(() -> new ApiError(400, "category must be spam-source, spam-trap, manual or report"));
@@ -99,7 +108,7 @@ final class BlocklistApi {
   /** {@code POST /api/blocklist/permanent}: the operator lists a network permanently (no expiry, no self-service). */
   void permanent(Context ctx) {
     JsonNode body = ApiRequests.body(ctx);
-    Cidr network = network(ApiRequests.text(body, "network", 64, true));
+    Cidr network = reportable(body);
     String label = ApiRequests.text(body, "category", 32, false);
     Category category = Category.fromLabel(label.isEmpty() ? "manual" : label)
         .orElseThrow(() -> new ApiError(400, "category must be spam-source, spam-trap, manual or report"));

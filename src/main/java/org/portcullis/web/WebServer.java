@@ -365,13 +365,39 @@ public final class WebServer implements AutoCloseable {
     }
     String header = ctx.header("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-    Optional<String> name = tokens.verify(token);
-    if (name.isEmpty()) {
+    Optional<org.portcullis.access.ApiTokenStore.Entry> entry = tokens.verify(token);
+    if (entry.isEmpty()) {
       ctx.header("WWW-Authenticate", "Bearer");
       throw new ApiError(401, token == null ? "an API token is required (Authorization: Bearer ...)"
           : "the API token is not valid");
     }
-    ctx.attribute(TOKEN_NAME, name.get());
+    org.portcullis.access.ApiScope needed = scopeFor(ctx.method().name(), ctx.path());
+    if (!needed.grantedBy(entry.get().scopes())) {
+      throw new ApiError(403, "the token " + entry.get().name() + " has the scopes "
+          + org.portcullis.access.ApiScope.text(entry.get().scopes()) + "; this needs " + needed.label());
+    }
+    ctx.attribute(TOKEN_NAME, entry.get().name());
+    ctx.attribute(TOKEN_SCOPES, entry.get().scopes());
+  }
+
+  static final String TOKEN_SCOPES = "portcullis.token.scopes";
+
+  /** The scope a route needs; anything not named here needs admin. */
+  static org.portcullis.access.ApiScope scopeFor(String method, String path) {
+    boolean post = method.equals("POST");
+    if (post && (path.equals("/api/blocklist/reports") || path.equals("/api/blocklist/false-positives")
+        || path.equals("/api/blocklist/delisting-requests"))
+        || method.equals("GET") && path.startsWith("/api/blocklist/lookup/")) {
+      return org.portcullis.access.ApiScope.REPORT;
+    }
+    if (path.startsWith("/api/blocklist/")) {
+      return org.portcullis.access.ApiScope.BLOCKLIST;
+    }
+    if (path.equals("/api/lists") || path.startsWith("/api/lists/") || path.startsWith("/api/whitelists/")
+        || path.equals("/api/whitelist-requests") || path.startsWith("/api/whitelist-requests/")) {
+      return org.portcullis.access.ApiScope.LISTS;
+    }
+    return org.portcullis.access.ApiScope.ADMIN;
   }
 
   /** An error as JSON under /api/ and /metrics, as an HTML page elsewhere; never a stack trace. */

@@ -124,12 +124,29 @@ class BlocklistCliTest {
   }
 
   @Test
+  void aNetworkWiderThanTheLimitIsListedOnlyWithForce() {
+    CliRun refused = run("blocklist", "add", "10.0.0.0/8");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("10.0.0.0/8 is wider than /24", "--force");
+    assertThat(run("blocklist", "add", "10.0.0.0/8", "--force").code()).isZero();
+    assertThat(run("blocklist", "report", "2001:db8::/32", "--note", "x").code()).isEqualTo(2);
+  }
+
+  @Test
+  void aTokenNamesItsScopes() {
+    assertThat(run("admin", "add-token", "no-scope").code()).as("--scope is required").isEqualTo(2);
+    assertThat(run("admin", "add-token", "typo", "--scope", "everything").err()).contains("is not a scope");
+    assertThat(run("admin", "add-token", "desk", "--scope", "report,lists").code()).isZero();
+    assertThat(run("admin", "list-tokens").out()).containsPattern("desk\\s+report,lists");
+  }
+
+  @Test
   void apiTokensAreShownOnceListedAndRemoved() {
-    CliRun created = run("admin", "add-token", "abuse-desk");
+    CliRun created = run("admin", "add-token", "abuse-desk", "--scope", "report");
     assertThat(created.code()).isZero();
     assertThat(created.out().strip()).startsWith("pct_").hasSizeGreaterThan(40);
-    assertThat(run("admin", "add-token", "abuse-desk").err()).contains("exists already");
-    assertThat(run("admin", "add-token", "bad name!").code()).isEqualTo(2);
+    assertThat(run("admin", "add-token", "abuse-desk", "--scope", "report").err()).contains("exists already");
+    assertThat(run("admin", "add-token", "bad name!", "--scope", "report").code()).isEqualTo(2);
     CliRun list = run("admin", "list-tokens");
     assertThat(list.out()).contains("abuse-desk").contains("never").doesNotContain(created.out().strip());
     assertThat(run("admin", "remove-token", "abuse-desk").code()).isZero();

@@ -391,7 +391,7 @@ class AdminPagesTest {
     assertThat(get(client, "/admin/transactions?hours=100000").statusCode()).isEqualTo(400);
 
     String token = new org.portcullis.access.ApiTokens(gateway.gateway().store().apiTokens(), Clock.systemUTC())
-        .create("transactions-test");
+        .create("transactions-test", java.util.Set.of(org.portcullis.access.ApiScope.ADMIN));
     HttpResponse<String> api = client.send(HttpRequest.newBuilder(uri("/api/transactions?verdict=accepted&sender=kim"))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(api.statusCode()).isEqualTo(200);

@@ -38,7 +38,7 @@ class ListsApiTest {
   static void start() throws Exception {
     dns = Senders.describe(TestDnsServer.start());
     gateway = TestGateway.start(data, dns, "greylist.enabled = true", "lists.import-max-bytes = 2048");
-    token = new ApiTokens(gateway.gateway().store().apiTokens(), java.time.Clock.systemUTC()).create("tests");
+    token = new ApiTokens(gateway.gateway().store().apiTokens(), java.time.Clock.systemUTC()).create("tests", java.util.Set.of(org.portcullis.access.ApiScope.ADMIN));
   }
 
   @AfterAll

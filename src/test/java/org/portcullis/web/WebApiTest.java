@@ -40,7 +40,7 @@ class WebApiTest {
     dns = Senders.describe(TestDnsServer.start());
     dns.a("2.0.0.127.zen.test", "127.0.0.2");
     gateway = TestGateway.start(data, dns, "dnsbl.zones = [{name = \"zen.test\"}, {name = \"dead.test\"}]");
-    token = new ApiTokens(gateway.gateway().store().apiTokens(), java.time.Clock.systemUTC()).create("tests");
+    token = new ApiTokens(gateway.gateway().store().apiTokens(), java.time.Clock.systemUTC()).create("tests", java.util.Set.of(org.portcullis.access.ApiScope.ADMIN));
   }
 
   @AfterAll
@@ -82,6 +82,47 @@ class WebApiTest {
     assertThat(delist.statusCode()).isEqualTo(200);
     assertThat(delist.body()).contains("\"state\":\"delisted\"");
     assertThat(send("GET", "/api/blocklist/listings?state=delisted", null, token).body()).contains("192.0.2.77/32");
+  }
+
+  @Test
+  void aReportingTokenCanReportButCannotSwitchChecksOrDelist() throws Exception {
+    String reporter = new ApiTokens(gateway.gateway().store().apiTokens(), java.time.Clock.systemUTC())
+        .create("reporter", java.util.Set.of(org.portcullis.access.ApiScope.REPORT));
+    assertThat(send("POST", "/api/blocklist/reports", "{\"network\": \"192.0.2.81\", \"note\": \"spam run\"}",
+        reporter).statusCode()).isEqualTo(201);
+    assertThat(send("GET", "/api/blocklist/lookup/192.0.2.81", null, reporter).statusCode()).isEqualTo(200);
+    HttpResponse<String> checks = send("POST", "/api/checks/client-ptr", "{\"mode\": \"off\"}", reporter);
+    assertThat(checks.statusCode()).isEqualTo(403);
+    assertThat(checks.body()).contains("has the scopes report; this needs admin");
+    assertThat(send("POST", "/api/blocklist/delist", "{\"network\": \"192.0.2.81\"}", reporter).statusCode())
+        .isEqualTo(403);
+    assertThat(send("GET", "/api/lists", null, reporter).statusCode()).isEqualTo(403);
+    assertThat(gateway.gateway().blocklists().listings().orElseThrow().blocklist()
+        .active(java.net.InetAddress.ofLiteral("192.0.2.81"))).as("still listed").isPresent();
+  }
+
+  @Test
+  void aReportWiderThanTheLimitIsRefusedAndTheInternetIsNotListed() throws Exception {
+    for (String wide : new String[] {"0.0.0.0/0", "10.0.0.0/8", "192.0.2.0/23", "2001:db8::/32"}) {
+      HttpResponse<String> r = send("POST", "/api/blocklist/reports",
+          "{\"network\": \"" + wide + "\", \"note\": \"everyone\"}", token);
+      assertThat(r.statusCode()).as(wide).isEqualTo(422);
+      assertThat(r.body()).contains("is wider than");
+      assertThat(send("POST", "/api/blocklist/permanent", "{\"network\": \"" + wide + "\"}", token).statusCode())
+          .isEqualTo(422);
+    }
+    assertThat(gateway.gateway().store().blocklist().find(org.portcullis.mail.Cidr.parse("0.0.0.0/0"))).isEmpty();
+    assertThat(send("POST", "/api/blocklist/reports", "{\"network\": \"198.51.100.0/24\", \"note\": \"range\"}",
+        token).statusCode()).as("a /24 is allowed").isEqualTo(201);
+  }
+
+  @Test
+  void jsonWithADuplicateKeyIsRefusedNotLastOneWins() throws Exception {
+    HttpResponse<String> r = send("POST", "/api/blocklist/reports",
+        "{\"network\": \"192.0.2.82\", \"note\": \"a\", \"network\": \"0.0.0.0/0\"}", token);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("the body has a key twice");
+    assertThat(gateway.gateway().store().blocklist().find(org.portcullis.mail.Cidr.parse("192.0.2.82"))).isEmpty();
   }
 
   @Test
