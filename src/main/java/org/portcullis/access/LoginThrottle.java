@@ -56,10 +56,10 @@ public final class LoginThrottle {
   /** Why a login by {@code user} from {@code client} is refused now, or empty if it may be tried. */
   public Optional<String> refusal(InetAddress client, String user) {
     if (count(clientKey(client)) >= perClient) {
-      return Optional.of("too many failed logins from your network; try again in " + minutes() + " minutes");
+      return Optional.of("too many failed logins from your network; try again in " + minutes());
     }
     if (count(userKey(user)) >= perUser && trusted.getIfPresent(trustKey(client, user)) == null) {
-      return Optional.of("too many failed logins for this account; try again in " + minutes() + " minutes");
+      return Optional.of("too many failed logins for this account; try again in " + minutes());
     }
     return Optional.empty();
   }
@@ -89,8 +89,9 @@ public final class LoginThrottle {
     return n == null ? 0 : n.get();
   }
 
-  private long minutes() {
-    return Math.max(1, window.toMinutes());
+  private String minutes() {
+    long n = Math.max(1, window.toMinutes());
+    return n + (n == 1 ? " minute" : " minutes");
   }
 
   private static String clientKey(InetAddress client) {

@@ -113,7 +113,7 @@ public final class Gateway implements AutoCloseable {
    */
   public static Gateway start(PortcullisConfig config, Clock clock, Optional<DnsResolver> dnsOverride)
       throws IOException {
-    PrivateFiles.createDirectories(config.server().dataDir());
+    PrivateFiles.usableDirectory(config.server().dataDir(), "server.data-dir");
     warnAboutLooseModes(config);
     Store store = SqliteStore.open(config.storeFile());
     Spool spool = null;

@@ -138,9 +138,18 @@ public final class Policies {
 
   public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock,
       Features features) {
+    return engine(config, dns, refusals, clock, features, config.web().publicUrl());
+  }
+
+  /**
+   * An engine whose replies point to {@code publicUrl} (empty for a bare {@code ref=}: policy-test's
+   * references lead nowhere, since it records nothing).
+   */
+  public static PolicyEngine engine(PortcullisConfig config, DnsResolver dns, RefusalLog refusals, Clock clock,
+      Features features, String publicUrl) {
     LocalSite site = site(config);
     ReplyRenderer renderer = new ReplyRenderer(config.server().hostname(), References.unguessable(), refusals, clock,
-        config.web().publicUrl());
+        publicUrl);
     Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
     List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
     LiveExceptions live = features.lists().<LiveExceptions>map(l -> l).orElse(LiveExceptions.NONE);

@@ -27,7 +27,18 @@ final class CheckConfigCommand implements java.util.concurrent.Callable<Integer>
     out.println("  data directory    " + c.server().dataDir().toAbsolutePath().normalize());
     out.println("  SMTP listener     " + c.smtp().listen().getHostString() + ":" + c.smtp().listen().getPort()
         + (c.smtp().proxyProtocol() ? " (PROXY protocol)" : ""));
+    out.println("  submission        " + (c.submission().enabled() ? c.submission().listen().getHostString() + ":"
+        + c.submission().listen().getPort() + " (STARTTLS)" + c.submission().implicitTlsListen()
+            .map(l -> ", " + l.getHostString() + ":" + l.getPort() + " (implicit TLS)").orElse("")
+        + (c.submission().requireAuth() ? ", AUTH required" : ", AUTH optional") : "off"));
+    out.println("  web               " + (c.web().enabled() ? c.web().listen().getHostString() + ":"
+        + c.web().listen().getPort() + (c.web().https() ? " (HTTPS)" : " (HTTP)")
+        + (c.web().adminEnabled() ? ", admin pages" : ", no admin pages") + "; public address "
+        + (c.web().publicUrl().isEmpty() ? "none (replies carry a bare ref=)" : c.web().publicUrl()) : "off"));
     out.println("  accepted domains  " + String.join(", ", c.mail().acceptedDomains()));
+    out.println("  recipients        " + (c.mail().rejectUnknownRecipients()
+        ? "only existing mailboxes (portcullis mailbox, mail.known-recipients, submission users)"
+        : "any local part of the accepted domains"));
     out.println("  LAN networks      " + c.mail().lanNetworks());
     out.println("  delivery          " + c.delivery().transport().name().toLowerCase()
         + (c.delivery().transport() == PortcullisConfig.Transport.MAILDIR

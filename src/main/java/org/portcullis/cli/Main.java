@@ -7,6 +7,12 @@ import picocli.CommandLine;
 
 /** {@code portcullis}: the command line. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+    // Inherited by every command and subcommand: --help and -V work anywhere, and every usage
+    // text ends with the exit codes.
+    scope = CommandLine.ScopeType.INHERIT,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:not found, refused, or it failed (the message says why)",
+        "2:bad usage, bad input or a configuration error; nothing was changed"},
     description = "SMTP anti-spam gateway that explains every refusal.",
     subcommands = {ServeCommand.class, CheckConfigCommand.class, WhyCommand.class, PolicyTestCommand.class,
         BlocklistCommand.class, ListsCommand.class, WhitelistCommand.class, RequestsCommand.class, AdminCommand.class,

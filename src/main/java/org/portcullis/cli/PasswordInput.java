@@ -1,10 +1,7 @@
 package org.portcullis.cli;
 
-import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
 /** Reads a password for the user commands: typed at the terminal (not echoed), or the first line of standard input. */
 final class PasswordInput {
@@ -17,8 +14,8 @@ final class PasswordInput {
       char[] typed = console.readPassword("Password (at least 12 characters): ");
       return typed == null ? "" : new String(typed);
     }
-    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-    if (line == null) {
+    String line = BoundedInput.firstLine(System.in, 4096, "the password line");
+    if (line.isEmpty()) {
       throw new CliException(2, "no password on standard input");
     }
     return line;

@@ -2,7 +2,6 @@ package org.portcullis.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,8 @@ import picocli.CommandLine.Parameters;
         "See docs/operations.md for the script format. Nothing is recorded in the store."})
 final class PolicyTestCommand implements java.util.concurrent.Callable<Integer> {
 
+  private static final long SCRIPT_MAX = 16L * 1024 * 1024;
+
   @Mixin
   ConfigOption config;
 
@@ -46,19 +47,25 @@ final class PolicyTestCommand implements java.util.concurrent.Callable<Integer> 
     PortcullisConfig c = config.load();
     MemoryRefusalLog refusals = new MemoryRefusalLog();
     Optional<DnsResolver> dns = staticDns ? Optional.empty() : Optional.of(org.portcullis.app.Gateway.resolverFor(c));
-    PolicyScript runner = new PolicyScript(resolver -> Policies.engine(c, resolver, refusals, Clock.systemUTC()), dns,
-        refusals, spec.commandLine().getOut(), explain);
+    PolicyScript runner = new PolicyScript(resolver -> Policies.engine(c, resolver, refusals, Clock.systemUTC(),
+        new Policies.Features(Policies.dnsblLookups(c, resolver, Clock.systemUTC()), Optional.empty(), Optional.empty(),
+            Optional.empty(), org.portcullis.policy.CheckModes.none()), ""), dns, refusals, spec.commandLine().getOut(),
+        explain);
     int problems;
     if (script.equals("-")) {
-      problems = runner.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+      byte[] text = BoundedInput.read(System.in, SCRIPT_MAX, "the script on standard input", "16 MiB");
+      problems = runner.run(new BufferedReader(new java.io.StringReader(new String(text, StandardCharsets.UTF_8))));
     } else {
       Path file = Path.of(script);
-      if (!Files.isRegularFile(file)) {
+      if (!Files.exists(file)) {
         throw new CliException(2, "no such script file: " + script);
       }
-      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        problems = runner.run(reader);
-      }
+      byte[] text = BoundedInput.read(file, SCRIPT_MAX, "16 MiB");
+      problems = runner.run(new BufferedReader(new java.io.StringReader(new String(text, StandardCharsets.UTF_8))));
+    }
+    if (!refusals.all().isEmpty()) {
+      spec.commandLine().getOut().println("# The references above belong to this run only: policy-test records nothing, "
+          + "so portcullis why and /ref/ cannot find them" + (explain ? "." : "; add --explain to see each explanation."));
     }
     return problems == 0 ? 0 : 2;
   }

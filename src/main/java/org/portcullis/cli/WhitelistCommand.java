@@ -1,8 +1,6 @@
 package org.portcullis.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -54,15 +52,7 @@ final class WhitelistCommand implements Runnable {
     @Override
     int run(SqliteStore store, PortcullisConfig loaded) throws IOException {
       long max = loaded.lists().importMaxBytes();
-      byte[] content;
-      try {
-        if (Files.size(file) > max) {
-          throw new CliException(2, file + " is larger than " + max + " bytes (lists.import-max-bytes); nothing imported");
-        }
-        content = Files.readAllBytes(file);
-      } catch (NoSuchFileException e) {
-        throw new CliException(2, "no such file: " + file);
-      }
+      byte[] content = BoundedInput.read(file, max, "lists.import-max-bytes");
       try {
         Whitelists.Report r = whitelists(store).importBook(owner, content, max, "import " + file.getFileName());
         out().println("whitelist of " + AddressBook.owner(owner) + ": " + r.format().name().toLowerCase(java.util.Locale.ROOT)

@@ -127,7 +127,17 @@ public final class ConfigLoader {
       }
       domains.add(domain);
     }
+    if (domains.isEmpty()) {
+      throw new ConfigException(s.key("accepted-domains"), "must name at least one domain: the domains this server "
+          + "takes mail for (its postmaster@ and blocklist zone come from the first)");
+    }
     List<Cidr> lan = cidrs(s, "lan-networks", List.of("127.0.0.1/32", "::1/128"));
+    for (Cidr network : lan) {
+      if (network.prefixLength() == 0) {
+        throw new ConfigException(s.key("lan-networks"), network + " covers the whole internet: every client could "
+            + "relay (an open relay); list your own networks");
+      }
+    }
     List<String> reachable = new ArrayList<>();
     for (String local : s.strings("always-reachable", List.of("postmaster", "abuse"))) {
       if (!local.matches("[A-Za-z0-9._+-]{1,64}")) {

@@ -78,6 +78,9 @@ final class ConfigSection {
     if (!value.isIntegralNumber()) {
       throw new ConfigException(key(name), "must be a whole number between " + min + " and " + max);
     }
+    if (!value.canConvertToLong()) {
+      throw new ConfigException(key(name), "must be between " + min + " and " + max + ", not " + value.asString());
+    }
     long n = value.longValue();
     if (n < min || n > max) {
       throw new ConfigException(key(name), "must be between " + min + " and " + max + ", not " + n);

@@ -30,7 +30,8 @@ public sealed interface DeliveryOutcome {
   record Remote(String mta, SmtpReply reply, String inReplyTo) {
     /** The reply as a DSN's Diagnostic-Code gives it: every line with its code. */
     public java.util.List<String> diagnostic() {
-      return reply.lines().stream().map(l -> reply.code() + " " + l).toList();
+      String status = reply.status().map(s -> " " + s).orElse("");
+      return reply.lines().stream().map(l -> reply.code() + status + " " + l).toList();
     }
   }
 
@@ -47,8 +48,17 @@ public sealed interface DeliveryOutcome {
     }
   }
 
-  /** A temporary problem: try again later. */
-  record Deferred(String detail, EnhancedStatus status, Optional<Remote> remote) implements DeliveryOutcome {
+  /**
+   * A temporary problem: try again later.
+   *
+   * @param retryAt when trying again can help (the end of a suspension); empty: the retry schedule decides
+   */
+  record Deferred(String detail, EnhancedStatus status, Optional<Remote> remote, Optional<java.time.Instant> retryAt)
+      implements DeliveryOutcome {
+    public Deferred(String detail, EnhancedStatus status, Optional<Remote> remote) {
+      this(detail, status, remote, Optional.empty());
+    }
+
     public Deferred(String detail) {
       this(detail, new EnhancedStatus(4, 0, 0), Optional.empty());
     }

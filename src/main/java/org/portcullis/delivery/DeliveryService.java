@@ -280,6 +280,20 @@ public final class DeliveryService implements AutoCloseable {
       spool.recordDelayReported(message);
     }
     Duration wait = retries.delayAfter(attempts);
+    // A deferral that knows when trying again can help (the end of a source suspension) waits for
+    // that, never longer than the schedule's longest wait, never past the give-up time.
+    Optional<Instant> hint = deferred.values().stream().map(d -> ((DeliveryOutcome.Deferred) d).retryAt())
+        .flatMap(Optional::stream).min(Instant::compareTo);
+    if (hint.isPresent() && deferred.values().stream().allMatch(d -> ((DeliveryOutcome.Deferred) d).retryAt()
+        .isPresent())) {
+      Duration untilHint = Duration.between(now, hint.get());
+      wait = untilHint.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+          : untilHint.compareTo(retries.maximumDelay()) > 0 ? retries.maximumDelay() : untilHint;
+    }
+    Duration toGiveUp = Duration.between(now, message.receivedAt().plus(retries.giveUpAfter()));
+    if (toGiveUp.compareTo(Duration.ofSeconds(1)) > 0 && wait.compareTo(toGiveUp) > 0) {
+      wait = toGiveUp;
+    }
     spool.recordDeferred(message, attempts, now.plus(wait), lastDeferral);
     schedule(message, wait);
   }

@@ -103,17 +103,15 @@ public final class MxTransport implements Transport, AutoCloseable {
   /**
    * Delivers from the pool's healthy source addresses in turn: a recipient refused because the
    * source is blacklisted is tried again at once from the next address (the refusal suspends the
-   * address for this domain); when no address is left, it bounces with the remote's words.
+   * address for this domain). When no address is left the recipients wait until the first
+   * suspension ends (seed 004: "wait a few minutes and send again"), within the give-up time; the
+   * deferral, and the bounce if it comes to that, names each source tried and its refusal.
    */
   private Map<Integer, DeliveryOutcome> toHosts(String domain, List<NextHops.Host> hosts, QueuedMessage message,
       List<Integer> recipients, byte[] content) {
     List<Optional<InetAddress>> sources = pool.candidates(domain);
     if (sources.isEmpty()) {
-      return toAll(recipients, pool.refusedEverywhere(domain)
-          .<DeliveryOutcome>map(s -> new DeliveryOutcome.Failed("every source address is refused by " + domain
-              + " as blacklisted; the latest refusal: " + s.reason(), new EnhancedStatus(5, 7, 1), Optional.empty()))
-          .orElse(new DeliveryOutcome.Deferred("every source address is suspended (listed on a DNS blocklist)",
-              new EnhancedStatus(4, 7, 1), Optional.empty())));
+      return toAll(recipients, allSuspended(domain, Optional.empty()));
     }
     Map<Integer, DeliveryOutcome> outcomes = new LinkedHashMap<>();
     List<Integer> todo = recipients;
@@ -131,10 +129,27 @@ public final class MxTransport implements Transport, AutoCloseable {
           .orElse(blacklisting.detail()));
       todo = refused;
     }
-    DeliveryOutcome last = blacklisting;
-    todo.forEach(i -> outcomes.put(i, last instanceof DeliveryOutcome.Failed ? last
-        : new DeliveryOutcome.Failed(last.detail(), new EnhancedStatus(5, 7, 1), last.remote())));
+    DeliveryOutcome suspended = allSuspended(domain, blacklisting.remote());
+    todo.forEach(i -> outcomes.put(i, suspended));
     return outcomes;
+  }
+
+  /** Every source is suspended for {@code domain}: a deferral until the first suspension ends, naming each. */
+  private DeliveryOutcome allSuspended(String domain, Optional<DeliveryOutcome.Remote> remote) {
+    List<SourcePool.Suspension> held = pool.suspendedFor(domain);
+    Optional<java.time.Instant> firstEnd = held.stream().flatMap(s -> s.until().stream()).min(java.time.Instant::compareTo);
+    StringBuilder detail = new StringBuilder("every source address is suspended for ").append(domain);
+    firstEnd.ifPresent(end -> detail.append(" (the first suspension ends ").append(end).append(')'));
+    detail.append(':');
+    java.util.Set<InetAddress> named = new java.util.HashSet<>();
+    for (SourcePool.Suspension s : held) {
+      if (named.add(s.address())) {
+        detail.append(' ').append(Addresses.toText(s.address())).append(' ')
+            .append(s.fromHealthCheck() ? "(listed: " : "(refused: ").append(s.reason()).append(");");
+      }
+    }
+    detail.setLength(detail.length() - 1);
+    return new DeliveryOutcome.Deferred(detail.toString(), new EnhancedStatus(4, 7, 1), remote, firstEnd);
   }
 
   private boolean blacklisting(DeliveryOutcome outcome) {

@@ -169,7 +169,12 @@ final class SmtpClient implements Closeable {
         // plain text
       }
     }
-    List<String> clean = lines.stream().map(l -> l.replace('\r', ' ').replace('\n', ' ')).map(l -> l.isEmpty() ? " " : l).toList();
+    // The status is kept apart from the text: each line that repeats it loses it, or every place
+    // that shows the reply would say it twice ("554 5.7.1 5.7.1 ...").
+    String prefix = status.map(st -> st + " ").orElse(null);
+    List<String> clean = lines.stream().map(l -> l.replace('\r', ' ').replace('\n', ' '))
+        .map(l -> prefix != null && l.startsWith(prefix) ? l.substring(prefix.length()) : l)
+        .map(l -> l.isEmpty() ? " " : l).toList();
     return new SmtpReply(code, status, clean);
   }
 

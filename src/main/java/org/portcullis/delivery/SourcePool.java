@@ -122,6 +122,12 @@ public final class SourcePool {
     return out;
   }
 
+  /** The suspensions that keep the pool's addresses from {@code domain} now, by address. */
+  public synchronized List<Suspension> suspendedFor(String domain) {
+    Instant now = clock.instant();
+    return suspensions.stream().filter(s -> s.activeAt(now) && s.covers(domain)).toList();
+  }
+
   /** The latest refusal-made suspension of the pool's addresses for {@code domain}, if every address is suspended for it. */
   public synchronized Optional<Suspension> refusedEverywhere(String domain) {
     return suspensions.stream().filter(s -> !s.fromHealthCheck() && s.covers(domain))

@@ -60,6 +60,41 @@ public final class PrivateFiles {
     return FileChannel.open(file, options);
   }
 
+  /**
+   * Why a file operation failed, in words: the JDK's exceptions often carry only the path
+   * ({@code AccessDeniedException: /var/lib/x}).
+   */
+  public static String why(IOException e) {
+    String file = e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null ? fs.getFile() + ": " : "";
+    return switch (e) {
+      case java.nio.file.AccessDeniedException a -> file + "permission denied";
+      case java.nio.file.FileAlreadyExistsException a -> file + "exists and is not a directory";
+      case java.nio.file.NotDirectoryException a -> file + "not a directory";
+      case java.nio.file.NoSuchFileException a -> file + "no such file or directory";
+      case java.nio.file.FileSystemException fs when fs.getReason() != null -> file + fs.getReason();
+      default -> file + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    };
+  }
+
+  /**
+   * Makes sure {@code dir} is a directory this process can write, creating it (0700) if needed.
+   *
+   * @throws IOException naming {@code key} and saying why not
+   */
+  public static void usableDirectory(Path dir, String key) throws IOException {
+    try {
+      createDirectories(dir);
+    } catch (IOException e) {
+      throw new IOException(key + " = \"" + dir + "\" cannot be used: " + why(e), e);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(key + " = \"" + dir + "\" cannot be used: it exists and is not a directory");
+    }
+    if (!Files.isWritable(dir) || !Files.isExecutable(dir)) {
+      throw new IOException(key + " = \"" + dir + "\" cannot be used: this user may not write there");
+    }
+  }
+
   /** Makes an existing file 0600 (or a directory 0700). */
   public static void restrict(Path path) throws IOException {
     if (POSIX && Files.exists(path)) {

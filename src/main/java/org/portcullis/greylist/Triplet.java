@@ -2,6 +2,7 @@ package org.portcullis.greylist;
 
 import com.google.common.net.InternetDomainName;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -36,11 +37,22 @@ public record Triplet(String client, String sender, String recipient) {
     return Cidr.of(address, bytes.length == 4 ? settings.ipv4Prefix() : settings.ipv6Prefix()).toString();
   }
 
-  /** {@code mail.out.example.co.uk} -> {@code example.co.uk}; empty for names under no public suffix. */
+  /**
+   * {@code mail.out.example.co.uk} -> {@code example.co.uk}. A top-level domain the public-suffix
+   * list does not know (a new gTLD, {@code .test}) counts as a public suffix, so {@code
+   * mx1.example.newtld} -> {@code example.newtld}; empty for a single label or a public suffix itself.
+   */
   static Optional<String> organisation(String hostname) {
     try {
       InternetDomainName name = InternetDomainName.from(hostname.toLowerCase(Locale.ROOT));
-      return name.isUnderPublicSuffix() ? Optional.of(name.topPrivateDomain().toString()) : Optional.empty();
+      if (name.isUnderPublicSuffix()) {
+        return Optional.of(name.topPrivateDomain().toString());
+      }
+      if (name.isPublicSuffix() || name.parts().size() < 2) {
+        return Optional.empty();
+      }
+      List<String> parts = name.parts();
+      return Optional.of(parts.get(parts.size() - 2) + "." + parts.get(parts.size() - 1));
     } catch (IllegalArgumentException | IllegalStateException e) {
       return Optional.empty();
     }

@@ -40,7 +40,10 @@ class CliTest {
   void checkConfigSummarisesAValidFile() throws Exception {
     Run run = run("check-config", "-c", config("[mail]\naccepted-domains = [\"corp.example\"]\n").toString());
     assertThat(run.code()).isZero();
-    assertThat(run.out()).contains("configuration OK").contains("corp.example").contains("relay-control");
+    assertThat(run.out()).contains("configuration OK").contains("corp.example").contains("relay-control")
+        .contains("submission        127.0.0.1:2587 (STARTTLS), AUTH required")
+        .contains("web               127.0.0.1:8080 (HTTP), admin pages; public address http://127.0.0.1:8080")
+        .contains("recipients        only existing mailboxes");
   }
 
   @Test
@@ -91,7 +94,9 @@ class CliTest {
     assertThat(run.out()).contains("client 192.0.2.44\n  OK")
         .contains("550 5.7.25 Client host [192.0.2.44] has no reverse DNS (PTR) record")
         .contains("PTR query: 44.2.0.192.in-addr.arpa -> NXDOMAIN")
-        .contains("fix: Ask whoever controls the IP address 192.0.2.44");
+        .contains("fix: Ask whoever controls the IP address 192.0.2.44")
+        .containsPattern("record; ref=[0-9A-Z]{16}  \\[client-ptr\\]")
+        .contains("policy-test records nothing, so portcullis why and /ref/ cannot find them");
   }
 
   @Test
@@ -108,5 +113,52 @@ class CliTest {
     Run run = run("frobnicate");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("Unmatched argument").contains("frobnicate");
+  }
+
+  @Test
+  void helpWorksOnEveryCommandAndSubcommandAndNamesTheExitCodes() {
+    java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+    collect(new picocli.CommandLine(new Main()), new java.util.ArrayList<>(), paths);
+    assertThat(paths).hasSizeGreaterThan(40);
+    for (java.util.List<String> path : paths) {
+      java.util.List<String> args = new java.util.ArrayList<>(path);
+      args.add("--help");
+      Run run = run(args.toArray(String[]::new));
+      assertThat(run.code()).as(String.join(" ", args) + ": " + run.err()).isZero();
+      assertThat(run.out()).as(String.join(" ", args)).contains("Usage: portcullis", "Exit codes:",
+          "2   bad usage, bad input or a configuration error");
+    }
+  }
+
+  private static void collect(picocli.CommandLine command, java.util.List<String> path,
+      java.util.List<java.util.List<String>> out) {
+    out.add(java.util.List.copyOf(path));
+    command.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help") && sub.getCommandSpec().name().equals(name)) {
+        java.util.List<String> next = new java.util.ArrayList<>(path);
+        next.add(name);
+        collect(sub, next, out);
+      }
+    });
+  }
+
+  @Test
+  void anImportFromADeviceOrPipeStopsAtTheLimitInsteadOfRunningOutOfMemory() throws Exception {
+    Path config = config("[lists]\nimport-max-bytes = 4096\n");
+    Run run = run("whitelist", "import", "bob@example.test", "/dev/zero", "-c", config.toString());
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("/dev/zero is larger than 4096 bytes (lists.import-max-bytes)")
+        .doesNotContain("OutOfMemoryError", "\tat ");
+  }
+
+  @Test
+  void anUnusableDataDirectoryNamesTheKeyAndTheReason() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+    Path config = dir.resolve("bad-data.toml");
+    Files.writeString(config, "[server]\ndata-dir = \"" + file + "\"\n[smtp]\nlisten = \"127.0.0.1:0\"\n");
+    Run run = run("serve", "-c", config.toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("server.data-dir", file.toString(), "exists and is not a directory")
+        .doesNotContain("\tat ");
   }
 }

@@ -78,6 +78,17 @@ class ConfigLoaderTest {
       "[smtp]\\nrecipeints-max = 200|smtp.recipeints-max",
       "[mail]\\nlan-networks = [\"10.0.0.0/40\"]|mail.lan-networks",
       "[mail]\\naccepted-domains = [\"bad domain\"]|mail.accepted-domains",
+      "[mail]\\naccepted-domains = []|mail.accepted-domains",
+      "[mail]\\nlan-networks = [\"0.0.0.0/0\"]|mail.lan-networks",
+      "[mail]\\nlan-networks = [\"::/0\"]|mail.lan-networks",
+      "[mail]\\nunknown-recipients = \"sometimes\"|mail.unknown-recipients",
+      "[smtp]\\nrecipients-max = 99999999999999999999999|smtp.recipients-max",
+      "[smtp]\\nconnections-reserved-for-lan = 1000|smtp.connections-reserved-for-lan",
+      "[smtp]\\nconnections-per-network-max = 5|smtp.connections-per-network-max",
+      "[blocklist]\\nreport-prefix-max-ipv4 = 33|blocklist.report-prefix-max-ipv4",
+      "[dnsbl-server]\\ntcp-connections-per-client-max = 100000|dnsbl-server.tcp-connections-per-client-max",
+      "[web]\\ncertificate-file = \"/x.pem\"|web.key-file",
+      "[[dnsbl.zones]]\\nname = \"zen.example\"\\nlookup-url = \"ftp://x\"|dnsbl.zones[0].lookup-url",
       "[server]\\nhostname = \"[1.2.3.4]\"|server.hostname",
       "[checks.no-such-check]\\nmode = \"off\"|checks.no-such-check",
       "[checks.relay-control]\\nmode = \"off\"|checks.relay-control.mode",
@@ -137,7 +148,11 @@ class ConfigLoaderTest {
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key));
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.key()).isEqualTo(key);
+          assertThat(e.getMessage()).as("a reason in words, not a Java class").doesNotContain("Node", "Exception",
+              "java.");
+        });
   }
 
   @Test

@@ -313,16 +313,41 @@ class OutboundDeliveryTest {
   }
 
   @Test
-  void whenEverySourceIsRefusedAsBlacklistedTheMessageBouncesWithTheRemotesWords() throws Exception {
+  void whenEverySourceIsRefusedAsBlacklistedTheMessageWaitsForTheFirstSuspensionToEndThenBouncesNamingEachSource()
+      throws Exception {
     dns.mx("strict.test", 10, "mx.strict.test").a("mx.strict.test", "127.0.0.18");
-    started(receiver("127.0.0.18").rcpt(to -> "550 5.7.1 Client host rejected: listed by zen.spamhaus.org"));
-    startGateway("delivery.source-addresses = [\"127.0.0.7\", \"127.0.0.8\"]");
+    SmtpReceiver mx = started(receiver("127.0.0.18")
+        .rcpt(to -> "550 5.7.1 Client host rejected: listed by zen.spamhaus.org"));
+    org.portcullis.testing.FakeClock clock = new org.portcullis.testing.FakeClock(java.time.Instant.now());
+    startGateway(clock, "delivery.source-addresses = [\"127.0.0.7\", \"127.0.0.8\"]", "delivery.give-up-hours = 2",
+        "delivery.source-suspend-minutes = 60");
     assertThat(send("refused everywhere", "x@strict.test")).startsWith("250");
-    await().atMost(Duration.ofSeconds(20)).until(() -> bounces().size() == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> mx.commands().stream().filter(c -> c.startsWith("RCPT")).count() == 2);
+    var queued = gateway.gateway().spool().messages();
+    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.gateway().spool().messages().stream()
+        .anyMatch(m -> m.attempts() >= 1));
+    assertThat(bounces()).as("seed 004: not bounced at once").isEmpty();
+    assertThat(gateway.gateway().spool().messages()).singleElement().satisfies(m -> {
+      assertThat(m.lastError()).contains("every source address is suspended for strict.test", "127.0.0.7",
+          "127.0.0.8", "listed by zen.spamhaus.org");
+      assertThat(m.lastError()).doesNotContain("5.7.1 5.7.1");
+    });
+    // Retries while both are suspended try no connection; past the give-up time it bounces.
+    int attempts = gateway.gateway().spool().messages().getFirst().attempts();
+    clock.advance(Duration.ofMinutes(61));
+    // The next attempt tries both again (their suspensions are over), is refused, and is recorded
+    // before the clock moves on: advancing during an attempt would change what it sees.
+    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.gateway().spool().messages().getFirst().attempts()
+        > attempts && mx.commands().stream().filter(c -> c.startsWith("RCPT")).count() >= 4);
+    clock.advance(Duration.ofHours(2));
+    await().atMost(Duration.ofSeconds(30)).until(() -> bounces().size() == 1);
+    String bounce = Files.readString(bounces().getFirst());
+    assertThat(bounce).contains("127.0.0.7", "127.0.0.8", "listed by zen.spamhaus.org").doesNotContain("5.7.1 5.7.1");
     InternetHeaders r = report(bounces().getFirst()).getRecipientDSN(0);
-    assertThat(r.getHeader("Status", null)).isEqualTo("5.7.1");
+    assertThat(r.getHeader("Status", null)).isEqualTo("4.4.7");
     assertThat(r.getHeader("Diagnostic-Code", null))
         .isEqualTo("smtp; 550 5.7.1 Client host rejected: listed by zen.spamhaus.org");
+    assertThat(queued).hasSize(1);
   }
 
   @Test

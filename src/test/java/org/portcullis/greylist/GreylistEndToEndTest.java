@@ -33,6 +33,9 @@ class GreylistEndToEndTest {
     dns = Senders.describe(TestDnsServer.start());
     // One organisation's outbound pool in two networks, named under a public suffix.
     dns.host(POOL_1, "out1.mail.example.com").host(POOL_2, "out2.mail.example.com");
+    // The same under a top-level domain the public-suffix list does not know (yet).
+    dns.host("127.0.8.1", "out1.pool.newtld").host("127.0.9.1", "out2.pool.newtld").mx("pool.newtld", 10,
+        "out1.pool.newtld");
     gateway = TestGateway.start(clock, data, dns, "greylist.enabled = true", "greylist.auto-whitelist-passes = 0");
   }
 
@@ -79,8 +82,34 @@ class GreylistEndToEndTest {
     // The retry comes from the same organisation's other server, as a real MTA pool does.
     assertThat(rcpt(POOL_2, "alice@good.example", "carol@example.test")).startsWith("250");
     assertThat(rcpt(POOL_1, "alice@good.example", "dave@example.test")).startsWith("451 4.7.1");
-    // Without a name under a public suffix, the client is its /24.
+    // Another organisation (good.example) is another client.
     assertThat(rcpt(Senders.GOOD, "alice@good.example", "carol@example.test")).startsWith("451 4.7.1");
+  }
+
+  @Test
+  void aPoolUnderATopLevelDomainThePublicSuffixListLacksIsOneClientToo() throws Exception {
+    String first;
+    try (SmtpTestClient client = connect("127.0.8.1")) {
+      first = client.startTransaction("out1.pool.newtld", "bob@pool.newtld", "frank@example.test");
+    }
+    assertThat(first).startsWith("451 4.7.1");
+    gateway.gateway().store().refusals().flush();
+    RefusalRecord record = gateway.gateway().store().refusals().find(org.portcullis.testing.Refs.of(first))
+        .orElseThrow();
+    assertThat(record.explanation().facts()).anySatisfy(f -> assertThat(f.value()).contains("client ptr:pool.newtld"));
+    clock.advance(Duration.ofMinutes(6));
+    try (SmtpTestClient client = connect("127.0.9.1")) {
+      assertThat(client.startTransaction("out2.pool.newtld", "bob@pool.newtld", "frank@example.test"))
+          .as("the retry from the pool's other /24").startsWith("250");
+    }
+  }
+
+  @Test
+  void aRetryDueInOneSecondSaysSecondNotSeconds() throws Exception {
+    rcpt(POOL_1, "timing@good.example", "gina@example.test");
+    clock.advance(Duration.ofSeconds(299));
+    assertThat(rcpt(POOL_1, "timing@good.example", "gina@example.test"))
+        .startsWith("451 4.7.1 Greylisted, retry in 1 second; see");
   }
 
   @Test

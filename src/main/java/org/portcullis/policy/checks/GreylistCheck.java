@@ -118,7 +118,7 @@ public final class GreylistCheck implements Check {
                   + "at once. If your server never retries, its queue handling is broken; if it retries from "
                   + "many different addresses, give them reverse DNS names in one domain.");
       return new Verdict.Tempfail(451, GREYLISTED,
-          "Greylisted, retry in " + seconds + " seconds", explanation);
+          "Greylisted, retry in " + seconds + (seconds == 1 ? " second" : " seconds"), explanation);
     }
     if (outcome.decision() instanceof GreylistRules.Decision.Pass pass && pass.firstPass()) {
       // Deferrals are logged with their reference by the renderer; a first pass is logged here.
@@ -153,6 +153,7 @@ public final class GreylistCheck implements Check {
   }
 
   private static String delay(Duration d) {
-    return d.toSeconds() % 60 == 0 ? d.toMinutes() + " minutes" : d.toSeconds() + " seconds";
+    long n = d.toSeconds() % 60 == 0 ? d.toMinutes() : d.toSeconds();
+    return n + (d.toSeconds() % 60 == 0 ? " minute" : " second") + (n == 1 ? "" : "s");
   }
 }

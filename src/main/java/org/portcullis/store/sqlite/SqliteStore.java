@@ -97,6 +97,8 @@ public final class SqliteStore implements Store {
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
           new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
           new SqliteMailboxStore(connect(url)));
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
