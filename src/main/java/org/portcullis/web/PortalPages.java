@@ -296,7 +296,7 @@ final class PortalPages {
 
   static void render(Context ctx, int status, String template, Map<String, Object> parameters) {
     StringOutput out = new StringOutput(4096);
-    TEMPLATES.render(template, parameters, out);
+    TEMPLATES.render(template, parameters, new VisibleOutput(out));
     ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
   }
 
