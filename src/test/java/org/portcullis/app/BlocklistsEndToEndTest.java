@@ -172,6 +172,11 @@ class BlocklistsEndToEndTest {
           + "Claim your prize now.\r\n");
     }
     assertThat(reply).startsWith("550 5.7.1 Service unavailable; client [127.0.5.4] blocked using bl.example.test (spam-trap)");
+    RefusalRecord refusal = explained(reply);
+    assertThat(refusal.explanation().facts()).as("the trap recipients as addresses, not a Java record")
+        .anySatisfy(f -> assertThat(f.label()).isEqualTo("spam-trap recipients"))
+        .allSatisfy(f -> assertThat(f.value()).doesNotContain("Recipient["))
+        .anySatisfy(f -> assertThat(f.value()).isEqualTo("<trap@example.test>"));
     gateway.gateway().blocklists().settle();
     Listing listing = gateway.gateway().blocklists().listings().orElseThrow().blocklist()
         .find(Cidr.parse(TRAPPER)).orElseThrow();

@@ -46,6 +46,19 @@ class AddressBookTest {
   }
 
   @Test
+  void theReadmeToursContactsFileImportsAsTheReadmeSays() throws Exception {
+    byte[] readme = java.nio.file.Files.readAllBytes(Path.of("docs/examples/contacts.csv"));
+    Whitelists.Report r = whitelists.importBook("bob@example.test", readme, 1 << 20, "import contacts.csv");
+    assertThat(r.read()).isEqualTo(6);
+    assertThat(r.added()).isEqualTo(4);
+    assertThat(r.duplicates()).isEqualTo(1);
+    assertThat(r.rejected()).singleElement().satisfies(x -> {
+      assertThat(x.line()).isEqualTo(6);
+      assertThat(x.text()).isEqualTo("dan at typo.example");
+    });
+  }
+
+  @Test
   void anOutlookExportWithBomCrlfQuotedCommasAndNewlinesGivesEveryAddressColumn() throws Exception {
     AddressBook.Parsed parsed = AddressBook.parse(file("outlook.csv"));
     assertThat(parsed.format()).isEqualTo(AddressBook.Format.CSV);
