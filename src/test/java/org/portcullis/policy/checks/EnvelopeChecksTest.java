@@ -6,7 +6,6 @@ import static org.portcullis.testing.Verdicts.assertRejected;
 import static org.portcullis.testing.Verdicts.assertTempfailed;
 
 import java.net.InetAddress;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.portcullis.dns.DnsRecord;
 import org.portcullis.dns.DnsStatus;
