@@ -96,10 +96,10 @@ expect() { # description, pattern, actual
   fi
 }
 
-expect "first attempt is greylisted" '450 4\.7\.1 .*Greylisted, retry in [0-9]+ seconds; ref=' "$(send 127.0.0.8)"
+expect "first attempt is greylisted" '450 4\.7\.1 .*Greylisted, retry in [0-9]+ seconds?; see http://[^ ]+/ref/[0-9A-Z]{16}' "$(send 127.0.0.8)"
 sleep 3
 expect "the retry after the delay is accepted" '250 2\.0\.0 Ok: queued' "$(send 127.0.0.8)"
 expect "a listed client is refused" '554 5\.7\.1 .*blocked using bl\.example\.test \(manual\)' "$(send 127.0.0.9)"
-expect "a deny entry refuses with its own text" '554 5\.7\.1 .*No mail from this host; ref=' "$(send 127.0.0.10)"
+expect "a deny entry refuses with its own text" '554 5\.7\.1 .*No mail from this host; see http://[^ ]+/ref/[0-9A-Z]{16}' "$(send 127.0.0.10)"
 expect "a sender on bob's whitelist is not greylisted" '250 2\.0\.0 Ok: queued' "$(send 127.0.0.11 friend@example.org)"
 exit $failed
