@@ -30,8 +30,6 @@ import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.files.PrivateFiles;
 import org.portcullis.greylist.Greylist;
-import org.portcullis.history.Transaction;
-import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessLists;
 import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.mailbox.KnownRecipients;
@@ -43,7 +41,6 @@ import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
-import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.Authenticator;
 import org.portcullis.smtp.MessageSink;
@@ -63,9 +60,10 @@ import org.slf4j.LoggerFactory;
  * The running gateway: store, DNS, policy, spool, delivery and the SMTP listener, wired from the
  * configuration. The only place that constructs concrete classes.
  *
- * <p>Lifecycle: {@link #start} opens everything in dependency order (store and spool first, the
- * listener last, so no client is accepted before acceptance is durable); {@link #close} stops in
- * reverse order. Messages not yet delivered stay in the spool for the next start.
+ * <p>Lifecycle: {@link #start} opens everything as named steps in dependency order (store and spool
+ * first, the listeners last, so no client is accepted before acceptance is durable), each step
+ * pushing how to close it ({@link StartupSteps}); a failing step, and {@link #close}, close what was
+ * opened in reverse order. Messages not yet delivered stay in the spool for the next start.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -77,29 +75,24 @@ public final class Gateway implements AutoCloseable {
   private final DeliveryService delivery;
   private final SmtpServer smtp;
   private final List<SmtpServer> submission;
-  private final Optional<ControlServer> control;
-  private final ScheduledExecutorService upkeep;
   private final Blocklists blocklists;
   private final Optional<WebServer> web;
   private final Optional<PolicyServer> policyService;
-  private final Optional<Greylist> greylist;
+  private final StartupSteps opened;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      List<SmtpServer> submission, Optional<ControlServer> control, ScheduledExecutorService upkeep,
-      Blocklists blocklists, Optional<Greylist> greylist, Optional<WebServer> web,
-      Optional<PolicyServer> policyService) {
-    this.submission = List.copyOf(submission);
-    this.control = control;
-    this.greylist = greylist;
-    this.web = web;
-    this.policyService = policyService;
+      List<SmtpServer> submission, Blocklists blocklists, Optional<WebServer> web,
+      Optional<PolicyServer> policyService, StartupSteps opened) {
     this.config = config;
     this.store = store;
     this.spool = spool;
     this.delivery = delivery;
     this.smtp = smtp;
-    this.upkeep = upkeep;
+    this.submission = List.copyOf(submission);
     this.blocklists = blocklists;
+    this.web = web;
+    this.policyService = policyService;
+    this.opened = opened;
   }
 
   /** Starts with the system clock and the configured DNS servers. */
@@ -108,88 +101,63 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Starts every part as a named step; a step that fails closes every part started before it, in
+   * reverse order, and the error names the step.
+   *
    * @param dnsOverride a resolver to use instead of the configured servers (tests)
    */
   public static Gateway start(PortcullisConfig config, Clock clock, Optional<DnsResolver> dnsOverride)
       throws IOException {
     PrivateFiles.usableDirectory(config.server().dataDir(), "server.data-dir");
     warnAboutLooseModes(config);
-    Store store = SqliteStore.open(config.storeFile());
-    Spool spool = null;
-    DeliveryService delivery = null;
-    Blocklists blocklists = null;
+    StartupSteps steps = new StartupSteps();
     try {
+      Store store = steps.step("store", () -> SqliteStore.open(config.storeFile()), Store::close);
+      // Closed after everything that records refusals, just before the store.
+      steps.onClose("refusal log flush", () -> store.refusals().flush());
       DnsResolver dns = dnsOverride.orElseGet(() -> resolver(config.dns()));
       Notifier notifier = new Notifier(store.outbox(), config.web().publicUrl(), clock);
-      blocklists = Blocklists.start(config, store, dns, clock, notifier);
+      Blocklists blocklists = steps.step("blocklists", () -> Blocklists.start(config, store, dns, clock, notifier),
+          Blocklists::close);
       Optional<Greylist> greylist = config.greylist().enabled()
           ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
+      greylist.ifPresent(g -> steps.onClose("greylist write-behind", () -> flushGreylist(g)));
       AccessLists lists = new AccessLists(store.lists(), clock, config.lists().whitelistSkips());
-      CheckModes modes = new CheckModes(CheckCatalog.FIXED);
-      store.checkModes().load().forEach((check, mode) -> {
-        if (CheckCatalog.names().contains(check) && !CheckCatalog.FIXED.contains(check)) {
-          modes.set(check, Optional.of(mode));
-          log.info("check {} is in {} mode (switched on the admin pages)", check, mode.name().toLowerCase());
-        }
-      });
+      CheckModes modes = checkModes(store);
       KnownRecipients recipients = new KnownRecipients(store.mailboxes(),
           new java.util.LinkedHashSet<>(config.mail().knownRecipients()), config.mail().rejectUnknownRecipients());
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
           Optional.of(lists), modes, Optional.of(recipients));
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
-      spool = Spool.open(config.spoolDir(), new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes()));
+      Spool spool = steps.step("spool", () -> Spool.open(config.spoolDir(),
+          new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes())), Spool::close);
       References queueIds = References.timeOrdered(clock);
       SourcePool pool = sourcePool(config, store, clock);
       Optional<SourceHealth> sourceHealth = blocklists.dnsbl().filter(d -> !pool.addresses().isEmpty())
           .map(d -> new SourceHealth(pool, d));
       sourceHealth.ifPresent(SourceHealth::run); // before the first delivery: a listed address is never used
-      delivery = new DeliveryService(spool, transport(config, dns, pool), config.delivery().retry(), clock,
-          config.delivery().concurrency(), new Notifications(spool, queueIds, config.server().hostname(), clock,
-              config.delivery().delayWarning()));
-      delivery.start(spool.recovered());
-      Spool acceptedInto = spool;
-      DeliveryService deliverer = delivery;
-      TransactionLog transactions = store.transactions();
-      MessageSink sink = (queueId, receivedAt, clientAddress, clientName, helo, envelope, content) -> {
-        long size = content.stream().mapToLong(java.nio.ByteBuffer::remaining).sum();
-        QueuedMessage message = acceptedInto.append(queueId, receivedAt, clientAddress, clientName, helo, envelope, content);
-        deliverer.submit(message);
-        transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, envelope.sender().toString(),
-            envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(java.util.stream.Collectors.joining(", ")),
-            "accepted", queueId, "", Long.toString(size)));
-      };
-      SmtpServer smtp = new SmtpServer(smtpSettings(config), engine, sink, queueIds);
-      smtp.start();
+      DeliveryService delivery = steps.step("delivery", () -> {
+        DeliveryService d = new DeliveryService(spool, transport(config, dns, pool), config.delivery().retry(), clock,
+            config.delivery().concurrency(), new Notifications(spool, queueIds, config.server().hostname(), clock,
+                config.delivery().delayWarning()));
+        d.start(spool.recovered());
+        return d;
+      }, DeliveryService::close);
+      MessageSink sink = new SpoolingSink(spool, delivery, store.transactions());
+      SmtpServer smtp = steps.step("SMTP listener", () -> started(new SmtpServer(smtpSettings(config), engine, sink,
+          queueIds)), SmtpServer::close);
       List<SmtpServer> submission = new ArrayList<>();
-      try {
-        for (SmtpSettings settings : submissionSettings(config, store, clock)) {
-          SmtpServer server = new SmtpServer(settings, engine, sink, queueIds);
-          server.start();
-          submission.add(server);
-        }
-      } catch (IOException | RuntimeException e) {
-        submission.forEach(SmtpServer::close);
-        smtp.close();
-        throw new IOException("cannot start the submission listener: " + e.getMessage(), e);
+      for (SmtpSettings settings : submissionSettings(config, store, clock)) {
+        submission.add(steps.step("submission listener", () -> started(new SmtpServer(settings, engine, sink,
+            queueIds)), SmtpServer::close));
       }
-      ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("upkeep").daemon(true).factory());
-      upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
-      upkeep.scheduleWithFixedDelay(() -> refreshLists(lists), 250, 250, TimeUnit.MILLISECONDS);
-      upkeep.scheduleWithFixedDelay(() -> refreshRecipients(recipients), 250, 250, TimeUnit.MILLISECONDS);
+      ScheduledExecutorService upkeep = steps.step("upkeep", () -> Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("upkeep").daemon(true).factory()), ScheduledExecutorService::shutdownNow);
       Timeline timeline = new Timeline(smtp.stats(), counts, store.traffic(), clock);
-      upkeep.scheduleAtFixedRate(timeline::sample, 60, 60, TimeUnit.SECONDS);
-      long healthSeconds = config.delivery().sources().healthInterval().toSeconds();
-      sourceHealth.ifPresent(h -> upkeep.scheduleWithFixedDelay(() -> checkSources(h), healthSeconds, healthSeconds,
-          TimeUnit.SECONDS));
-      OutboxSender outbox = new OutboxSender(store.outbox(), spool, delivery, queueIds, config.server().hostname(),
-          "postmaster@" + config.mail().acceptedDomains().getFirst(), clock);
-      upkeep.scheduleWithFixedDelay(outbox, 1, 2, TimeUnit.SECONDS);
-      greylist.ifPresent(g -> {
-        upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);
-        upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS);
-      });
+      schedule(upkeep, config, store, clock, lists, recipients, timeline, sourceHealth, greylist,
+          new OutboxSender(store.outbox(), spool, delivery, queueIds, config.server().hostname(),
+              "postmaster@" + config.mail().acceptedDomains().getFirst(), clock));
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
@@ -203,57 +171,69 @@ public final class Gateway implements AutoCloseable {
       metrics.verdicts(counts, CheckCatalog.names());
       Optional<WebServer> web = Optional.empty();
       if (config.web().enabled()) {
-        try {
-          web = Optional.of(WebServer.start(webSettings(config), new WebServer.Sources(metrics.registry(),
-              new ApiTokens(store.apiTokens(), clock), blocklists.listings().map(LiveListings::blocklist),
-              store.lists(), store.refusals(), store.adminUsers(),
-              new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
-              config.lists().importMaxBytes(),
-              new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
-              store.transactions(), new WhitelistRequests(store.lists(), clock, notifier,
-                  Optional.of(store.refusals())))));
-        } catch (IOException | RuntimeException e) {
-          submission.forEach(SmtpServer::close);
-          smtp.close();
-          upkeep.shutdownNow();
-          throw new IOException("cannot start the web listener on " + config.web().listen().getAddress().getHostAddress()
-              + ":" + config.web().listen().getPort() + ": " + e.getMessage(), e);
-        }
+        WebServer.Sources sources = new WebServer.Sources(metrics.registry(), new ApiTokens(store.apiTokens(), clock),
+            blocklists.listings().map(LiveListings::blocklist), store.lists(), store.refusals(), store.adminUsers(),
+            new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
+            config.lists().importMaxBytes(),
+            new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
+            store.transactions(), new WhitelistRequests(store.lists(), clock, notifier, Optional.of(store.refusals())));
+        web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
+            + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }
       Optional<PolicyServer> policyService = Optional.empty();
       if (config.policyService().enabled()) {
-        try {
-          policyService = Optional.of(PolicyServer.start(new PolicyResponder(engine, config.policyService().okOnAllowEntries()), config.policyService().listen(),
-              config.policyService().idleTimeout(), config.policyService().connectionsMax()));
-        } catch (IOException e) {
-          web.ifPresent(WebServer::close);
-          smtp.close();
-          upkeep.shutdownNow();
-          throw e;
-        }
+        PortcullisConfig.PolicyService p = config.policyService();
+        policyService = Optional.of(steps.step("policy service", () -> PolicyServer.start(
+            new PolicyResponder(engine, p.okOnAllowEntries()), p.listen(), p.idleTimeout(), p.connectionsMax()),
+            PolicyServer::close));
       }
-      Optional<ControlServer> control = Optional.empty();
       try {
-        control = Optional.of(ControlServer.start(config.controlSocket(), delivery, spool));
+        steps.step("control socket", () -> ControlServer.start(config.controlSocket(), delivery, spool),
+            ControlServer::close);
       } catch (IOException e) {
         log.warn("no control socket at {} (portcullis queue ... will not reach this server): {}",
             config.controlSocket(), e.getMessage());
       }
-      return new Gateway(config, store, spool, delivery, smtp, submission, control, upkeep, blocklists, greylist, web,
-          policyService);
+      return new Gateway(config, store, spool, delivery, smtp, submission, blocklists, web, policyService, steps);
     } catch (IOException | RuntimeException e) {
-      if (blocklists != null) {
-        blocklists.close();
-      }
-      if (delivery != null) {
-        delivery.close();
-      }
-      if (spool != null) {
-        spool.close();
-      }
-      store.close();
+      steps.close();
       throw e;
     }
+  }
+
+  private static SmtpServer started(SmtpServer server) throws IOException {
+    server.start();
+    return server;
+  }
+
+  /** The check modes switched on the admin pages (kept in the store) over the configured ones. */
+  private static CheckModes checkModes(Store store) {
+    CheckModes modes = new CheckModes(CheckCatalog.FIXED);
+    store.checkModes().load().forEach((check, mode) -> {
+      if (CheckCatalog.names().contains(check) && !CheckCatalog.FIXED.contains(check)) {
+        modes.set(check, Optional.of(mode));
+        log.info("check {} is in {} mode (switched on the admin pages)", check, mode.name().toLowerCase());
+      }
+    });
+    return modes;
+  }
+
+  /** The periodic work of the upkeep thread. */
+  private static void schedule(ScheduledExecutorService upkeep, PortcullisConfig config, Store store, Clock clock,
+      AccessLists lists, KnownRecipients recipients, Timeline timeline, Optional<SourceHealth> sourceHealth,
+      Optional<Greylist> greylist, OutboxSender outbox) {
+    upkeep.scheduleWithFixedDelay(() -> prune(store, config, clock), 1, 60 * 60, TimeUnit.SECONDS);
+    upkeep.scheduleWithFixedDelay(() -> refreshLists(lists), 250, 250, TimeUnit.MILLISECONDS);
+    upkeep.scheduleWithFixedDelay(() -> refreshRecipients(recipients), 250, 250, TimeUnit.MILLISECONDS);
+    upkeep.scheduleAtFixedRate(timeline::sample, 60, 60, TimeUnit.SECONDS);
+    long healthSeconds = config.delivery().sources().healthInterval().toSeconds();
+    sourceHealth.ifPresent(h -> upkeep.scheduleWithFixedDelay(() -> checkSources(h), healthSeconds, healthSeconds,
+        TimeUnit.SECONDS));
+    upkeep.scheduleWithFixedDelay(outbox, 1, 2, TimeUnit.SECONDS);
+    greylist.ifPresent(g -> {
+      upkeep.scheduleWithFixedDelay(() -> flushGreylist(g), 250, 250, TimeUnit.MILLISECONDS);
+      upkeep.scheduleWithFixedDelay(() -> pruneGreylist(g), 60, 60 * 60, TimeUnit.SECONDS);
+    });
   }
 
   public InetSocketAddress smtpAddress() {
@@ -305,24 +285,10 @@ public final class Gateway implements AutoCloseable {
     return policyService.map(PolicyServer::port);
   }
 
+  /** Stops everything in the reverse order of start-up; mail not yet delivered stays in the spool. */
   @Override
   public void close() {
-    policyService.ifPresent(PolicyServer::close);
-    web.ifPresent(WebServer::close);
-    control.ifPresent(ControlServer::close);
-    submission.forEach(SmtpServer::close);
-    smtp.close();
-    blocklists.close();
-    upkeep.shutdownNow();
-    delivery.close();
-    try {
-      spool.close();
-    } catch (IOException e) {
-      log.warn("closing the spool", e);
-    }
-    greylist.ifPresent(Gateway::flushGreylist);
-    store.refusals().flush();
-    store.close();
+    opened.close();
   }
 
   /** The configured resolver (dnsjava with the TTL cache), as the gateway uses it. */
