@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
+import org.portcullis.mail.References;
 import org.portcullis.notices.Notifier;
-import org.portcullis.policy.References;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

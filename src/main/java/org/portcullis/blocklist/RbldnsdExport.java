@@ -3,7 +3,7 @@ package org.portcullis.blocklist;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import org.portcullis.blocklist.server.ZoneSettings;
+import org.portcullis.blocklist.ZoneSettings;
 import org.portcullis.mail.Cidr;
 
 /**

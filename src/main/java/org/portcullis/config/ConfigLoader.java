@@ -18,7 +18,7 @@ import java.util.function.Function;
 import org.portcullis.blocklist.AutoListing;
 import org.portcullis.blocklist.BlocklistRules;
 import org.portcullis.blocklist.Category;
-import org.portcullis.blocklist.server.ZoneSettings;
+import org.portcullis.blocklist.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
 import org.portcullis.delivery.SourcePool;
 import org.portcullis.dnsbl.DnsblZone;

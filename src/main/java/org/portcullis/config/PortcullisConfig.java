@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.portcullis.blocklist.AutoListing;
 import org.portcullis.blocklist.BlocklistRules;
-import org.portcullis.blocklist.server.ZoneSettings;
+import org.portcullis.blocklist.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
 import org.portcullis.dnsbl.DnsblZone;
 import org.portcullis.greylist.GreylistSettings;

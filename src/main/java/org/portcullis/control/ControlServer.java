@@ -19,7 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.portcullis.delivery.DeliveryService;
-import org.portcullis.policy.References;
+import org.portcullis.mail.References;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
 import org.slf4j.Logger;

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.mail.HeloName;
+import org.portcullis.mail.LogText;
 import org.portcullis.mail.MailParameters;
 import org.portcullis.mail.MailPath;
 import org.portcullis.mail.Recipient;

@@ -8,8 +8,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.portcullis.mail.References;
 import org.portcullis.policy.PolicyEngine;
-import org.portcullis.policy.References;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

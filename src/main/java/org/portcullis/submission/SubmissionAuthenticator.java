@@ -27,14 +27,14 @@ public final class SubmissionAuthenticator implements Authenticator {
     String name = MailUsers.validName(user).orElse(user);
     Optional<String> refusal = throttle.refusal(client, name);
     if (refusal.isPresent()) {
-      log.warn("login throttled for {} from [{}]: {}", org.portcullis.policy.LogText.value(name),
+      log.warn("login throttled for {} from [{}]: {}", org.portcullis.mail.LogText.value(name),
           Addresses.toText(client), refusal.get());
       return new Throttled(refusal.get());
     }
     Optional<MailUser> found = users.authenticate(user, password);
     if (found.isEmpty()) {
       throttle.failed(client, name);
-      log.warn("login failed for {} from [{}]", org.portcullis.policy.LogText.value(name), Addresses.toText(client));
+      log.warn("login failed for {} from [{}]", org.portcullis.mail.LogText.value(name), Addresses.toText(client));
       return new Rejected();
     }
     throttle.succeeded(client, name);

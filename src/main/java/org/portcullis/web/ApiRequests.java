@@ -32,7 +32,7 @@ final class ApiRequests {
     } catch (tools.jackson.core.exc.StreamReadException e) {
       String message = e.getOriginalMessage();
       throw new ApiError(400, message != null && message.startsWith("Duplicate")
-          ? "the body has a key twice: " + org.portcullis.policy.LogText.escape(message, 120) : "the body is not valid JSON");
+          ? "the body has a key twice: " + org.portcullis.mail.LogText.escape(message, 120) : "the body is not valid JSON");
     } catch (JacksonException e) {
       throw new ApiError(400, "the body is not valid JSON");
     }

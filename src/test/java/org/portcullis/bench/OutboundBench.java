@@ -36,7 +36,7 @@ import org.portcullis.mail.Envelope;
 import org.portcullis.mail.MailParameters;
 import org.portcullis.mail.MailPath;
 import org.portcullis.mail.Recipient;
-import org.portcullis.policy.References;
+import org.portcullis.mail.References;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.mail.References;
 import org.portcullis.testing.FakeSession;
 
 /** Issue 12: every refusal's reply names where its explanation is, within RFC 5321's 512 octets. */

@@ -14,6 +14,7 @@ import org.portcullis.mail.EmailAddress;
 import org.portcullis.mail.HeloName;
 import org.portcullis.mail.MailParameters;
 import org.portcullis.mail.Recipient;
+import org.portcullis.mail.References;
 import org.portcullis.policy.checks.ClientPtrCheck;
 import org.portcullis.policy.checks.HeloFqdnCheck;
 import org.portcullis.policy.checks.RelayControlCheck;

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.portcullis.blocklist.ListingIndex;
+import org.portcullis.blocklist.ZoneSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.ListingIndex;
+import org.portcullis.blocklist.ZoneSettings;
 
 /**
  * Answers one DNS query for the blocklist zone in place: it parses the question in the receive

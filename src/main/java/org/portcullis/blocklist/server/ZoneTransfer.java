@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.ListingIndex;
+import org.portcullis.blocklist.ZoneSettings;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 import org.xbill.DNS.ARecord;

@@ -13,7 +13,6 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
-import org.portcullis.store.StoreException;
 
 /**
  * {@code blocklist}: our own blocklist, read from memory (no DNS round trip): the provider side
@@ -87,7 +86,9 @@ public final class OwnBlocklistCheck implements Check {
               + "this listing)";
         }
       }
-    } catch (StoreException e) {
+    } catch (RuntimeException e) {
+      // The listing's details are a courtesy: the refusal stands on the in-memory index. Whatever
+      // the store's failure type, the explanation says the details are missing.
       facts.fact("listing details", "unavailable (store error)");
     }
     return new Verdict.Reject(554, EnhancedStatus.parse("5.7.1"),

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.ListingIndex;
+import org.portcullis.blocklist.ZoneSettings;
 import org.portcullis.mail.Cidr;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.ListingIndex;
+import org.portcullis.blocklist.ZoneSettings;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;

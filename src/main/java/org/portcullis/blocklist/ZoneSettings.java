@@ -1,4 +1,4 @@
-package org.portcullis.blocklist.server;
+package org.portcullis.blocklist;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.portcullis.policy;
+package org.portcullis.mail;
 
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package org.portcullis.policy;
+package org.portcullis.mail;
 
 /**
  * Makes attacker-controlled text safe for one-line logs and SMTP replies: control characters,
