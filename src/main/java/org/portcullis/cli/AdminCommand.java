@@ -1,9 +1,6 @@
 package org.portcullis.cli;
 
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import org.portcullis.access.AdminUsers;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.access.ApiTokens;
@@ -20,8 +17,6 @@ import picocli.CommandLine;
         AdminCommand.RemoveUser.class})
 final class AdminCommand implements Runnable {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -73,7 +68,7 @@ final class AdminCommand implements Runnable {
       out.printf("%-24s %-22s %-18s %s%n", "NAME", "SCOPES", "CREATED", "LAST USED");
       for (ApiTokenStore.Entry e : tokens.list()) {
         out.printf("%-24s %-22s %-18s %s%n", e.name(), org.portcullis.access.ApiScope.text(e.scopes()),
-            TIME.format(e.created()), e.lastUsed().map(TIME::format).orElse("never"));
+            CliText.TIME.format(e.created()), e.lastUsed().map(CliText.TIME::format).orElse("never"));
       }
       return 0;
     }
@@ -87,7 +82,7 @@ final class AdminCommand implements Runnable {
     @Override
     int run(ApiTokens tokens) {
       if (!tokens.remove(name)) {
-        throw new CliException(1, "no API token named " + BlocklistCommand.printable(name));
+        throw new CliException(1, "no API token named " + CliText.printable(name));
       }
       spec.commandLine().getOut().println("removed " + name);
       return 0;
@@ -145,7 +140,7 @@ final class AdminCommand implements Runnable {
     @Override
     int run(AdminUsers users) {
       for (var u : users.list()) {
-        out().printf("%-24s created %s%n", u.name(), TIME.format(u.created()));
+        out().printf("%-24s created %s%n", u.name(), CliText.TIME.format(u.created()));
       }
       return 0;
     }

@@ -8,11 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.portcullis.blocklist.Blocklist;
 import org.portcullis.blocklist.Category;
@@ -46,10 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
         BlocklistCommand.Appeal.class, BlocklistCommand.Appeals.class, BlocklistCommand.Answer.class})
 final class BlocklistCommand implements Runnable {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int TEXT_MAX = 1000;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -94,24 +88,12 @@ final class BlocklistCommand implements Runnable {
 
   static InetAddress address(String text) {
     return Addresses.parseLiteral(text.strip())
-        .orElseThrow(() -> new CliException(2, "not an IP address: \"" + printable(text) + "\""));
-  }
-
-  static String text(String value, String option) {
-    if (value.length() > TEXT_MAX) {
-      throw new CliException(2, option + " is longer than " + TEXT_MAX + " characters");
-    }
-    return value.replaceAll("[\\x00-\\x08\\x0B-\\x1F\\x7F]", "?");
-  }
-
-  static String printable(String text) {
-    String clipped = text.length() > 100 ? text.substring(0, 100) + "..." : text;
-    return clipped.replaceAll("[\\x00-\\x1F\\x7F]", "?");
+        .orElseThrow(() -> new CliException(2, "not an IP address: \"" + CliText.printable(text) + "\""));
   }
 
   static Category category(String label) {
     return Category.fromLabel(label).orElseThrow(() ->
-        new CliException(2, "unknown category \"" + printable(label) + "\"; use spam-source, spam-trap, manual or report"));
+        new CliException(2, "unknown category \"" + CliText.printable(label) + "\"; use spam-source, spam-trap, manual or report"));
   }
 
   static void table(PrintWriter out, List<Listing> listings) {
@@ -119,29 +101,29 @@ final class BlocklistCommand implements Runnable {
         "SELF-DELISTINGS");
     for (Listing l : listings) {
       out.printf("%-20s %-12s %-10s %-18s %-18s %d%n", l.network(), l.category().label(), l.state().label(),
-          TIME.format(l.lastEvidence()), l.expires().map(TIME::format).orElse("-"), l.selfDelistings());
+          CliText.TIME.format(l.lastEvidence()), l.expires().map(CliText.TIME::format).orElse("-"), l.selfDelistings());
     }
   }
 
   static void details(PrintWriter out, Listing l, int limit) {
     out.println("Listing         " + l.network() + " (" + l.category().description() + ")");
-    out.println("State           " + l.state().label() + (l.expires().isPresent() ? ", expires " + TIME.format(l.expires().get()) : ""));
-    out.println("First listed    " + TIME.format(l.firstListed()));
-    out.println("Last evidence   " + TIME.format(l.lastEvidence()));
+    out.println("State           " + l.state().label() + (l.expires().isPresent() ? ", expires " + CliText.TIME.format(l.expires().get()) : ""));
+    out.println("First listed    " + CliText.TIME.format(l.firstListed()));
+    out.println("Last evidence   " + CliText.TIME.format(l.lastEvidence()));
     out.println("Self-delistings " + l.selfDelistings() + " of " + limit);
     out.println();
     out.println("Evidence (" + l.evidence().size() + ")");
     for (Evidence e : l.evidence()) {
-      out.println("  " + TIME.format(e.at()) + "  " + e.source() + "  client " + e.clientAddress());
+      out.println("  " + CliText.TIME.format(e.at()) + "  " + e.source() + "  client " + e.clientAddress());
       for (String[] field : new String[][] {{"HELO", e.helo()}, {"MAIL FROM", e.sender()}, {"RCPT TO", e.recipients()},
           {"note", e.note()}}) {
         if (!field[1].isEmpty()) {
-          out.println("      " + field[0] + ": " + printable(field[1]));
+          out.println("      " + field[0] + ": " + CliText.printable(field[1]));
         }
       }
       for (String line : e.headers().split("\n")) {
         if (!line.isBlank()) {
-          out.println("      | " + printable(line));
+          out.println("      | " + CliText.printable(line));
         }
       }
     }
@@ -149,7 +131,7 @@ final class BlocklistCommand implements Runnable {
       out.println();
       out.println("Notes");
       for (Listing.Note n : l.notes()) {
-        out.println("  " + TIME.format(n.at()) + "  " + printable(n.author()) + ": " + printable(n.text()));
+        out.println("  " + CliText.TIME.format(n.at()) + "  " + CliText.printable(n.author()) + ": " + CliText.printable(n.text()));
       }
     }
   }
@@ -174,7 +156,7 @@ final class BlocklistCommand implements Runnable {
       try {
         filter = state.equals("all") ? Optional.empty() : Optional.of(ListingState.fromLabel(state));
       } catch (IllegalArgumentException e) {
-        throw new CliException(2, "unknown state \"" + printable(state) + "\"; use listed, delisted, expired, permanent or all");
+        throw new CliException(2, "unknown state \"" + CliText.printable(state) + "\"; use listed, delisted, expired, permanent or all");
       }
       List<Listing> listings = blocklist.store().list(filter, limit, 0);
       if (json) {
@@ -205,7 +187,7 @@ final class BlocklistCommand implements Runnable {
         return found.isEmpty() ? 1 : 0;
       }
       if (found.isEmpty()) {
-        out().println(printable(target) + " is not listed and never was.");
+        out().println(CliText.printable(target) + " is not listed and never was.");
         return 1;
       }
       for (Listing l : found) {
@@ -240,11 +222,11 @@ final class BlocklistCommand implements Runnable {
     int run(Blocklist blocklist) {
       Cidr network = narrowEnough(blocklist, network(target), force);
       Listing l = permanent
-          ? blocklist.listPermanently(network, category(category), text(by, "--by"), text(note, "--note"))
-          : blocklist.report(network, category(category), Evidence.note(blocklist.clock().instant(), "cli:" + text(by, "--by"),
-              Addresses.toText(network.address()), text(note, "--note").isEmpty() ? "listed by the operator" : note));
+          ? blocklist.listPermanently(network, category(category), CliText.text(by, "--by"), CliText.text(note, "--note"))
+          : blocklist.report(network, category(category), Evidence.note(blocklist.clock().instant(), "cli:" + CliText.text(by, "--by"),
+              Addresses.toText(network.address()), CliText.text(note, "--note").isEmpty() ? "listed by the operator" : note));
       out().println("listed " + l.network() + " as " + l.category().label() + ", " + l.state().label()
-          + l.expires().map(e -> " until " + TIME.format(e)).orElse(""));
+          + l.expires().map(e -> " until " + CliText.TIME.format(e)).orElse(""));
       return 0;
     }
   }
@@ -284,10 +266,10 @@ final class BlocklistCommand implements Runnable {
         excerpt = HeaderExcerpt.ofText(Files.readString(headers, StandardCharsets.ISO_8859_1));
       }
       Listing l = blocklist.report(network, category(category), new Evidence(blocklist.clock().instant(), "cli",
-          Addresses.toText(network.address()), text(helo, "--helo"), text(sender, "--sender"), "", excerpt,
-          text(note, "--note")));
+          Addresses.toText(network.address()), CliText.text(helo, "--helo"), CliText.text(sender, "--sender"), "", excerpt,
+          CliText.text(note, "--note")));
       out().println("evidence added to " + l.network() + " (" + l.evidence().size() + " piece(s)), "
-          + l.state().label() + l.expires().map(e -> " until " + TIME.format(e)).orElse(""));
+          + l.state().label() + l.expires().map(e -> " until " + CliText.TIME.format(e)).orElse(""));
       return 0;
     }
   }
@@ -325,18 +307,18 @@ final class BlocklistCommand implements Runnable {
     @Override
     int run(Blocklist blocklist) {
       if (selfService) {
-        ListingRules.SelfDelisting result = blocklist.selfDelist(address(target), "cli:" + text(by, "--by"));
+        ListingRules.SelfDelisting result = blocklist.selfDelist(address(target), "cli:" + CliText.text(by, "--by"));
         return switch (result) {
           case ListingRules.SelfDelisting.Delisted d -> {
             out().println("delisted " + d.listing().network() + "; " + d.remaining() + " self-service delisting(s) left");
             yield 0;
           }
           case ListingRules.SelfDelisting.Refused r -> throw new CliException(1, "refused: " + r.why());
-          case ListingRules.SelfDelisting.NotListed n -> throw new CliException(1, printable(target) + " is not listed");
+          case ListingRules.SelfDelisting.NotListed n -> throw new CliException(1, CliText.printable(target) + " is not listed");
         };
       }
-      Listing l = blocklist.operatorDelist(network(target), text(by, "--by"), text(note, "--note"))
-          .orElseThrow(() -> new CliException(1, printable(target) + " has no listing"));
+      Listing l = blocklist.operatorDelist(network(target), CliText.text(by, "--by"), CliText.text(note, "--note"))
+          .orElseThrow(() -> new CliException(1, CliText.printable(target) + " has no listing"));
       out().println("delisted " + l.network());
       return 0;
     }
@@ -358,8 +340,8 @@ final class BlocklistCommand implements Runnable {
       if (note.isBlank()) {
         throw new CliException(2, "TEXT must not be empty");
       }
-      blocklist.addNote(network(target), text(by, "--by"), text(note, "TEXT"))
-          .orElseThrow(() -> new CliException(1, printable(target) + " has no listing"));
+      blocklist.addNote(network(target), CliText.text(by, "--by"), CliText.text(note, "TEXT"))
+          .orElseThrow(() -> new CliException(1, CliText.printable(target) + " has no listing"));
       out().println("noted");
       return 0;
     }
@@ -397,7 +379,7 @@ final class BlocklistCommand implements Runnable {
             networks.add(Cidr.parse(entry));
           } catch (IllegalArgumentException e) {
             if (errors.size() < 20) {
-              errors.add("line " + lineNumber + ": " + printable(e.getMessage()));
+              errors.add("line " + lineNumber + ": " + CliText.printable(e.getMessage()));
             }
           }
           if (networks.size() > 20_000_000) {
@@ -411,7 +393,7 @@ final class BlocklistCommand implements Runnable {
         throw new CliException(2, "nothing imported; fix these lines first:\n  " + String.join("\n  ", errors));
       }
       int written = blocklist.importAll(networks, category(category),
-          Evidence.note(blocklist.clock().instant(), "import", "", text(note, "--note")));
+          Evidence.note(blocklist.clock().instant(), "import", "", CliText.text(note, "--note")));
       out().println("imported " + written + " listing(s) from " + file);
       return 0;
     }
@@ -428,7 +410,7 @@ final class BlocklistCommand implements Runnable {
     @Override
     int run(Blocklist blocklist) throws IOException {
       if (!format.equals("rbldnsd")) {
-        throw new CliException(2, "unknown format \"" + printable(format) + "\"; the format is rbldnsd");
+        throw new CliException(2, "unknown format \"" + CliText.printable(format) + "\"; the format is rbldnsd");
       }
       LiveListings live = new LiveListings(blocklist);
       live.refresh();
@@ -472,8 +454,8 @@ final class BlocklistCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CliException(2, "--contact must be an email address");
       }
-      Blocklist.Filed filed = blocklist.reportFalsePositive(Addresses.toText(a), text(contact, "--contact"),
-          text(message, "--message"));
+      Blocklist.Filed filed = blocklist.reportFalsePositive(Addresses.toText(a), CliText.text(contact, "--contact"),
+          CliText.text(message, "--message"));
       out().println("report " + filed.report().id() + (filed.merged() ? " is already open for this address and contact"
           : " recorded for review"));
       return 0;
@@ -502,8 +484,8 @@ final class BlocklistCommand implements Runnable {
       out().printf("%-6s %-18s %-14s %-16s %-9s %-28s %s%n", "ID", "FILED", "KIND", "ADDRESS", "STATUS", "CONTACT",
           "MESSAGE");
       for (FalsePositiveReport r : reports) {
-        out().printf("%-6d %-18s %-14s %-16s %-9s %-28s %s%n", r.id(), TIME.format(r.at()), r.kind().label(),
-            r.address(), r.status(), printable(r.contact()), printable(r.message()));
+        out().printf("%-6d %-18s %-14s %-16s %-9s %-28s %s%n", r.id(), CliText.TIME.format(r.at()), r.kind().label(),
+            r.address(), r.status(), CliText.printable(r.contact()), CliText.printable(r.message()));
       }
       return 0;
     }
@@ -531,8 +513,8 @@ final class BlocklistCommand implements Runnable {
       }
       Blocklist.Answered answered;
       try {
-        answered = blocklist.answerReport(id, status.equals("accepted"), text(message, "MESSAGE"),
-            "cli:" + text(by, "--by")).orElseThrow(() -> new CliException(1, "no open report " + id));
+        answered = blocklist.answerReport(id, status.equals("accepted"), CliText.text(message, "MESSAGE"),
+            "cli:" + CliText.text(by, "--by")).orElseThrow(() -> new CliException(1, "no open report " + id));
       } catch (IllegalArgumentException e) {
         throw new CliException(2, e.getMessage());
       }

@@ -3,11 +3,8 @@ package org.portcullis.cli;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.lists.EntryForm;
@@ -29,8 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
         ListsCommand.Remove.class})
 final class ListsCommand implements Runnable {
 
-  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   @CommandLine.Spec
@@ -62,8 +57,8 @@ final class ListsCommand implements Runnable {
         String what = e.action() == ListEntry.Action.ALLOW ? String.join(",", new java.util.TreeSet<>(e.skip()))
             : e.reply().map(r -> "\"" + r + "\"").orElse("(standard reply)");
         out().printf("%-5d %-6s %-50s %-24s %-18s %s%n", e.id(), e.action().label(), e.criteria(), what,
-            e.expires().map(TIME::format).orElse("never") + (e.active(now) ? "" : " (expired)"),
-            BlocklistCommand.printable(e.note()));
+            e.expires().map(CliText.TIME::format).orElse("never") + (e.active(now) ? "" : " (expired)"),
+            CliText.printable(e.note()));
       }
       out().println(entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies"));
       return 0;
@@ -104,7 +99,7 @@ final class ListsCommand implements Runnable {
     int run(SqliteStore store, PortcullisConfig loaded) {
       EntryForm form = new EntryForm(action(), Optional.ofNullable(client), Optional.ofNullable(sender),
           Optional.ofNullable(recipient), Optional.ofNullable(helo), skip(), reply(), Optional.ofNullable(expires),
-          Optional.ofNullable(note).map(n -> BlocklistCommand.text(n, "--note")));
+          Optional.ofNullable(note).map(n -> CliText.text(n, "--note")));
       ListEntry entry;
       try {
         entry = store.lists().add(form.toEntry(new LinkedHashSet<>(CheckCatalog.names()), Clock.systemUTC().instant()));
@@ -114,7 +109,7 @@ final class ListsCommand implements Runnable {
       out().println(action().label() + " entry " + entry.id() + ": " + entry.criteria()
           + (entry.action() == ListEntry.Action.ALLOW ? "; skips " + String.join(",", new java.util.TreeSet<>(entry.skip()))
               : "; replies \"" + entry.reply().orElse("Access denied by this server's policy") + "\"")
-          + entry.expires().map(at -> "; expires " + TIME.format(at)).orElse(""));
+          + entry.expires().map(at -> "; expires " + CliText.TIME.format(at)).orElse(""));
       return 0;
     }
   }

@@ -1,8 +1,6 @@
 package org.portcullis.cli;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import org.portcullis.config.PortcullisConfig;
@@ -24,8 +22,6 @@ import picocli.CommandLine.Parameters;
     subcommands = {MailboxCommand.Add.class, MailboxCommand.Remove.class, MailboxCommand.ListMailboxes.class})
 final class MailboxCommand implements Runnable {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -41,10 +37,10 @@ final class MailboxCommand implements Runnable {
     try {
       address = EmailAddress.parse(text.strip());
     } catch (IllegalArgumentException e) {
-      throw new CliException(2, "\"" + BlocklistCommand.printable(text) + "\" is not an address: " + e.getMessage());
+      throw new CliException(2, "\"" + CliText.printable(text) + "\" is not an address: " + e.getMessage());
     }
     if (address.isDomainLiteral() || address.hasRoutingCharacters()) {
-      throw new CliException(2, "\"" + BlocklistCommand.printable(text) + "\" is not a plain mailbox address");
+      throw new CliException(2, "\"" + CliText.printable(text) + "\" is not a plain mailbox address");
     }
     String domain = address.domain().toLowerCase(Locale.ROOT);
     if (!loaded.mail().acceptedDomains().contains(domain)) {
@@ -64,7 +60,7 @@ final class MailboxCommand implements Runnable {
 
     @Override
     int run(SqliteStore store, PortcullisConfig loaded) {
-      String why = BlocklistCommand.text(note, "--note");
+      String why = CliText.text(note, "--note");
       List<String> checked = addresses.stream().map(a -> mailbox(a, loaded)).toList();
       for (String address : checked) {
         boolean added = store.mailboxes().add(address, why, Instant.now());
@@ -96,7 +92,7 @@ final class MailboxCommand implements Runnable {
     int run(SqliteStore store, PortcullisConfig loaded) {
       List<Mailbox> boxes = store.mailboxes().mailboxes();
       for (Mailbox m : boxes) {
-        out().printf("%-40s %s %s%n", m.address(), TIME.format(m.created()), BlocklistCommand.printable(m.note()));
+        out().printf("%-40s %s %s%n", m.address(), CliText.TIME.format(m.created()), CliText.printable(m.note()));
       }
       out().println(boxes.size() + " mailbox(es); also accepted: " + loaded.mail().knownRecipients().size()
           + " address(es) in mail.known-recipients, submission users' logins, and postmaster@/abuse@ of every domain"

@@ -2,11 +2,8 @@ package org.portcullis.cli;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.delivery.SourcePool;
@@ -22,8 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
     subcommands = {PoolCommand.Status.class})
 final class PoolCommand implements Runnable {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -78,8 +73,8 @@ final class PoolCommand implements Runnable {
         }
         for (SourcePool.Suspension s : mine) {
           out().printf("%-18s %-10s %-20s %-18s %-18s %s%n", Addresses.toText(a), "suspended",
-              s.destination().orElse("all"), TIME.format(s.since()),
-              s.until().map(TIME::format).orElse("while listed"), BlocklistCommand.printable(s.reason()));
+              s.destination().orElse("all"), CliText.TIME.format(s.since()),
+              s.until().map(CliText.TIME::format).orElse("while listed"), CliText.printable(s.reason()));
         }
       }
       return 0;

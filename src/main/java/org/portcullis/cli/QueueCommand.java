@@ -69,7 +69,7 @@ final class QueueCommand implements Runnable {
 
   static String id(String given) {
     if (given.length() > 32 || !given.matches("[0-9A-Za-z]+")) {
-      throw new CliException(2, "not a queue id: \"" + BlocklistCommand.printable(given) + "\"");
+      throw new CliException(2, "not a queue id: \"" + CliText.printable(given) + "\"");
     }
     return given;
   }
@@ -95,12 +95,12 @@ final class QueueCommand implements Runnable {
       for (JsonNode m : answer.get("messages")) {
         count++;
         out.printf("%-12s %-24s %8d %-8s %s%n", m.get("id").asString(), m.get("arrival").asString(),
-            m.get("size").asLong(), m.get("state").asString(), BlocklistCommand.printable(m.get("sender").asString()));
+            m.get("size").asLong(), m.get("state").asString(), CliText.printable(m.get("sender").asString()));
         for (JsonNode r : m.get("recipients")) {
-          out.printf("    %-9s %s%n", r.get("state").asString(), BlocklistCommand.printable(r.get("address").asString()));
+          out.printf("    %-9s %s%n", r.get("state").asString(), CliText.printable(r.get("address").asString()));
         }
         if (!m.get("lastError").asString().isEmpty()) {
-          out.println("    last error: " + BlocklistCommand.printable(m.get("lastError").asString()));
+          out.println("    last error: " + CliText.printable(m.get("lastError").asString()));
         }
       }
       out.println(count == 0 ? "the queue is empty" : count + (count == 1 ? " message" : " messages"));
@@ -124,11 +124,11 @@ final class QueueCommand implements Runnable {
           "nextAttempt", "lastError"}) {
         JsonNode v = m.get(field);
         if (v != null && !v.isNull()) {
-          out.printf("%-12s %s%n", field, BlocklistCommand.printable(v.asString()));
+          out.printf("%-12s %s%n", field, CliText.printable(v.asString()));
         }
       }
       for (JsonNode r : m.get("recipients")) {
-        out.printf("%-12s %s %s%n", "recipient", BlocklistCommand.printable(r.get("address").asString()),
+        out.printf("%-12s %s %s%n", "recipient", CliText.printable(r.get("address").asString()),
             r.get("state").asString());
       }
       out.println();

@@ -48,7 +48,7 @@ final class RequestsCommand implements Runnable {
         case "sender" -> scope.add(WhitelistRequests.Scope.SENDER);
         case "ip", "client" -> scope.add(WhitelistRequests.Scope.CLIENT);
         case "recipient" -> scope.add(WhitelistRequests.Scope.RECIPIENT);
-        default -> throw new IllegalArgumentException("match: \"" + BlocklistCommand.printable(name)
+        default -> throw new IllegalArgumentException("match: \"" + CliText.printable(name)
             + "\" is not sender, ip or recipient");
       }
     }
@@ -75,7 +75,7 @@ final class RequestsCommand implements Runnable {
         filter = status.equals("all") ? Optional.empty()
             : Optional.of(WhitelistRequest.Status.valueOf(status.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new CliException(2, "unknown status \"" + BlocklistCommand.printable(status)
+        throw new CliException(2, "unknown status \"" + CliText.printable(status)
             + "\"; use pending, approved, declined or all");
       }
       List<WhitelistRequest> found = requests(store, loaded).list(filter, 1000);
@@ -84,10 +84,10 @@ final class RequestsCommand implements Runnable {
         return 0;
       }
       for (WhitelistRequest r : found) {
-        out().println("#" + r.id() + "  " + r.status().label() + "  " + ListsCommand.TIME.format(r.created()));
+        out().println("#" + r.id() + "  " + r.status().label() + "  " + CliText.TIME.format(r.created()));
         out().println("    from " + r.email() + " [" + r.clientIp() + "] to " + r.recipient());
-        out().println("    reason: " + BlocklistCommand.printable(r.reason().replace('\n', ' ')));
-        r.message().filter(m -> !m.isEmpty()).ifPresent(m -> out().println("    answer: " + BlocklistCommand.printable(m)));
+        out().println("    reason: " + CliText.printable(r.reason().replace('\n', ' ')));
+        r.message().filter(m -> !m.isEmpty()).ifPresent(m -> out().println("    answer: " + CliText.printable(m)));
         r.entryId().ifPresent(id -> out().println("    allow entry " + id));
       }
       out().println(found.size() + " request(s)");
@@ -145,7 +145,7 @@ final class RequestsCommand implements Runnable {
       try {
         Instant now = Instant.now();
         entry = requests(store, loaded).approve(id, scope(match), skip(skip),
-            Optional.ofNullable(expires).map(e -> EntryForm.expiry(e, now)), BlocklistCommand.text(message, "--message"));
+            Optional.ofNullable(expires).map(e -> EntryForm.expiry(e, now)), CliText.text(message, "--message"));
       } catch (IllegalArgumentException e) {
         throw new CliException(2, e.getMessage());
       }
@@ -168,7 +168,7 @@ final class RequestsCommand implements Runnable {
     @Override
     int run(SqliteStore store, PortcullisConfig loaded) {
       try {
-        if (!requests(store, loaded).decline(id, BlocklistCommand.text(message, "--message"))) {
+        if (!requests(store, loaded).decline(id, CliText.text(message, "--message"))) {
           throw new CliException(1, "no pending request " + id);
         }
       } catch (IllegalArgumentException e) {

@@ -2,10 +2,7 @@ package org.portcullis.cli;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.store.sqlite.SqliteStore;
 import org.portcullis.submission.MailUser;
@@ -22,8 +19,6 @@ import picocli.CommandLine.Parameters;
         UserCommand.ListUsers.class})
 final class UserCommand implements Runnable {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -70,7 +65,7 @@ final class UserCommand implements Runnable {
     @Override
     int run(MailUsers users) throws IOException {
       if (users.find(name).isPresent()) {
-        throw new CliException(2, "there is already a user " + BlocklistCommand.printable(name));
+        throw new CliException(2, "there is already a user " + CliText.printable(name));
       }
       MailUser user = users.create(name, PasswordInput.read(), options.senders, options.anySender);
       out().println("user " + user.name() + " added; may send as " + String.join(", ", user.ownedSenders()));
@@ -86,7 +81,7 @@ final class UserCommand implements Runnable {
     @Override
     int run(MailUsers users) throws IOException {
       if (users.find(name).isEmpty()) {
-        throw new CliException(1, "no user " + BlocklistCommand.printable(name));
+        throw new CliException(1, "no user " + CliText.printable(name));
       }
       users.changePassword(name, PasswordInput.read());
       out().println("password of " + name + " changed");
@@ -118,7 +113,7 @@ final class UserCommand implements Runnable {
     @Override
     int run(MailUsers users) {
       if (!users.remove(name)) {
-        throw new CliException(1, "no user " + BlocklistCommand.printable(name));
+        throw new CliException(1, "no user " + CliText.printable(name));
       }
       out().println("removed " + name);
       return 0;
@@ -131,7 +126,7 @@ final class UserCommand implements Runnable {
     int run(MailUsers users) {
       out().printf("%-32s %-18s %s%n", "LOGIN", "CREATED", "MAY SEND AS");
       for (MailUser u : users.list()) {
-        out().printf("%-32s %-18s %s%n", u.name(), TIME.format(u.created()),
+        out().printf("%-32s %-18s %s%n", u.name(), CliText.TIME.format(u.created()),
             u.ownedSenders().isEmpty() ? "(no one)" : String.join(", ", u.ownedSenders()));
       }
       return 0;

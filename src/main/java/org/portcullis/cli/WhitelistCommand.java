@@ -36,8 +36,8 @@ final class WhitelistCommand implements Runnable {
   static void report(java.io.PrintWriter out, Whitelists.Report r) {
     out.printf("read %d, added %d, duplicates %d, rejected %d%n", r.read(), r.added(), r.duplicates(), r.rejected().size());
     for (AddressBook.Rejected rejected : r.rejected()) {
-      out.println("  line " + rejected.line() + ": \"" + BlocklistCommand.printable(rejected.text()) + "\": "
-          + BlocklistCommand.printable(rejected.reason()));
+      out.println("  line " + rejected.line() + ": \"" + CliText.printable(rejected.text()) + "\": "
+          + CliText.printable(rejected.reason()));
     }
   }
 
@@ -116,7 +116,7 @@ final class WhitelistCommand implements Runnable {
     int run(SqliteStore store, PortcullisConfig loaded) {
       try {
         if (!whitelists(store).remove(owner, sender)) {
-          throw new CliException(1, BlocklistCommand.printable(sender) + " is not on that whitelist");
+          throw new CliException(1, CliText.printable(sender) + " is not on that whitelist");
         }
       } catch (IllegalArgumentException e) {
         throw new CliException(2, e.getMessage());

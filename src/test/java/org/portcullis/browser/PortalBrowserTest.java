@@ -141,7 +141,7 @@ class PortalBrowserTest {
     browser.get(url("/lookup"));
     browser.findElement(By.id("address")).sendKeys("192.0.2.90");
     browser.findElement(By.cssSelector("form[action='/lookup'] button")).click();
-    assertThat(browser.getCurrentUrl()).endsWith("/lookup/192.0.2.90");
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/lookup/192.0.2.90"));
     shows("192.0.2.90 is listed", "Cheap watches");
     shot("lookup");
     browser.findElement(By.cssSelector("form.action button")).click();
@@ -184,7 +184,7 @@ class PortalBrowserTest {
     shows("waits for review");
 
     browser.get(url("/admin"));
-    assertThat(browser.getCurrentUrl()).endsWith("/admin/login");
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/admin/login"));
     browser.findElement(By.id("name")).sendKeys("ops");
     browser.findElement(By.id("password")).sendKeys("correct horse battery staple");
     browser.findElement(By.cssSelector("form.report button")).click();
