@@ -38,6 +38,7 @@ import org.portcullis.mailbox.KnownRecipients;
 import org.portcullis.notices.Notifier;
 import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policyd.PolicyResponder;
@@ -183,8 +184,11 @@ public final class Gateway implements AutoCloseable {
       Optional<PolicyServer> policyService = Optional.empty();
       if (config.policyService().enabled()) {
         PortcullisConfig.PolicyService p = config.policyService();
+        // Postfix validates its own recipients (local_recipient_maps): its engine does not.
+        PolicyEngine delegated = Policies.engine(config, dns, counts, clock,
+            features.withRecipients(RecipientDirectory.ANYONE));
         policyService = Optional.of(steps.step("policy service", () -> PolicyServer.start(
-            new PolicyResponder(engine, p.okOnAllowEntries()), p.listen(), p.idleTimeout(), p.connectionsMax()),
+            new PolicyResponder(delegated, p.okOnAllowEntries()), p.listen(), p.idleTimeout(), p.connectionsMax()),
             PolicyServer::close));
       }
       try {

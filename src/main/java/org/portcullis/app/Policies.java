@@ -71,6 +71,11 @@ public final class Policies {
         Optional<AccessLists> lists, CheckModes modes) {
       this(dnsbl, listings, greylist, lists, modes, Optional.empty());
     }
+
+    /** The same features with another directory of recipients. */
+    public Features withRecipients(RecipientDirectory directory) {
+      return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory));
+    }
   }
 
   /**

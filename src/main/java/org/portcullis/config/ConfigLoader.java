@@ -28,6 +28,7 @@ import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.mail.HeloName;
+import org.portcullis.mail.WebUrl;
 import org.portcullis.policy.AddressPattern;
 import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.ExceptionRule;
@@ -442,7 +443,7 @@ public final class ConfigLoader {
     boolean secret = z.bool("secret", false);
     String display = z.string("display-name", "a DNS blocklist");
     String lookup = z.string("lookup-url", "");
-    if (!lookup.isEmpty() && (!lookup.matches("https?://[!-~&&[^\"<>\\\\]]+") || lookup.length() > 300)) {
+    if (!lookup.isEmpty() && !WebUrl.isValid(lookup, 300)) {
       throw new ConfigException(z.key("lookup-url"), "must be an http:// or https:// URL of at most 300 characters, "
           + "with {ip} where the address goes");
     }
@@ -609,7 +610,7 @@ public final class ConfigLoader {
     Optional<Path> certificate = cert.isEmpty() ? Optional.empty() : Optional.of(path(s, "certificate-file", cert));
     Optional<Path> keyFile = key.isEmpty() ? Optional.empty() : Optional.of(path(s, "key-file", key));
     String url = s.string("public-url", defaultPublicUrl(listen, server.hostname(), certificate.isPresent()));
-    if (!url.isEmpty() && (!url.matches("https?://[!-~&&[^\"<>\\\\]]+") || url.length() > 200)) {
+    if (!url.isEmpty() && !WebUrl.isValid(url, 200)) {
       throw new ConfigException(s.key("public-url"), "must be an http:// or https:// URL of at most 200 characters "
           + "(or \"\" for replies with a bare reference)");
     }

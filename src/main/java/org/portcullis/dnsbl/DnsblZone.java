@@ -17,8 +17,6 @@ import java.util.Locale;
 public record DnsblZone(String name, Type type, double weight, ReturnCodes codes, boolean secret, String displayName,
     String lookupUrl) {
 
-  private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("https?://[!-~&&[^\"<>\\\\]]+");
-
   public DnsblZone(String name, Type type, double weight, ReturnCodes codes, boolean secret, String displayName) {
     this(name, type, weight, codes, secret, displayName, "");
   }
@@ -34,7 +32,7 @@ public record DnsblZone(String name, Type type, double weight, ReturnCodes codes
     if (secret || txt.isEmpty()) {
       return java.util.Optional.empty();
     }
-    java.util.regex.Matcher m = URL.matcher(txt);
+    java.util.regex.Matcher m = org.portcullis.mail.WebUrl.PATTERN.matcher(txt);
     if (!m.find()) {
       return java.util.Optional.empty();
     }

@@ -15,19 +15,7 @@ public final class ProtocolFacts {
   private volatile String tlsProtocol;
   private volatile String authenticatedUser;
   private volatile boolean esmtp;
-  private volatile boolean delegated;
 
-  /**
-   * Whether the session is a Postfix policy request: the MTA asking has its own recipient
-   * validation (local_recipient_maps, relay_recipient_maps), which checks leave to it.
-   */
-  public boolean delegated() {
-    return delegated;
-  }
-
-  public void recordDelegation() {
-    this.delegated = true;
-  }
 
   /** Bytes the client sent before our greeting (an excerpt, made printable). */
   public Optional<String> pregreet() {

@@ -60,7 +60,6 @@ public final class PolicyResponder {
         .orElseThrow(() -> new MalformedRequest("client_address is missing or not an IP address"));
     String state = request.get("protocol_state").orElse("RCPT").toUpperCase(Locale.ROOT);
     ProtocolFacts protocol = new ProtocolFacts();
-    protocol.recordDelegation();
     request.get("sasl_username").ifPresent(protocol::recordAuthentication);
     int port = request.get("client_port").filter(PolicyResponder::isPort).map(Integer::parseInt).orElse(0);
     Optional<String> clientName = request.get("client_name");

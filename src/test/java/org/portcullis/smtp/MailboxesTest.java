@@ -90,4 +90,18 @@ class MailboxesTest {
         .create("frank@example.test", "a long enough password", java.util.List.of(), false);
     await().atMost(Duration.ofSeconds(5)).until(() -> rcpt("frank@example.test").startsWith("250"));
   }
+
+  @Test
+  void thePostfixPolicyServiceLeavesRecipientExistenceToPostfix() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", gateway.gateway().policyServicePort().orElseThrow())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=" + Senders.LAN
+          + "\nhelo_name=lan.example.test\nsender=a@example.test\nrecipient=made-up@example.test\n\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("action=DUNNO");
+    }
+    assertThat(rcpt("made-up@example.test")).as("the gateway itself refuses it").startsWith("550 5.1.1");
+  }
 }

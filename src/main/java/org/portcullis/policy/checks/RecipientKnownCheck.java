@@ -17,7 +17,8 @@ import org.portcullis.policy.Verdict;
  *
  * <p>Phase RCPT. No lookups: the directory is in memory. Verdict: 550 5.1.1. Recipients outside
  * our domains are left to {@code relay-control}; postmaster@ and abuse@ are always accepted before
- * any check; Postfix policy requests are left to Postfix's own recipient maps.
+ * any check. The Postfix policy service's engine gets a directory that is not enforced: Postfix
+ * checks its own recipients (local_recipient_maps, relay_recipient_maps).
  */
 public final class RecipientKnownCheck implements Check {
 
@@ -43,7 +44,7 @@ public final class RecipientKnownCheck implements Check {
 
   @Override
   public Verdict evaluate(CheckContext context) {
-    if (!directory.enforced() || context.recipient().isEmpty() || context.session().protocol().delegated()) {
+    if (!directory.enforced() || context.recipient().isEmpty()) {
       return Verdict.CONTINUE;
     }
     EmailAddress rcpt = context.recipient().get().address();

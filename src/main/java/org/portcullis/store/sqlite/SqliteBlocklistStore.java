@@ -484,10 +484,6 @@ final class SqliteBlocklistStore implements BlocklistStore, AutoCloseable {
     return oneReport("token = ?", p -> p.setString(1, token));
   }
 
-  private interface Binder {
-    void bind(PreparedStatement p) throws SQLException;
-  }
-
   private Optional<FalsePositiveReport> oneReport(String where, Binder binder) {
     synchronized (reader) {
       try (PreparedStatement p = reader.prepareStatement("SELECT " + REPORT_COLUMNS + " FROM false_positive_report "

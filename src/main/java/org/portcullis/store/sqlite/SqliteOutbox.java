@@ -65,10 +65,6 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     }
   }
 
-  private interface Binder {
-    void bind(PreparedStatement p) throws SQLException;
-  }
-
   private List<Notice> select(String rest, Binder binder) {
     try (PreparedStatement p = connection.prepareStatement("SELECT " + COLUMNS + " FROM notice " + rest)) {
       binder.bind(p);
