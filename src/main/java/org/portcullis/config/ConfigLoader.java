@@ -34,6 +34,7 @@ import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.ExceptionRule;
 import org.portcullis.policy.RejectAction;
 import org.portcullis.policy.checks.CheckCatalog;
+import org.portcullis.policy.checks.RelayControlCheck;
 import org.portcullis.policy.checks.ClientGenericPtrCheck;
 import org.portcullis.policy.checks.DnsblCheck;
 import org.portcullis.smtp.SmtpSettings;
@@ -267,7 +268,7 @@ public final class ConfigLoader {
     Duration timeout = Duration.ofMillis(s.integer("timeout-ms", defaultTimeout.toMillis(), 10, 600_000));
     if (CheckCatalog.FIXED.contains(entry.name()) && (mode != CheckMode.ENFORCE || onReject != RejectAction.REJECT)) {
       throw new ConfigException(s.key(mode != CheckMode.ENFORCE ? "mode" : "on-reject"),
-          entry.name() + " cannot be changed: turning it off or softening it would make an open relay");
+          entry.name() + " cannot be changed: " + CheckCatalog.whyFixed(entry.name()).orElseThrow());
     }
     if (CheckCatalog.NEVER_REJECT.contains(entry.name()) && onReject == RejectAction.REJECT) {
       throw new ConfigException(s.key("on-reject"),
@@ -299,8 +300,12 @@ public final class ConfigLoader {
         throw new ConfigException(s.key("skip"), "\"" + name + "\" is not a check; use \"all\" or one of "
             + String.join(", ", CheckCatalog.names()));
       }
-      if (CheckCatalog.FIXED.contains(name)) {
+      if (name.equals(RelayControlCheck.NAME)) {
         throw new ConfigException(s.key("skip"), name + " cannot be skipped; relay through the LAN networks or AUTH instead");
+      }
+      if (CheckCatalog.PROTOCOL.contains(name)) {
+        throw new ConfigException(s.key("skip"), name + " cannot be skipped: exceptions do not apply to the "
+            + "protocol's own refusals");
       }
       if (CheckCatalog.UNSKIPPABLE.contains(name)) {
         throw new ConfigException(s.key("skip"), name + " cannot be skipped; remove the deny entry instead");

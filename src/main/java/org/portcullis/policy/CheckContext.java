@@ -19,18 +19,24 @@ import org.portcullis.mail.Recipient;
  * @param dns the resolver; lookups return "unknown" statuses rather than failing
  * @param clock the time source
  * @param deadlineNanos when the check's time is up ({@link System#nanoTime()}); waits end there
+ * @param problem what the protocol layer found, for a {@link ProtocolCheck} (empty for the chain's checks)
  */
 public record CheckContext(Phase phase, SessionView session, Optional<Recipient> recipient,
-    DnsResolver dns, Clock clock, long deadlineNanos) {
+    DnsResolver dns, Clock clock, long deadlineNanos, Optional<ProtocolProblem> problem) {
 
   /** A context without a deadline yet; the chain sets one per check. */
   public CheckContext(Phase phase, SessionView session, Optional<Recipient> recipient, DnsResolver dns, Clock clock) {
-    this(phase, session, recipient, dns, clock, Long.MAX_VALUE);
+    this(phase, session, recipient, dns, clock, Long.MAX_VALUE, Optional.empty());
   }
 
   /** The same context with a deadline ({@link System#nanoTime()} based) for {@link #await}. */
   public CheckContext withDeadline(long deadline) {
-    return new CheckContext(phase, session, recipient, dns, clock, deadline);
+    return new CheckContext(phase, session, recipient, dns, clock, deadline, problem);
+  }
+
+  /** The same context carrying a problem the protocol layer found. */
+  public CheckContext withProblem(ProtocolProblem found) {
+    return new CheckContext(phase, session, recipient, dns, clock, deadlineNanos, Optional.of(found));
   }
 
   /**

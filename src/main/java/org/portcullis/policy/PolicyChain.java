@@ -2,6 +2,7 @@ package org.portcullis.policy;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,7 @@ public final class PolicyChain {
   public record Entry(Check check, CheckSettings settings) {}
 
   private final Map<Phase, List<Entry>> byPhase = new EnumMap<>(Phase.class);
+  private final Map<String, Entry> protocolChecks = new HashMap<>();
   private final CheckModes modes;
 
   public PolicyChain(List<Entry> entries) {
@@ -45,9 +47,12 @@ public final class PolicyChain {
     boolean switchable = modes.switchable();
     for (Phase phase : Phase.values()) {
       byPhase.put(phase, all.stream()
+          .filter(e -> !(e.check() instanceof ProtocolCheck))
           .filter(e -> (switchable || e.settings().mode() != CheckMode.OFF) && e.check().phases().contains(phase))
           .toList());
     }
+    all.stream().filter(e -> e.check() instanceof ProtocolCheck)
+        .forEach(e -> protocolChecks.put(e.check().name(), e));
   }
 
   public CheckModes modes() {
@@ -55,6 +60,27 @@ public final class PolicyChain {
   }
 
 
+
+  /**
+   * Runs the one protocol check that judges a problem, in its mode, as {@link #run} would: a
+   * decision when it is enforced, an observed finding in observe mode, nothing when it is off or
+   * not in this chain.
+   */
+  public ChainResult judge(ProtocolProblem problem, CheckContext context) {
+    Entry entry = protocolChecks.get(problem.check());
+    CheckMode mode = entry == null ? CheckMode.OFF : modes.effective(entry.check().name(), entry.settings().mode());
+    if (mode == CheckMode.OFF) {
+      return new ChainResult(Optional.empty(), List.of(), List.of(), List.of());
+    }
+    Verdict verdict = evaluate(entry, context.withProblem(problem));
+    if (verdict instanceof Verdict.Continue) {
+      return new ChainResult(Optional.empty(), List.of(), List.of(), List.of());
+    }
+    Finding finding = new Finding(entry.check().name(), problem.phase(),
+        mode == CheckMode.OBSERVE ? verdict : soften(verdict, entry.settings()), mode == CheckMode.OBSERVE);
+    return mode == CheckMode.OBSERVE ? new ChainResult(Optional.empty(), List.of(), List.of(), List.of(finding))
+        : new ChainResult(Optional.of(finding), List.of(), List.of(), List.of());
+  }
 
   /**
    * Runs the phase's checks.

@@ -293,11 +293,15 @@ public final class SessionPolicy implements SessionView {
   }
 
   /**
-   * Renders a refusal the protocol layer decided (bad address syntax, connection limits) through
-   * the same renderer, so it too has a reference and an explanation.
+   * Judges a problem the protocol layer found (a malformed address, a connection over the limits,
+   * a sender the login does not own) with the catalogued check that names it: a refusal has a
+   * reference and an explanation like any other; in observe mode it is only recorded.
    */
-  public RecordedRefusal refuseProtocol(String check, Phase phase, Verdict.Refusal verdict, Optional<Recipient> rcpt) {
-    return renderer.refuse(new Finding(check, phase, verdict, false), this, rcpt);
+  public Decision judge(ProtocolProblem problem, Optional<Recipient> rcpt) {
+    ChainResult result = chain.judge(problem, context(problem.phase(), rcpt));
+    observe(result, rcpt);
+    return result.decision().filter(f -> f.verdict() instanceof Verdict.Refusal)
+        .<Decision>map(f -> new Decision.Refused(renderer.refuse(f, this, rcpt))).orElse(PROCEED);
   }
 
   // ---- internals ----

@@ -27,7 +27,7 @@ public final class SmtpServer implements AutoCloseable {
 
   private final SmtpSettings settings;
   private final PolicyEngine engine;
-  private final MessageSink sink;
+  private final MessageAcceptance acceptance;
   private final ConnectionLimiter limiter;
   private final MemoryBudget memory;
   private final References queueIds;
@@ -44,7 +44,7 @@ public final class SmtpServer implements AutoCloseable {
   public SmtpServer(SmtpSettings settings, PolicyEngine engine, MessageSink sink, References queueIds) {
     this.settings = settings;
     this.engine = engine;
-    this.sink = sink;
+    this.acceptance = new MessageAcceptance(settings, sink, stats);
     this.limiter = new ConnectionLimiter(settings.connectionsMax(), settings.connectionsPerClientMax(),
         settings.limits().connectionsPerNetworkMax(), settings.limits().connectionsReservedForLan());
     this.memory = new MemoryBudget(settings.dataMemoryMaxBytes());
@@ -96,7 +96,7 @@ public final class SmtpServer implements AutoCloseable {
       }
       stats.sessionStarted();
       open.add(socket);
-      SmtpSession session = new SmtpSession(socket, settings, engine, sink, limiter, memory, queueIds, stats);
+      SmtpSession session = new SmtpSession(socket, settings, engine, acceptance, limiter, memory, queueIds, stats);
       Thread.ofVirtual().name("smtp-session").start(() -> {
         try {
           session.run();

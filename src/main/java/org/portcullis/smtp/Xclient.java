@@ -4,8 +4,11 @@ import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.portcullis.mail.Addresses;
+import org.portcullis.policy.ClientInfo;
+import org.portcullis.policy.PolicyEngine;
 
 /**
  * Postfix's XCLIENT command (XCLIENT_README): a trusted proxy or test tool passes on the real
@@ -15,6 +18,36 @@ final class Xclient {
 
   private static final Set<String> KNOWN = Set.of("ADDR", "NAME", "PORT", "PROTO", "HELO", "LOGIN", "DESTADDR",
       "DESTPORT");
+
+  /**
+   * What an XCLIENT command changes.
+   *
+   * @param client the client the session now serves (its PTR asserted by NAME, or looked up)
+   * @param login the user the proxy says has logged in
+   * @param helo the HELO name the proxy says the client gave
+   */
+  record Change(ClientInfo client, int port, Optional<String> login, Optional<String> helo) {}
+
+  /** The change the parsed attributes make to a session whose client is {@code address} and {@code port}. */
+  static Change change(Map<String, String> attributes, PolicyEngine engine, InetAddress address, int port) {
+    Optional<String> addr = given(attributes, "ADDR");
+    InetAddress newAddress = addr.isPresent() ? address(addr.get()) : address;
+    int newPort = given(attributes, "PORT").map(Xclient::port).orElse(port);
+    ClientInfo client;
+    if (attributes.containsKey("NAME")) {
+      String name = attributes.get("NAME");
+      client = engine.assertedClient(newAddress, newPort, given(attributes, "NAME"), name.equalsIgnoreCase("[TEMPUNAVAIL]"));
+    } else {
+      client = engine.client(newAddress, newPort);
+    }
+    return new Change(client, newPort, given(attributes, "LOGIN"), given(attributes, "HELO"));
+  }
+
+  /** An attribute's value, empty when absent or "[UNAVAILABLE]"/"[TEMPUNAVAIL]". */
+  private static Optional<String> given(Map<String, String> attributes, String name) {
+    String value = attributes.get(name);
+    return value == null || isUnavailable(value) ? Optional.empty() : Optional.of(value);
+  }
 
   private Xclient() {}
 

@@ -1,6 +1,7 @@
 package org.portcullis.policy.checks;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -13,6 +14,7 @@ import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.LocalSite;
+import org.portcullis.policy.ProtocolProblem;
 import org.portcullis.policy.RejectAction;
 import org.portcullis.policy.TagKind;
 
@@ -71,13 +73,32 @@ public final class CheckCatalog {
       entry(NullSenderCheck.NAME, RejectAction.REJECT, p -> new NullSenderCheck()),
       entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
-          p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())));
+          p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
+      // Asked by the protocol layer when it meets the problem, not run in the chain's order.
+      entry(ConnectionLimitCheck.NAME, RejectAction.REJECT, p -> new ConnectionLimitCheck()),
+      entry(ProtocolProblem.MalformedAddress.CHECK, RejectAction.REJECT,
+          p -> new MalformedAddressCheck(ProtocolProblem.MalformedAddress.CHECK)),
+      entry(ProtocolProblem.MalformedAddress.CHECK_FULL_ADDRESS, RejectAction.REJECT,
+          p -> new MalformedAddressCheck(ProtocolProblem.MalformedAddress.CHECK_FULL_ADDRESS)),
+      entry(SenderLoginCheck.NAME, RejectAction.REJECT, p -> new SenderLoginCheck()));
+
+  /** Checks whose mode and action cannot be changed, each with the reason given when one tries. */
+  private static final Map<String, String> FIXED_BECAUSE = Map.of(
+      RelayControlCheck.NAME, "turning it off or softening it would make an open relay",
+      ConnectionLimitCheck.NAME, "the limits keep one sender from tying up the server; change "
+          + "limits.connections-per-client-max or limits.connections-per-network-max instead",
+      ProtocolProblem.MalformedAddress.CHECK, "the server cannot go on with an address it cannot read",
+      ProtocolProblem.MalformedAddress.CHECK_FULL_ADDRESS, "the server cannot route an address without a domain");
 
   /** Checks whose mode and action cannot be changed: relaying is never opened by configuration. */
-  public static final Set<String> FIXED = Set.of(RelayControlCheck.NAME);
+  public static final Set<String> FIXED = FIXED_BECAUSE.keySet();
+
+  /** Checks asked by the protocol layer: exceptions, allow entries and whitelists do not apply to them. */
+  public static final Set<String> PROTOCOL = Set.of(ConnectionLimitCheck.NAME, ProtocolProblem.MalformedAddress.CHECK,
+      ProtocolProblem.MalformedAddress.CHECK_FULL_ADDRESS, SenderLoginCheck.NAME);
 
   /** Checks that no exception, allow entry or whitelist can skip. */
-  public static final Set<String> UNSKIPPABLE = Set.of(RelayControlCheck.NAME, DenyListCheck.NAME);
+  public static final Set<String> UNSKIPPABLE = union(Set.of(RelayControlCheck.NAME, DenyListCheck.NAME), PROTOCOL);
 
   /** Checks that may never reject: RFC 5321 4.1.4 forbids refusing mail for a HELO/PTR mismatch. */
   public static final Set<String> NEVER_REJECT = Set.of(HeloPtrMatchCheck.NAME);
@@ -86,6 +107,17 @@ public final class CheckCatalog {
   public static final Set<String> WITH_PATTERNS = Set.of(ClientGenericPtrCheck.NAME);
 
   private CheckCatalog() {}
+
+  /** Why a fixed check's mode and action cannot be changed; empty for every other check. */
+  public static Optional<String> whyFixed(String name) {
+    return Optional.ofNullable(FIXED_BECAUSE.get(name));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   private static Entry entry(String name, RejectAction onReject, Function<Parameters, Check> factory) {
     return new Entry(name, CheckMode.ENFORCE, onReject, factory,

@@ -1,8 +1,6 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.dns.ReverseDns;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -15,25 +13,16 @@ import org.portcullis.policy.Verdict;
  * and none contains the address: 550 5.7.25; a lookup failed and none confirmed: 450 4.7.25; no
  * PTR at all is left to {@code client-ptr}. LAN and authenticated clients are not judged.
  */
-public final class ClientFcrdnsCheck implements Check {
+public final class ClientFcrdnsCheck extends CatalogCheck {
 
   public static final String NAME = "client-fcrdns";
 
-  @Override
-  public String name() {
-    return NAME;
+  public ClientFcrdnsCheck() {
+    super(NAME, Judges.STRANGERS, Phase.CONNECT);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.CONNECT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (context.session().mayRelay()) {
-      return Verdict.CONTINUE;
-    }
+  protected Verdict judge(CheckContext context) {
     ReverseDns rdns = context.await(context.session().client().reverseDns());
     String ip = context.session().client().addressText();
     return switch (rdns.status()) {

@@ -5,11 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.mail.Addresses;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -25,7 +23,7 @@ import org.portcullis.policy.Verdict;
  * Verdict: 550 5.7.1; no PTR or a failed lookup is left to {@code client-ptr}. LAN and
  * authenticated clients are not judged.
  */
-public final class ClientGenericPtrCheck implements Check {
+public final class ClientGenericPtrCheck extends CatalogCheck {
 
   public static final String NAME = "client-generic-ptr";
 
@@ -49,6 +47,7 @@ public final class ClientGenericPtrCheck implements Check {
    * @throws IllegalArgumentException naming the pattern that does not compile
    */
   public ClientGenericPtrCheck(List<String> patterns) {
+    super(NAME, Judges.STRANGERS, Phase.CONNECT);
     List<Pattern> compiled = new ArrayList<>();
     for (String p : patterns) {
       try {
@@ -61,20 +60,7 @@ public final class ClientGenericPtrCheck implements Check {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.CONNECT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (context.session().mayRelay()) {
-      return Verdict.CONTINUE;
-    }
+  protected Verdict judge(CheckContext context) {
     ReverseDns rdns = context.await(context.session().client().reverseDns());
     InetAddress ip = context.session().client().address();
     for (String name : rdns.names()) {

@@ -1,6 +1,5 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.dns.ReverseName;
 import org.portcullis.policy.Check;
@@ -17,25 +16,16 @@ import org.portcullis.policy.Verdict;
  * a 450 4.7.25 temporary failure; LAN and authenticated clients are not judged. No keys beyond the
  * common ones.
  */
-public final class ClientPtrCheck implements Check {
+public final class ClientPtrCheck extends CatalogCheck {
 
   public static final String NAME = "client-ptr";
 
-  @Override
-  public String name() {
-    return NAME;
+  public ClientPtrCheck() {
+    super(NAME, Judges.STRANGERS, Phase.CONNECT);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.CONNECT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (context.session().mayRelay()) {
-      return Verdict.CONTINUE;
-    }
+  protected Verdict judge(CheckContext context) {
     ReverseDns rdns = context.await(context.session().client().reverseDns());
     String ip = context.session().client().addressText();
     return switch (rdns.status()) {

@@ -2,11 +2,9 @@ package org.portcullis.policy.checks;
 
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.lists.AccessLists;
 import org.portcullis.lists.ListEntry;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
@@ -18,28 +16,19 @@ import org.portcullis.policy.Verdict;
  * entry at RCPT); a match is {@code 554 5.7.1} with the entry's own reply text. Nothing skips this
  * check: no allow entry, whitelist or exception outranks a deny entry.
  */
-public final class DenyListCheck implements Check {
+public final class DenyListCheck extends CatalogCheck {
 
   public static final String NAME = "deny-list";
   static final String DEFAULT_REPLY = "Access denied by this server's policy";
   private final Optional<AccessLists> lists;
 
   public DenyListCheck(Optional<AccessLists> lists) {
+    super(NAME, Judges.EVERYONE, Phase.CONNECT, Phase.HELO, Phase.MAIL, Phase.RCPT);
     this.lists = lists;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.CONNECT, Phase.HELO, Phase.MAIL, Phase.RCPT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     if (lists.isEmpty()) {
       return Verdict.CONTINUE;
     }

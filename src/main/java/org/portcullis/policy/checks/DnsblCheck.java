@@ -5,12 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.dnsbl.ZoneResult;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.Explanation;
@@ -30,7 +28,7 @@ import org.portcullis.policy.Verdict;
  * answers (127.255.255.x) and suspended zones count as not listed. LAN and authenticated clients
  * are not judged.
  */
-public final class DnsblCheck implements Check {
+public final class DnsblCheck extends CatalogCheck {
 
   public static final String NAME = "dnsbl";
   public static final String DEFAULT_REPLY = "Service unavailable; client [{client}] blocked using {zone} ({label}): {txt}";
@@ -50,24 +48,15 @@ public final class DnsblCheck implements Check {
    * @param replyTemplate the reply text: {client}, {zone}, {label}, {txt}
    */
   public DnsblCheck(Optional<ClientLookup<DnsblReport>> lookup, double threshold, String replyTemplate) {
+    super(NAME, Judges.STRANGERS, Phase.CONNECT);
     this.lookup = lookup.orElse(null);
     this.threshold = threshold;
     this.replyTemplate = replyTemplate;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.CONNECT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (lookup == null || context.session().mayRelay()) {
+  protected Verdict judge(CheckContext context) {
+    if (lookup == null) {
       return Verdict.CONTINUE;
     }
     Optional<DnsblReport> report = context.session().client().started(lookup);

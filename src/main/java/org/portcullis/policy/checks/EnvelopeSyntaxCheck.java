@@ -1,10 +1,8 @@
 package org.portcullis.policy.checks;
 
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.MailPath;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -17,25 +15,16 @@ import org.portcullis.policy.Verdict;
  * <p>Phases MAIL and RCPT. No lookups. Verdict: 501 5.5.2 (5.1.7 for the sender, 5.1.3 for a
  * recipient). LAN and authenticated clients are not judged.
  */
-public final class EnvelopeSyntaxCheck implements Check {
+public final class EnvelopeSyntaxCheck extends CatalogCheck {
 
   public static final String NAME = "envelope-brackets";
 
-  @Override
-  public String name() {
-    return NAME;
+  public EnvelopeSyntaxCheck() {
+    super(NAME, Judges.STRANGERS, Phase.MAIL, Phase.RCPT);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.MAIL, Phase.RCPT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (context.session().mayRelay()) {
-      return Verdict.CONTINUE;
-    }
+  protected Verdict judge(CheckContext context) {
     boolean rcpt = context.phase() == Phase.RCPT;
     Optional<MailPath> path = rcpt
         ? context.recipient().map(r -> new MailPath(Optional.of(r.address()), java.util.List.of(), r.bracketed()))

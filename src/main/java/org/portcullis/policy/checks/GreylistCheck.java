@@ -3,7 +3,6 @@ package org.portcullis.policy.checks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.dnsbl.DnsblZone;
@@ -15,7 +14,6 @@ import org.portcullis.greylist.Triplet;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.MailPath;
 import org.portcullis.mail.Recipient;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.Explanation;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * and, with {@code greylist.only-suspicious}, clients that look clean. A store error is a
  * temporary failure (the chain's rule for exceptions), never a pass.
  */
-public final class GreylistCheck implements Check {
+public final class GreylistCheck extends CatalogCheck {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.greylist");
   private static final EnhancedStatus GREYLISTED = EnhancedStatus.parse("4.7.1");
@@ -49,24 +47,15 @@ public final class GreylistCheck implements Check {
 
   public GreylistCheck(Optional<Greylist> greylist, Optional<ClientLookup<DnsblReport>> dnsbl,
       List<String> genericPatterns) {
+    super(NAME, Judges.STRANGERS, Phase.RCPT, Phase.DATA);
     this.greylist = greylist.filter(g -> g.settings().enabled()).orElse(null);
     this.dnsbl = dnsbl.orElse(null);
     this.generic = new ClientGenericPtrCheck(genericPatterns);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.RCPT, Phase.DATA);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (greylist == null || context.session().mayRelay()) {
+  protected Verdict judge(CheckContext context) {
+    if (greylist == null) {
       return Verdict.CONTINUE;
     }
     boolean bounce = context.session().sender().map(MailPath::isNull).orElse(false);

@@ -1,10 +1,8 @@
 package org.portcullis.policy.checks;
 
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.HeloName;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -17,24 +15,18 @@ import org.portcullis.policy.Verdict;
  * hosts without a name); invalid syntax is left to {@code helo-syntax}. LAN and authenticated
  * clients are not judged.
  */
-public final class HeloFqdnCheck implements Check {
+public final class HeloFqdnCheck extends CatalogCheck {
 
   public static final String NAME = "helo-fqdn";
 
-  @Override
-  public String name() {
-    return NAME;
+  public HeloFqdnCheck() {
+    super(NAME, Judges.STRANGERS, Phase.HELO);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.HELO);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || context.session().mayRelay() || !helo.get().isDomain() || helo.get().isFullyQualified()) {
+    if (helo.isEmpty() || !helo.get().isDomain() || helo.get().isFullyQualified()) {
       return Verdict.CONTINUE;
     }
     String name = helo.get().raw();

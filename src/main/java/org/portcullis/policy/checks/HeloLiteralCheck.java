@@ -2,10 +2,8 @@ package org.portcullis.policy.checks;
 
 import java.net.InetAddress;
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.HeloName;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -17,24 +15,18 @@ import org.portcullis.policy.Verdict;
  * <p>Phase HELO. No lookups. Verdict: 550 5.7.1 when the literal names another address. LAN and
  * authenticated clients are not judged.
  */
-public final class HeloLiteralCheck implements Check {
+public final class HeloLiteralCheck extends CatalogCheck {
 
   public static final String NAME = "helo-literal";
 
-  @Override
-  public String name() {
-    return NAME;
+  public HeloLiteralCheck() {
+    super(NAME, Judges.STRANGERS, Phase.HELO);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.HELO);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || context.session().mayRelay() || helo.get().literal().isEmpty()) {
+    if (helo.isEmpty() || helo.get().literal().isEmpty()) {
       return Verdict.CONTINUE;
     }
     InetAddress literal = Addresses.unmap(helo.get().literal().get());

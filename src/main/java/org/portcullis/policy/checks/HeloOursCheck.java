@@ -2,10 +2,8 @@ package org.portcullis.policy.checks;
 
 import java.net.InetAddress;
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.HeloName;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.Phase;
@@ -18,30 +16,21 @@ import org.portcullis.policy.Verdict;
  * <p>Phase HELO. No lookups. Verdict: 550 5.7.1. LAN and authenticated clients may use our names
  * (they are us).
  */
-public final class HeloOursCheck implements Check {
+public final class HeloOursCheck extends CatalogCheck {
 
   public static final String NAME = "helo-ours";
 
   private final LocalSite site;
 
   public HeloOursCheck(LocalSite site) {
+    super(NAME, Judges.STRANGERS, Phase.HELO);
     this.site = site;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.HELO);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || context.session().mayRelay()) {
+    if (helo.isEmpty()) {
       return Verdict.CONTINUE;
     }
     Optional<String> what = ours(helo.get());

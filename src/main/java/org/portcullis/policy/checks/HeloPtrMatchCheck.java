@@ -1,10 +1,8 @@
 package org.portcullis.policy.checks;
 
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.mail.HeloName;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -17,24 +15,18 @@ import org.portcullis.policy.Verdict;
  * it. Phase HELO. Lookup: the session's reverse DNS. Not judged: LAN and authenticated clients,
  * address literals, clients without a confirmed PTR name (other checks judge those).
  */
-public final class HeloPtrMatchCheck implements Check {
+public final class HeloPtrMatchCheck extends CatalogCheck {
 
   public static final String NAME = "helo-ptr-match";
 
-  @Override
-  public String name() {
-    return NAME;
+  public HeloPtrMatchCheck() {
+    super(NAME, Judges.STRANGERS, Phase.HELO);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.HELO);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || context.session().mayRelay() || !helo.get().isDomain()) {
+    if (helo.isEmpty() || !helo.get().isDomain()) {
       return Verdict.CONTINUE;
     }
     ReverseDns rdns = context.await(context.session().client().reverseDns());

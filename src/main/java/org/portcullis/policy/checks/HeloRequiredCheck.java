@@ -1,8 +1,6 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -14,22 +12,16 @@ import org.portcullis.policy.Verdict;
  * <p>Phase MAIL. No lookups. Verdict: 503 5.5.1 when MAIL came without HELO/EHLO. Applies to every
  * client, LAN included: every SMTP client can send HELO.
  */
-public final class HeloRequiredCheck implements Check {
+public final class HeloRequiredCheck extends CatalogCheck {
 
   public static final String NAME = "helo-required";
 
-  @Override
-  public String name() {
-    return NAME;
+  public HeloRequiredCheck() {
+    super(NAME, Judges.EVERYONE, Phase.MAIL);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.MAIL);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     if (context.session().helo().isPresent()) {
       return Verdict.CONTINUE;
     }

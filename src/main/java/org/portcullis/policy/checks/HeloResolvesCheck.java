@@ -2,11 +2,9 @@ package org.portcullis.policy.checks;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.dns.DnsAnswer;
 import org.portcullis.dns.HostAddresses;
 import org.portcullis.mail.HeloName;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -20,24 +18,18 @@ import org.portcullis.policy.Verdict;
  * as Postfix does, because the sender's DNS may be in flux); a failed lookup: 450 4.7.1. Non-FQDN
  * names are left to {@code helo-fqdn}. LAN and authenticated clients are not judged.
  */
-public final class HeloResolvesCheck implements Check {
+public final class HeloResolvesCheck extends CatalogCheck {
 
   public static final String NAME = "helo-resolves";
 
-  @Override
-  public String name() {
-    return NAME;
+  public HeloResolvesCheck() {
+    super(NAME, Judges.STRANGERS, Phase.HELO);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.HELO);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || context.session().mayRelay() || !helo.get().isFullyQualified()) {
+    if (helo.isEmpty() || !helo.get().isFullyQualified()) {
       return Verdict.CONTINUE;
     }
     String name = helo.get().normalized();

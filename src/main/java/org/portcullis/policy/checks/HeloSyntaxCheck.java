@@ -1,10 +1,8 @@
 package org.portcullis.policy.checks;
 
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.HeloName;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -17,24 +15,18 @@ import org.portcullis.policy.Verdict;
  * that is not a domain (underscores, empty labels, trailing dots, spaces). LAN and authenticated
  * clients are not judged.
  */
-public final class HeloSyntaxCheck implements Check {
+public final class HeloSyntaxCheck extends CatalogCheck {
 
   public static final String NAME = "helo-syntax";
 
-  @Override
-  public String name() {
-    return NAME;
+  public HeloSyntaxCheck() {
+    super(NAME, Judges.STRANGERS, Phase.HELO);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.HELO);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || context.session().mayRelay()) {
+    if (helo.isEmpty()) {
       return Verdict.CONTINUE;
     }
     HeloName name = helo.get();

@@ -1,7 +1,5 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -14,25 +12,19 @@ import org.portcullis.policy.Verdict;
  * <p>Phase RCPT. No lookups. Verdict: 550 5.7.1 when the sender equals the recipient (local part
  * case-insensitive). LAN and authenticated clients are not judged.
  */
-public final class MailFromSelfCheck implements Check {
+public final class MailFromSelfCheck extends CatalogCheck {
 
   public static final String NAME = "mail-from-self";
 
-  @Override
-  public String name() {
-    return NAME;
+  public MailFromSelfCheck() {
+    super(NAME, Judges.STRANGERS, Phase.RCPT);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.RCPT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     var sender = context.session().sender().flatMap(s -> s.mailbox());
     var recipient = context.recipient();
-    if (sender.isEmpty() || recipient.isEmpty() || context.session().mayRelay()
+    if (sender.isEmpty() || recipient.isEmpty()
         || !sender.get().sameMailboxIgnoringCase(recipient.get().address())) {
       return Verdict.CONTINUE;
     }

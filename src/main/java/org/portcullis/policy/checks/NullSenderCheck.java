@@ -1,8 +1,6 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -15,24 +13,18 @@ import org.portcullis.policy.Verdict;
  * <p>Phase RCPT. No lookups. Verdict: 550 5.5.3 for the second and later recipients of a
  * null-sender transaction. LAN and authenticated clients are not judged.
  */
-public final class NullSenderCheck implements Check {
+public final class NullSenderCheck extends CatalogCheck {
 
   public static final String NAME = "null-sender";
 
-  @Override
-  public String name() {
-    return NAME;
+  public NullSenderCheck() {
+    super(NAME, Judges.STRANGERS, Phase.RCPT);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.RCPT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     var sender = context.session().sender();
-    if (sender.isEmpty() || !sender.get().isNull() || context.session().mayRelay()
+    if (sender.isEmpty() || !sender.get().isNull()
         || context.session().acceptedRecipients().isEmpty()) {
       return Verdict.CONTINUE;
     }

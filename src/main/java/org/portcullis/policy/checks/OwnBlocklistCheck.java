@@ -2,13 +2,11 @@ package org.portcullis.policy.checks;
 
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
-import java.util.Set;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.Evidence;
 import org.portcullis.blocklist.Listing;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
@@ -23,7 +21,7 @@ import org.portcullis.policy.Verdict;
  * and self-service delisting. The explanation shows the listing, first and last evidence, an
  * evidence excerpt and the delistings used. LAN and authenticated clients are not judged.
  */
-public final class OwnBlocklistCheck implements Check {
+public final class OwnBlocklistCheck extends CatalogCheck {
 
   public static final String NAME = "blocklist";
 
@@ -37,24 +35,15 @@ public final class OwnBlocklistCheck implements Check {
    * @param publicUrl where strangers reach the portal ({@code web.public-url}); empty: links are paths
    */
   public OwnBlocklistCheck(Optional<LiveListings> listings, String zone, String publicUrl) {
+    super(NAME, Judges.STRANGERS, Phase.CONNECT);
     this.listings = listings.orElse(null);
     this.zone = zone;
     this.publicUrl = publicUrl;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.CONNECT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (listings == null || context.session().mayRelay()) {
+  protected Verdict judge(CheckContext context) {
+    if (listings == null) {
       return Verdict.CONTINUE;
     }
     int code = listings.current().lookup(context.session().client().address());

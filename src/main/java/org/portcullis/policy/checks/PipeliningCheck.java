@@ -1,8 +1,6 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -15,24 +13,18 @@ import org.portcullis.policy.Verdict;
  * <p>Phases MAIL, RCPT and DATA. No lookups. Verdict: 550 5.5.1. LAN and authenticated clients are
  * not judged.
  */
-public final class PipeliningCheck implements Check {
+public final class PipeliningCheck extends CatalogCheck {
 
   public static final String NAME = "pipelining";
 
-  @Override
-  public String name() {
-    return NAME;
+  public PipeliningCheck() {
+    super(NAME, Judges.STRANGERS, Phase.MAIL, Phase.RCPT, Phase.DATA);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.MAIL, Phase.RCPT, Phase.DATA);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     var violation = context.session().protocol().pipeliningViolation();
-    if (violation.isEmpty() || context.session().mayRelay()) {
+    if (violation.isEmpty()) {
       return Verdict.CONTINUE;
     }
     return new Verdict.Reject(550, EnhancedStatus.BAD_SEQUENCE,

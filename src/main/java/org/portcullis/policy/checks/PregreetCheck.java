@@ -1,8 +1,6 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -16,24 +14,18 @@ import org.portcullis.policy.Verdict;
  * <p>Phase CONNECT. No lookups. Verdict: 550 5.5.1 (reported at RCPT with delay-reject, so the log
  * names the victim). LAN and authenticated clients are not judged.
  */
-public final class PregreetCheck implements Check {
+public final class PregreetCheck extends CatalogCheck {
 
   public static final String NAME = "pregreet";
 
-  @Override
-  public String name() {
-    return NAME;
+  public PregreetCheck() {
+    super(NAME, Judges.STRANGERS, Phase.CONNECT);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.CONNECT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     var early = context.session().protocol().pregreet();
-    if (early.isEmpty() || context.session().mayRelay()) {
+    if (early.isEmpty()) {
       return Verdict.CONTINUE;
     }
     return new Verdict.Reject(550, EnhancedStatus.BAD_SEQUENCE, "Protocol error: you talked before the greeting",

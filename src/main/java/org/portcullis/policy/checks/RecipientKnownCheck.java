@@ -1,6 +1,5 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
@@ -20,7 +19,7 @@ import org.portcullis.policy.Verdict;
  * any check. The Postfix policy service's engine gets a directory that is not enforced: Postfix
  * checks its own recipients (local_recipient_maps, relay_recipient_maps).
  */
-public final class RecipientKnownCheck implements Check {
+public final class RecipientKnownCheck extends CatalogCheck {
 
   public static final String NAME = "recipient-known";
 
@@ -28,22 +27,13 @@ public final class RecipientKnownCheck implements Check {
   private final RecipientDirectory directory;
 
   public RecipientKnownCheck(LocalSite site, RecipientDirectory directory) {
+    super(NAME, Judges.EVERYONE, Phase.RCPT);
     this.site = site;
     this.directory = directory;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.RCPT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     if (!directory.enforced() || context.recipient().isEmpty()) {
       return Verdict.CONTINUE;
     }

@@ -1,9 +1,7 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.mail.EnhancedStatus;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.LocalSite;
@@ -23,28 +21,19 @@ import org.portcullis.policy.Verdict;
  * route exists ({@code delivery.smarthost}). This check cannot be turned off or observed
  * (configuration refuses it).
  */
-public final class RelayControlCheck implements Check {
+public final class RelayControlCheck extends CatalogCheck {
 
   public static final String NAME = "relay-control";
 
   private final LocalSite site;
 
   public RelayControlCheck(LocalSite site) {
+    super(NAME, Judges.EVERYONE, Phase.RCPT);
     this.site = site;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.RCPT);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     if (context.recipient().isEmpty()) {
       return Verdict.CONTINUE;
     }

@@ -1,8 +1,6 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EmailAddress;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.Phase;
@@ -16,30 +14,21 @@ import org.portcullis.policy.Verdict;
  * <p>Phase MAIL. No lookups. Verdict: 550 5.7.1. Remote staff send through the submission port
  * with authentication; exceptions can exempt a partner's relay by IP.
  */
-public final class SenderClaimsLocalCheck implements Check {
+public final class SenderClaimsLocalCheck extends CatalogCheck {
 
   public static final String NAME = "sender-claims-local";
 
   private final LocalSite site;
 
   public SenderClaimsLocalCheck(LocalSite site) {
+    super(NAME, Judges.STRANGERS, Phase.MAIL);
     this.site = site;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.MAIL);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     var sender = context.session().sender().flatMap(s -> s.mailbox());
-    if (sender.isEmpty() || context.session().mayRelay() || !site.isAcceptedDomain(sender.get().domain())) {
+    if (sender.isEmpty() || !site.isAcceptedDomain(sender.get().domain())) {
       return Verdict.CONTINUE;
     }
     EmailAddress address = sender.get();

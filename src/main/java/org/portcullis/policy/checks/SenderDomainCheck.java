@@ -1,7 +1,6 @@
 package org.portcullis.policy.checks;
 
 import java.util.List;
-import java.util.Set;
 import org.portcullis.dns.DnsAnswer;
 import org.portcullis.dns.DnsRecord;
 import org.portcullis.dns.DnsStatus;
@@ -24,24 +23,18 @@ import org.portcullis.policy.Verdict;
  * (SERVFAIL, timeout): 450 4.1.8. The null sender and LAN/authenticated clients are not judged;
  * address literals are left to {@code sender-ip-literal}.
  */
-public final class SenderDomainCheck implements Check {
+public final class SenderDomainCheck extends CatalogCheck {
 
   public static final String NAME = "sender-domain";
 
-  @Override
-  public String name() {
-    return NAME;
+  public SenderDomainCheck() {
+    super(NAME, Judges.STRANGERS, Phase.MAIL);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.MAIL);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     var sender = context.session().sender().flatMap(s -> s.mailbox());
-    if (sender.isEmpty() || context.session().mayRelay() || sender.get().isDomainLiteral()) {
+    if (sender.isEmpty() || sender.get().isDomainLiteral()) {
       return Verdict.CONTINUE;
     }
     EmailAddress address = sender.get();

@@ -1,8 +1,6 @@
 package org.portcullis.policy.checks;
 
-import java.util.Set;
 import org.portcullis.mail.EmailAddress;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
@@ -13,24 +11,18 @@ import org.portcullis.policy.Verdict;
  *
  * <p>Phase MAIL. No lookups. Verdict: 550 5.1.8. LAN and authenticated clients are not judged.
  */
-public final class SenderIpLiteralCheck implements Check {
+public final class SenderIpLiteralCheck extends CatalogCheck {
 
   public static final String NAME = "sender-ip-literal";
 
-  @Override
-  public String name() {
-    return NAME;
+  public SenderIpLiteralCheck() {
+    super(NAME, Judges.STRANGERS, Phase.MAIL);
   }
 
   @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.MAIL);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
+  protected Verdict judge(CheckContext context) {
     var sender = context.session().sender().flatMap(s -> s.mailbox());
-    if (sender.isEmpty() || context.session().mayRelay() || !sender.get().isDomainLiteral()) {
+    if (sender.isEmpty() || !sender.get().isDomainLiteral()) {
       return Verdict.CONTINUE;
     }
     EmailAddress address = sender.get();

@@ -8,7 +8,6 @@ import org.portcullis.blocklist.HeaderExcerpt;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.Recipient;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.MessageHeaders;
@@ -25,7 +24,7 @@ import org.portcullis.policy.Verdict;
  * (Received, From, Subject, Message-ID); with {@code "rcpt"} it is refused at once. Either way
  * {@code 550 5.7.1}. LAN and authenticated clients are not judged.
  */
-public final class SpamTrapCheck implements Check {
+public final class SpamTrapCheck extends CatalogCheck {
 
   public static final String NAME = "spam-trap";
   private final Set<EmailAddress> traps;
@@ -35,6 +34,7 @@ public final class SpamTrapCheck implements Check {
 
   /** @param publicUrl where strangers reach the portal ({@code web.public-url}); empty: links are paths */
   public SpamTrapCheck(Set<EmailAddress> traps, boolean atData, String zone, String publicUrl) {
+    super(NAME, Judges.STRANGERS, Phase.RCPT, Phase.END_OF_DATA);
     this.traps = Set.copyOf(traps);
     this.atData = atData;
     this.zone = zone;
@@ -42,18 +42,8 @@ public final class SpamTrapCheck implements Check {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Set<Phase> phases() {
-    return Set.of(Phase.RCPT, Phase.END_OF_DATA);
-  }
-
-  @Override
-  public Verdict evaluate(CheckContext context) {
-    if (traps.isEmpty() || context.session().mayRelay()) {
+  protected Verdict judge(CheckContext context) {
+    if (traps.isEmpty()) {
       return Verdict.CONTINUE;
     }
     if (context.phase() == Phase.RCPT) {
