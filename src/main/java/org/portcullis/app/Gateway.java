@@ -33,6 +33,7 @@ import org.portcullis.files.PrivateFiles;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
 import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.lists.Whitelists;
 import org.portcullis.mail.References;
 import org.portcullis.mailbox.KnownRecipients;
 import org.portcullis.notices.Notifier;
@@ -177,7 +178,8 @@ public final class Gateway implements AutoCloseable {
             new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
             config.lists().importMaxBytes(),
             new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
-            store.transactions(), new WhitelistRequests(store.lists(), clock, notifier, Optional.of(store.refusals())));
+            store.transactions(), new WhitelistRequests(store.lists(), clock, notifier, Optional.of(store.refusals())),
+            new Whitelists(store.lists(), clock));
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }

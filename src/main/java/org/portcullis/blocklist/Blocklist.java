@@ -164,6 +164,21 @@ public final class Blocklist {
     return store.find(network);
   }
 
+  /** Listings in a state (all states when empty), newest first, a page at a time. */
+  public List<Listing> list(Optional<ListingState> state, int limit, int offset) {
+    return store.list(state, limit, offset);
+  }
+
+  /** How many listings are in each state. */
+  public java.util.Map<ListingState, Long> counts() {
+    return store.counts();
+  }
+
+  /** False-positive and delisting reports with a status ({@code open}, {@code accepted}, {@code declined}; all when empty), newest first. */
+  public List<FalsePositiveReport> reports(Optional<String> status, int limit) {
+    return store.reports(status, limit);
+  }
+
   /** Imports many networks at once with one shared piece of evidence. */
   public int importAll(List<Cidr> networks, Category category, Evidence evidence) {
     return store.listAll(networks, category, evidence, clock.instant().plus(rules.settings().expiry()));

@@ -158,12 +158,12 @@ final class BlocklistCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CliException(2, "unknown state \"" + CliText.printable(state) + "\"; use listed, delisted, expired, permanent or all");
       }
-      List<Listing> listings = blocklist.store().list(filter, limit, 0);
+      List<Listing> listings = blocklist.list(filter, limit, 0);
       if (json) {
         out().println(JSON.writeValueAsString(listings.stream().map(l -> l.toMap(false)).toList()));
       } else {
         table(out(), listings);
-        out().println(blocklist.store().counts().entrySet().stream()
+        out().println(blocklist.counts().entrySet().stream()
             .map(e -> e.getValue() + " " + e.getKey().label()).reduce((a, b) -> a + ", " + b).orElse(""));
       }
       return 0;
@@ -475,7 +475,7 @@ final class BlocklistCommand implements Runnable {
       if (!List.of("open", "accepted", "declined", "all").contains(status)) {
         throw new CliException(2, "--status must be open, accepted, declined or all");
       }
-      List<FalsePositiveReport> reports = blocklist.store().reports(
+      List<FalsePositiveReport> reports = blocklist.reports(
           status.equals("all") ? Optional.empty() : Optional.of(status), 1000);
       if (json) {
         out().println(JSON.writeValueAsString(reports));

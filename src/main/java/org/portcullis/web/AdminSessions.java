@@ -47,6 +47,18 @@ final class AdminSessions {
     return id == null || !id.matches("[0-9a-f]{64}") ? Optional.empty() : Optional.ofNullable(sessions.getIfPresent(id));
   }
 
+  /** @throws PortalPages.PageError 401 when the request has no live session */
+  Session required(Context ctx) {
+    return current(ctx).orElseThrow(() -> new PortalPages.PageError(401, "Log in", "Your session ended."));
+  }
+
+  /** The session of a form post, whose CSRF token must match. @throws PortalPages.PageError 401 or 403 */
+  Session posted(Context ctx) {
+    Session session = required(ctx);
+    checkCsrf(ctx, session);
+    return session;
+  }
+
   /** Ends the session and clears its cookie. */
   void end(Context ctx) {
     String id = ctx.cookie(COOKIE);

@@ -93,7 +93,7 @@ final class BlocklistApi {
     }
     int limit = ApiRequests.number(ctx.queryParam("limit"), 100, 1, 10_000, "limit");
     int offset = ApiRequests.number(ctx.queryParam("offset"), 0, 0, 100_000_000, "offset");
-    ApiRequests.send(ctx, 200, blocklist.store().list(filter, limit, offset).stream().map(l -> l.toMap(false)).toList());
+    ApiRequests.send(ctx, 200, blocklist.list(filter, limit, offset).stream().map(l -> l.toMap(false)).toList());
   }
 
   /** {@code POST /api/blocklist/delist}: the operator delists. */
@@ -146,7 +146,7 @@ final class BlocklistApi {
     }
     int limit = ApiRequests.number(ctx.queryParam("limit"), 100, 1, 10_000, "limit");
     Optional<FalsePositiveReport.Kind> only = kind;
-    ApiRequests.send(ctx, 200, blocklist.store().reports(status.equals("all") ? Optional.empty() : Optional.of(status),
+    ApiRequests.send(ctx, 200, blocklist.reports(status.equals("all") ? Optional.empty() : Optional.of(status),
         limit).stream().filter(r -> only.isEmpty() || r.kind() == only.get()).map(BlocklistApi::report).toList());
   }
 

@@ -37,11 +37,11 @@ final class ListsApi {
   /**
    * @param checks the check names an allow entry may skip
    */
-  ListsApi(AccessListStore store, WhitelistRequests requests, java.time.Clock clock, Set<String> checks,
-      long importMaxBytes) {
+  ListsApi(AccessListStore store, Whitelists whitelists, WhitelistRequests requests, java.time.Clock clock,
+      Set<String> checks, long importMaxBytes) {
     this.store = store;
     this.clock = clock;
-    this.whitelists = new Whitelists(store, clock);
+    this.whitelists = whitelists;
     this.requests = requests;
     this.checks = Set.copyOf(checks);
     this.importMaxBytes = importMaxBytes;

@@ -20,6 +20,7 @@ import org.portcullis.blocklist.Blocklist;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.lists.AccessListStore;
 import org.portcullis.lists.WhitelistRequests;
+import org.portcullis.lists.Whitelists;
 import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.CheckModeStore;
 import org.portcullis.policy.CheckModes;
@@ -32,11 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The web listener (default 127.0.0.1:8080): Prometheus metrics at {@code /metrics}, and the JSON
  * API under {@code /api/} (described at {@code /api/openapi.json}), which needs an API token
- * ({@code Authorization: Bearer pct_...}, made with {@code portcullis admin add-token}). The
- * portal's pages join it later.
+ * ({@code Authorization: Bearer pct_...}, made with {@code portcullis admin add-token}); the
+ * portal's public pages ({@code /ref/}, {@code /lookup}, {@code /requests/}, the whitelist form) and
+ * the admin pages under {@code /admin} ({@link AdminPages}).
  *
- * <p>Errors are JSON ({@code {"error": "..."}}) with the right status; no stack trace reaches a
- * client. Request bodies are limited to 256 kB. Lifecycle: {@link #start} binds, {@link #close}
+ * <p>API errors are JSON ({@code {"error": "..."}}) and page errors are pages, with the right
+ * status; no stack trace reaches a client. Request bodies are limited to 256 kB. Lifecycle: {@link #start} binds, {@link #close}
  * stops.
  */
 public final class WebServer implements AutoCloseable {
@@ -65,11 +67,12 @@ public final class WebServer implements AutoCloseable {
    * @param checks the checks' modes, for the admin pages' switch
    * @param transactions recent transactions, for the admin pages and the API
    * @param requests whitelist requests, for the portal, the admin pages and the API
+   * @param whitelists recipients' whitelists, for address-book imports from the admin pages and the API
    */
   public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
       java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
-      Checks checks, TransactionLog transactions, WhitelistRequests requests) {}
+      Checks checks, TransactionLog transactions, WhitelistRequests requests, Whitelists whitelists) {}
 
   /**
    * How the listener is set up ({@code [web]}).
@@ -111,11 +114,9 @@ public final class WebServer implements AutoCloseable {
     PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(secure), guard,
-        requests,
-        blocklist, new LinkedHashSet<>(CheckCatalog.names()), lists, clock, importMaxBytes, sources.dashboard(),
-        sources.checks(), sources.transactions(), sources.refusals());
+        sources, sources.whitelists(), new LinkedHashSet<>(CheckCatalog.names()));
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
-    ListsApi listsApi = new ListsApi(lists, requests, clock, new LinkedHashSet<>(CheckCatalog.names()),
+    ListsApi listsApi = new ListsApi(lists, sources.whitelists(), requests, clock, new LinkedHashSet<>(CheckCatalog.names()),
         importMaxBytes);
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -152,11 +153,6 @@ public final class WebServer implements AutoCloseable {
       config.routes.before("/admin", ctx -> requireAdmin(ctx, settings.adminEnabled(), admin));
       config.routes.before("/admin/*", ctx -> requireAdmin(ctx, settings.adminEnabled(), admin));
       config.routes.get("/admin/ref/{ref}", portal::adminRef);
-      config.routes.get("/admin/login", admin::loginForm);
-      config.routes.post("/admin/login", admin::login);
-      config.routes.post("/admin/logout", admin::logout);
-      config.routes.get("/admin", admin::dashboard);
-      config.routes.get("/admin/data.json", admin::data);
       config.routes.get("/static/uplot/{file}", ctx -> {
         String file = ctx.pathParam("file");
         byte[] content = switch (file) {
@@ -170,20 +166,7 @@ public final class WebServer implements AutoCloseable {
       });
       config.routes.get("/static/dashboard.js", ctx -> ctx.header("Cache-Control", "public, max-age=3600")
           .contentType("text/javascript; charset=utf-8").result(dashboardJs));
-      config.routes.get("/admin/requests", admin::queue);
-      config.routes.post("/admin/requests/{id}/approve", admin::approve);
-      config.routes.post("/admin/requests/{id}/decline", admin::decline);
-      config.routes.post("/admin/reports/{id}/accept", admin::answerReport);
-      config.routes.post("/admin/reports/{id}/decline", admin::answerReport);
-      config.routes.get("/admin/blocklist", admin::blocklistPage);
-      config.routes.post("/admin/blocklist/{action}", admin::blocklistAction);
-      config.routes.get("/admin/checks", admin::checks);
-      config.routes.get("/admin/transactions", admin::transactions);
-      config.routes.post("/admin/checks/{name}", admin::switchCheck);
-      config.routes.get("/admin/lists", admin::lists);
-      config.routes.post("/admin/lists", admin::addEntry);
-      config.routes.post("/admin/lists/{id}/remove", admin::removeEntry);
-      config.routes.post("/admin/whitelists/import", admin::importBook);
+      admin.routes(config);
       config.routes.exception(PortalPages.PageError.class, (e, ctx) -> PortalPages.error(ctx, e.status, e.title,
           e.getMessage()));
       config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));
@@ -193,7 +176,7 @@ public final class WebServer implements AutoCloseable {
         }
       });
       config.routes.get("/api/transactions", ctx -> ApiRequests.send(ctx, 200, sources.transactions()
-          .search(AdminPages.search(ctx, clock)).stream().map(AdminPages::toMap).toList()));
+          .search(AdminTransactionsPage.search(ctx, clock)).stream().map(AdminTransactionsPage::toMap).toList()));
       config.routes.get("/api/dashboard", ctx -> ApiRequests.send(ctx, 200, sources.dashboard().get()));
       config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
       config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));

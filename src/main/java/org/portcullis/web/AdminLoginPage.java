@@ -1,0 +1,62 @@
+package org.portcullis.web;
+
+import io.javalin.http.Context;
+import java.util.Map;
+import org.portcullis.access.AdminUsers;
+
+/**
+ * {@code /admin/login} and {@code /admin/logout}, and the gate before every other admin page: no
+ * session, no page. Logins are rate-limited per client network and account ({@link AdminUsers}).
+ */
+final class AdminLoginPage {
+
+  private final AdminUsers users;
+  private final AdminSessions sessions;
+  private final FormGuard guard;
+
+  AdminLoginPage(AdminUsers users, AdminSessions sessions, FormGuard guard) {
+    this.users = users;
+    this.sessions = sessions;
+    this.guard = guard;
+  }
+
+  /** Before every {@code /admin} page but the login: no session, no page. */
+  void requireSession(Context ctx) {
+    if (ctx.path().equals("/admin/login")) {
+      return;
+    }
+    if (sessions.current(ctx).isEmpty()) {
+      ctx.redirect("/admin/login");
+      ctx.skipRemainingHandlers();
+    }
+  }
+
+  void loginForm(Context ctx) {
+    PortalPages.render(ctx, 200, "admin/login.jte", Map.of("csrf", guard.token(ctx), "error", ""));
+  }
+
+  void login(Context ctx) {
+    guard.check(ctx, "login");
+    java.net.InetAddress client = org.portcullis.mail.Addresses.parseLiteral(ctx.ip())
+        .orElse(java.net.InetAddress.getLoopbackAddress());
+    switch (users.login(client, ctx.formParam("name"), ctx.formParam("password"))) {
+      case AdminUsers.Login.Accepted a -> {
+        sessions.start(ctx, a.name());
+        ctx.redirect("/admin");
+      }
+      case AdminUsers.Login.Rejected r -> PortalPages.render(ctx, 401, "admin/login.jte", Map.of("csrf",
+          guard.token(ctx), "error", "Wrong name or password."));
+      case AdminUsers.Login.Throttled t -> {
+        ctx.header("Retry-After", "900");
+        PortalPages.render(ctx, 429, "admin/login.jte", Map.of("csrf", guard.token(ctx), "error",
+            "Not tried: " + t.why() + "."));
+      }
+    }
+  }
+
+  void logout(Context ctx) {
+    AdminSessions.Session session = sessions.posted(ctx);
+    sessions.end(ctx);
+    ctx.redirect("/admin/login");
+  }
+}
