@@ -49,8 +49,8 @@ public final class Blocklists implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  static Blocklists start(PortcullisConfig config, Store store, DnsResolver dns, Clock clock,
-      org.portcullis.notices.Notifier notifier) throws IOException {
+  static Blocklists start(PortcullisConfig config, Store store, Blocklist blocklist, DnsResolver dns, Clock clock)
+      throws IOException {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1,
         Thread.ofPlatform().name("blocklists").daemon(true).factory());
     Optional<LiveListings> listings = Optional.empty();
@@ -60,7 +60,6 @@ public final class Blocklists implements AutoCloseable {
     try {
       PortcullisConfig.Blocklist settings = config.blocklist();
       if (settings.enabled()) {
-        Blocklist blocklist = new Blocklist(store.blocklist(), settings.rules(), clock, notifier);
         LiveListings live = new LiveListings(blocklist);
         live.refresh();
         log.info("blocklist {}: {} active listing(s) loaded ({} KB in memory)", settings.zone(), live.current().size(),

@@ -32,11 +32,8 @@ import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.files.PrivateFiles;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
-import org.portcullis.lists.WhitelistRequests;
-import org.portcullis.lists.Whitelists;
 import org.portcullis.mail.References;
 import org.portcullis.mailbox.KnownRecipients;
-import org.portcullis.notices.Notifier;
 import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.policy.RecipientDirectory;
@@ -51,7 +48,6 @@ import org.portcullis.smtp.SmtpServer;
 import org.portcullis.smtp.SmtpSettings;
 import org.portcullis.smtp.TlsContexts;
 import org.portcullis.store.Store;
-import org.portcullis.store.sqlite.SqliteStore;
 import org.portcullis.submission.MailUsers;
 import org.portcullis.submission.SubmissionAuthenticator;
 import org.portcullis.web.WebServer;
@@ -114,12 +110,13 @@ public final class Gateway implements AutoCloseable {
     warnAboutLooseModes(config);
     StartupSteps steps = new StartupSteps();
     try {
-      Store store = steps.step("store", () -> SqliteStore.open(config.storeFile()), Store::close);
+      Services services = steps.step("store", () -> Services.open(config, clock), Services::close);
+      Store store = services.store();
       // Closed after everything that records refusals, just before the store.
       steps.onClose("refusal log flush", () -> store.refusals().flush());
       DnsResolver dns = dnsOverride.orElseGet(() -> resolver(config.dns()));
-      Notifier notifier = new Notifier(store.outbox(), config.web().publicUrl(), clock);
-      Blocklists blocklists = steps.step("blocklists", () -> Blocklists.start(config, store, dns, clock, notifier),
+      Blocklists blocklists = steps.step("blocklists", () -> Blocklists.start(config, store, services.blocklist(), dns,
+          clock),
           Blocklists::close);
       Optional<Greylist> greylist = config.greylist().enabled()
           ? Optional.of(new Greylist(store.greylist(), config.greylist(), clock)) : Optional.empty();
@@ -178,8 +175,7 @@ public final class Gateway implements AutoCloseable {
             new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
             config.lists().importMaxBytes(),
             new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
-            store.transactions(), new WhitelistRequests(store.lists(), clock, notifier, Optional.of(store.refusals())),
-            new Whitelists(store.lists(), clock));
+            store.transactions(), services.requests(), services.whitelists());
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }

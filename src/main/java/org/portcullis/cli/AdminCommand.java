@@ -5,7 +5,7 @@ import org.portcullis.access.AdminUsers;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.access.ApiTokens;
 import org.portcullis.config.PortcullisConfig;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -29,7 +29,7 @@ final class AdminCommand implements Runnable {
 
   abstract static class Base extends StoreCommand {
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       return run(new ApiTokens(store.apiTokens(), Clock.systemUTC()));
     }
 
@@ -92,7 +92,7 @@ final class AdminCommand implements Runnable {
   /** What the user commands share: the store as {@link AdminUsers}, and reading a password. */
   abstract static class UserBase extends StoreCommand {
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) throws java.io.IOException {
+    int run(Store store, PortcullisConfig loaded) throws java.io.IOException {
       try {
         return run(new AdminUsers(store.adminUsers(), Clock.systemUTC()));
       } catch (IllegalArgumentException e) {

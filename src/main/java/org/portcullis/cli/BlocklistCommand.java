@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +24,7 @@ import org.portcullis.blocklist.RbldnsdExport;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,10 +58,9 @@ final class BlocklistCommand implements Runnable {
     PortcullisConfig loaded;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) throws Exception {
+    int run(Store store, PortcullisConfig loaded) throws Exception {
       this.loaded = loaded;
-      return run(new Blocklist(store.blocklist(), loaded.blocklist().rules(), Clock.systemUTC(),
-          notifier(store, loaded)));
+      return run(services().blocklist());
     }
 
     abstract int run(Blocklist blocklist) throws Exception;

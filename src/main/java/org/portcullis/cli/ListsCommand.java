@@ -10,7 +10,7 @@ import org.portcullis.config.PortcullisConfig;
 import org.portcullis.lists.EntryForm;
 import org.portcullis.lists.ListEntry;
 import org.portcullis.policy.checks.CheckCatalog;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,7 +45,7 @@ final class ListsCommand implements Runnable {
     boolean json;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) throws IOException {
+    int run(Store store, PortcullisConfig loaded) throws IOException {
       Instant now = Instant.now();
       List<ListEntry> entries = store.lists().entries().stream().filter(e -> all || e.active(now)).toList();
       if (json) {
@@ -96,7 +96,7 @@ final class ListsCommand implements Runnable {
     }
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       EntryForm form = new EntryForm(action(), Optional.ofNullable(client), Optional.ofNullable(sender),
           Optional.ofNullable(recipient), Optional.ofNullable(helo), skip(), reply(), Optional.ofNullable(expires),
           Optional.ofNullable(note).map(n -> CliText.text(n, "--note")));
@@ -152,7 +152,7 @@ final class ListsCommand implements Runnable {
     long id;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       if (!store.lists().remove(id)) {
         throw new CliException(1, "no entry " + id);
       }

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.mailbox.Mailbox;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +59,7 @@ final class MailboxCommand implements Runnable {
     String note = "";
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       String why = CliText.text(note, "--note");
       List<String> checked = addresses.stream().map(a -> mailbox(a, loaded)).toList();
       for (String address : checked) {
@@ -76,7 +76,7 @@ final class MailboxCommand implements Runnable {
     String address;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       String box = mailbox(address, loaded);
       if (!store.mailboxes().remove(box)) {
         throw new CliException(1, "no mailbox " + box);
@@ -89,7 +89,7 @@ final class MailboxCommand implements Runnable {
   @Command(name = "list", description = "List the mailboxes, and what else is accepted.")
   static final class ListMailboxes extends StoreCommand {
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       List<Mailbox> boxes = store.mailboxes().mailboxes();
       for (Mailbox m : boxes) {
         out().printf("%-40s %s %s%n", m.address(), CliText.TIME.format(m.created()), CliText.printable(m.note()));

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.delivery.SourcePool;
 import org.portcullis.mail.Addresses;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +35,7 @@ final class PoolCommand implements Runnable {
     boolean json;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) throws Exception {
+    int run(Store store, PortcullisConfig loaded) throws Exception {
       List<InetAddress> addresses = loaded.delivery().sources().addresses();
       Instant now = Instant.now();
       List<SourcePool.Suspension> active = store.sourceSuspensions().load().stream()

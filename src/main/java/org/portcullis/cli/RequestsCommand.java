@@ -1,7 +1,6 @@
 package org.portcullis.cli;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -15,7 +14,7 @@ import org.portcullis.lists.ListEntry;
 import org.portcullis.lists.WhitelistRequest;
 import org.portcullis.lists.WhitelistRequests;
 import org.portcullis.policy.checks.CheckCatalog;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,11 +32,6 @@ final class RequestsCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: list, submit, approve, decline");
-  }
-
-  static WhitelistRequests requests(SqliteStore store, PortcullisConfig loaded) {
-    return new WhitelistRequests(store.lists(), Clock.systemUTC(), StoreCommand.notifier(store, loaded),
-        Optional.of(store.refusals()));
   }
 
   /** Parses an approval's scope ({@code sender,recipient,ip}) and skipped checks, as the API does. */
@@ -69,7 +63,7 @@ final class RequestsCommand implements Runnable {
     boolean json;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) throws IOException {
+    int run(Store store, PortcullisConfig loaded) throws IOException {
       Optional<WhitelistRequest.Status> filter;
       try {
         filter = status.equals("all") ? Optional.empty()
@@ -78,7 +72,7 @@ final class RequestsCommand implements Runnable {
         throw new CliException(2, "unknown status \"" + CliText.printable(status)
             + "\"; use pending, approved, declined or all");
       }
-      List<WhitelistRequest> found = requests(store, loaded).list(filter, 1000);
+      List<WhitelistRequest> found = services().requests().list(filter, 1000);
       if (json) {
         out().println(ListsCommand.JSON.writeValueAsString(found.stream().map(WhitelistRequest::toMap).toList()));
         return 0;
@@ -110,9 +104,9 @@ final class RequestsCommand implements Runnable {
     String reason;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       try {
-        WhitelistRequest r = requests(store, loaded).submit(email, ip, recipient, reason);
+        WhitelistRequest r = services().requests().submit(email, ip, recipient, reason);
         out().println("request " + r.id() + " waits for review");
         return 0;
       } catch (IllegalArgumentException e) {
@@ -140,11 +134,11 @@ final class RequestsCommand implements Runnable {
     String message = "";
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       Optional<ListEntry> entry;
       try {
         Instant now = Instant.now();
-        entry = requests(store, loaded).approve(id, scope(match), skip(skip),
+        entry = services().requests().approve(id, scope(match), skip(skip),
             Optional.ofNullable(expires).map(e -> EntryForm.expiry(e, now)), CliText.text(message, "--message"));
       } catch (IllegalArgumentException e) {
         throw new CliException(2, e.getMessage());
@@ -166,9 +160,9 @@ final class RequestsCommand implements Runnable {
     String message;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       try {
-        if (!requests(store, loaded).decline(id, CliText.text(message, "--message"))) {
+        if (!services().requests().decline(id, CliText.text(message, "--message"))) {
           throw new CliException(1, "no pending request " + id);
         }
       } catch (IllegalArgumentException e) {

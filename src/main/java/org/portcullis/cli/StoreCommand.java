@@ -1,15 +1,18 @@
 package org.portcullis.cli;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.concurrent.Callable;
+import org.portcullis.app.Services;
 import org.portcullis.config.PortcullisConfig;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 
 /**
  * A command that works on the store directly (beside a running server, which sees the changes):
- * loads the configuration, opens the store, runs, closes it. Logs only warnings.
+ * loads the configuration, opens the store and its services ({@link Services}, built as the
+ * gateway builds them), runs, closes them. Logs only warnings.
  */
 abstract class StoreCommand implements Callable<Integer> {
 
@@ -19,6 +22,8 @@ abstract class StoreCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  private Services services;
+
   PrintWriter out() {
     return spec.commandLine().getOut();
   }
@@ -27,15 +32,16 @@ abstract class StoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logs.level("warn");
     PortcullisConfig loaded = config.load();
-    try (SqliteStore store = SqliteStore.open(loaded.storeFile())) {
-      return run(store, loaded);
+    try (Services opened = Services.open(loaded, Clock.systemUTC())) {
+      this.services = opened;
+      return run(opened.store(), loaded);
     }
   }
 
-  abstract int run(SqliteStore store, PortcullisConfig loaded) throws Exception;
+  abstract int run(Store store, PortcullisConfig loaded) throws Exception;
 
-  /** Answers to requesters go to the store's outbox; the running server sends them. */
-  static org.portcullis.notices.Notifier notifier(SqliteStore store, PortcullisConfig loaded) {
-    return new org.portcullis.notices.Notifier(store.outbox(), loaded.web().publicUrl(), java.time.Clock.systemUTC());
+  /** The services on the open store (valid while {@link #run} runs). */
+  Services services() {
+    return services;
   }
 }

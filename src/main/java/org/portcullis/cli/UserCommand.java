@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import org.portcullis.config.PortcullisConfig;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import org.portcullis.submission.MailUser;
 import org.portcullis.submission.MailUsers;
 import picocli.CommandLine;
@@ -31,7 +31,7 @@ final class UserCommand implements Runnable {
   /** What every subcommand shares: the store as {@link MailUsers}; bad input is exit status 2. */
   abstract static class Base extends StoreCommand {
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) throws IOException {
+    int run(Store store, PortcullisConfig loaded) throws IOException {
       try {
         return run(new MailUsers(store.mailUsers(), Clock.systemUTC()));
       } catch (IllegalArgumentException e) {

@@ -2,12 +2,11 @@ package org.portcullis.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.lists.AddressBook;
 import org.portcullis.lists.Whitelists;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -29,10 +28,6 @@ final class WhitelistCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: import, add, list, remove");
   }
 
-  static Whitelists whitelists(SqliteStore store) {
-    return new Whitelists(store.lists(), Clock.systemUTC());
-  }
-
   static void report(java.io.PrintWriter out, Whitelists.Report r) {
     out.printf("read %d, added %d, duplicates %d, rejected %d%n", r.read(), r.added(), r.duplicates(), r.rejected().size());
     for (AddressBook.Rejected rejected : r.rejected()) {
@@ -50,11 +45,11 @@ final class WhitelistCommand implements Runnable {
     Path file;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) throws IOException {
+    int run(Store store, PortcullisConfig loaded) throws IOException {
       long max = loaded.lists().importMaxBytes();
       byte[] content = BoundedInput.read(file, max, "lists.import-max-bytes");
       try {
-        Whitelists.Report r = whitelists(store).importBook(owner, content, max, "import " + file.getFileName());
+        Whitelists.Report r = services().whitelists().importBook(owner, content, max, "import " + file.getFileName());
         out().println("whitelist of " + AddressBook.owner(owner) + ": " + r.format().name().toLowerCase(java.util.Locale.ROOT)
             + " file " + file.getFileName());
         report(out(), r);
@@ -76,9 +71,9 @@ final class WhitelistCommand implements Runnable {
     List<String> senders;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       try {
-        report(out(), whitelists(store).add(owner, senders, "cli"));
+        report(out(), services().whitelists().add(owner, senders, "cli"));
         return 0;
       } catch (IllegalArgumentException e) {
         throw new CliException(2, e.getMessage() + "; nothing added");
@@ -92,9 +87,9 @@ final class WhitelistCommand implements Runnable {
     String owner;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       try {
-        List<String> senders = whitelists(store).list(owner);
+        List<String> senders = services().whitelists().list(owner);
         senders.forEach(out()::println);
         out().println(senders.size() + " sender(s)");
         return 0;
@@ -113,9 +108,9 @@ final class WhitelistCommand implements Runnable {
     String sender;
 
     @Override
-    int run(SqliteStore store, PortcullisConfig loaded) {
+    int run(Store store, PortcullisConfig loaded) {
       try {
-        if (!whitelists(store).remove(owner, sender)) {
+        if (!services().whitelists().remove(owner, sender)) {
           throw new CliException(1, CliText.printable(sender) + " is not on that whitelist");
         }
       } catch (IllegalArgumentException e) {

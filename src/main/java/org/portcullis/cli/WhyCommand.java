@@ -4,13 +4,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.mail.References;
 import org.portcullis.policy.Fact;
 import org.portcullis.policy.RefusalRecord;
-import org.portcullis.store.sqlite.SqliteStore;
+import org.portcullis.app.Services;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,8 +49,8 @@ final class WhyCommand implements java.util.concurrent.Callable<Integer> {
       throw new CliException(1, "no refusals recorded yet: " + c.storeFile() + " does not exist");
     }
     Optional<RefusalRecord> found;
-    try (SqliteStore store = SqliteStore.open(c.storeFile())) {
-      found = store.refusals().find(ref);
+    try (Services services = Services.open(c, Clock.systemUTC())) {
+      found = services.store().refusals().find(ref);
     }
     if (found.isEmpty()) {
       throw new CliException(1, "no refusal with reference " + ref.toUpperCase(Locale.ROOT) + " in " + c.storeFile()

@@ -85,6 +85,25 @@ class PackageDependenciesTest {
     assertThat(violations).as("dependencies the architecture does not allow").isEmpty();
   }
 
+  @Test
+  void onlyTheApplicationAndTheStoreNameTheStoresImplementation() {
+    JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("org.portcullis");
+    Set<String> violations = new TreeSet<>();
+    for (JavaClass origin : classes) {
+      String from = ours(origin.getPackageName());
+      if (from == null || from.equals("app") || from.startsWith("store")) {
+        continue;
+      }
+      for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+        if (d.getTargetClass().getPackageName().startsWith(BASE + "store.")) {
+          violations.add(d.getDescription());
+        }
+      }
+    }
+    assertThat(violations).as("a second store backend must be a change to app and store only").isEmpty();
+  }
+
   private static String ours(String packageName) {
     return packageName.startsWith(BASE) ? packageName.substring(BASE.length()) : null;
   }
