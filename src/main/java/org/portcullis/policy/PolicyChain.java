@@ -126,8 +126,7 @@ public final class PolicyChain {
     if (action == RejectAction.TAG) {
       return new Verdict.Tag(reject.finding(), reject.explanation(), settings.tagKind());
     }
-    int code = reject.code() == 554 ? 450 : reject.code() - 100;
-    return new Verdict.Tempfail(code, reject.status().withClass(4), reject.reason(), reject.explanation());
+    return reject.deferred(); // its reply code is the renderer's to derive
   }
 
   /**
@@ -163,7 +162,7 @@ public final class PolicyChain {
   }
 
   private static Verdict internalFailure(Check check, String what) {
-    return new Verdict.Tempfail(451, INTERNAL, "Temporary failure in policy check " + check.name(),
+    return new Verdict.Tempfail(RefusalKind.LOCAL_ERROR, INTERNAL, "Temporary failure in policy check " + check.name(),
         Explanation.builder()
             .fact("check", check.name() + " " + what)
             .rule("A check that cannot decide never lets mail through: the result is unknown, so the "

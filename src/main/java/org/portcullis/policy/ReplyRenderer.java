@@ -65,13 +65,40 @@ public final class ReplyRenderer {
     return LogText.forReply(reason, Math.max(0, room)) + pointer;
   }
 
-  /** Renders, logs and records an enforced refusal. */
+  /**
+   * The basic reply code of a refusal (RFC 5321 4.2.2), settled here and nowhere else: a permanent
+   * refusal has its kind's code, or 554 when it is answered instead of the greeting (RFC 5321 3.1);
+   * a temporary one is 451 when our side could not decide and 450 otherwise (Postfix's
+   * {@code defer_code}), whatever code its permanent form would have had; a closing one is 421.
+   */
+  public static int basicCode(Verdict.Refusal refusal, boolean replacesGreeting) {
+    RefusalKind kind = refusal.kind();
+    if (kind == RefusalKind.CLOSING) {
+      return 421;
+    }
+    if (refusal instanceof Verdict.Tempfail) {
+      return kind == RefusalKind.LOCAL_ERROR ? 451 : 450;
+    }
+    return replacesGreeting ? 554 : kind.permanentCode();
+  }
+
+  /** Renders, logs and records an enforced refusal answered at its own command. */
   public RecordedRefusal refuse(Finding finding, SessionView session, Optional<Recipient> recipient) {
+    return refuse(finding, session, recipient, false);
+  }
+
+  /**
+   * Renders, logs and records an enforced refusal.
+   *
+   * @param replacesGreeting whether the reply is sent instead of the 220 greeting
+   */
+  public RecordedRefusal refuse(Finding finding, SessionView session, Optional<Recipient> recipient,
+      boolean replacesGreeting) {
     if (!(finding.verdict() instanceof Verdict.Refusal refusal)) {
       throw new IllegalArgumentException("not a refusal: " + finding);
     }
     String reference = references.next();
-    int code = refusal.code();
+    int code = basicCode(refusal, replacesGreeting);
     EnhancedStatus status = refusal.status().withClass(code / 100);
     String text = replyText(code, status, refusal.reason(), reference);
     SmtpReply reply = new SmtpReply(code, Optional.of(status), List.of(text));

@@ -162,7 +162,7 @@ public final class SessionPolicy implements SessionView {
       connectPending = true;
       return PROCEED;
     }
-    return evaluate(Phase.CONNECT, Optional.empty(), connectFindings);
+    return evaluate(Phase.CONNECT, Optional.empty(), connectFindings, true);
   }
 
   /** A HELO or EHLO; a repeated one replaces the previous name and its findings. */
@@ -307,6 +307,11 @@ public final class SessionPolicy implements SessionView {
   // ---- internals ----
 
   private Decision evaluate(Phase phase, Optional<Recipient> rcpt, List<Finding> keep) {
+    return evaluate(phase, rcpt, keep, false);
+  }
+
+  /** @param atGreeting whether a refusal now is answered instead of the greeting (554 if permanent) */
+  private Decision evaluate(Phase phase, Optional<Recipient> rcpt, List<Finding> keep, boolean atGreeting) {
     ChainResult result = chain.run(phase, context(phase, rcpt), skippedChecks(rcpt));
     observe(result, rcpt);
     keep.addAll(result.tempfails());
@@ -317,7 +322,7 @@ public final class SessionPolicy implements SessionView {
     }
     Finding finding = decision.get();
     if (finding.verdict() instanceof Verdict.Disconnect || !delayReject) {
-      return new Decision.Refused(renderer.refuse(finding, this, rcpt));
+      return new Decision.Refused(renderer.refuse(finding, this, rcpt, atGreeting));
     }
     keep.add(finding);
     return PROCEED;

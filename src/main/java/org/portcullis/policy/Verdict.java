@@ -37,9 +37,13 @@ public sealed interface Verdict {
     }
   }
 
-  /** A refusal: every kind carries a reply code, an enhanced status, a reason and an explanation. */
+  /**
+   * A refusal: every kind carries what kind of refusal it is, an enhanced status, a reason and an
+   * explanation. The basic reply code is not the check's to choose: {@link ReplyRenderer#basicCode}
+   * derives it.
+   */
   sealed interface Refusal extends Verdict permits Tempfail, Reject, Disconnect {
-    int code();
+    RefusalKind kind();
 
     EnhancedStatus status();
 
@@ -47,12 +51,17 @@ public sealed interface Verdict {
     String reason();
 
     Explanation explanation();
+
+    /** The basic reply code this refusal gets when answered at its own command. */
+    default int code() {
+      return ReplyRenderer.basicCode(this, false);
+    }
   }
 
   /** A temporary failure (4xx): the client should retry. Sticky: a later permit does not undo it. */
-  record Tempfail(int code, EnhancedStatus status, String reason, Explanation explanation) implements Refusal {
+  record Tempfail(RefusalKind kind, EnhancedStatus status, String reason, Explanation explanation) implements Refusal {
     public Tempfail {
-      requireClass(code, status, 4);
+      requireClass(status, 4);
     }
   }
 
@@ -62,49 +71,54 @@ public sealed interface Verdict {
    * @param finding what was found, in words, for a tag when the check is softened to tag (the
    *     reason is a reply text, e.g. "Service unavailable; ... blocked using ..."); by default the reason
    */
-  record Reject(int code, EnhancedStatus status, String reason, Explanation explanation, String finding)
+  record Reject(RefusalKind kind, EnhancedStatus status, String reason, Explanation explanation, String finding)
       implements Refusal {
     public Reject {
-      requireClass(code, status, 5);
+      if (kind == RefusalKind.LOCAL_ERROR || kind == RefusalKind.CLOSING) {
+        throw new IllegalArgumentException("a permanent refusal is not " + kind);
+      }
+      requireClass(status, 5);
     }
 
-    public Reject(int code, EnhancedStatus status, String reason, Explanation explanation) {
-      this(code, status, reason, explanation, reason);
+    public Reject(RefusalKind kind, EnhancedStatus status, String reason, Explanation explanation) {
+      this(kind, status, reason, explanation, reason);
     }
 
     /** The same refusal, with what was found said in words for a tag. */
     public Reject withFinding(String words) {
-      return new Reject(code, status, reason, explanation, words);
+      return new Reject(kind, status, reason, explanation, words);
+    }
+
+    /** The same refusal made temporary ({@code on-reject = "tempfail"}): same kind, status class 4. */
+    public Tempfail deferred() {
+      return new Tempfail(kind, status.withClass(4), reason, explanation);
     }
   }
 
-  /** Reply (421 or 5xx) and close the connection. */
-  record Disconnect(int code, EnhancedStatus status, String reason, Explanation explanation) implements Refusal {
+  /** Reply (421, or a permanent code) and close the connection. */
+  record Disconnect(RefusalKind kind, EnhancedStatus status, String reason, Explanation explanation)
+      implements Refusal {
     public Disconnect {
-      if (code != 421 && code / 100 != 5) {
-        throw new IllegalArgumentException("a disconnect replies 421 or 5xx, not " + code);
+      if (kind == RefusalKind.LOCAL_ERROR) {
+        throw new IllegalArgumentException("a disconnect is 421 or permanent, not " + kind);
       }
-      requireClass(code, status, code / 100);
+      requireClass(status, kind == RefusalKind.CLOSING ? 4 : 5);
     }
   }
 
-  /** A 550 rejection with the given enhanced status. */
+  /** A policy rejection (550) with the given enhanced status. */
   static Reject reject(String status, String reason, Explanation explanation) {
-    return new Reject(550, EnhancedStatus.parse(status), reason, explanation);
+    return new Reject(RefusalKind.POLICY, EnhancedStatus.parse(status), reason, explanation);
   }
 
-  /** A 450 temporary failure with the given enhanced status. */
+  /** A policy deferral (450) with the given enhanced status. */
   static Tempfail tempfail(String status, String reason, Explanation explanation) {
-    return new Tempfail(450, EnhancedStatus.parse(status), reason, explanation);
+    return new Tempfail(RefusalKind.POLICY, EnhancedStatus.parse(status), reason, explanation);
   }
 
-  private static void requireClass(int code, EnhancedStatus status, int expectedClass) {
-    if (code / 100 != expectedClass) {
-      throw new IllegalArgumentException("reply code " + code + " is not " + expectedClass + "xx");
-    }
+  private static void requireClass(EnhancedStatus status, int expectedClass) {
     if (status.statusClass() != expectedClass) {
-      throw new IllegalArgumentException(
-          "enhanced status " + status + " does not match reply code " + code);
+      throw new IllegalArgumentException("enhanced status " + status + " is not of class " + expectedClass);
     }
   }
 }

@@ -169,10 +169,9 @@ final class SmtpSession implements Runnable {
         wire.close();
         return;
       }
-      // Reject at connect without delay: 554 instead of 220, then only QUIT (RFC 5321 3.1).
+      // A refusal instead of the greeting (554 when permanent, RFC 5321 3.1), then only QUIT.
       state.connectRefusal = refused.refusal();
-      SmtpReply reply = state.connectRefusal.reply();
-      wire.reply(reply.code() / 100 == 5 ? new SmtpReply(554, reply.status(), reply.lines()) : reply);
+      wire.reply(state.connectRefusal.reply());
       return;
     }
     wire.reply(SmtpReply.of(220, settings.hostname() + " ESMTP Portcullis"));

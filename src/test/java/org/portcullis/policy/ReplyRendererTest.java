@@ -19,7 +19,7 @@ class ReplyRendererTest {
   private RecordedRefusal refuse(String publicUrl, String reason) {
     ReplyRenderer renderer = new ReplyRenderer("mx.example.test", References.unguessable(), log, FakeSession.CLOCK,
         publicUrl);
-    Verdict.Reject reject = new Verdict.Reject(550, EnhancedStatus.parse("5.7.25"), reason,
+    Verdict.Reject reject = new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.7.25"), reason,
         Explanation.builder().fact("client address", "192.0.2.9").rule("rule", "fix"));
     return renderer.refuse(new Finding("client-ptr", Phase.CONNECT, reject, false), new FakeSession(),
         Optional.empty());
@@ -73,5 +73,41 @@ class ReplyRendererTest {
     assertThat(References.isToken(token)).isTrue();
     assertThat(References.isToken("../../etc/passwd")).isFalse();
     assertThat(References.token()).isNotEqualTo(token);
+  }
+
+  private static final Explanation WHY = Explanation.builder().fact("f", "v").rule("r", "f");
+
+  @Test
+  void theBasicCodeComesFromTheKindOfRefusalAndWhereItIsAnswered() {
+    Verdict.Reject syntax = new Verdict.Reject(RefusalKind.SYNTAX, EnhancedStatus.parse("5.5.2"), "bad", WHY);
+    Verdict.Reject policy = Verdict.reject("5.7.1", "no", WHY);
+    Verdict.Reject transaction = new Verdict.Reject(RefusalKind.TRANSACTION, EnhancedStatus.parse("5.7.1"), "no", WHY);
+    assertThat(ReplyRenderer.basicCode(syntax, false)).isEqualTo(501);
+    assertThat(ReplyRenderer.basicCode(policy, false)).isEqualTo(550);
+    assertThat(ReplyRenderer.basicCode(transaction, false)).isEqualTo(554);
+    assertThat(ReplyRenderer.basicCode(policy, true)).as("instead of the greeting (RFC 5321 3.1)").isEqualTo(554);
+    Verdict.Disconnect closing = new Verdict.Disconnect(RefusalKind.CLOSING, EnhancedStatus.parse("4.7.0"), "busy", WHY);
+    assertThat(ReplyRenderer.basicCode(closing, true)).isEqualTo(421);
+  }
+
+  @Test
+  void aDeferredRefusalIs450WhateverItsPermanentCodeAnd451OnlyForOurOwnFailure() {
+    for (RefusalKind kind : java.util.List.of(RefusalKind.SYNTAX, RefusalKind.SEQUENCE, RefusalKind.PARAMETER,
+        RefusalKind.POLICY, RefusalKind.MAILBOX_NAME, RefusalKind.TRANSACTION)) {
+      Verdict.Tempfail deferred = new Verdict.Reject(kind, EnhancedStatus.parse("5.7.1"), "x", WHY).deferred();
+      assertThat(ReplyRenderer.basicCode(deferred, false)).as(kind.name()).isEqualTo(450);
+      assertThat(deferred.status().toString()).isEqualTo("4.7.1");
+    }
+    Verdict.Tempfail ours = new Verdict.Tempfail(RefusalKind.LOCAL_ERROR, EnhancedStatus.parse("4.3.0"), "x", WHY);
+    assertThat(ReplyRenderer.basicCode(ours, true)).isEqualTo(451);
+  }
+
+  @Test
+  void aRefusalAnsweredInsteadOfTheGreetingIsRendered554() {
+    ReplyRenderer renderer = new ReplyRenderer("mx.example.test", References.unguessable(), log, FakeSession.CLOCK, "");
+    Finding finding = new Finding("client-ptr", Phase.CONNECT, Verdict.reject("5.7.25", "no PTR", WHY), false);
+    assertThat(renderer.refuse(finding, new FakeSession(), Optional.empty(), true).reply().code()).isEqualTo(554);
+    assertThat(renderer.refuse(finding, new FakeSession(), Optional.empty(), false).reply().code()).isEqualTo(550);
+    assertThat(log.all()).extracting(RefusalRecord::replyCode).containsExactly(554, 550);
   }
 }

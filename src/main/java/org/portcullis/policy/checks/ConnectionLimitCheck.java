@@ -5,6 +5,7 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.ProtocolCheck;
 import org.portcullis.policy.ProtocolProblem;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -32,7 +33,7 @@ public final class ConnectionLimitCheck extends CatalogCheck implements Protocol
     String reason = problem.network().map(n -> "Too many connections from your network " + n)
         .orElse("Too many connections from [" + address + "]");
     String counted = problem.network().map(n -> "connections from " + n).orElse("connections from this address");
-    return new Verdict.Disconnect(421, EnhancedStatus.parse("4.7.0"), reason,
+    return new Verdict.Disconnect(RefusalKind.CLOSING, EnhancedStatus.parse("4.7.0"), reason,
         Observed.client(context).fact(counted, problem.max() + " at once")
             .rule("The server limits how many connections one client may hold open at once, and in total, so "
                     + "that no single sender can tie it up (RFC 5321 4.5.3.2 lets a server refuse with 421).",

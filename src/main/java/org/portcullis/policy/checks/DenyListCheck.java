@@ -8,6 +8,7 @@ import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -39,7 +40,7 @@ public final class DenyListCheck extends CatalogCheck {
     ListEntry e = entry.get();
     Explanation.Builder facts = Observed.client(context).fact("deny entry", e.id() + ": " + e.criteria());
     e.expires().ifPresent(at -> facts.fact("entry expires", DateTimeFormatter.ISO_INSTANT.format(at)));
-    return new Verdict.Reject(554, EnhancedStatus.POLICY, e.reply().orElse(DEFAULT_REPLY), facts.rule(
+    return new Verdict.Reject(RefusalKind.TRANSACTION, EnhancedStatus.POLICY, e.reply().orElse(DEFAULT_REPLY), facts.rule(
         "The administrator of this server refuses mail matching this entry of its deny list ("
             + e.criteria() + ").",
         "If you believe this is a mistake, contact the postmaster of the domain you were writing to by "

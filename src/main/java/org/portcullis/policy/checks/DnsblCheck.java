@@ -13,6 +13,7 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -94,7 +95,7 @@ public final class DnsblCheck extends CatalogCheck {
           .max(Comparator.comparingDouble(r -> r.zone().weight())).orElseThrow();
       String zone = top.zone().publicName();
       String reason = render(ip, zone, String.join(", ", top.labels()), top.zone().secret() ? "" : top.txt());
-      return new Verdict.Reject(554, EnhancedStatus.parse("5.7.1"), reason, facts.rule(
+      return new Verdict.Reject(RefusalKind.TRANSACTION, EnhancedStatus.parse("5.7.1"), reason, facts.rule(
           "The client's address is listed on DNS blocklists whose weights reach the threshold. Lists "
               + "are queried per RFC 5782; each list decides what it lists and why.",
           "Follow the list's explanation" + (top.txt().isEmpty() || top.zone().secret() ? "" : " (" + top.txt() + ")")
@@ -106,7 +107,7 @@ public final class DnsblCheck extends CatalogCheck {
           + format(score) + " of " + format(threshold));
     }
     if (score + unknownWeight >= threshold) {
-      return new Verdict.Tempfail(451, EnhancedStatus.parse("4.7.1"),
+      return new Verdict.Tempfail(RefusalKind.LOCAL_ERROR, EnhancedStatus.parse("4.7.1"),
           "Service temporarily unavailable; client [" + ip + "]: DNS blocklist lookup failed", facts.rule(
               "A DNS list whose listing could decide did not answer (timeout or server failure). An unknown "
                   + "result is never treated as a pass, so the server answers with a temporary failure.",

@@ -5,6 +5,7 @@ import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.MailPath;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -34,7 +35,7 @@ public final class EnvelopeSyntaxCheck extends CatalogCheck {
     }
     String address = path.get().address().toString();
     String command = rcpt ? "RCPT TO" : "MAIL FROM";
-    return new Verdict.Reject(501, EnhancedStatus.parse(rcpt ? "5.1.3" : "5.1.7"),
+    return new Verdict.Reject(RefusalKind.SYNTAX, EnhancedStatus.parse(rcpt ? "5.1.3" : "5.1.7"),
         command + " address must be in angle brackets: <" + address + ">",
         Observed.client(context).fact(command + " given", command + ":" + address)
             .fact("expected", command + ":<" + address + ">")

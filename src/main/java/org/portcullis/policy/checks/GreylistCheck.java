@@ -18,6 +18,7 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.ClientLookup;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ public final class GreylistCheck extends CatalogCheck {
                   + delay(greylist.settings().delay()) + " is accepted; later mail from the same sender passes "
                   + "at once. If your server never retries, its queue handling is broken; if it retries from "
                   + "many different addresses, give them reverse DNS names in one domain.");
-      return new Verdict.Tempfail(451, GREYLISTED,
+      return new Verdict.Tempfail(RefusalKind.LOCAL_ERROR, GREYLISTED,
           "Greylisted, retry in " + seconds + (seconds == 1 ? " second" : " seconds"), explanation);
     }
     if (outcome.decision() instanceof GreylistRules.Decision.Pass pass && pass.firstPass()) {

@@ -5,6 +5,7 @@ import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.HeloName;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -30,7 +31,7 @@ public final class HeloFqdnCheck extends CatalogCheck {
       return Verdict.CONTINUE;
     }
     String name = helo.get().raw();
-    return new Verdict.Reject(504, EnhancedStatus.SYNTAX_ERROR,
+    return new Verdict.Reject(RefusalKind.PARAMETER, EnhancedStatus.SYNTAX_ERROR,
         "HELO name " + name + " is not a fully qualified domain name",
         Observed.client(context).fact("HELO given", name)
             .fact("expected", "a fully qualified host name such as mail.example.com")

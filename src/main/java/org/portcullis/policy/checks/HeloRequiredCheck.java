@@ -3,6 +3,7 @@ package org.portcullis.policy.checks;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -25,7 +26,7 @@ public final class HeloRequiredCheck extends CatalogCheck {
     if (context.session().helo().isPresent()) {
       return Verdict.CONTINUE;
     }
-    return new Verdict.Reject(503, EnhancedStatus.BAD_SEQUENCE, "Send HELO/EHLO first",
+    return new Verdict.Reject(RefusalKind.SEQUENCE, EnhancedStatus.BAD_SEQUENCE, "Send HELO/EHLO first",
         Observed.client(context).fact("HELO/EHLO", "none before MAIL FROM").rule(
             "An SMTP client must identify itself with EHLO (or HELO) before starting a transaction "
                 + "(RFC 5321 4.1.4). Software that skips it is not a real mail server.",

@@ -5,6 +5,7 @@ import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.HeloName;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -33,7 +34,7 @@ public final class HeloSyntaxCheck extends CatalogCheck {
     String ip = context.session().client().addressText();
     return switch (name.kind()) {
       case DOMAIN, ADDRESS_LITERAL -> Verdict.CONTINUE;
-      case BARE_IP -> new Verdict.Reject(501, EnhancedStatus.SYNTAX_ERROR,
+      case BARE_IP -> new Verdict.Reject(RefusalKind.SYNTAX, EnhancedStatus.SYNTAX_ERROR,
           "Invalid HELO name " + name.raw() + ": an IP address must be written as [" + name.raw() + "]",
           Observed.client(context).fact("HELO given", name.raw()).fact("expected", "a host name, or [" + ip + "]")
               .rule("The HELO/EHLO argument is the client's fully qualified host name; only a host without "
@@ -41,7 +42,7 @@ public final class HeloSyntaxCheck extends CatalogCheck {
                       + "(RFC 5321 4.1.1.1 and 4.1.3).",
                   "Configure the server to greet with its fully qualified host name, the same name its PTR "
                       + "record gives, for example EHLO mail.your-domain.example."));
-      case INVALID -> new Verdict.Reject(501, EnhancedStatus.SYNTAX_ERROR,
+      case INVALID -> new Verdict.Reject(RefusalKind.SYNTAX, EnhancedStatus.SYNTAX_ERROR,
           "Invalid HELO name " + name.raw(),
           Observed.client(context).fact("HELO given", name.raw().isEmpty() ? "(empty)" : name.raw())
               .fact("expected", "a fully qualified host name such as mail.example.com")

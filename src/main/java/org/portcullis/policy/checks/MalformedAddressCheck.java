@@ -7,6 +7,7 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.ProtocolCheck;
 import org.portcullis.policy.ProtocolProblem;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -32,7 +33,7 @@ public final class MalformedAddressCheck extends CatalogCheck implements Protoco
     boolean sender = problem.phase() == Phase.MAIL;
     AddressSyntaxException.Kind kind = problem.kind();
     String status = kind == AddressSyntaxException.Kind.NON_ASCII ? "5.6.7" : sender ? "5.1.7" : "5.1.3";
-    int code = kind == AddressSyntaxException.Kind.NON_ASCII ? 553 : 501;
+    RefusalKind refusal = kind == AddressSyntaxException.Kind.NON_ASCII ? RefusalKind.MAILBOX_NAME : RefusalKind.SYNTAX;
     String what = sender ? "sender" : "recipient";
     String reason = switch (kind) {
       case MISSING_DOMAIN -> "Bad " + what + " address: a full address (user@domain) is required";
@@ -48,7 +49,7 @@ public final class MalformedAddressCheck extends CatalogCheck implements Protoco
       default -> "Check the address for typing errors. An address is local-part@domain, in angle brackets after "
           + (sender ? "MAIL FROM:" : "RCPT TO:") + ", without spaces, trailing dots or a second @ outside quotes.";
     };
-    return new Verdict.Reject(code, EnhancedStatus.parse(status), reason,
+    return new Verdict.Reject(refusal, EnhancedStatus.parse(status), reason,
         Observed.client(context)
             .fact((sender ? "MAIL FROM" : "RCPT TO") + " given", LogText.escape(problem.given(), 300))
             .fact("problem", problem.detail())

@@ -3,6 +3,7 @@ package org.portcullis.policy.checks;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -28,7 +29,7 @@ public final class NullSenderCheck extends CatalogCheck {
         || context.session().acceptedRecipients().isEmpty()) {
       return Verdict.CONTINUE;
     }
-    return new Verdict.Reject(550, EnhancedStatus.parse("5.5.3"), "A bounce (null sender) has only one recipient",
+    return new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.5.3"), "A bounce (null sender) has only one recipient",
         Observed.client(context).fact("sender", "<> (null sender: a bounce)")
             .fact("recipients so far", context.session().acceptedRecipients().size())
             .rule("The null sender <> is reserved for bounces and other delivery status notifications "

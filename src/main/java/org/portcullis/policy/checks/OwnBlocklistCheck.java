@@ -10,6 +10,7 @@ import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -80,7 +81,7 @@ public final class OwnBlocklistCheck extends CatalogCheck {
       // the store's failure type, the explanation says the details are missing.
       facts.fact("listing details", "unavailable (store error)");
     }
-    return new Verdict.Reject(554, EnhancedStatus.parse("5.7.1"),
+    return new Verdict.Reject(RefusalKind.TRANSACTION, EnhancedStatus.parse("5.7.1"),
         "Service unavailable; client [" + ip + "] blocked using " + zone + " (" + category + ")",
         facts.rule("The client's address is on this server's own blocklist, listed on evidence (spam-trap hits, "
                 + "reports, repeated refusals). Listings expire by themselves "

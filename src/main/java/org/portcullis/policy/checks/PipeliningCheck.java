@@ -3,6 +3,7 @@ package org.portcullis.policy.checks;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -27,7 +28,7 @@ public final class PipeliningCheck extends CatalogCheck {
     if (violation.isEmpty()) {
       return Verdict.CONTINUE;
     }
-    return new Verdict.Reject(550, EnhancedStatus.BAD_SEQUENCE,
+    return new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.BAD_SEQUENCE,
         "Protocol error: commands sent without waiting for replies (PIPELINING was not offered)",
         Observed.client(context)
             .fact("ESMTP", context.session().protocol().esmtp() ? "EHLO" : "HELO (no extensions offered)")

@@ -3,6 +3,7 @@ package org.portcullis.policy.checks;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -28,7 +29,7 @@ public final class PregreetCheck extends CatalogCheck {
     if (early.isEmpty()) {
       return Verdict.CONTINUE;
     }
-    return new Verdict.Reject(550, EnhancedStatus.BAD_SEQUENCE, "Protocol error: you talked before the greeting",
+    return new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.BAD_SEQUENCE, "Protocol error: you talked before the greeting",
         Observed.client(context).fact("sent before our greeting", early.get()).rule(
             "An SMTP client must wait for the server's 220 greeting before it sends anything (RFC 5321 3.1, "
                 + "4.3.1). Sending early is the signature of spam software that does not speak SMTP.",

@@ -6,6 +6,7 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -81,6 +82,6 @@ public final class RelayControlCheck extends CatalogCheck {
   }
 
   private static Verdict refuse(String reason, Explanation explanation) {
-    return new Verdict.Reject(554, EnhancedStatus.POLICY, reason, explanation);
+    return new Verdict.Reject(RefusalKind.TRANSACTION, EnhancedStatus.POLICY, reason, explanation);
   }
 }

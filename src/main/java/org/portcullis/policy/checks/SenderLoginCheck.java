@@ -7,6 +7,7 @@ import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.ProtocolCheck;
 import org.portcullis.policy.ProtocolProblem;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -29,7 +30,7 @@ public final class SenderLoginCheck extends CatalogCheck implements ProtocolChec
   @Override
   protected Verdict judge(CheckContext context) {
     return switch (context.problem().orElse(null)) {
-      case ProtocolProblem.SenderNotOwned p -> new Verdict.Reject(553, EnhancedStatus.parse("5.7.1"),
+      case ProtocolProblem.SenderNotOwned p -> new Verdict.Reject(RefusalKind.MAILBOX_NAME, EnhancedStatus.parse("5.7.1"),
           "Sender address rejected: not owned by user " + p.user(),
           Explanation.builder().fact("logged in as", p.user()).fact("MAIL FROM given", LogText.escape(p.given(), 300))
               .fact("why", p.why())
@@ -37,7 +38,7 @@ public final class SenderLoginCheck extends CatalogCheck implements ProtocolChec
                       + "account (or a stolen password) cannot forge mail from another user or domain (RFC 6409 6.1).",
                   "Send from one of your own addresses, or ask the administrator to add this address to your "
                       + "account (portcullis user senders)."));
-      case ProtocolProblem.NullSenderToRemote p -> new Verdict.Reject(550, EnhancedStatus.parse("5.7.1"),
+      case ProtocolProblem.NullSenderToRemote p -> new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.7.1"),
           "Sender address rejected: the null sender <> may only write to this server's own domains",
           Explanation.builder().fact("logged in as", p.user()).fact("MAIL FROM given", "<>")
               .fact("recipient", "<" + p.recipient().address() + ">")

@@ -12,6 +12,7 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.MessageHeaders;
 import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -73,7 +74,7 @@ public final class SpamTrapCheck extends CatalogCheck {
             .collect(Collectors.joining(", ")));
     headers.ifPresent(h -> facts.fact("header excerpt", HeaderExcerpt.of(h)));
     facts.link("The listing of " + ip + " on " + zone + " and self-service delisting", publicUrl + "/lookup/" + ip);
-    return new Verdict.Reject(550, EnhancedStatus.parse("5.7.1"),
+    return new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.7.1"),
         "Service unavailable; client [" + ip + "] blocked using " + zone + " (spam-trap)",
         facts.rule("The message was addressed to a spam trap: an address that never asked for mail and is "
                 + "published only where harvesters find it. Its sender is listed on this server's blocklist.",
