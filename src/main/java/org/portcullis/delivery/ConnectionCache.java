@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.LongSupplier;
 
 /**
  * Idle SMTP connections kept for the next message to the same server from the same source
@@ -23,10 +24,17 @@ final class ConnectionCache implements AutoCloseable {
   private final Map<Key, Deque<SmtpConnection>> idle = new ConcurrentHashMap<>();
   private final long reuseNanos;
   private final int perServer;
+  private final LongSupplier nanoClock;
 
   ConnectionCache(Duration reuseTime, int perServer) {
+    this(reuseTime, perServer, System::nanoTime);
+  }
+
+  /** @param nanoClock the monotonic time in nanoseconds ({@link System#nanoTime} outside tests) */
+  ConnectionCache(Duration reuseTime, int perServer, LongSupplier nanoClock) {
     this.reuseNanos = reuseTime.toNanos();
     this.perServer = perServer;
+    this.nanoClock = nanoClock;
   }
 
   /** An idle connection to {@code server} from {@code source}, most recently used first, if any. */
@@ -35,7 +43,7 @@ final class ConnectionCache implements AutoCloseable {
     if (waiting == null) {
       return Optional.empty();
     }
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     SmtpConnection c;
     while ((c = waiting.pollFirst()) != null) {
       if (now - c.idleSince() <= reuseNanos && !c.client().isClosed()) {
@@ -52,7 +60,7 @@ final class ConnectionCache implements AutoCloseable {
       c.quit();
       return;
     }
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     c.markIdle(now);
     Deque<SmtpConnection> waiting = idle.computeIfAbsent(new Key(c.address(), source), k -> new ConcurrentLinkedDeque<>());
     for (Iterator<SmtpConnection> it = waiting.descendingIterator(); it.hasNext();) {

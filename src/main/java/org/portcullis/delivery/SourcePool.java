@@ -55,22 +55,12 @@ public final class SourcePool {
     }
   }
 
-  /** Where suspensions are kept. Thread-safe; failures throw {@code StoreException}. */
-  public interface Store {
-    List<Suspension> load();
-
-    void save(Suspension suspension);
-
-    /** Removes the suspension of {@code address} for {@code destination} (empty: the one for all). */
-    void remove(InetAddress address, Optional<String> destination, boolean fromHealthCheck);
-  }
-
   private final List<InetAddress> addresses;
   private final Clock clock;
   private final Duration suspendFor;
   private final int everywhereAfter;
   private final List<Pattern> patterns;
-  private final Store store;
+  private final SuspensionStore store;
   private final List<Suspension> suspensions = new ArrayList<>();
   private final AtomicInteger turn = new AtomicInteger();
 
@@ -82,7 +72,7 @@ public final class SourcePool {
    * @param patterns case-insensitive regular expressions that mark a refusal as a blacklisting
    */
   public SourcePool(List<InetAddress> addresses, Clock clock, Duration suspendFor, int everywhereAfter,
-      List<String> patterns, Store store) {
+      List<String> patterns, SuspensionStore store) {
     this.addresses = List.copyOf(addresses);
     this.clock = clock;
     this.suspendFor = suspendFor;

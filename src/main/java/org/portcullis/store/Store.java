@@ -3,7 +3,7 @@ package org.portcullis.store;
 import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
-import org.portcullis.delivery.SourcePool;
+import org.portcullis.delivery.SuspensionStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
@@ -48,7 +48,7 @@ public interface Store extends AutoCloseable {
   AdminUserStore adminUsers();
 
   /** Suspended outbound source addresses. */
-  SourcePool.Store sourceSuspensions();
+  SuspensionStore sourceSuspensions();
 
   /** Users of the submission listener. */
   MailUserStore mailUsers();

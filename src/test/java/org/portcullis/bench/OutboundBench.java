@@ -27,6 +27,7 @@ import org.portcullis.delivery.MxTransport;
 import org.portcullis.delivery.Notifications;
 import org.portcullis.delivery.RetrySchedule;
 import org.portcullis.delivery.SourcePool;
+import org.portcullis.delivery.SuspensionStore;
 import org.portcullis.delivery.Transport;
 import org.portcullis.dns.DnsRecord;
 import org.portcullis.dns.DnsType;
@@ -150,7 +151,7 @@ public final class OutboundBench {
     return text.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static final SourcePool.Store NO_STORE = new SourcePool.Store() {
+  private static final SuspensionStore NO_STORE = new SuspensionStore() {
     @Override
     public List<SourcePool.Suspension> load() {
       return List.of();

@@ -21,7 +21,7 @@ class SourcePoolTest {
 
   private final FakeClock clock = new FakeClock();
   private final List<SourcePool.Suspension> saved = new ArrayList<>();
-  private final SourcePool.Store store = new SourcePool.Store() {
+  private final SuspensionStore store = new SuspensionStore() {
     @Override
     public List<SourcePool.Suspension> load() {
       return List.copyOf(saved);

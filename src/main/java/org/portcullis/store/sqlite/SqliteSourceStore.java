@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.portcullis.delivery.SourcePool;
+import org.portcullis.delivery.SuspensionStore;
 import org.portcullis.mail.Addresses;
 import org.portcullis.store.StoreException;
 
-/** {@link SourcePool.Store} on SQLite: one connection, used by one thread at a time. */
-final class SqliteSourceStore implements SourcePool.Store, AutoCloseable {
+/** {@link SuspensionStore} on SQLite: one connection, used by one thread at a time. */
+final class SqliteSourceStore implements SuspensionStore, AutoCloseable {
 
   private final Connection connection;
 

@@ -13,7 +13,7 @@ import org.portcullis.files.PrivateFiles;
 import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
-import org.portcullis.delivery.SourcePool;
+import org.portcullis.delivery.SuspensionStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
@@ -152,7 +152,7 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public SourcePool.Store sourceSuspensions() {
+  public SuspensionStore sourceSuspensions() {
     return sources;
   }
 
