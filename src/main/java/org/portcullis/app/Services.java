@@ -28,7 +28,7 @@ public final class Services implements AutoCloseable {
     this.store = store;
     // Answers to requesters go to the store's outbox; the running server sends them.
     this.notifier = new Notifier(store.outbox(), config.web().publicUrl(), clock);
-    this.blocklist = new Blocklist(store.blocklist(), config.blocklist().rules(), clock, notifier);
+    this.blocklist = new Blocklist(store.blocklist(), config.blocklist().settings(), clock, notifier);
     this.whitelists = new Whitelists(store.lists(), clock);
     this.requests = new WhitelistRequests(store.lists(), clock, notifier, Optional.of(store.refusals()));
   }

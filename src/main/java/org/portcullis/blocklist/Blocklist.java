@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Our own blocklist: the provider side of seed 000. Lists sources on evidence, expires them by
+ * Our own blocklist: the provider's side of blocklisting. Lists sources on evidence, expires them by
  * themselves, lets the listed party delist itself within a limit, and lets the operator delist,
  * list permanently and annotate. The rules are {@link ListingRules}; the rows are in a
  * {@link BlocklistStore}; time comes from the injected clock.
@@ -46,19 +46,19 @@ public final class Blocklist {
   private final Clock clock;
   private final Notifier notifier;
 
-  public Blocklist(BlocklistStore store, BlocklistRules rules, Clock clock) {
+  public Blocklist(BlocklistStore store, BlocklistSettings rules, Clock clock) {
     this(store, rules, clock, Notifier.NONE);
   }
 
   /** @param notifier tells reporters the operator's answer */
-  public Blocklist(BlocklistStore store, BlocklistRules rules, Clock clock, Notifier notifier) {
+  public Blocklist(BlocklistStore store, BlocklistSettings rules, Clock clock, Notifier notifier) {
     this.store = store;
     this.rules = new ListingRules(rules);
     this.clock = clock;
     this.notifier = notifier;
   }
 
-  public BlocklistRules rules() {
+  public BlocklistSettings settings() {
     return rules.settings();
   }
 

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Something a listed party asks the operator to review: a "this is a mistake" report (seed 000
- * "report the case"), or a delisting request from an address that may no longer delist itself
+ * Something a listed party asks the operator to review: a "this is a mistake" report
+ * ("report the case"), or a delisting request from an address that may no longer delist itself
  * (self-service limit used, permanent or network listing).
  *
  * @param id the store's id

@@ -6,18 +6,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The provider's rules (seed 000) as pure functions of (listing, event, now): no I/O, no clock of
- * their own, so each rule is tested with any instant.
+ * The blocklist's rules (listing, expiry, relisting, self-service delisting with its limit and
+ * cooldown) as pure functions of (listing, event, now) under {@link BlocklistSettings}: no I/O, no
+ * clock of their own, so each rule is tested with any instant.
  */
 public final class ListingRules {
 
-  private final BlocklistRules rules;
+  private final BlocklistSettings rules;
 
-  public ListingRules(BlocklistRules rules) {
+  public ListingRules(BlocklistSettings rules) {
     this.rules = rules;
   }
 
-  public BlocklistRules settings() {
+  public BlocklistSettings settings() {
     return rules;
   }
 

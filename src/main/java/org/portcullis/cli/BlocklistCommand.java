@@ -69,7 +69,7 @@ final class BlocklistCommand implements Runnable {
   /** The network, unless it is wider than the configured limit and {@code --force} was not given (exit 2). */
   static Cidr narrowEnough(Blocklist blocklist, Cidr network, boolean force) {
     if (!force) {
-      blocklist.rules().tooWide(network).ifPresent(why -> {
+      blocklist.settings().tooWide(network).ifPresent(why -> {
         throw new CliException(2, why);
       });
     }
@@ -189,7 +189,7 @@ final class BlocklistCommand implements Runnable {
         return 1;
       }
       for (Listing l : found) {
-        details(out(), l, blocklist.rules().selfServiceLimit());
+        details(out(), l, blocklist.settings().selfServiceLimit());
         out().println();
       }
       return 0;

@@ -49,7 +49,7 @@ final class CheckConfigCommand implements java.util.concurrent.Callable<Integer>
         .map(z -> z.name() + " (" + z.type().label() + ", weight " + z.weight() + ")")
         .collect(java.util.stream.Collectors.joining(", ")) + "; threshold " + c.dnsbl().threshold()));
     out.println("  own blocklist     " + (c.blocklist().enabled() ? c.blocklist().zone() + ", expiry "
-        + c.blocklist().rules().expiry().toHours() + " h, self-service limit " + c.blocklist().rules().selfServiceLimit()
+        + c.blocklist().settings().expiry().toHours() + " h, self-service limit " + c.blocklist().settings().selfServiceLimit()
         + ", spam traps " + c.blocklist().spamTraps().size() : "disabled"));
     out.println("  DNSBL server      " + (c.dnsblServer().enabled() ? c.dnsblServer().listen().getHostString() + ":"
         + c.dnsblServer().listen().getPort() + " (UDP and TCP)" : "off"));

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-/** {@code portcullis requests ...}: whitelist requests from senders (seed 001), reviewed by an operator. */
+/** {@code portcullis requests ...}: whitelist requests from refused senders, reviewed by an operator. */
 @Command(name = "requests", description = "Review whitelist requests: list, submit, approve, decline.",
     subcommands = {RequestsCommand.ListCommand.class, RequestsCommand.Submit.class, RequestsCommand.Approve.class,
         RequestsCommand.Decline.class})

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /**
- * {@code portcullis whitelist ...}: recipients' whitelists (seed 000). An OWNER is a recipient
+ * {@code portcullis whitelist ...}: recipients' whitelists (address books whose senders skip checks). An OWNER is a recipient
  * mailbox or a whole recipient domain; a SENDER is an address or a whole domain.
  */
 @Command(name = "whitelist", description = "Manage recipients' whitelists: import an address book, add, list, remove.",

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.portcullis.blocklist.AutoListing;
-import org.portcullis.blocklist.BlocklistRules;
+import org.portcullis.blocklist.BlocklistSettings;
 import org.portcullis.blocklist.Category;
 import org.portcullis.blocklist.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
@@ -495,7 +495,7 @@ public final class ConfigLoader {
       rules.add(new AutoListing.Rule(new LinkedHashSet<>(checks), refusals, window, category));
     }
     s.finish();
-    return new PortcullisConfig.Blocklist(enabled, zone, new BlocklistRules(expiry, limit, cooldown, prefix4, prefix6), traps,
+    return new PortcullisConfig.Blocklist(enabled, zone, new BlocklistSettings(expiry, limit, cooldown, prefix4, prefix6), traps,
         refuseAt.equals("data"), List.copyOf(rules));
   }
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.portcullis.blocklist.AutoListing;
-import org.portcullis.blocklist.BlocklistRules;
+import org.portcullis.blocklist.BlocklistSettings;
 import org.portcullis.blocklist.ZoneSettings;
 import org.portcullis.delivery.RetrySchedule;
 import org.portcullis.dnsbl.DnsblZone;
@@ -137,12 +137,12 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    *
    * @param enabled whether the gateway checks it and keeps it up to date
    * @param zone the zone name (served by the DNSBL server, named in replies)
-   * @param rules expiry and self-service limit
+   * @param settings expiry, the self-service limit and cooldown, the widest reportable networks
    * @param spamTraps trap addresses
    * @param trapRefuseAtData refuse trap mail after DATA (with a header excerpt) rather than at RCPT
    * @param autoList rules that list clients on the gateway's own refusals
    */
-  public record Blocklist(boolean enabled, String zone, BlocklistRules rules,
+  public record Blocklist(boolean enabled, String zone, BlocklistSettings settings,
       List<EmailAddress> spamTraps, boolean trapRefuseAtData, List<AutoListing.Rule> autoList) {}
 
   /**

@@ -27,7 +27,7 @@ import org.portcullis.queue.QueuedMessage;
  * {@code destinationConcurrency} deliveries to one domain at once. A connection failure or a
  * refused greeting moves on to the next address or host; once a server has greeted, its replies
  * decide each recipient's outcome. Connections come from the {@link SourcePool}'s healthy
- * addresses, around those a destination refused as blacklisted (seed 004). Thread-safe.
+ * addresses, around those a destination refused as blacklisted. Thread-safe.
  */
 public final class MxTransport implements Transport, AutoCloseable {
 
@@ -104,7 +104,7 @@ public final class MxTransport implements Transport, AutoCloseable {
    * Delivers from the pool's healthy source addresses in turn: a recipient refused because the
    * source is blacklisted is tried again at once from the next address (the refusal suspends the
    * address for this domain). When no address is left the recipients wait until the first
-   * suspension ends (seed 004: "wait a few minutes and send again"), within the give-up time; the
+   * suspension ends (what a blacklisted sender is told: "wait a few minutes and send again"), within the give-up time; the
    * deferral, and the bounce if it comes to that, names each source tried and its refusal.
    */
   private Map<Integer, DeliveryOutcome> toHosts(String domain, List<NextHops.Host> hosts, QueuedMessage message,

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source addresses outbound connections come from (seed 004: a host with several outgoing
+ * The source addresses outbound connections come from (a host with several outgoing
  * addresses, some of them blacklisted), and which of them may be used now: mail is spread over
  * the healthy ones in turn; an address listed on one of our DNS lists is suspended everywhere
  * until its listing goes; an address a destination refused as blacklisted is suspended for that

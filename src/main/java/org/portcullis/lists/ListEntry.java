@@ -13,7 +13,7 @@ import org.portcullis.policy.Phase;
 import org.portcullis.policy.SessionView;
 
 /**
- * One allow or deny entry (seed 003's exceptions, managed at run time): criteria on the client,
+ * One allow or deny entry (exceptions managed at run time): criteria on the client,
  * sender, recipient and HELO name, all of which must match; an allow entry skips the checks it
  * names (or all), a deny entry refuses with its own reply text. Entries may expire.
  *

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A sender's request to be whitelisted (seed 001): who they are, where they send from, whom they
+ * A sender's request to be whitelisted: who they are, where they send from, whom they
  * were writing to and why. It waits for an operator, who approves it (an allow entry is made) or
  * declines it with a message.
  *

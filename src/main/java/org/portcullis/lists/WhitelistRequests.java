@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whitelist requests (seed 001): a sender submits their address, the IP they send from, the
+ * Whitelist requests from refused senders: a sender submits their address, the IP they send from, the
  * address they were writing to and a reason; the request waits; an operator approves it, which
  * makes an allow entry scoped as the operator chooses, or declines it with a message. The
  * requester hears the outcome by mail ({@link Notifier}) and can follow the request on its

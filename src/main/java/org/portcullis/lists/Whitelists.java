@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Recipients' whitelists (seed 000: enterprise customers upload address books, service-provider
+ * Recipients' whitelists (enterprise customers upload address books, service-provider
  * customers add addresses one by one). An owner is a recipient mailbox or a whole recipient
  * domain; a sender is an address or a whole domain. Thread-safe.
  */

@@ -13,7 +13,7 @@ import org.portcullis.mail.Addresses;
  *
  * @param address the client address, IPv4-mapped addresses unmapped
  * @param port the client's source port (0 when unknown)
- * @param lan whether the address is on a configured LAN network (seed 003)
+ * @param lan whether the address is on a configured LAN network (trusted to relay)
  * @param reverseDns the PTR and forward-confirmation lookups, started at connect
  * @param nameOverride a client name given by XCLIENT NAME, which replaces the DNS result in logs
  * @param lookups the {@link ClientLookup}s started at connect, with their handles

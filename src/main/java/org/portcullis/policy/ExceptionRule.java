@@ -7,7 +7,7 @@ import org.portcullis.mail.Cidr;
 import org.portcullis.mail.Recipient;
 
 /**
- * A static exception from the configuration (seed 003, "Exceptions (White List)"): when a session
+ * A static exception from the configuration ("Exceptions (White List)"): when a session
  * matches, the named checks are skipped.
  *
  * <p>Each non-empty criterion must match (AND); within a criterion, any entry may match (OR). A

@@ -10,7 +10,7 @@ import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
 
 /**
- * Who "we" are: our host name, the domains we accept mail for, our LAN networks (seed 003) and
+ * Who "we" are: our host name, the domains we accept mail for, our LAN networks (trusted to relay) and
  * our own addresses. Immutable.
  *
  * @param hostname our fully qualified host name (greeting, Received, HELO-impersonation check)

@@ -1,6 +1,6 @@
 package org.portcullis.policy;
 
-/** What an enforced rejection of a check becomes (seed 000: reject, or tag and deliver). */
+/** What an enforced rejection of a check becomes (reject; or tag, deliver and let the recipient decide). */
 public enum RejectAction {
   /** Reject as the check says (5xx). */
   REJECT,

@@ -38,7 +38,7 @@ final class BlocklistApi {
   /** A network a token may name: not wider than the configured prefix (a stranger's token must not list the internet). */
   private Cidr reportable(JsonNode body) {
     Cidr network = network(ApiRequests.text(body, "network", 64, true));
-    blocklist.rules().tooWide(network).ifPresent(why -> {
+    blocklist.settings().tooWide(network).ifPresent(why -> {
       throw new ApiError(422, why);
     });
     return network;

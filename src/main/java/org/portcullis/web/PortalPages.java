@@ -150,7 +150,7 @@ final class PortalPages {
         Optional.empty(), guard.token(ctx), notice, blocklist.get().selfServiceWait(address))));
   }
 
-  /** {@code POST /lookup/{address}/delist}: self-service delisting (seed 000), counted. */
+  /** {@code POST /lookup/{address}/delist}: self-service delisting, counted against its limit. */
   void delist(Context ctx) {
     InetAddress address = address(ctx);
     guard.check(ctx, "delist");
@@ -184,7 +184,7 @@ final class PortalPages {
 
   /**
    * {@code POST /lookup/{address}/delisting-request}: an address that may no longer delist itself
-   * asks the operator (seed 000: "contact the operator"), saying what was fixed.
+   * asks the operator ("contact the operator" when self-service is used up), saying what was fixed.
    */
   void delistingRequest(Context ctx) {
     InetAddress address = address(ctx);
@@ -235,7 +235,7 @@ final class PortalPages {
   }
 
   /**
-   * {@code POST /whitelist-request}: a sender asks to be whitelisted (seed 001), from the form at
+   * {@code POST /whitelist-request}: a refused sender asks to be whitelisted, from the form at
    * the bottom of a refusal's page (with its {@code reference}: the IP and recipient are the
    * refusal's) or from the standalone form.
    */

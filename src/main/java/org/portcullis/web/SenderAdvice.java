@@ -3,8 +3,8 @@ package org.portcullis.web;
 import org.portcullis.policy.RefusalRecord;
 
 /**
- * What a refusal means for the person who only sent the mail (seed 002's "information for users",
- * seed 000's "notify your system administrator or your ISP"): in plain words, without DNS or SMTP,
+ * What a refusal means for the person who only sent the mail (the "information for users" a refusal owes them,
+ * and "notify your system administrator or your ISP"): in plain words, without DNS or SMTP,
  * by the check that decided. The administrator's explanation (facts, rule, fix) is beside it.
  */
 final class SenderAdvice {

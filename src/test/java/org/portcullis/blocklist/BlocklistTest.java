@@ -29,7 +29,7 @@ class BlocklistTest {
   @BeforeEach
   void open() {
     store = SqliteStore.open(dir.resolve("portcullis.db"));
-    blocklist = new Blocklist(store.blocklist(), BlocklistRules.DEFAULTS, clock);
+    blocklist = new Blocklist(store.blocklist(), BlocklistSettings.DEFAULTS, clock);
     live = new LiveListings(blocklist);
   }
 
@@ -133,7 +133,7 @@ class BlocklistTest {
 
   @Test
   void theLimitIsConfigurable() throws Exception {
-    Blocklist strict = new Blocklist(store.blocklist(), new BlocklistRules(Duration.ofHours(1), 1), clock);
+    Blocklist strict = new Blocklist(store.blocklist(), new BlocklistSettings(Duration.ofHours(1), 1), clock);
     strict.report(Cidr.parse("192.0.2.10"), Category.REPORT, trapHit());
     assertThat(strict.selfDelist(ip("192.0.2.10"), "test")).isInstanceOf(ListingRules.SelfDelisting.Delisted.class);
     Listing again = strict.report(Cidr.parse("192.0.2.10"), Category.REPORT, trapHit());
@@ -186,7 +186,7 @@ class BlocklistTest {
   void anotherProcessesChangesReachTheLiveIndex() throws Exception {
     live.refresh();
     try (SqliteStore other = SqliteStore.open(dir.resolve("portcullis.db"))) {
-      new Blocklist(other.blocklist(), BlocklistRules.DEFAULTS, clock)
+      new Blocklist(other.blocklist(), BlocklistSettings.DEFAULTS, clock)
           .report(Cidr.parse("192.0.2.77"), Category.REPORT, Evidence.note(clock.instant(), "cli", "192.0.2.77", "abuse report"));
     }
     assertThat(live.refresh()).isEqualTo(1);

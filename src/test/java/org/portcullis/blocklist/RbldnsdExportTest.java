@@ -49,7 +49,7 @@ class RbldnsdExportTest {
     Assumptions.assumeTrue(Files.isExecutable(RBLDNSD), "rbldnsd is not installed (apt-get install rbldnsd)");
     FakeClock clock = new FakeClock();
     try (SqliteStore store = SqliteStore.open(dir.resolve("portcullis.db"))) {
-      Blocklist blocklist = new Blocklist(store.blocklist(), BlocklistRules.DEFAULTS, clock);
+      Blocklist blocklist = new Blocklist(store.blocklist(), BlocklistSettings.DEFAULTS, clock);
       blocklist.report(Cidr.parse("192.0.2.9"), Category.SPAM_SOURCE, Evidence.note(clock.instant(), "t", "", ""));
       blocklist.report(Cidr.parse("192.0.2.10"), Category.SPAM_TRAP, Evidence.note(clock.instant(), "t", "", ""));
       blocklist.report(Cidr.parse("192.0.2.11"), Category.REPORT, Evidence.note(clock.instant(), "t", "", ""));

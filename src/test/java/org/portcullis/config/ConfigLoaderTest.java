@@ -183,8 +183,8 @@ class ConfigLoaderTest {
     assertThat(c.dnsbl().zones()).extracting(z -> z.name() + " " + z.type().label() + " " + z.weight())
         .containsExactly("zen.example block 2.0", "wl.example allow -2.0", "key.feed.example score 1.0");
     assertThat(c.dnsbl().zones().get(2).publicName()).isEqualTo("a DNS blocklist");
-    assertThat(c.blocklist().rules().expiry()).hasHours(48);
-    assertThat(c.blocklist().rules().selfServiceLimit()).isEqualTo(5);
+    assertThat(c.blocklist().settings().expiry()).hasHours(48);
+    assertThat(c.blocklist().settings().selfServiceLimit()).isEqualTo(5);
     assertThat(c.blocklist().autoList()).singleElement().satisfies(r -> {
       assertThat(r.refusals()).isEqualTo(3);
       assertThat(r.window()).hasMinutes(60);

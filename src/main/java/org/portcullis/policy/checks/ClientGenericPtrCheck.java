@@ -14,7 +14,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code client-generic-ptr}: the client's reverse DNS name must not look like the generic name an
- * ISP gives to dynamic or residential addresses (seed 002 "Server IP DNS naming conventions").
+ * ISP gives to dynamic or residential addresses (the operators' best practice "Server IP DNS naming conventions").
  *
  * <p>Phase CONNECT. Lookup: the session's PTR. A name is generic if its host part (every label but
  * the last two) embeds the client's address (as {@code 203-0-113-9}, {@code 9.113.0.203},

@@ -8,8 +8,8 @@ import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
 
 /**
- * {@code client-ptr}: the client's IP address must have a PTR record (seed 002 "Server IP must
- * resolve", seed 001 "Check your rDNS").
+ * {@code client-ptr}: the client's IP address must have a PTR record (the operators' best practice "Server IP must
+ * resolve"; a refused sender is told "Check your rDNS").
  *
  * <p>Phase CONNECT. Lookup: the session's reverse DNS (PTR), started at connect. Verdicts: no PTR
  * (NXDOMAIN or NODATA) rejects with 550 5.7.25 (RFC 7372); a failed lookup (timeout, SERVFAIL) is

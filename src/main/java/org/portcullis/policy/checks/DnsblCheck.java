@@ -17,8 +17,8 @@ import org.portcullis.policy.RefusalKind;
 import org.portcullis.policy.Verdict;
 
 /**
- * {@code dnsbl}: DNS blocklists and allowlists with a postscreen-style score (seed 001 "blocked
- * using a blocklist", seed 003 per-listener blacklist settings).
+ * {@code dnsbl}: DNS blocklists and allowlists with a postscreen-style score ("blocked
+ * using a blocklist"), with per-listener blacklist settings.
  *
  * <p>Phase CONNECT. Lookups: every configured zone, started when the client connected
  * ({@link #LOOKUP}). The score is the sum of the weights of the zones that list the client

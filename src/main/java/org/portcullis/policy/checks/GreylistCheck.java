@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code greylist}: RFC 6647 greylisting (seed 001: "your server must retry").
+ * {@code greylist}: RFC 6647 greylisting ("your server must retry").
  *
  * <p>Phases RCPT and DATA. The triplet is (client network or forward-confirmed PTR organisation,
  * normalised sender, recipient). A new triplet is deferred with {@code 451 4.7.1}; a retry after

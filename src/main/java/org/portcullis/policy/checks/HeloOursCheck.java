@@ -11,7 +11,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code helo-ours}: a remote client must not greet with our own host name, one of our domains,
- * or one of our addresses (seed 003 "Reject remote clients using local HELO arguments").
+ * or one of our addresses ("Reject remote clients using local HELO arguments").
  *
  * <p>Phase HELO. No lookups. Verdict: 550 5.7.1. LAN and authenticated clients may use our names
  * (they are us).

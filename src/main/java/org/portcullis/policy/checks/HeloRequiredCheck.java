@@ -8,7 +8,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code helo-required}: the client must introduce itself with HELO or EHLO before MAIL (RFC 5321
- * 4.1.4; seed 002 "Require Server Identification (HELO)").
+ * 4.1.4; the operators' best practice "Require Server Identification (HELO)").
  *
  * <p>Phase MAIL. No lookups. Verdict: 503 5.5.1 when MAIL came without HELO/EHLO. Applies to every
  * client, LAN included: every SMTP client can send HELO.

@@ -10,7 +10,7 @@ import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
 
 /**
- * {@code helo-resolves}: a fully qualified HELO name should have an A or AAAA record (seed 002
+ * {@code helo-resolves}: a fully qualified HELO name should have an A or AAAA record (the operators' best practice
  * "Server Identification (HELO) 'should' resolve"; Postfix {@code reject_unknown_helo_hostname}).
  *
  * <p>Phase HELO. Lookups: A and AAAA of the HELO name. Verdicts: neither exists (NXDOMAIN or

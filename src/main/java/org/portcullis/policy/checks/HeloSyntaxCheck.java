@@ -10,7 +10,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code helo-syntax}: the HELO/EHLO argument must be a valid domain name or address literal
- * (RFC 5321 4.1.1.1; seed 002 "Server Identification (HELO) must be valid").
+ * (RFC 5321 4.1.1.1; the operators' best practice "Server Identification (HELO) must be valid").
  *
  * <p>Phase HELO. No lookups. Verdict: 501 5.5.2 for a bare IP address without brackets, or text
  * that is not a domain (underscores, empty labels, trailing dots, spaces). LAN and authenticated

@@ -6,7 +6,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code mail-from-self}: an outside client may not send mail whose sender is the recipient itself
- * (seed 002 "Block Email From Self"): a favourite of spam and extortion runs, which forge the
+ * (the operators' best practice "Block Email From Self"): a favourite of spam and extortion runs, which forge the
  * victim's own address.
  *
  * <p>Phase RCPT. No lookups. Verdict: 550 5.7.1 when the sender equals the recipient (local part

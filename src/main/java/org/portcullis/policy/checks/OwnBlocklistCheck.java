@@ -15,7 +15,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code blocklist}: our own blocklist, read from memory (no DNS round trip): the provider side
- * of seed 000.
+ * of the provider's rules.
  *
  * <p>Phase CONNECT. A client whose address (or network) is listed is refused with
  * {@code 554 5.7.1}, in the same form as a DNSBL refusal; the explanation links to its evidence
@@ -56,7 +56,7 @@ public final class OwnBlocklistCheck extends CatalogCheck {
     String link = publicUrl + "/lookup/" + ip;
     Explanation.Builder facts = Observed.client(context).fact("listed on", zone + " (" + category + ")")
         .link("The listing of " + ip + " on " + zone + ", its evidence and self-service delisting", link);
-    int limit = listings.blocklist().rules().selfServiceLimit();
+    int limit = listings.blocklist().settings().selfServiceLimit();
     String selfService = "delist it yourself at " + link;
     try {
       Optional<Listing> listing = listings.blocklist().active(context.session().client().address());
@@ -85,7 +85,7 @@ public final class OwnBlocklistCheck extends CatalogCheck {
         "Service unavailable; client [" + ip + "] blocked using " + zone + " (" + category + ")",
         facts.rule("The client's address is on this server's own blocklist, listed on evidence (spam-trap hits, "
                 + "reports, repeated refusals). Listings expire by themselves "
-                + listings.blocklist().rules().expiry().toHours() + " hours after the last evidence.",
+                + listings.blocklist().settings().expiry().toHours() + " hours after the last evidence.",
             "See the evidence at " + link + " and fix the cause (an infected machine, an open relay or proxy, a "
                 + "compromised account). Then " + selfService + "; you may delist yourself " + limit + " times, "
                 + "after that only the operator can. New evidence lists the address again."))

@@ -11,7 +11,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code relay-control}: never an open relay. Recipients must be in an accepted domain unless the
- * client is on our LAN or authenticated (seed 003); the classic relay tricks are refused for
+ * client is on our LAN or authenticated; the classic relay tricks are refused for
  * everyone: percent hack ({@code user%other@ours}), bang paths ({@code other!user@ours}), quoted
  * local parts hiding an {@code @} ({@code "user@other"@ours}), and address literals as recipient
  * domains. Source routes ({@code @ours:user@other}) are ignored as RFC 5321 says, so the real

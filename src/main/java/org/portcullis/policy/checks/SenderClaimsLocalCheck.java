@@ -8,8 +8,8 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code sender-claims-local}: a sender address in one of our own domains may only come from our
- * LAN or an authenticated client (seed 003 "Reject non-local senders claiming to be local"; seed
- * 002 "Known Sender Forgery - Anti Phishing").
+ * LAN or an authenticated client ("Reject non-local senders claiming to be local",
+ * "Known Sender Forgery - Anti Phishing").
  *
  * <p>Phase MAIL. No lookups. Verdict: 550 5.7.1. Remote staff send through the submission port
  * with authentication; exceptions can exempt a partner's relay by IP.

@@ -16,7 +16,7 @@ import org.portcullis.policy.Verdict;
 /**
  * {@code sender-domain}: the sender's domain must be able to receive replies: it needs an MX
  * record, or an A/AAAA record (the implicit MX of RFC 5321 5.1), and no null MX (RFC 7505).
- * Postfix {@code reject_unknown_sender_domain}; seed 002 "Valid MAIL FROM: Address".
+ * Postfix {@code reject_unknown_sender_domain}; the operators' best practice "Valid MAIL FROM: Address".
  *
  * <p>Phase MAIL. Lookups: MX, then A and AAAA if there is no MX. Verdicts: NXDOMAIN: 550 5.1.8;
  * the domain exists with neither MX nor address: 550 5.1.8; null MX: 550 5.7.27; a failed lookup

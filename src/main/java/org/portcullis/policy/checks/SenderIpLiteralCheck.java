@@ -7,7 +7,7 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code sender-ip-literal}: the sender address must have a domain, not an IP address literal
- * ({@code user@[192.0.2.1]}; seed 002 "Require email with domain, not IP").
+ * ({@code user@[192.0.2.1]}; the operators' best practice "Require email with domain, not IP").
  *
  * <p>Phase MAIL. No lookups. Verdict: 550 5.1.8. LAN and authenticated clients are not judged.
  */

@@ -3,7 +3,8 @@ package org.portcullis.blocklist;
 import java.time.Duration;
 
 /**
- * The provider's rules (seed 000), from {@code [blocklist]}.
+ * The blocklist's settings, from {@code [blocklist]}: how long a listing lasts, how often the listed
+ * party may delist itself, and how wide a reported network may be. {@link ListingRules} applies them.
  *
  * @param expiry how long a listing lasts after its last evidence (48 hours by default)
  * @param selfServiceLimit how many times the listed party may delist itself before only an
@@ -15,16 +16,16 @@ import java.time.Duration;
  *     (24: a /24); the CLI lists wider only with {@code --force}
  * @param reportPrefixMaxIpv6 the same for IPv6 (48)
  */
-public record BlocklistRules(Duration expiry, int selfServiceLimit, Duration selfServiceCooldown,
+public record BlocklistSettings(Duration expiry, int selfServiceLimit, Duration selfServiceCooldown,
     int reportPrefixMaxIpv4, int reportPrefixMaxIpv6) {
 
-  public static final BlocklistRules DEFAULTS = new BlocklistRules(Duration.ofHours(48), 5);
+  public static final BlocklistSettings DEFAULTS = new BlocklistSettings(Duration.ofHours(48), 5);
 
-  public BlocklistRules(Duration expiry, int selfServiceLimit) {
+  public BlocklistSettings(Duration expiry, int selfServiceLimit) {
     this(expiry, selfServiceLimit, Duration.ofMinutes(60));
   }
 
-  public BlocklistRules(Duration expiry, int selfServiceLimit, Duration selfServiceCooldown) {
+  public BlocklistSettings(Duration expiry, int selfServiceLimit, Duration selfServiceCooldown) {
     this(expiry, selfServiceLimit, selfServiceCooldown, 24, 48);
   }
 
@@ -36,7 +37,7 @@ public record BlocklistRules(Duration expiry, int selfServiceLimit, Duration sel
             + (network.isIpv6() ? "6" : "4") + "); list wider networks from the CLI with --force");
   }
 
-  public BlocklistRules {
+  public BlocklistSettings {
     if (reportPrefixMaxIpv4 < 0 || reportPrefixMaxIpv4 > 32 || reportPrefixMaxIpv6 < 0 || reportPrefixMaxIpv6 > 128) {
       throw new IllegalArgumentException("report prefix limits must be 0..32 and 0..128");
     }
