@@ -346,32 +346,6 @@ class AdminPagesTest {
   }
 
   @Test
-  void aCheckIsSwitchedOffAndBackWhileTheServerRuns() throws Exception {
-    HttpClient client = WebForms.browser();
-    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
-    String page = get(client, "/admin/checks").body();
-    assertThat(page).contains("<code>greylist</code>", "<code>relay-control</code>");
-    String token = csrf(page);
-    HttpResponse<String> off = post(client, "/admin/checks/greylist", List.of(Map.entry("csrf", token),
-        Map.entry("mode", "off")));
-    assertThat(off.body()).contains("greylist is now in off mode.");
-    assertThat(gateway.gateway().store().checkModes().load()).containsEntry("greylist",
-        org.portcullis.policy.CheckMode.OFF);
-    assertThat(rcpt("switch-one@good.example", "jane@example.test")).as("not greylisted while off").startsWith("250");
-    post(client, "/admin/checks/greylist", List.of(Map.entry("csrf", token), Map.entry("mode", "configured")));
-    assertThat(gateway.gateway().store().checkModes().load()).doesNotContainKey("greylist");
-    assertThat(rcpt("switch-two@good.example", "jane@example.test")).startsWith("451 4.7.1 Greylisted");
-    HttpResponse<String> relay = post(client, "/admin/checks/relay-control", List.of(Map.entry("csrf", token),
-        Map.entry("mode", "off")));
-    assertThat(relay.statusCode()).isEqualTo(403);
-    assertThat(relay.body()).contains("relay-control cannot be switched");
-    assertThat(post(client, "/admin/checks/no-such-check", List.of(Map.entry("csrf", token),
-        Map.entry("mode", "off"))).statusCode()).isEqualTo(404);
-    assertThat(post(client, "/admin/checks/greylist", List.of(Map.entry("csrf", token),
-        Map.entry("mode", "sideways"))).statusCode()).isEqualTo(400);
-  }
-
-  @Test
   void recentTransactionsAreListedAndFiltered() throws Exception {
     try (SmtpTestClient lan = SmtpTestClient.connect(gateway.smtp(), Senders.LAN)) {
       lan.reply();
