@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Our own blocklist: the provider's side of blocklisting. Lists sources on evidence, expires them by
- * themselves, lets the listed party delist itself within a limit, and lets the operator delist,
- * list permanently and annotate. The rules are {@link ListingRules}; the rows are in a
- * {@link BlocklistStore}; time comes from the injected clock.
+ * Our own blocklist: the provider's side of blocklisting. Lists sources on evidence, expires them
+ * by themselves, lets the listed party delist itself within a limit, and lets the operator delist,
+ * list permanently and annotate. The rules are {@link ListingRules}; the rows are in a {@link
+ * BlocklistStore}; time comes from the injected clock.
  *
  * <p>Thread-safe. Every change is one store transaction, so the CLI and a running server can
  * change listings at the same time.
@@ -174,7 +174,10 @@ public final class Blocklist {
     return store.counts();
   }
 
-  /** False-positive and delisting reports with a status ({@code open}, {@code accepted}, {@code declined}; all when empty), newest first. */
+  /**
+   * False-positive and delisting reports with a status ({@code open}, {@code accepted},
+   * {@code declined}; all of them when empty), newest first.
+   */
   public List<FalsePositiveReport> reports(Optional<String> status, int limit) {
     return store.reports(status, limit);
   }

@@ -16,7 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
  * directly, beside a running server (which picks changes up within a second).
  */
 @Command(name = "blocklist", description = "Manage our own blocklist: list, show, add, remove, delist, report, export.",
-    subcommands = {BlocklistListingCommands.ListCommand.class, BlocklistListingCommands.Show.class, BlocklistChangeCommands.Add.class, BlocklistChangeCommands.Remove.class, BlocklistChangeCommands.Delist.class, BlocklistChangeCommands.Report.class, BlocklistChangeCommands.Note.class, BlocklistFileCommands.Import.class, BlocklistFileCommands.Export.class, BlocklistReportCommands.Appeal.class, BlocklistReportCommands.Appeals.class, BlocklistReportCommands.Answer.class})
+    subcommands = {
+        BlocklistListingCommands.ListCommand.class, BlocklistListingCommands.Show.class,
+        BlocklistChangeCommands.Add.class, BlocklistChangeCommands.Remove.class,
+        BlocklistChangeCommands.Delist.class, BlocklistChangeCommands.Report.class,
+        BlocklistChangeCommands.Note.class, BlocklistFileCommands.Import.class,
+        BlocklistFileCommands.Export.class, BlocklistReportCommands.Appeal.class,
+        BlocklistReportCommands.Appeals.class, BlocklistReportCommands.Answer.class})
 final class BlocklistCommand implements Runnable {
 
   /** JSON for the --json outputs. */

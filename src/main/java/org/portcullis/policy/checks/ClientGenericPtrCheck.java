@@ -14,14 +14,15 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code client-generic-ptr}: the client's reverse DNS name must not look like the generic name an
- * ISP gives to dynamic or residential addresses (the operators' best practice "Server IP DNS naming conventions").
+ * ISP gives to dynamic or residential addresses (the operators' best practice "Server IP DNS naming
+ * conventions").
  *
  * <p>Phase CONNECT. Lookup: the session's PTR. A name is generic if its host part (every label but
  * the last two) embeds the client's address (as {@code 203-0-113-9}, {@code 9.113.0.203},
  * {@code 203000113009} or hex) or matches one of the patterns (case-insensitive Java regular
- * expressions, key {@code checks.client-generic-ptr.patterns}; defaults in {@link #DEFAULT_PATTERNS}).
- * Verdict: 550 5.7.1; no PTR or a failed lookup is left to {@code client-ptr}. LAN and
- * authenticated clients are not judged.
+ * expressions, key {@code checks.client-generic-ptr.patterns}; defaults in {@link
+ * #DEFAULT_PATTERNS}). Verdict: 550 5.7.1; no PTR or a failed lookup is left to {@code client-ptr}.
+ * LAN and authenticated clients are not judged.
  */
 public final class ClientGenericPtrCheck extends CatalogCheck {
 

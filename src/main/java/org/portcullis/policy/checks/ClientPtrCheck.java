@@ -2,14 +2,13 @@ package org.portcullis.policy.checks;
 
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.dns.ReverseName;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
 
 /**
- * {@code client-ptr}: the client's IP address must have a PTR record (the operators' best practice "Server IP must
- * resolve"; a refused sender is told "Check your rDNS").
+ * {@code client-ptr}: the client's IP address must have a PTR record (the operators' best practice
+ * "Server IP must resolve"; a refused sender is told "Check your rDNS").
  *
  * <p>Phase CONNECT. Lookup: the session's reverse DNS (PTR), started at connect. Verdicts: no PTR
  * (NXDOMAIN or NODATA) rejects with 550 5.7.25 (RFC 7372); a failed lookup (timeout, SERVFAIL) is

@@ -10,8 +10,8 @@ import org.portcullis.policy.Verdict;
 
 /**
  * {@code envelope-brackets}: MAIL FROM and RCPT TO addresses must be written in angle brackets
- * (RFC 5321 4.1.2; the operators' best practice "RFC Mail From"). The protocol layer tolerates the missing brackets so
- * that this check can judge them (and be set to observe or off).
+ * (RFC 5321 4.1.2; the operators' best practice "RFC Mail From"). The protocol layer tolerates the
+ * missing brackets so that this check can judge them (and be set to observe or off).
  *
  * <p>Phases MAIL and RCPT. No lookups. Verdict: 501 5.5.2 (5.1.7 for the sender, 5.1.3 for a
  * recipient). LAN and authenticated clients are not judged.

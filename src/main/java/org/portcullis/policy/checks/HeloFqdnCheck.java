@@ -1,6 +1,5 @@
 package org.portcullis.policy.checks;
 
-import java.util.Optional;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.HeloName;
 import org.portcullis.policy.CheckContext;
@@ -16,21 +15,20 @@ import org.portcullis.policy.Verdict;
  * hosts without a name); invalid syntax is left to {@code helo-syntax}. LAN and authenticated
  * clients are not judged.
  */
-public final class HeloFqdnCheck extends CatalogCheck {
+public final class HeloFqdnCheck extends HeloNameCheck {
 
   public static final String NAME = "helo-fqdn";
 
   public HeloFqdnCheck() {
-    super(NAME, Judges.STRANGERS, Phase.HELO);
+    super(NAME);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || !helo.get().isDomain() || helo.get().isFullyQualified()) {
+  protected Verdict judgeHelo(CheckContext context, HeloName helo) {
+    if (!helo.isDomain() || helo.isFullyQualified()) {
       return Verdict.CONTINUE;
     }
-    String name = helo.get().raw();
+    String name = helo.raw();
     return new Verdict.Reject(RefusalKind.PARAMETER, EnhancedStatus.SYNTAX_ERROR,
         "HELO name " + name + " is not a fully qualified domain name",
         Observed.client(context).fact("HELO given", name)

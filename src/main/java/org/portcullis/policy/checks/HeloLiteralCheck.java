@@ -1,7 +1,6 @@
 package org.portcullis.policy.checks;
 
 import java.net.InetAddress;
-import java.util.Optional;
 import org.portcullis.mail.Addresses;
 import org.portcullis.mail.HeloName;
 import org.portcullis.policy.CheckContext;
@@ -15,29 +14,28 @@ import org.portcullis.policy.Verdict;
  * <p>Phase HELO. No lookups. Verdict: 550 5.7.1 when the literal names another address. LAN and
  * authenticated clients are not judged.
  */
-public final class HeloLiteralCheck extends CatalogCheck {
+public final class HeloLiteralCheck extends HeloNameCheck {
 
   public static final String NAME = "helo-literal";
 
   public HeloLiteralCheck() {
-    super(NAME, Judges.STRANGERS, Phase.HELO);
+    super(NAME);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || helo.get().literal().isEmpty()) {
+  protected Verdict judgeHelo(CheckContext context, HeloName helo) {
+    if (helo.literal().isEmpty()) {
       return Verdict.CONTINUE;
     }
-    InetAddress literal = Addresses.unmap(helo.get().literal().get());
+    InetAddress literal = Addresses.unmap(helo.literal().get());
     InetAddress client = context.session().client().address();
     if (literal.equals(client)) {
       return Verdict.CONTINUE;
     }
     String ip = Addresses.toText(client);
     return Verdict.reject("5.7.1",
-        "HELO address literal " + helo.get().raw() + " is not your address [" + ip + "]",
-        Observed.client(context).fact("HELO given", helo.get().raw())
+        "HELO address literal " + helo.raw() + " is not your address [" + ip + "]",
+        Observed.client(context).fact("HELO given", helo.raw())
             .fact("expected", "[" + Addresses.toLiteralText(client) + "] or a host name")
             .rule("A client that greets with an address literal claims to be that address (RFC 5321 "
                     + "4.1.1.1, 4.1.3). A literal of a different address is a false identity, typical of "

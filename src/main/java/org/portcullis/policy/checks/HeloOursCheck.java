@@ -16,31 +16,27 @@ import org.portcullis.policy.Verdict;
  * <p>Phase HELO. No lookups. Verdict: 550 5.7.1. LAN and authenticated clients may use our names
  * (they are us).
  */
-public final class HeloOursCheck extends CatalogCheck {
+public final class HeloOursCheck extends HeloNameCheck {
 
   public static final String NAME = "helo-ours";
 
   private final LocalSite site;
 
   public HeloOursCheck(LocalSite site) {
-    super(NAME, Judges.STRANGERS, Phase.HELO);
+    super(NAME);
     this.site = site;
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty()) {
-      return Verdict.CONTINUE;
-    }
-    Optional<String> what = ours(helo.get());
+  protected Verdict judgeHelo(CheckContext context, HeloName helo) {
+    Optional<String> what = ours(helo);
     if (what.isEmpty()) {
       return Verdict.CONTINUE;
     }
     return Verdict.reject("5.7.1",
         "Client host [" + context.session().client().addressText() + "] used our own " + what.get()
-            + " in HELO: " + helo.get().raw(),
-        Observed.client(context).fact("HELO given", helo.get().raw())
+            + " in HELO: " + helo.raw(),
+        Observed.client(context).fact("HELO given", helo.raw())
             .fact("our names", site.hostname() + ", " + site.acceptedDomainsText())
             .rule("A remote client that greets with this server's own name, domain or address claims to be "
                     + "this server. Only this server (and its own LAN) can be this server; spam software "

@@ -1,6 +1,5 @@
 package org.portcullis.policy.checks;
 
-import java.util.Optional;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.mail.HeloName;
 import org.portcullis.policy.CheckContext;
@@ -15,33 +14,32 @@ import org.portcullis.policy.Verdict;
  * it. Phase HELO. Lookup: the session's reverse DNS. Not judged: LAN and authenticated clients,
  * address literals, clients without a confirmed PTR name (other checks judge those).
  */
-public final class HeloPtrMatchCheck extends CatalogCheck {
+public final class HeloPtrMatchCheck extends HeloNameCheck {
 
   public static final String NAME = "helo-ptr-match";
 
   public HeloPtrMatchCheck() {
-    super(NAME, Judges.STRANGERS, Phase.HELO);
+    super(NAME);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty() || !helo.get().isDomain()) {
+  protected Verdict judgeHelo(CheckContext context, HeloName helo) {
+    if (!helo.isDomain()) {
       return Verdict.CONTINUE;
     }
     ReverseDns rdns = context.await(context.session().client().reverseDns());
-    if (rdns.confirmedName().isEmpty() || rdns.confirmedName().get().equals(helo.get().normalized())) {
+    if (rdns.confirmedName().isEmpty() || rdns.confirmedName().get().equals(helo.normalized())) {
       return Verdict.CONTINUE;
     }
     String ptr = rdns.confirmedName().get();
-    return Verdict.reject("5.7.1", "HELO name " + helo.get().raw() + " does not match reverse DNS name " + ptr,
-        Observed.reverseDns(Observed.client(context).fact("HELO given", helo.get().raw()), rdns).rule(
+    return Verdict.reject("5.7.1", "HELO name " + helo.raw() + " does not match reverse DNS name " + ptr,
+        Observed.reverseDns(Observed.client(context).fact("HELO given", helo.raw()), rdns).rule(
             "The HELO name, the PTR name and the MX name of a mail server should be the same; many receivers "
                 + "treat a mismatch as a sign of a misconfigured or forged sender. "
                 + "RFC 5321 4.1.4 forbids refusing mail for this alone, so it only marks the message.",
             "Configure the server to greet with " + ptr + " (its PTR name), or change the PTR record to "
                 + "the name it greets with; keep both resolving to the server's address."))
-        .withFinding("HELO name " + helo.get().raw() + " differs from the reverse DNS name " + ptr
+        .withFinding("HELO name " + helo.raw() + " differs from the reverse DNS name " + ptr
             + " (information only: RFC 5321 4.1.4)");
   }
 }

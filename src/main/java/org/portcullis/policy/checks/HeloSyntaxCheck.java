@@ -1,6 +1,5 @@
 package org.portcullis.policy.checks;
 
-import java.util.Optional;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.HeloName;
 import org.portcullis.policy.CheckContext;
@@ -16,21 +15,16 @@ import org.portcullis.policy.Verdict;
  * that is not a domain (underscores, empty labels, trailing dots, spaces). LAN and authenticated
  * clients are not judged.
  */
-public final class HeloSyntaxCheck extends CatalogCheck {
+public final class HeloSyntaxCheck extends HeloNameCheck {
 
   public static final String NAME = "helo-syntax";
 
   public HeloSyntaxCheck() {
-    super(NAME, Judges.STRANGERS, Phase.HELO);
+    super(NAME);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    Optional<HeloName> helo = context.session().helo();
-    if (helo.isEmpty()) {
-      return Verdict.CONTINUE;
-    }
-    HeloName name = helo.get();
+  protected Verdict judgeHelo(CheckContext context, HeloName name) {
     String ip = context.session().client().addressText();
     return switch (name.kind()) {
       case DOMAIN, ADDRESS_LITERAL -> Verdict.CONTINUE;

@@ -1,31 +1,30 @@
 package org.portcullis.policy.checks;
 
+import org.portcullis.mail.EmailAddress;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
 
 /**
  * {@code mail-from-self}: an outside client may not send mail whose sender is the recipient itself
- * (the operators' best practice "Block Email From Self"): a favourite of spam and extortion runs, which forge the
- * victim's own address.
+ * (the operators' best practice "Block Email From Self"): a favourite of spam and extortion runs,
+ * which forge the victim's own address.
  *
  * <p>Phase RCPT. No lookups. Verdict: 550 5.7.1 when the sender equals the recipient (local part
  * case-insensitive). LAN and authenticated clients are not judged.
  */
-public final class MailFromSelfCheck extends CatalogCheck {
+public final class MailFromSelfCheck extends SenderCheck {
 
   public static final String NAME = "mail-from-self";
 
   public MailFromSelfCheck() {
-    super(NAME, Judges.STRANGERS, Phase.RCPT);
+    super(NAME, Phase.RCPT);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    var sender = context.session().sender().flatMap(s -> s.mailbox());
+  protected Verdict judgeSender(CheckContext context, EmailAddress sender) {
     var recipient = context.recipient();
-    if (sender.isEmpty() || recipient.isEmpty()
-        || !sender.get().sameMailboxIgnoringCase(recipient.get().address())) {
+    if (recipient.isEmpty() || !sender.sameMailboxIgnoringCase(recipient.get().address())) {
       return Verdict.CONTINUE;
     }
     String address = "<" + recipient.get().address() + ">";

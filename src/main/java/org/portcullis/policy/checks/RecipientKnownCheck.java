@@ -1,7 +1,6 @@
 package org.portcullis.policy.checks;
 
 import org.portcullis.mail.EmailAddress;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.Phase;

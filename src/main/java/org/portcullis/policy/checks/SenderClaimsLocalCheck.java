@@ -14,24 +14,23 @@ import org.portcullis.policy.Verdict;
  * <p>Phase MAIL. No lookups. Verdict: 550 5.7.1. Remote staff send through the submission port
  * with authentication; exceptions can exempt a partner's relay by IP.
  */
-public final class SenderClaimsLocalCheck extends CatalogCheck {
+public final class SenderClaimsLocalCheck extends SenderCheck {
 
   public static final String NAME = "sender-claims-local";
 
   private final LocalSite site;
 
   public SenderClaimsLocalCheck(LocalSite site) {
-    super(NAME, Judges.STRANGERS, Phase.MAIL);
+    super(NAME, Phase.MAIL);
     this.site = site;
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    var sender = context.session().sender().flatMap(s -> s.mailbox());
-    if (sender.isEmpty() || !site.isAcceptedDomain(sender.get().domain())) {
+  protected Verdict judgeSender(CheckContext context, EmailAddress sender) {
+    if (!site.isAcceptedDomain(sender.domain())) {
       return Verdict.CONTINUE;
     }
-    EmailAddress address = sender.get();
+    EmailAddress address = sender;
     return Verdict.reject("5.7.1",
         "Sender address <" + address + "> is in our own domain but you are not on our network or logged in",
         Observed.client(context).fact("sender", "<" + address + ">")

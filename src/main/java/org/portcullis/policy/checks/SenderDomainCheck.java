@@ -7,7 +7,6 @@ import org.portcullis.dns.DnsStatus;
 import org.portcullis.dns.DnsType;
 import org.portcullis.dns.HostAddresses;
 import org.portcullis.mail.EmailAddress;
-import org.portcullis.policy.Check;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
@@ -16,28 +15,28 @@ import org.portcullis.policy.Verdict;
 /**
  * {@code sender-domain}: the sender's domain must be able to receive replies: it needs an MX
  * record, or an A/AAAA record (the implicit MX of RFC 5321 5.1), and no null MX (RFC 7505).
- * Postfix {@code reject_unknown_sender_domain}; the operators' best practice "Valid MAIL FROM: Address".
+ * Postfix {@code reject_unknown_sender_domain}; the operators' best practice "Valid MAIL FROM:
+ * Address".
  *
  * <p>Phase MAIL. Lookups: MX, then A and AAAA if there is no MX. Verdicts: NXDOMAIN: 550 5.1.8;
  * the domain exists with neither MX nor address: 550 5.1.8; null MX: 550 5.7.27; a failed lookup
  * (SERVFAIL, timeout): 450 4.1.8. The null sender and LAN/authenticated clients are not judged;
  * address literals are left to {@code sender-ip-literal}.
  */
-public final class SenderDomainCheck extends CatalogCheck {
+public final class SenderDomainCheck extends SenderCheck {
 
   public static final String NAME = "sender-domain";
 
   public SenderDomainCheck() {
-    super(NAME, Judges.STRANGERS, Phase.MAIL);
+    super(NAME, Phase.MAIL);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    var sender = context.session().sender().flatMap(s -> s.mailbox());
-    if (sender.isEmpty() || sender.get().isDomainLiteral()) {
+  protected Verdict judgeSender(CheckContext context, EmailAddress sender) {
+    if (sender.isDomainLiteral()) {
       return Verdict.CONTINUE;
     }
-    EmailAddress address = sender.get();
+    EmailAddress address = sender;
     String domain = java.net.IDN.toASCII(address.domain());
     DnsAnswer mx = context.await(context.dns().lookup(domain, DnsType.MX));
     Explanation.Builder facts = Observed.client(context).fact("sender", "<" + address + ">")

@@ -11,21 +11,20 @@ import org.portcullis.policy.Verdict;
  *
  * <p>Phase MAIL. No lookups. Verdict: 550 5.1.8. LAN and authenticated clients are not judged.
  */
-public final class SenderIpLiteralCheck extends CatalogCheck {
+public final class SenderIpLiteralCheck extends SenderCheck {
 
   public static final String NAME = "sender-ip-literal";
 
   public SenderIpLiteralCheck() {
-    super(NAME, Judges.STRANGERS, Phase.MAIL);
+    super(NAME, Phase.MAIL);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    var sender = context.session().sender().flatMap(s -> s.mailbox());
-    if (sender.isEmpty() || !sender.get().isDomainLiteral()) {
+  protected Verdict judgeSender(CheckContext context, EmailAddress sender) {
+    if (!sender.isDomainLiteral()) {
       return Verdict.CONTINUE;
     }
-    EmailAddress address = sender.get();
+    EmailAddress address = sender;
     return Verdict.reject("5.1.8", "Sender address <" + address + "> has an IP address instead of a domain",
         Observed.client(context).fact("sender", "<" + address + ">")
             .rule("A sender address must name a domain so that replies, bounces and checks such as SPF can "
