@@ -32,6 +32,7 @@ class PackageDependenciesTest {
       Map.entry("dns", Set.of("mail")),
       Map.entry("dsn", Set.of("mail")),
       Map.entry("policy", Set.of("mail", "dns")),
+      Map.entry("spf", Set.of("mail", "dns")),
       Map.entry("dnsbl", Set.of("mail", "dns")),
       Map.entry("greylist", Set.of("mail")),
       Map.entry("access", Set.of("mail")),

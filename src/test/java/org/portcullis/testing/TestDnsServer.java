@@ -49,6 +49,8 @@ public final class TestDnsServer implements AutoCloseable {
   private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
   private final Set<Name> broken = ConcurrentHashMap.newKeySet();
   private final Set<Name> silent = ConcurrentHashMap.newKeySet();
+  /** Name and type ("example.com./16") whose queries get no answer. */
+  private final Set<String> silentTypes = ConcurrentHashMap.newKeySet();
   private final AtomicInteger queries = new AtomicInteger();
   private final SOARecord soa;
   private volatile boolean closed;
@@ -104,12 +106,22 @@ public final class TestDnsServer implements AutoCloseable {
     return add(ReverseName.of(ip(address)), n -> new PTRRecord(n, DClass.IN, TTL, name(target)));
   }
 
+  /** A PTR record at an owner name given as such ({@code 4.3.2.1.in-addr.arpa}). */
+  public TestDnsServer ptrName(String owner, String target) {
+    return add(owner, n -> new PTRRecord(n, DClass.IN, TTL, name(target)));
+  }
+
   public TestDnsServer mx(String domain, int preference, String host) {
     return add(domain, n -> new MXRecord(n, DClass.IN, TTL, preference, host.equals(".") ? Name.root : name(host)));
   }
 
   public TestDnsServer txt(String name, String text) {
     return add(name, n -> new TXTRecord(n, DClass.IN, TTL, text));
+  }
+
+  /** A TXT record of several character-strings (each at most 255 octets). */
+  public TestDnsServer txt(String name, java.util.List<String> strings) {
+    return add(name, n -> new TXTRecord(n, DClass.IN, TTL, strings));
   }
 
   public TestDnsServer cname(String name, String target) {
@@ -134,6 +146,12 @@ public final class TestDnsServer implements AutoCloseable {
     records.remove(n);
     broken.remove(n);
     silent.remove(n);
+    return this;
+  }
+
+  /** Queries for this name and type ({@code org.xbill.DNS.Type}) get no answer; other types are answered. */
+  public TestDnsServer silent(String name, int type) {
+    silentTypes.add(name(name) + "/" + type);
     return this;
   }
 
@@ -222,7 +240,8 @@ public final class TestDnsServer implements AutoCloseable {
       return null;
     }
     Record question = query.getQuestion();
-    if (question == null || silent.contains(question.getName())) {
+    if (question == null || silent.contains(question.getName())
+        || silentTypes.contains(question.getName() + "/" + question.getType())) {
       return null;
     }
     Message response = new Message(query.getHeader().getID());

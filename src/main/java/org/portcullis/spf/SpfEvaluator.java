@@ -1,0 +1,67 @@
+package org.portcullis.spf;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.james.jspf.executor.SPFResult;
+import org.apache.james.jspf.impl.SPF;
+import org.portcullis.dns.DnsResolver;
+
+/**
+ * RFC 7208 evaluation of one identity, with Apache jSPF as the record parser and term evaluator
+ * and our {@link DnsResolver} for every query ({@link ResolverDnsService}): the cache and timeouts
+ * the rest of the gateway uses, and the limits of RFC 7208 4.6.4. An answer that does not come in
+ * time is temperror, never a pass. Thread-safe: each evaluation has its own DNS service.
+ */
+public final class SpfEvaluator {
+
+  /** The explanation of a fail whose domain gives none ({@code exp=}) or an unusable one. */
+  public static final String DEFAULT_EXPLANATION = "";
+
+  private final DnsResolver resolver;
+  private final Duration timeout;
+
+  /** @param timeout the longest one evaluation may take, all its queries included */
+  public SpfEvaluator(DnsResolver resolver, Duration timeout) {
+    this.resolver = resolver;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Evaluates the MAIL FROM identity ({@code postmaster@<helo>} for the null sender, RFC 7208 2.4).
+   *
+   * @param sender the MAIL FROM address, or empty for {@code <>}
+   */
+  public SpfOutcome mailFrom(InetAddress client, String sender, String helo) {
+    String identity = sender.isEmpty() ? "postmaster@" + helo : sender;
+    return evaluate(client, identity, helo, "mailfrom");
+  }
+
+  /** Evaluates the HELO identity (RFC 7208 2.3). */
+  public SpfOutcome helo(InetAddress client, String helo) {
+    return evaluate(client, "", helo, "helo");
+  }
+
+  private SpfOutcome evaluate(InetAddress client, String sender, String helo, String identity) {
+    String domain = sender.isEmpty() ? helo : sender.substring(sender.lastIndexOf('@') + 1);
+    ResolverDnsService dns = new ResolverDnsService(resolver, System.nanoTime() + timeout.toNanos());
+    try {
+      SPF spf = new SPF(dns);
+      spf.setDefaultExplanation(DEFAULT_EXPLANATION);
+      SPFResult result = spf.checkSPF(client.getHostAddress(), sender, helo);
+      Optional<String> limit = dns.limitPassed();
+      if (limit.isPresent()) {
+        return new SpfOutcome(SpfResult.PERMERROR, identity, domain, limit.get(), dns.lookups());
+      }
+      SpfResult outcome = SpfResult.ofLabel(result.getResult());
+      if (outcome != SpfResult.TEMPERROR && outcome != SpfResult.PERMERROR
+          && dns.unansweredQueryMatters(outcome == SpfResult.FAIL)) {
+        return new SpfOutcome(SpfResult.TEMPERROR, identity, domain, "a DNS lookup got no answer", dns.lookups());
+      }
+      String explanation = result.getExplanation() == null ? "" : result.getExplanation();
+      return new SpfOutcome(outcome, identity, domain, outcome == SpfResult.FAIL ? explanation : "", dns.lookups());
+    } catch (RuntimeException e) {
+      return new SpfOutcome(SpfResult.TEMPERROR, identity, domain, "evaluation failed: " + e, dns.lookups());
+    }
+  }
+}
