@@ -33,6 +33,7 @@ import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.ReplyRenderer;
 import org.portcullis.policy.checks.CheckCatalog;
+import org.portcullis.spf.SpfEvaluator;
 import org.portcullis.policy.checks.DnsblCheck;
 
 /** Builds the policy engine of a listener from the configuration. */
@@ -111,12 +112,8 @@ public final class Policies {
     return Optional.of(new DnsblLookups(zones, dns, new ZoneHealth(zones, dns, clock)));
   }
 
-  public static PolicyChain chain(PortcullisConfig config, LocalSite site) {
-    return chain(config, site, Optional.empty(), Features.NONE);
-  }
-
-  static PolicyChain chain(PortcullisConfig config, LocalSite site, Optional<ClientLookup<DnsblReport>> dnsbl,
-      Features features) {
+  static PolicyChain chain(PortcullisConfig config, LocalSite site, DnsResolver dns,
+      Optional<ClientLookup<DnsblReport>> dnsbl, Features features) {
     Optional<LiveListings> listings = features.listings();
     PortcullisConfig.Blocklist blocklist = config.blocklist();
     CheckCatalog.Parameters parameters = new CheckCatalog.Parameters(site,
@@ -124,7 +121,9 @@ public final class Policies {
         features.recipients().orElseGet(() -> configuredRecipients(config)),
         dnsbl, config.dnsbl().threshold(), config.dnsbl().reply(), blocklist.enabled() ? listings : Optional.empty(),
         blocklist.zone(), config.web().publicUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
-        features.greylist(), features.lists());
+        features.greylist(), features.lists(),
+        config.spf().enabled() ? Optional.of(new SpfEvaluator(dns, config.spf().timeout())) : Optional.empty(),
+        config.spf().onFail() == PortcullisConfig.SpfOnFail.REJECT);
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());
@@ -158,7 +157,7 @@ public final class Policies {
     Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
     List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
     LiveExceptions live = features.lists().<LiveExceptions>map(l -> l).orElse(LiveExceptions.NONE);
-    return new PolicyEngine(chain(config, site, dnsbl, features), renderer, config.policy().exceptions(), live,
+    return new PolicyEngine(chain(config, site, dns, dnsbl, features), renderer, config.policy().exceptions(), live,
         site, dns, clock, config.smtp().delayReject(), lookups);
   }
 

@@ -103,9 +103,19 @@ public final class ConfigLoader {
     PortcullisConfig.PolicyService policyService = policyService(top.section("policy-service"));
     PortcullisConfig.Lists lists = lists(top.section("lists"));
     PortcullisConfig.Submission submission = submission(top.section("submission"), tls);
+    PortcullisConfig.Spf spf = spf(top.section("spf"));
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService, lists, submission);
+        dnsblServer, web, greylist, policyService, lists, submission, spf);
+  }
+
+  private static PortcullisConfig.Spf spf(ConfigSection s) {
+    boolean enabled = s.bool("enabled", true);
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 5_000, 100, 60_000));
+    PortcullisConfig.SpfOnFail onFail = choice(s, "on-fail", PortcullisConfig.SpfOnFail.RECORD,
+        PortcullisConfig.SpfOnFail.class);
+    s.finish();
+    return new PortcullisConfig.Spf(enabled, timeout, onFail);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {

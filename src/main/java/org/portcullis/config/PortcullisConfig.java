@@ -27,7 +27,23 @@ import org.portcullis.policy.RejectAction;
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
-    GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission) {
+    GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf) {
+
+  /** What {@code spf.on-fail} makes of an SPF fail. */
+  public enum SpfOnFail {
+    /** Record it in Received-SPF and leave the decision to DMARC (RFC 7489 10.1). */
+    RECORD,
+    /** Refuse fail (550 5.7.23) and a broken policy (550 5.7.24). */
+    REJECT
+  }
+
+  /**
+   * {@code [spf]}: SPF (RFC 7208) for the MAIL FROM identity.
+   *
+   * @param enabled whether the {@code spf} check evaluates anything
+   * @param timeout the longest one evaluation may take, its DNS lookups included
+   */
+  public record Spf(boolean enabled, java.time.Duration timeout, SpfOnFail onFail) {}
 
   /**
    * {@code [submission]}: the listener for our own users' outgoing mail (RFC 6409).

@@ -12,11 +12,16 @@ import java.util.Optional;
  * @param observed findings of checks in observe mode
  */
 public record ChainResult(Optional<Finding> decision, List<Finding> tempfails, List<Finding> tags,
-    List<Finding> observed) {
+    List<Finding> observed, List<Verdict.Annotate> annotations) {
 
   public ChainResult {
     tempfails = List.copyOf(tempfails);
     tags = List.copyOf(tags);
     observed = List.copyOf(observed);
+    annotations = List.copyOf(annotations);
+  }
+
+  public ChainResult(Optional<Finding> decision, List<Finding> tempfails, List<Finding> tags, List<Finding> observed) {
+    this(decision, tempfails, tags, observed, List.of());
   }
 }

@@ -91,6 +91,7 @@ public final class PolicyChain {
     List<Finding> tempfails = new ArrayList<>(2);
     List<Finding> tags = new ArrayList<>(2);
     List<Finding> observed = new ArrayList<>(2);
+    List<Verdict.Annotate> annotations = new ArrayList<>(1);
     for (Entry entry : byPhase.get(phase)) {
       String name = entry.check().name();
       CheckMode mode = modes.effective(name, entry.settings().mode());
@@ -99,6 +100,12 @@ public final class PolicyChain {
       }
       Verdict verdict = evaluate(entry, context);
       if (verdict instanceof Verdict.Continue) {
+        continue;
+      }
+      if (verdict instanceof Verdict.Annotate annotate) {
+        if (mode != CheckMode.OBSERVE) { // observe changes nothing, the message included
+          annotations.add(annotate);
+        }
         continue;
       }
       if (mode == CheckMode.OBSERVE) {
@@ -111,11 +118,11 @@ public final class PolicyChain {
         case Verdict.Tempfail tempfail -> tempfails.add(finding);
         case Verdict.Continue c -> { }
         default -> {
-          return new ChainResult(Optional.of(finding), tempfails, tags, observed);
+          return new ChainResult(Optional.of(finding), tempfails, tags, observed, annotations);
         }
       }
     }
-    return new ChainResult(Optional.empty(), tempfails, tags, observed);
+    return new ChainResult(Optional.empty(), tempfails, tags, observed, annotations);
   }
 
   private static Verdict soften(Verdict verdict, CheckSettings settings) {

@@ -148,6 +148,7 @@ public final class ReplyRenderer {
         wouldDo = "would-accept";
       }
       case Verdict.Continue c -> throw new IllegalArgumentException("nothing to observe");
+      case Verdict.Annotate a -> throw new IllegalArgumentException("an annotation is not observed");
     }
     record(reference, finding, "observe", code, status, reason, session, recipient);
     log.info("{} ref={} check={} phase={} mode=observe {} reason={}", wouldDo, reference,

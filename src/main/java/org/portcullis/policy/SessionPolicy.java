@@ -76,6 +76,7 @@ public final class SessionPolicy implements SessionView {
   private final List<Recipient> accepted = new ArrayList<>();
   private final List<Finding> mailFindings = new ArrayList<>(2);
   private final List<AppliedTag> transactionTags = new ArrayList<>(2);
+  private final List<Verdict.Annotate> annotations = new ArrayList<>(1);
   private MessageHeaders headers;
 
   /** Refusals already rendered for pending findings, so every RCPT repeats the same reference. */
@@ -219,6 +220,7 @@ public final class SessionPolicy implements SessionView {
     }
     ChainResult result = chain.run(Phase.RCPT, context(Phase.RCPT, rcpt), skipped);
     observe(result, rcpt);
+    annotations.addAll(result.annotations());
     if (result.decision().isPresent() && result.decision().get().verdict() instanceof Verdict.Refusal) {
       return new Decision.Refused(renderer.refuse(result.decision().get(), this, rcpt));
     }
@@ -272,6 +274,11 @@ public final class SessionPolicy implements SessionView {
     return all;
   }
 
+  /** The header fields checks asked to add to this transaction's message (Received-SPF), in order. */
+  public List<Verdict.Annotate> annotations() {
+    return List.copyOf(annotations);
+  }
+
   /** RSET, a new MAIL, or the end of a message: forgets the transaction, keeps the session. */
   public void resetTransaction() {
     mailFindings.forEach(rendered::remove);
@@ -281,6 +288,7 @@ public final class SessionPolicy implements SessionView {
     accepted.clear();
     mailFindings.clear();
     transactionTags.clear();
+    annotations.clear();
     headers = null;
   }
 
@@ -314,6 +322,9 @@ public final class SessionPolicy implements SessionView {
   private Decision evaluate(Phase phase, Optional<Recipient> rcpt, List<Finding> keep, boolean atGreeting) {
     ChainResult result = chain.run(phase, context(phase, rcpt), skippedChecks(rcpt));
     observe(result, rcpt);
+    if (phase.ordinal() >= Phase.MAIL.ordinal()) {
+      annotations.addAll(result.annotations()); // the transaction's; CONNECT and HELO have none
+    }
     keep.addAll(result.tempfails());
     keep.addAll(result.tags());
     Optional<Finding> decision = result.decision();
@@ -332,6 +343,7 @@ public final class SessionPolicy implements SessionView {
     Optional<Recipient> none = Optional.empty();
     ChainResult result = chain.run(phase, context(phase, none), skippedChecks(none));
     observe(result, none);
+    annotations.addAll(result.annotations());
     if (result.decision().isPresent() && result.decision().get().verdict() instanceof Verdict.Refusal) {
       return new Decision.Refused(renderer.refuse(result.decision().get(), this, none));
     }

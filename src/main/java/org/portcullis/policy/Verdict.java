@@ -7,7 +7,8 @@ import org.portcullis.mail.EnhancedStatus;
  * ({@code ReplyRenderer}), which appends the reference.
  *
  * <p>{@link Continue} has no opinion; {@link Accept} permits and ends the phase's checks;
- * {@link Tag} marks the message and lets the chain go on; a {@link Refusal} refuses: temporarily,
+ * {@link Tag} marks the message and lets the chain go on; {@link Annotate} adds a header field that
+ * records a result (Received-SPF) and lets the chain go on; a {@link Refusal} refuses: temporarily,
  * permanently, or by dropping the connection.
  */
 public sealed interface Verdict {
@@ -36,6 +37,15 @@ public sealed interface Verdict {
       this(reason, explanation, TagKind.SPAM);
     }
   }
+
+  /**
+   * Deliver, with a header field recording what was found (Received-SPF): not a refusal and not a
+   * sign of spam, so it needs no reference; the chain goes on.
+   *
+   * @param field the header field's name
+   * @param value its value, printable ASCII, unfolded
+   */
+  record Annotate(String field, String value) implements Verdict {}
 
   /**
    * A refusal: every kind carries what kind of refusal it is, an enhanced status, a reason and an

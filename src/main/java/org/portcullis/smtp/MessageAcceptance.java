@@ -22,6 +22,7 @@ import org.portcullis.policy.ProtocolFacts;
 import org.portcullis.policy.ReplyRenderer;
 import org.portcullis.policy.SessionPolicy;
 import org.portcullis.policy.TagKind;
+import org.portcullis.policy.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,9 @@ final class MessageAcceptance {
     prefix.append(ReceivedHeader.build(helo, client.nameOrUnknown(), client.addressText(), settings.hostname(),
         protocolKeyword(envelope, protocol, esmtp), protocol.tlsProtocol().map(p -> "using " + p).orElse(""), queueId,
         forRecipient, ZonedDateTime.ofInstant(receivedAt, ZoneOffset.UTC)));
+    for (Verdict.Annotate annotation : policy.annotations()) {
+      prefix.append(annotation.field()).append(": ").append(ReceivedHeader.headerText(annotation.value())).append("\r\n");
+    }
     if (settings.submission().isPresent()) {
       fixUpHeaders(prefix, buffer.headers(), queueId, receivedAt);
     }

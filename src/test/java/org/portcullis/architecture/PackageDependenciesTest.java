@@ -40,7 +40,7 @@ class PackageDependenciesTest {
       Map.entry("blocklist.server", Set.of("mail", "blocklist")),
       Map.entry("lists", Set.of("mail", "policy", "notices")),
       Map.entry("mailbox", Set.of("mail", "policy")),
-      Map.entry("policy.checks", Set.of("mail", "dns", "policy", "dnsbl", "blocklist", "greylist", "lists")),
+      Map.entry("policy.checks", Set.of("mail", "dns", "policy", "dnsbl", "blocklist", "greylist", "lists", "spf")),
       Map.entry("queue", Set.of("mail", "files")),
       Map.entry("smtp", Set.of("mail", "policy", "files")),
       Map.entry("submission", Set.of("mail", "access", "smtp")),

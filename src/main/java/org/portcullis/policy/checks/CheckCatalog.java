@@ -17,6 +17,7 @@ import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.ProtocolProblem;
 import org.portcullis.policy.RejectAction;
 import org.portcullis.policy.TagKind;
+import org.portcullis.spf.SpfEvaluator;
 
 /**
  * Every check the gateway has, in chain order, with its default mode and rejection action and how
@@ -33,7 +34,8 @@ public final class CheckCatalog {
   public record Parameters(LocalSite site, List<String> genericPtrPatterns, org.portcullis.policy.RecipientDirectory recipients,
       Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
       Optional<LiveListings> listings, String blocklistZone, String publicUrl, Set<EmailAddress> spamTraps,
-      boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists) {}
+      boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists, Optional<SpfEvaluator> spf,
+      boolean spfRejectsFail) {}
 
   /**
    * A check's name, defaults and factory.
@@ -72,6 +74,7 @@ public final class CheckCatalog {
       entry(SenderDomainCheck.NAME, RejectAction.REJECT, p -> new SenderDomainCheck()),
       entry(NullSenderCheck.NAME, RejectAction.REJECT, p -> new NullSenderCheck()),
       entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()),
+      entry(SpfCheck.NAME, RejectAction.REJECT, p -> new SpfCheck(p.spf(), p.spfRejectsFail(), p.site().hostname())),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
           p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
       // Asked by the protocol layer when it meets the problem, not run in the chain's order.
