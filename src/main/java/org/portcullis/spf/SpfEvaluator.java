@@ -18,13 +18,55 @@ public final class SpfEvaluator {
   /** The explanation of a fail whose domain gives none ({@code exp=}) or an unusable one. */
   public static final String DEFAULT_EXPLANATION = "";
 
+  /** The evaluation running on this thread: jSPF's parser is built once and asks through it. */
+  private static final ScopedValue<ResolverDnsService> CURRENT = ScopedValue.newInstance();
+
   private final DnsResolver resolver;
   private final Duration timeout;
+  /** Built once (jSPF wires its terms with reflection): evaluations run on the caller's thread. */
+  private final SPF spf;
 
   /** @param timeout the longest one evaluation may take, all its queries included */
   public SpfEvaluator(DnsResolver resolver, Duration timeout) {
     this.resolver = resolver;
     this.timeout = timeout;
+    this.spf = new SPF(new CurrentDnsService());
+    spf.setDefaultExplanation(DEFAULT_EXPLANATION);
+  }
+
+  /** jSPF's DNS service for the shared parser: the current evaluation's {@link ResolverDnsService}. */
+  private static final class CurrentDnsService implements org.apache.james.jspf.core.DNSService {
+    @Override
+    public java.util.List<String> getRecords(org.apache.james.jspf.core.DNSRequest request)
+        throws org.apache.james.jspf.core.exceptions.TimeoutException {
+      return CURRENT.get().getRecords(request);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<java.util.List<String>> getRecordsAsync(
+        org.apache.james.jspf.core.DNSRequest request) {
+      return CURRENT.get().getRecordsAsync(request);
+    }
+
+    @Override
+    public java.util.List<String> getLocalDomainNames() {
+      return java.util.List.of();
+    }
+
+    @Override
+    public void setTimeOut(int seconds) {
+      // each evaluation has its deadline
+    }
+
+    @Override
+    public int getRecordLimit() {
+      return 10;
+    }
+
+    @Override
+    public void setRecordLimit(int limit) {
+      // RFC 7208's limits are ResolverDnsService's
+    }
   }
 
   /**
@@ -46,9 +88,7 @@ public final class SpfEvaluator {
     String domain = sender.isEmpty() ? helo : sender.substring(sender.lastIndexOf('@') + 1);
     ResolverDnsService dns = new ResolverDnsService(resolver, System.nanoTime() + timeout.toNanos());
     try {
-      SPF spf = new SPF(dns);
-      spf.setDefaultExplanation(DEFAULT_EXPLANATION);
-      SPFResult result = spf.checkSPF(client.getHostAddress(), sender, helo);
+      SPFResult result = ScopedValue.where(CURRENT, dns).call(() -> spf.checkSPF(client.getHostAddress(), sender, helo));
       Optional<String> limit = dns.limitPassed();
       if (limit.isPresent()) {
         return new SpfOutcome(SpfResult.PERMERROR, identity, domain, limit.get(), dns.lookups());
