@@ -2,7 +2,6 @@ package org.portcullis.policy.checks;
 
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.policy.CheckContext;
-import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -13,18 +12,16 @@ import org.portcullis.policy.Verdict;
  * and none contains the address: 550 5.7.25; a lookup failed and none confirmed: 450 4.7.25; no
  * PTR at all is left to {@code client-ptr}. LAN and authenticated clients are not judged.
  */
-public final class ClientFcrdnsCheck extends CatalogCheck {
+public final class ClientFcrdnsCheck extends ReverseDnsCheck {
 
   public static final String NAME = "client-fcrdns";
 
   public ClientFcrdnsCheck() {
-    super(NAME, Judges.STRANGERS, Phase.CONNECT);
+    super(NAME);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    ReverseDns rdns = context.await(context.session().client().reverseDns());
-    String ip = context.session().client().addressText();
+  protected Verdict judgeReverseDns(CheckContext context, ReverseDns rdns, String ip) {
     return switch (rdns.status()) {
       case CONFIRMED, NO_PTR -> Verdict.CONTINUE;
       case NOT_CONFIRMED -> Verdict.reject("5.7.25",

@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.mail.Addresses;
 import org.portcullis.policy.CheckContext;
-import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -24,7 +23,7 @@ import org.portcullis.policy.Verdict;
  * #DEFAULT_PATTERNS}). Verdict: 550 5.7.1; no PTR or a failed lookup is left to {@code client-ptr}.
  * LAN and authenticated clients are not judged.
  */
-public final class ClientGenericPtrCheck extends CatalogCheck {
+public final class ClientGenericPtrCheck extends ReverseDnsCheck {
 
   public static final String NAME = "client-generic-ptr";
 
@@ -48,7 +47,7 @@ public final class ClientGenericPtrCheck extends CatalogCheck {
    * @throws IllegalArgumentException naming the pattern that does not compile
    */
   public ClientGenericPtrCheck(List<String> patterns) {
-    super(NAME, Judges.STRANGERS, Phase.CONNECT);
+    super(NAME);
     List<Pattern> compiled = new ArrayList<>();
     for (String p : patterns) {
       try {
@@ -61,13 +60,11 @@ public final class ClientGenericPtrCheck extends CatalogCheck {
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    ReverseDns rdns = context.await(context.session().client().reverseDns());
+  protected Verdict judgeReverseDns(CheckContext context, ReverseDns rdns, String ipText) {
     InetAddress ip = context.session().client().address();
     for (String name : rdns.names()) {
       Optional<String> why = genericReason(name, ip);
       if (why.isPresent()) {
-        String ipText = Addresses.toText(ip);
         return Verdict.reject("5.7.1",
             "Client host [" + ipText + "] has a generic (dynamic-looking) reverse DNS name " + name
                 + "; use your provider's mail server",

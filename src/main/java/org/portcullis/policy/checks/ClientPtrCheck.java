@@ -3,7 +3,6 @@ package org.portcullis.policy.checks;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.dns.ReverseName;
 import org.portcullis.policy.CheckContext;
-import org.portcullis.policy.Phase;
 import org.portcullis.policy.Verdict;
 
 /**
@@ -15,18 +14,16 @@ import org.portcullis.policy.Verdict;
  * a 450 4.7.25 temporary failure; LAN and authenticated clients are not judged. No keys beyond the
  * common ones.
  */
-public final class ClientPtrCheck extends CatalogCheck {
+public final class ClientPtrCheck extends ReverseDnsCheck {
 
   public static final String NAME = "client-ptr";
 
   public ClientPtrCheck() {
-    super(NAME, Judges.STRANGERS, Phase.CONNECT);
+    super(NAME);
   }
 
   @Override
-  protected Verdict judge(CheckContext context) {
-    ReverseDns rdns = context.await(context.session().client().reverseDns());
-    String ip = context.session().client().addressText();
+  protected Verdict judgeReverseDns(CheckContext context, ReverseDns rdns, String ip) {
     return switch (rdns.status()) {
       case CONFIRMED, NOT_CONFIRMED -> Verdict.CONTINUE;
       case NO_PTR -> Verdict.reject("5.7.25",
