@@ -370,7 +370,7 @@ public final class Gateway implements AutoCloseable {
         s.xclientNetworks(), s.greetingDelay(), s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(),
         s.textLineMaxBytes(), s.messageSizeMaxBytes(), s.recipientsMax(), s.commandTimeout(), s.dataTimeout(),
         s.connectionsMax(), s.connectionsPerClientMax(), s.errorsMax(), s.dataMemoryMaxBytes(), tls(config),
-        config.policy().taggedSubjectPrefix(), Optional.empty(), s.limits());
+        config.policy().taggedSubjectPrefix(), Optional.empty(), s.limits(), config.auth().authservId());
   }
 
   /**
@@ -410,7 +410,8 @@ public final class Gateway implements AutoCloseable {
     return new SmtpSettings(config.server().hostname(), listen, false, List.of(), List.of(), Duration.ZERO,
         s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(), s.textLineMaxBytes(), s.messageSizeMaxBytes(),
         s.recipientsMax(), s.commandTimeout(), s.dataTimeout(), s.connectionsMax(), s.connectionsPerClientMax(),
-        s.errorsMax(), s.dataMemoryMaxBytes(), tls, "", Optional.of(submission), s.limits());
+        s.errorsMax(), s.dataMemoryMaxBytes(), tls, "", Optional.of(submission), s.limits(),
+        config.auth().authservId());
   }
 
   /** Each check's configured mode, in chain order. */

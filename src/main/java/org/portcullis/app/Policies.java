@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.dkim.DkimVerifier;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dnsbl.DnsblLookups;
 import org.portcullis.dnsbl.DnsblReport;
@@ -33,8 +34,8 @@ import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.ReplyRenderer;
 import org.portcullis.policy.checks.CheckCatalog;
-import org.portcullis.spf.SpfEvaluator;
 import org.portcullis.policy.checks.DnsblCheck;
+import org.portcullis.spf.SpfEvaluator;
 
 /** Builds the policy engine of a listener from the configuration. */
 public final class Policies {
@@ -123,7 +124,9 @@ public final class Policies {
         blocklist.zone(), config.web().publicUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
         features.greylist(), features.lists(),
         config.spf().enabled() ? Optional.of(new SpfEvaluator(dns, config.spf().timeout())) : Optional.empty(),
-        config.spf().onFail() == PortcullisConfig.SpfOnFail.REJECT);
+        config.spf().onFail() == PortcullisConfig.SpfOnFail.REJECT,
+        config.dkim().enabled() ? Optional.of(new DkimVerifier(dns, config.dkim().timeout())) : Optional.empty(),
+        config.dkim().requireSignatureFrom());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());

@@ -104,9 +104,11 @@ public final class ConfigLoader {
     PortcullisConfig.Lists lists = lists(top.section("lists"));
     PortcullisConfig.Submission submission = submission(top.section("submission"), tls);
     PortcullisConfig.Spf spf = spf(top.section("spf"));
+    PortcullisConfig.Dkim dkim = dkim(top.section("dkim"));
+    PortcullisConfig.Auth auth = auth(top.section("auth"), server);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService, lists, submission, spf);
+        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, auth);
   }
 
   private static PortcullisConfig.Spf spf(ConfigSection s) {
@@ -116,6 +118,31 @@ public final class ConfigLoader {
         PortcullisConfig.SpfOnFail.class);
     s.finish();
     return new PortcullisConfig.Spf(enabled, timeout, onFail);
+  }
+
+  private static PortcullisConfig.Dkim dkim(ConfigSection s) {
+    boolean enabled = s.bool("enabled", true);
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 5_000, 100, 60_000));
+    java.util.Set<String> required = new java.util.LinkedHashSet<>();
+    for (String domain : s.strings("require-signature-from", List.of())) {
+      HeloName name = HeloName.parse(domain.toLowerCase(Locale.ROOT));
+      if (!name.isDomain()) {
+        throw new ConfigException(s.key("require-signature-from"), "must list domain names like example.com, not \""
+            + domain + "\"");
+      }
+      required.add(name.raw());
+    }
+    s.finish();
+    return new PortcullisConfig.Dkim(enabled, timeout, java.util.Set.copyOf(required));
+  }
+
+  private static PortcullisConfig.Auth auth(ConfigSection s, PortcullisConfig.Server server) {
+    String id = s.string("authserv-id", server.hostname());
+    if (!id.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,252}")) {
+      throw new ConfigException(s.key("authserv-id"), "must be a host name like mx.example.com, not \"" + id + "\"");
+    }
+    s.finish();
+    return new PortcullisConfig.Auth(id);
   }
 
   private static PortcullisConfig.Server server(ConfigSection s) {

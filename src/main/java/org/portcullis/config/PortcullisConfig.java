@@ -27,7 +27,8 @@ import org.portcullis.policy.RejectAction;
  */
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
-    GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf) {
+    GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
+    Dkim dkim, Auth auth) {
 
   /** What {@code spf.on-fail} makes of an SPF fail. */
   public enum SpfOnFail {
@@ -44,6 +45,24 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param timeout the longest one evaluation may take, its DNS lookups included
    */
   public record Spf(boolean enabled, java.time.Duration timeout, SpfOnFail onFail) {}
+
+  /**
+   * {@code [dkim]}: verification of the DKIM signatures of mail from strangers (RFC 6376).
+   *
+   * @param enabled whether the {@code dkim} check verifies anything
+   * @param timeout the longest the key lookups of one message may take together
+   * @param requireSignatureFrom author (From) domains whose mail must carry a valid signature of
+   *     their own, lower case; empty: a failed or missing signature is only recorded (RFC 6376 6.3)
+   */
+  public record Dkim(boolean enabled, java.time.Duration timeout, java.util.Set<String> requireSignatureFrom) {}
+
+  /**
+   * {@code [auth]}: the Authentication-Results field (RFC 8601).
+   *
+   * @param authservId the name our results are written under; fields with this name that arrive
+   *     with a message are removed first
+   */
+  public record Auth(String authservId) {}
 
   /**
    * {@code [submission]}: the listener for our own users' outgoing mail (RFC 6409).

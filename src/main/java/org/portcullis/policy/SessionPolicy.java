@@ -12,6 +12,7 @@ import org.portcullis.mail.HeloName;
 import org.portcullis.mail.LogText;
 import org.portcullis.mail.MailParameters;
 import org.portcullis.mail.MailPath;
+import org.portcullis.mail.MessageText;
 import org.portcullis.mail.Recipient;
 
 /**
@@ -78,6 +79,7 @@ public final class SessionPolicy implements SessionView {
   private final List<AppliedTag> transactionTags = new ArrayList<>(2);
   private final List<Verdict.Annotate> annotations = new ArrayList<>(1);
   private MessageHeaders headers;
+  private MessageText message;
 
   /** Refusals already rendered for pending findings, so every RCPT repeats the same reference. */
   private final Map<Finding, RecordedRefusal> rendered = new IdentityHashMap<>();
@@ -251,8 +253,19 @@ public final class SessionPolicy implements SessionView {
 
   /** The end of DATA: the header section is known. */
   public Decision endOfData(MessageHeaders messageHeaders) {
+    return endOfData(messageHeaders, null);
+  }
+
+  /** The end of DATA with the message's octets, for checks that read them (DKIM). */
+  public Decision endOfData(MessageHeaders messageHeaders, MessageText text) {
     this.headers = messageHeaders;
+    this.message = text;
     return decideNow(Phase.END_OF_DATA);
+  }
+
+  @Override
+  public Optional<MessageText> message() {
+    return Optional.ofNullable(message);
   }
 
   /**
@@ -290,6 +303,7 @@ public final class SessionPolicy implements SessionView {
     transactionTags.clear();
     annotations.clear();
     headers = null;
+    message = null;
   }
 
   /** STARTTLS: the client must greet again; what it said before TLS is forgotten (RFC 3207 4.2). */

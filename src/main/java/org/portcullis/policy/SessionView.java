@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.portcullis.mail.HeloName;
 import org.portcullis.mail.MailParameters;
 import org.portcullis.mail.MailPath;
+import org.portcullis.mail.MessageText;
 import org.portcullis.mail.Recipient;
 
 /**
@@ -30,6 +31,11 @@ public interface SessionView {
 
   /** The message's header section, at END_OF_DATA. */
   Optional<MessageHeaders> headers();
+
+  /** The message's octets as received, at END_OF_DATA (empty where only headers are known). */
+  default Optional<MessageText> message() {
+    return Optional.empty();
+  }
 
   /** Whether the client is trusted to relay: on a LAN network or authenticated. */
   default boolean mayRelay() {

@@ -1,5 +1,6 @@
 package org.portcullis.policy;
 
+import java.util.List;
 import org.portcullis.mail.EnhancedStatus;
 
 /**
@@ -39,13 +40,22 @@ public sealed interface Verdict {
   }
 
   /**
-   * Deliver, with a header field recording what was found (Received-SPF): not a refusal and not a
-   * sign of spam, so it needs no reference; the chain goes on.
+   * Deliver, with header fields recording what was found (Received-SPF) and results for the
+   * message's Authentication-Results field: not a refusal and not a sign of spam, so it needs no
+   * reference; the chain goes on.
    *
-   * @param field the header field's name
-   * @param value its value, printable ASCII, unfolded
+   * @param fields header fields to add, each name and value (printable ASCII, unfolded)
+   * @param authenticationResults results for Authentication-Results ({@code spf=pass smtp.mailfrom=...})
    */
-  record Annotate(String field, String value) implements Verdict {}
+  record Annotate(List<HeaderField> fields, List<String> authenticationResults) implements Verdict {
+    public Annotate {
+      fields = List.copyOf(fields);
+      authenticationResults = List.copyOf(authenticationResults);
+    }
+
+    /** One header field to add. */
+    public record HeaderField(String name, String value) {}
+  }
 
   /**
    * A refusal: every kind carries what kind of refusal it is, an enhanced status, a reason and an

@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import org.portcullis.auth.AuthenticationResults;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.Envelope;
 import org.portcullis.mail.HeloName;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DATA once the checks have let it start: reads the message within the listener's limits, refuses content no mail may carry (too big, over-long
- * lines, NUL), then prepends {@code Received}, the submission fix-ups and the tags, hands the
+ * lines, NUL), then prepends {@code Received}, {@code Authentication-Results} (after removing
+ * any that claims our authserv-id), the checks' fields, the submission fix-ups and the tags, hands the
  * message to the {@link MessageSink} (which returns once it is durable) and words the reply.
  * Thread-safe: one per listener, shared by its sessions.
  */
@@ -91,8 +94,18 @@ final class MessageAcceptance {
     prefix.append(ReceivedHeader.build(helo, client.nameOrUnknown(), client.addressText(), settings.hostname(),
         protocolKeyword(envelope, protocol, esmtp), protocol.tlsProtocol().map(p -> "using " + p).orElse(""), queueId,
         forRecipient, ZonedDateTime.ofInstant(receivedAt, ZoneOffset.UTC)));
+    // RFC 8601 5: a field that claims our authserv-id came from someone else; ours replaces it.
+    buffer.dropFields(field -> AuthenticationResults.claims(field, settings.authservId()));
+    List<String> results = new ArrayList<>();
     for (Verdict.Annotate annotation : policy.annotations()) {
-      prefix.append(annotation.field()).append(": ").append(ReceivedHeader.headerText(annotation.value())).append("\r\n");
+      results.addAll(annotation.authenticationResults());
+    }
+    prefix.append(AuthenticationResults.field(settings.authservId(),
+        AuthenticationResults.results(client, protocol, results)));
+    for (Verdict.Annotate annotation : policy.annotations()) {
+      for (Verdict.Annotate.HeaderField field : annotation.fields()) {
+        prefix.append(field.name()).append(": ").append(ReceivedHeader.headerText(field.value())).append("\r\n");
+      }
     }
     if (settings.submission().isPresent()) {
       fixUpHeaders(prefix, buffer.headers(), queueId, receivedAt);

@@ -1,10 +1,15 @@
 package org.portcullis.smtp;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import org.portcullis.mail.MessageText;
 import org.portcullis.policy.MessageHeaders;
 
 /**
@@ -13,7 +18,7 @@ import org.portcullis.policy.MessageHeaders;
  * shared {@link MemoryBudget}.
  * Line endings are CRLF. Not thread-safe.
  */
-final class MessageBuffer {
+final class MessageBuffer implements MessageText {
 
   static final int CHUNK = 64 * 1024;
   /** The first body chunk is small: most mail is a few kilobytes. */
@@ -24,6 +29,7 @@ final class MessageBuffer {
   private byte[] header = new byte[1024];
   private int headerLength;
   private final List<Integer> fieldStarts = new ArrayList<>();
+  private final java.util.Set<Integer> dropped = new java.util.HashSet<>();
   private boolean inHeader = true;
   private final List<byte[]> chunks = new ArrayList<>();
   private int lastChunkLength;
@@ -140,6 +146,27 @@ final class MessageBuffer {
     return new MessageHeaders(fields);
   }
 
+  @Override
+  public List<String> headerFields() {
+    List<String> fields = new ArrayList<>(fieldStarts.size());
+    for (int i = 0; i < fieldStarts.size(); i++) {
+      int start = fieldStarts.get(i);
+      int end = i + 1 < fieldStarts.size() ? fieldStarts.get(i + 1) : headerEndWithoutBlankLine();
+      fields.add(new String(header, start, Math.max(0, end - start - 2), StandardCharsets.UTF_8));
+    }
+    return fields;
+  }
+
+  @Override
+  public InputStream body() {
+    List<InputStream> parts = new ArrayList<>(chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      byte[] chunk = chunks.get(i);
+      parts.add(new ByteArrayInputStream(chunk, 0, i == chunks.size() - 1 ? lastChunkLength : chunk.length));
+    }
+    return new SequenceInputStream(Collections.enumeration(parts));
+  }
+
   private int headerEndWithoutBlankLine() {
     boolean endsWithBlank = !inHeader && headerLength >= 2 && header[headerLength - 2] == '\r'
         && header[headerLength - 1] == '\n' && (headerLength == 2 || header[headerLength - 3] == '\n');
@@ -147,24 +174,38 @@ final class MessageBuffer {
   }
 
   /**
+   * Leaves out of {@link #content} every header field for which {@code test} holds of its raw text
+   * (name, colon, value, folding; no final CRLF), e.g. an Authentication-Results field that claims
+   * our authserv-id.
+   */
+  void dropFields(java.util.function.Predicate<String> test) {
+    List<String> raw = headerFields();
+    for (int i = 0; i < raw.size(); i++) {
+      if (test.test(raw.get(i))) {
+        dropped.add(i);
+      }
+    }
+  }
+
+  /**
    * The stored message as buffers: {@code prefix} (trace headers we add), the header section with
-   * {@code subjectPrefix} inserted in the Subject (or a Subject field added), then the body.
+   * {@code subjectPrefix} inserted in the Subject (or a Subject field added) and without the fields
+   * {@link #dropFields} named, then the body.
    */
   List<ByteBuffer> content(byte[] prefix, String subjectPrefix) {
     List<ByteBuffer> out = new ArrayList<>(chunks.size() + 3);
     out.add(ByteBuffer.wrap(prefix));
-    if (subjectPrefix.isEmpty()) {
-      out.add(ByteBuffer.wrap(header, 0, headerLength));
-    } else {
-      byte[] insert = subjectPrefix.getBytes(StandardCharsets.UTF_8);
-      int at = subjectValueStart();
-      if (at >= 0) {
-        out.add(ByteBuffer.wrap(header, 0, at));
-        out.add(ByteBuffer.wrap(insert));
-        out.add(ByteBuffer.wrap(header, at, headerLength - at));
-      } else {
-        out.add(ByteBuffer.wrap(("Subject: " + subjectPrefix.strip() + "\r\n").getBytes(StandardCharsets.UTF_8)));
-        out.add(ByteBuffer.wrap(header, 0, headerLength));
+    int at = subjectPrefix.isEmpty() ? -1 : subjectValueStart();
+    if (!subjectPrefix.isEmpty() && at < 0) {
+      out.add(ByteBuffer.wrap(("Subject: " + subjectPrefix.strip() + "\r\n").getBytes(StandardCharsets.UTF_8)));
+    }
+    int from = 0;
+    for (int i = 0; i <= fieldStarts.size(); i++) {
+      boolean drop = i < fieldStarts.size() && dropped.contains(i);
+      int start = i < fieldStarts.size() ? fieldStarts.get(i) : headerLength;
+      if (drop || i == fieldStarts.size()) {
+        addHeaderRange(out, from, start, at, subjectPrefix);
+        from = drop ? (i + 1 < fieldStarts.size() ? fieldStarts.get(i + 1) : headerEndWithoutBlankLine()) : start;
       }
     }
     for (int i = 0; i < chunks.size(); i++) {
@@ -172,6 +213,20 @@ final class MessageBuffer {
       out.add(ByteBuffer.wrap(chunk, 0, i == chunks.size() - 1 ? lastChunkLength : chunk.length));
     }
     return out;
+  }
+
+  /** Header octets [from, to), with the subject prefix inserted at {@code at} if it falls inside. */
+  private void addHeaderRange(List<ByteBuffer> out, int from, int to, int at, String subjectPrefix) {
+    if (from >= to) {
+      return;
+    }
+    if (at >= from && at < to) {
+      out.add(ByteBuffer.wrap(header, from, at - from));
+      out.add(ByteBuffer.wrap(subjectPrefix.getBytes(StandardCharsets.UTF_8)));
+      out.add(ByteBuffer.wrap(header, at, to - at));
+    } else {
+      out.add(ByteBuffer.wrap(header, from, to - from));
+    }
   }
 
   private int subjectValueStart() {

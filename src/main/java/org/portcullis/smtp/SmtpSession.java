@@ -407,7 +407,7 @@ final class SmtpSession implements Runnable {
       Optional<SmtpReply> problem = acceptance.contentProblem(problems, buffer);
       if (problem.isPresent()) {
         wire.clientError(problem.get());
-      } else if (!wire.refused(policy.endOfData(buffer.headers()))) {
+      } else if (!wire.refused(policy.endOfData(buffer.headers(), buffer))) {
         wire.reply(acceptance.accept(policy, protocol, state.esmtp, queueId, receivedAt, buffer));
       }
       resetTransaction();

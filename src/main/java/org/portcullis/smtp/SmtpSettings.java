@@ -32,13 +32,14 @@ import org.portcullis.mail.Cidr;
  * @param submission present on the submission listener (RFC 6409): SMTP AUTH, sender ownership,
  *     header fix-ups
  * @param limits what keeps one sender or one network from exhausting what others need
+ * @param authservId the name our Authentication-Results fields are written under (RFC 8601)
  */
 public record SmtpSettings(String hostname, InetSocketAddress listen, boolean proxyProtocol,
     List<Cidr> proxyNetworks, List<Cidr> xclientNetworks, Duration greetingDelay, int commandLineMaxBytes,
     int esmtpParameterAllowanceBytes, int textLineMaxBytes, long messageSizeMaxBytes, int recipientsMax,
     Duration commandTimeout, Duration dataTimeout, int connectionsMax, int connectionsPerClientMax, int errorsMax,
     long dataMemoryMaxBytes, Optional<SSLContext> tls, String taggedSubjectPrefix, Optional<Submission> submission,
-    Limits limits) {
+    Limits limits, String authservId) {
 
   /**
    * Limits that hold against floods and slow drips (issue 12).

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.james.jspf.core.DNSRequest;
 import org.apache.james.jspf.core.DNSService;
 import org.portcullis.dns.DnsAnswer;
@@ -98,7 +95,7 @@ final class ResolverDnsService implements DNSService {
     if (++queries > QUERIES_MAX) {
       return limit("more than " + QUERIES_MAX + " DNS queries (RFC 7208 4.6.4)");
     }
-    DnsAnswer answer = await(resolver.lookup(stripDot(name), type));
+    DnsAnswer answer = resolver.lookupBy(stripDot(name), type, deadlineNanos);
     lookups.add(type + " " + stripDot(name) + ": " + answer.summary());
     types.add(type);
     DnsStatus status = answer.status();
@@ -154,19 +151,6 @@ final class ResolverDnsService implements DNSService {
       return CompletableFuture.completedFuture(getRecords(request));
     } catch (org.apache.james.jspf.core.exceptions.TimeoutException e) {
       return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private DnsAnswer await(CompletableFuture<DnsAnswer> lookup) {
-    try {
-      return lookup.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return DnsAnswer.failure("", DnsType.TXT, DnsStatus.TIMEOUT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return DnsAnswer.failure("", DnsType.TXT, DnsStatus.TIMEOUT);
-    } catch (ExecutionException e) {
-      return DnsAnswer.failure("", DnsType.TXT, DnsStatus.ERROR);
     }
   }
 

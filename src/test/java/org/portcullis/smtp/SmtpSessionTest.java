@@ -72,7 +72,7 @@ class SmtpSessionTest {
     SmtpSettings settings = new SmtpSettings("mx.example.test", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         false, List.of(), List.of(), Duration.ZERO, 512, 512, 1000, 1_000_000, 100, Duration.ofSeconds(30),
         Duration.ofSeconds(30), 20, perClientMax, 10, 10_000_000, Optional.empty(), "", Optional.empty(),
-        new SmtpSettings.Limits(50, 0, 10, 500, Duration.ofMinutes(5)));
+        new SmtpSettings.Limits(50, 0, 10, 500, Duration.ofMinutes(5)), "mx.example.test");
     server = new SmtpServer(settings, engine, (id, at, ip, name, helo, envelope, content) -> {
       accepted.add(envelope);
       StringBuilder text = new StringBuilder();

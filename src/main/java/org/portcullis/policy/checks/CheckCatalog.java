@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.portcullis.blocklist.LiveListings;
+import org.portcullis.dkim.DkimVerifier;
 import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
@@ -35,7 +36,7 @@ public final class CheckCatalog {
       Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
       Optional<LiveListings> listings, String blocklistZone, String publicUrl, Set<EmailAddress> spamTraps,
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists, Optional<SpfEvaluator> spf,
-      boolean spfRejectsFail) {}
+      boolean spfRejectsFail, Optional<DkimVerifier> dkim, Set<String> dkimRequiredFrom) {}
 
   /**
    * A check's name, defaults and factory.
@@ -75,6 +76,7 @@ public final class CheckCatalog {
       entry(NullSenderCheck.NAME, RejectAction.REJECT, p -> new NullSenderCheck()),
       entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()),
       entry(SpfCheck.NAME, RejectAction.REJECT, p -> new SpfCheck(p.spf(), p.spfRejectsFail(), p.site().hostname())),
+      entry(DkimCheck.NAME, RejectAction.REJECT, p -> new DkimCheck(p.dkim(), p.dkimRequiredFrom())),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
           p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
       // Asked by the protocol layer when it meets the problem, not run in the chain's order.
