@@ -15,6 +15,7 @@ import org.portcullis.access.ApiTokens;
 import org.portcullis.access.LoginThrottle;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.dkim.DkimKeys;
 import org.portcullis.control.ControlServer;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MaildirTransport;
@@ -44,6 +45,7 @@ import org.portcullis.policyd.PolicyServer;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.Authenticator;
 import org.portcullis.smtp.MessageSink;
+import org.portcullis.smtp.MessageSigner;
 import org.portcullis.smtp.SmtpServer;
 import org.portcullis.smtp.SmtpSettings;
 import org.portcullis.smtp.TlsContexts;
@@ -144,12 +146,13 @@ public final class Gateway implements AutoCloseable {
         return d;
       }, DeliveryService::close);
       MessageSink sink = new SpoolingSink(spool, delivery, store.transactions());
+      MessageSigner signer = DkimSigning.of(DkimKeys.load(config.dkimKeysDir()), clock);
       SmtpServer smtp = steps.step("SMTP listener", () -> started(new SmtpServer(smtpSettings(config), engine, sink,
-          queueIds)), SmtpServer::close);
+          queueIds, signer)), SmtpServer::close);
       List<SmtpServer> submission = new ArrayList<>();
       for (SmtpSettings settings : submissionSettings(config, store, clock)) {
         submission.add(steps.step("submission listener", () -> started(new SmtpServer(settings, engine, sink,
-            queueIds)), SmtpServer::close));
+            queueIds, signer)), SmtpServer::close));
       }
       ScheduledExecutorService upkeep = steps.step("upkeep", () -> Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("upkeep").daemon(true).factory()), ScheduledExecutorService::shutdownNow);

@@ -221,6 +221,11 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
     return server.dataDir().resolve("spool");
   }
 
+  /** The DKIM signing keys, {@code <domain>/<selector>.pem} ({@code portcullis dkim keygen}). */
+  public Path dkimKeysDir() {
+    return server.dataDir().resolve("dkim");
+  }
+
   public Path selfSignedStore() {
     return server.dataDir().resolve("tls").resolve("self-signed.p12");
   }

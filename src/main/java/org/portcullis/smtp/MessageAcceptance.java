@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.portcullis.auth.AuthenticationResults;
+import org.portcullis.mail.AuthorAddresses;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.mail.Envelope;
 import org.portcullis.mail.HeloName;
@@ -42,11 +43,13 @@ final class MessageAcceptance {
   private final SmtpSettings settings;
   private final MessageSink sink;
   private final SmtpStats stats;
+  private final MessageSigner signer;
 
-  MessageAcceptance(SmtpSettings settings, MessageSink sink, SmtpStats stats) {
+  MessageAcceptance(SmtpSettings settings, MessageSink sink, SmtpStats stats, MessageSigner signer) {
     this.settings = settings;
     this.sink = sink;
     this.stats = stats;
+    this.signer = signer;
   }
 
   /** A reader for this transaction's message, bounded by the listener's limits and {@code deadline}. */
@@ -107,14 +110,18 @@ final class MessageAcceptance {
         prefix.append(field.name()).append(": ").append(ReceivedHeader.headerText(field.value())).append("\r\n");
       }
     }
-    if (settings.submission().isPresent()) {
-      fixUpHeaders(prefix, buffer.headers(), queueId, receivedAt);
+    List<String> fixUps = settings.submission().isPresent() ? fixUps(buffer.headers(), queueId, receivedAt) : List.of();
+    // Only spam signs mark the subject; an information tag (HELO differs from PTR) is not a verdict.
+    boolean spam = tags.stream().anyMatch(t -> t.kind() == TagKind.SPAM);
+    if (policy.mayRelay() && !spam) {
+      sign(buffer, fixUps, queueId).ifPresent(signature -> prefix.append(signature).append("\r\n"));
+    }
+    for (String field : fixUps) {
+      prefix.append(field).append("\r\n");
     }
     for (SessionPolicy.AppliedTag tag : tags) {
       prefix.append("X-Portcullis-Tag: ").append(ReceivedHeader.headerText(tag.headerValue())).append("\r\n");
     }
-    // Only spam signs mark the subject; an information tag (HELO differs from PTR) is not a verdict.
-    boolean spam = tags.stream().anyMatch(t -> t.kind() == TagKind.SPAM);
     List<ByteBuffer> content = buffer.content(prefix.toString().getBytes(StandardCharsets.UTF_8),
         spam ? settings.taggedSubjectPrefix() : "");
     try {
@@ -133,20 +140,40 @@ final class MessageAcceptance {
   }
 
   /**
+   * The DKIM signature of a message from our own users, for its author's domain, over the fields
+   * as they will be stored (the fix-ups included); empty when the domain has no key. A signing
+   * failure is logged and the message goes unsigned: refusing it would lose our own user's mail.
+   */
+  private Optional<String> sign(MessageBuffer buffer, List<String> fixUps, String queueId) {
+    List<String> authors = buffer.headers().first("From").map(AuthorAddresses::domains).orElse(List.of());
+    if (authors.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> fields = new ArrayList<>(fixUps);
+    fields.addAll(buffer.headerFields());
+    try {
+      return signer.sign(authors.getFirst(), fields, buffer.body());
+    } catch (IOException e) {
+      log.error("queue={} not signed for {}: {}", queueId, authors.getFirst(), LogText.value(e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  /**
    * RFC 6409 8.2 and 8.3: a message submitted without Date or Message-ID gets them here, since
    * the receiving servers and the recipients' software expect both.
    */
-  private void fixUpHeaders(StringBuilder prefix, MessageHeaders headers, String queueId, Instant receivedAt) {
+  private List<String> fixUps(MessageHeaders headers, String queueId, Instant receivedAt) {
+    List<String> fields = new ArrayList<>(2);
     if (headers.first("Date").isEmpty()) {
-      prefix.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(
-          ZonedDateTime.ofInstant(receivedAt, ZoneOffset.UTC))).append("\r\n");
+      fields.add("Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(receivedAt, ZoneOffset.UTC)));
     }
     if (headers.first("Message-ID").isEmpty()) {
       // Uniqueness, not secrecy: the queue id is already unique; the random part guards against clock steps.
-      prefix.append("Message-ID: <").append(queueId).append('.')
-          .append(Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)).append('@')
-          .append(settings.hostname()).append(">\r\n");
+      fields.add("Message-ID: <" + queueId + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+          + "@" + settings.hostname() + ">");
     }
+    return fields;
   }
 
   /** The {@code with} keyword of RFC 3848 for the Received header. */

@@ -42,9 +42,15 @@ public final class SmtpServer implements AutoCloseable {
    *     of one spool, so that ids never collide
    */
   public SmtpServer(SmtpSettings settings, PolicyEngine engine, MessageSink sink, References queueIds) {
+    this(settings, engine, sink, queueIds, MessageSigner.NONE);
+  }
+
+  /** @param signer signs what the LAN and logged-in users send (DKIM) */
+  public SmtpServer(SmtpSettings settings, PolicyEngine engine, MessageSink sink, References queueIds,
+      MessageSigner signer) {
     this.settings = settings;
     this.engine = engine;
-    this.acceptance = new MessageAcceptance(settings, sink, stats);
+    this.acceptance = new MessageAcceptance(settings, sink, stats, signer);
     this.limiter = new ConnectionLimiter(settings.connectionsMax(), settings.connectionsPerClientMax(),
         settings.limits().connectionsPerNetworkMax(), settings.limits().connectionsReservedForLan());
     this.memory = new MemoryBudget(settings.dataMemoryMaxBytes());

@@ -33,7 +33,7 @@ class PackageDependenciesTest {
       Map.entry("dsn", Set.of("mail")),
       Map.entry("policy", Set.of("mail", "dns")),
       Map.entry("spf", Set.of("mail", "dns")),
-      Map.entry("dkim", Set.of("mail", "dns")),
+      Map.entry("dkim", Set.of("mail", "dns", "files")),
       Map.entry("auth", Set.of("mail", "dns", "policy")),
       Map.entry("dnsbl", Set.of("mail", "dns")),
       Map.entry("greylist", Set.of("mail")),
