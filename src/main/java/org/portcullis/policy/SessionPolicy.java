@@ -80,6 +80,7 @@ public final class SessionPolicy implements SessionView {
   private final List<Verdict.Annotate> annotations = new ArrayList<>(1);
   private MessageHeaders headers;
   private MessageText message;
+  private final TransactionFacts facts = new TransactionFacts();
 
   /** Refusals already rendered for pending findings, so every RCPT repeats the same reference. */
   private final Map<Finding, RecordedRefusal> rendered = new IdentityHashMap<>();
@@ -264,6 +265,11 @@ public final class SessionPolicy implements SessionView {
   }
 
   @Override
+  public TransactionFacts facts() {
+    return facts;
+  }
+
+  @Override
   public Optional<MessageText> message() {
     return Optional.ofNullable(message);
   }
@@ -304,6 +310,7 @@ public final class SessionPolicy implements SessionView {
     annotations.clear();
     headers = null;
     message = null;
+    facts.clear();
   }
 
   /** STARTTLS: the client must greet again; what it said before TLS is forgotten (RFC 3207 4.2). */

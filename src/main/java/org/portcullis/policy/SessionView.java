@@ -37,6 +37,9 @@ public interface SessionView {
     return Optional.empty();
   }
 
+  /** What this transaction's checks have established so far. */
+  TransactionFacts facts();
+
   /** Whether the client is trusted to relay: on a LAN network or authenticated. */
   default boolean mayRelay() {
     return client().lan() || protocol().authenticatedUser().isPresent();

@@ -40,17 +40,20 @@ public sealed interface Verdict {
   }
 
   /**
-   * Deliver, with header fields recording what was found (Received-SPF) and results for the
-   * message's Authentication-Results field: not a refusal and not a sign of spam, so it needs no
-   * reference; the chain goes on.
+   * Deliver, with header fields recording what was found (Received-SPF): not a refusal and not a
+   * sign of spam, so it needs no reference; the chain goes on. (Results for Authentication-Results
+   * are facts, not verdicts: {@link TransactionFacts#authenticated}.)
    *
    * @param fields header fields to add, each name and value (printable ASCII, unfolded)
-   * @param authenticationResults results for Authentication-Results ({@code spf=pass smtp.mailfrom=...})
    */
-  record Annotate(List<HeaderField> fields, List<String> authenticationResults) implements Verdict {
+  record Annotate(List<HeaderField> fields) implements Verdict {
     public Annotate {
       fields = List.copyOf(fields);
-      authenticationResults = List.copyOf(authenticationResults);
+    }
+
+    /** One field. */
+    public Annotate(String name, String value) {
+      this(List.of(new HeaderField(name, value)));
     }
 
     /** One header field to add. */

@@ -99,12 +99,8 @@ final class MessageAcceptance {
         forRecipient, ZonedDateTime.ofInstant(receivedAt, ZoneOffset.UTC)));
     // RFC 8601 5: a field that claims our authserv-id came from someone else; ours replaces it.
     buffer.dropFields(field -> AuthenticationResults.claims(field, settings.authservId()));
-    List<String> results = new ArrayList<>();
-    for (Verdict.Annotate annotation : policy.annotations()) {
-      results.addAll(annotation.authenticationResults());
-    }
     prefix.append(AuthenticationResults.field(settings.authservId(),
-        AuthenticationResults.results(client, protocol, results)));
+        AuthenticationResults.results(client, protocol, policy.facts().authenticationResults())));
     for (Verdict.Annotate annotation : policy.annotations()) {
       for (Verdict.Annotate.HeaderField field : annotation.fields()) {
         prefix.append(field.name()).append(": ").append(ReceivedHeader.headerText(field.value())).append("\r\n");

@@ -134,4 +134,11 @@ public final class FakeSession implements SessionView {
   public Optional<MessageHeaders> headers() {
     return withHeaders ? Optional.of(new MessageHeaders(headerFields)) : Optional.empty();
   }
+
+  private final org.portcullis.policy.TransactionFacts facts = new org.portcullis.policy.TransactionFacts();
+
+  @Override
+  public org.portcullis.policy.TransactionFacts facts() {
+    return facts;
+  }
 }

@@ -54,13 +54,15 @@ public final class DkimCheck extends CatalogCheck {
       return Verdict.CONTINUE;
     }
     DkimOutcome outcome = verifier.verify(message.get().headerFields(), message.get().body());
+    context.session().facts().put(DkimOutcome.class, outcome);
+    results(outcome).forEach(context.session().facts()::authenticated);
     List<String> authors = context.session().headers().flatMap(h -> h.first("From")).map(AuthorAddresses::domains)
         .orElse(List.of());
     Optional<String> required = authors.stream().filter(requiredFrom::contains).findFirst();
     if (required.isPresent() && !outcome.passedFor(required.get())) {
       return refuse(context, outcome, required.get());
     }
-    return new Verdict.Annotate(List.of(), results(outcome));
+    return Verdict.CONTINUE;
   }
 
   /** One result per signature verified; {@code dkim=none} for a message without any. */

@@ -1,7 +1,5 @@
 package org.portcullis.policy.checks;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.portcullis.auth.Resinfo;
 import org.portcullis.mail.EnhancedStatus;
@@ -11,6 +9,7 @@ import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.RefusalKind;
+import org.portcullis.policy.TransactionFacts;
 import org.portcullis.policy.Verdict;
 import org.portcullis.spf.ReceivedSpf;
 import org.portcullis.spf.SpfEvaluator;
@@ -60,6 +59,7 @@ public final class SpfCheck extends CatalogCheck {
     // RFC 7208 2.3: the HELO identity too, when it is a name and not what MAIL FROM already asked.
     Optional<SpfOutcome> heloOutcome = sender.isEmpty() || context.session().helo().map(h -> !h.isDomain()).orElse(true)
         ? Optional.empty() : Optional.of(evaluator.helo(context.session().client().address(), helo));
+    record(context.session().facts(), outcome, heloOutcome, sender.isEmpty() ? "postmaster@" + helo : sender, helo);
     String domain = outcome.domain();
     String ip = context.session().client().addressText();
     return switch (outcome.result()) {
@@ -71,14 +71,14 @@ public final class SpfCheck extends CatalogCheck {
                   + "the mail took a path the domain did not plan for.",
               "If you sent this mail, send it through your domain's own mail server, or ask the administrator of "
                   + domain + " to add " + ip + " to its SPF record. If the mail was forwarded, ask the forwarder "
-                  + "to rewrite the sender (SRS).")) : annotate(context, outcome, heloOutcome, sender, helo);
+                  + "to rewrite the sender (SRS).")) : annotate(context, outcome, sender, helo);
       case PERMERROR -> rejectFail ? new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.7.24"),
           "SPF: the policy of " + domain + " cannot be evaluated: " + outcome.explanation(),
           facts(context, outcome).rule("The sender's domain publishes an SPF policy that is broken (a syntax error, "
                   + "too many lookups, several records): RFC 7208 makes that a permanent error, and this server "
                   + "refuses mail it cannot authorise.",
               "The administrator of " + domain + " must fix its SPF record; check it with any SPF validator.")) 
-          : annotate(context, outcome, heloOutcome, sender, helo);
+          : annotate(context, outcome, sender, helo);
       case TEMPERROR -> new Verdict.Tempfail(RefusalKind.LOCAL_ERROR, EnhancedStatus.parse("4.7.24"),
           "SPF: the policy of " + domain + " could not be looked up; try again later",
           facts(context, outcome).rule("The DNS lookups of the sender domain's SPF policy did not answer in time. "
@@ -86,19 +86,23 @@ public final class SpfCheck extends CatalogCheck {
                   + "(RFC 7208 2.6.6, RFC 7372).",
               "Nothing to do if the DNS of " + domain + " is healthy: the sending server retries. If it keeps "
                   + "failing, check that the name servers of " + domain + " answer."));
-      default -> annotate(context, outcome, heloOutcome, sender, helo);
+      default -> annotate(context, outcome, sender, helo);
     };
   }
 
-  private Verdict annotate(CheckContext context, SpfOutcome outcome, Optional<SpfOutcome> heloOutcome, String sender,
-      String helo) {
-    List<String> results = new ArrayList<>(2);
-    results.add(Resinfo.of("spf", outcome.result().label()).comment(outcome.explanation())
-        .property("smtp.mailfrom", sender.isEmpty() ? "postmaster@" + helo : sender).toString());
-    heloOutcome.ifPresent(h -> results.add(Resinfo.of("spf", h.result().label()).comment(h.explanation())
+  /** The outcome for DMARC, and both identities' results for Authentication-Results (RFC 8601 2.7.2). */
+  private static void record(TransactionFacts facts, SpfOutcome outcome, Optional<SpfOutcome> heloOutcome,
+      String mailFrom, String helo) {
+    facts.put(SpfOutcome.class, outcome);
+    facts.authenticated(Resinfo.of("spf", outcome.result().label()).comment(outcome.explanation())
+        .property("smtp.mailfrom", mailFrom).toString());
+    heloOutcome.ifPresent(h -> facts.authenticated(Resinfo.of("spf", h.result().label()).comment(h.explanation())
         .property("smtp.helo", helo).toString()));
-    return new Verdict.Annotate(List.of(new Verdict.Annotate.HeaderField(ReceivedSpf.FIELD,
-        ReceivedSpf.value(outcome, context.session().client().address(), sender, helo, receiver))), results);
+  }
+
+  private Verdict annotate(CheckContext context, SpfOutcome outcome, String sender, String helo) {
+    return new Verdict.Annotate(ReceivedSpf.FIELD,
+        ReceivedSpf.value(outcome, context.session().client().address(), sender, helo, receiver));
   }
 
   private static Explanation.Builder facts(CheckContext context, SpfOutcome outcome) {
