@@ -14,6 +14,7 @@ import java.util.Set;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.dkim.DkimVerifier;
+import org.portcullis.dmarc.DmarcEvaluator;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dnsbl.DnsblLookups;
 import org.portcullis.dnsbl.DnsblReport;
@@ -34,6 +35,7 @@ import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.ReplyRenderer;
 import org.portcullis.policy.checks.CheckCatalog;
+import org.portcullis.policy.checks.DmarcCheck;
 import org.portcullis.policy.checks.DnsblCheck;
 import org.portcullis.spf.SpfEvaluator;
 
@@ -126,7 +128,11 @@ public final class Policies {
         config.spf().enabled() ? Optional.of(new SpfEvaluator(dns, config.spf().timeout())) : Optional.empty(),
         config.spf().onFail() == PortcullisConfig.SpfOnFail.REJECT,
         config.dkim().enabled() ? Optional.of(new DkimVerifier(dns, config.dkim().timeout())) : Optional.empty(),
-        config.dkim().requireSignatureFrom());
+        config.dkim().requireSignatureFrom(),
+        config.dmarc().enabled() ? Optional.of(new DmarcEvaluator(dns, config.dmarc().timeout())) : Optional.empty(),
+        new DmarcCheck.Settings(config.dmarc().requireOneFrom(), config.dmarc().enforce(),
+            config.dmarc().trustedForwarders(), config.dmarc().mailingLists()),
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());

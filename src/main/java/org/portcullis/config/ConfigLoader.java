@@ -105,10 +105,11 @@ public final class ConfigLoader {
     PortcullisConfig.Submission submission = submission(top.section("submission"), tls);
     PortcullisConfig.Spf spf = spf(top.section("spf"));
     PortcullisConfig.Dkim dkim = dkim(top.section("dkim"));
+    PortcullisConfig.Dmarc dmarc = dmarc(top.section("dmarc"));
     PortcullisConfig.Auth auth = auth(top.section("auth"), server);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, auth);
+        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth);
   }
 
   private static PortcullisConfig.Spf spf(ConfigSection s) {
@@ -134,6 +135,38 @@ public final class ConfigLoader {
     }
     s.finish();
     return new PortcullisConfig.Dkim(enabled, timeout, java.util.Set.copyOf(required));
+  }
+
+  private static PortcullisConfig.Dmarc dmarc(ConfigSection s) {
+    boolean enabled = s.bool("enabled", true);
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 5_000, 100, 60_000));
+    boolean oneFrom = s.bool("require-one-from", true);
+    boolean enforce = s.bool("enforce", true);
+    List<String> forwarders = networksOrDomains(s, "trusted-forwarders");
+    List<String> lists = networksOrDomains(s, "mailing-lists");
+    s.finish();
+    return new PortcullisConfig.Dmarc(enabled, timeout, oneFrom, enforce, forwarders, lists);
+  }
+
+  /** CIDR networks (192.0.2.0/24, 2001:db8::/32, a single address) or domain names matched against verified PTR names. */
+  private static List<String> networksOrDomains(ConfigSection s, String key) {
+    List<String> out = new ArrayList<>();
+    for (String entry : s.strings(key, List.of())) {
+      String e = entry.strip().toLowerCase(Locale.ROOT);
+      boolean network = e.indexOf('/') >= 0 || e.indexOf(':') >= 0 || (!e.isEmpty() && Character.isDigit(e.charAt(e.length() - 1)));
+      if (network) {
+        try {
+          Cidr.parse(e);
+        } catch (IllegalArgumentException bad) {
+          throw new ConfigException(s.key(key), "\"" + entry + "\" is not a network (" + bad.getMessage() + ")");
+        }
+      } else if (!HeloName.parse(e).isDomain()) {
+        throw new ConfigException(s.key(key), "must list networks like 192.0.2.0/24 or domains like lists.example.org, "
+            + "not \"" + entry + "\"");
+      }
+      out.add(e);
+    }
+    return List.copyOf(out);
   }
 
   private static PortcullisConfig.Auth auth(ConfigSection s, PortcullisConfig.Server server) {

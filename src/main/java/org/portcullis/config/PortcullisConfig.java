@@ -28,7 +28,7 @@ import org.portcullis.policy.RejectAction;
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
     GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
-    Dkim dkim, Auth auth) {
+    Dkim dkim, Dmarc dmarc, Auth auth) {
 
   /** What {@code spf.on-fail} makes of an SPF fail. */
   public enum SpfOnFail {
@@ -55,6 +55,19 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    *     their own, lower case; empty: a failed or missing signature is only recorded (RFC 6376 6.3)
    */
   public record Dkim(boolean enabled, java.time.Duration timeout, java.util.Set<String> requireSignatureFrom) {}
+
+  /**
+   * {@code [dmarc]}: the author domain's policy (RFC 7489).
+   *
+   * @param enabled whether the {@code dmarc} check evaluates anything
+   * @param timeout the longest both policy lookups of one message may take together
+   * @param requireOneFrom refuse (550 5.7.1) a message without exactly one From address
+   * @param enforce false: p=reject is recorded with the reason local_policy and the message delivered
+   * @param trustedForwarders CIDR networks or PTR domains whose mail never has DMARC refusals (trusted_forwarder)
+   * @param mailingLists the same for list servers (mailing_list)
+   */
+  public record Dmarc(boolean enabled, java.time.Duration timeout, boolean requireOneFrom, boolean enforce,
+      List<String> trustedForwarders, List<String> mailingLists) {}
 
   /**
    * {@code [auth]}: the Authentication-Results field (RFC 8601).

@@ -1,6 +1,5 @@
 package org.portcullis.greylist;
 
-import com.google.common.net.InternetDomainName;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
+import org.portcullis.mail.OrganizationalDomain;
 
 /**
  * What greylisting remembers: the client (its network, or its sender organisation's domain), the
@@ -37,25 +37,9 @@ public record Triplet(String client, String sender, String recipient) {
     return Cidr.of(address, bytes.length == 4 ? settings.ipv4Prefix() : settings.ipv6Prefix()).toString();
   }
 
-  /**
-   * {@code mail.out.example.co.uk} -> {@code example.co.uk}. A top-level domain the public-suffix
-   * list does not know (a new gTLD, {@code .test}) counts as a public suffix, so {@code
-   * mx1.example.newtld} -> {@code example.newtld}; empty for a single label or a public suffix itself.
-   */
+  /** The organisational domain of a host name, as {@link OrganizationalDomain} finds it. */
   static Optional<String> organisation(String hostname) {
-    try {
-      InternetDomainName name = InternetDomainName.from(hostname.toLowerCase(Locale.ROOT));
-      if (name.isUnderPublicSuffix()) {
-        return Optional.of(name.topPrivateDomain().toString());
-      }
-      if (name.isPublicSuffix() || name.parts().size() < 2) {
-        return Optional.empty();
-      }
-      List<String> parts = name.parts();
-      return Optional.of(parts.get(parts.size() - 2) + "." + parts.get(parts.size() - 1));
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      return Optional.empty();
-    }
+    return OrganizationalDomain.of(hostname);
   }
 
   /**

@@ -1,0 +1,184 @@
+package org.portcullis.policy.checks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+import org.portcullis.auth.Resinfo;
+import org.portcullis.dkim.DkimOutcome;
+import org.portcullis.dmarc.DmarcEvaluator;
+import org.portcullis.dmarc.DmarcOutcome;
+import org.portcullis.dmarc.DmarcPolicy;
+import org.portcullis.dmarc.DmarcResult;
+import org.portcullis.dns.ReverseDns;
+import org.portcullis.mail.AuthorAddresses;
+import org.portcullis.mail.Cidr;
+import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.policy.CheckContext;
+import org.portcullis.policy.Explanation;
+import org.portcullis.policy.MessageHeaders;
+import org.portcullis.policy.Phase;
+import org.portcullis.policy.RefusalKind;
+import org.portcullis.policy.Verdict;
+import org.portcullis.spf.SpfOutcome;
+import org.portcullis.spf.SpfResult;
+
+/**
+ * {@code dmarc}: the author domain's policy for mail that fails authentication (RFC 7489). Reads
+ * the SPF outcome of the {@code spf} check and the DKIM outcome of the {@code dkim} check (a check
+ * that is off authenticated nothing), finds the policy, and records {@code dmarc=} in
+ * Authentication-Results. {@code p=reject}: 550 5.7.1; {@code p=quarantine}: a spam tag; a policy
+ * that could not be looked up: 451 4.4.3. Mail {@code pct} leaves out gets the next lower policy;
+ * trusted forwarders and mailing lists ({@code dmarc.trusted-forwarders}, {@code dmarc.mailing-lists})
+ * and {@code dmarc.enforce = false} never have mail refused, and the reason is recorded. A message
+ * without exactly one From address is refused with 550 5.7.1 (RFC 7489 6.6.1) unless
+ * {@code dmarc.require-one-from = false}.
+ *
+ * <p>Phase END_OF_DATA. Lookups: TXT {@code _dmarc.<From domain>}, then of its organisational
+ * domain. LAN and authenticated clients are not judged.
+ */
+public final class DmarcCheck extends CatalogCheck {
+
+  public static final String NAME = "dmarc";
+
+  /** What the check is told beyond the evaluator. */
+  public record Settings(boolean requireOneFrom, boolean enforce, List<String> trustedForwarders,
+      List<String> mailingLists) {
+    public Settings {
+      trustedForwarders = List.copyOf(trustedForwarders);
+      mailingLists = List.copyOf(mailingLists);
+    }
+  }
+
+  private final DmarcEvaluator evaluator;
+  private final Settings settings;
+  private final DoubleSupplier sample;
+
+  /**
+   * @param evaluator empty: DMARC is off ({@code dmarc.enabled = false})
+   * @param sample numbers in [0, 1) for {@code pct} sampling (a seeded source in tests)
+   */
+  public DmarcCheck(Optional<DmarcEvaluator> evaluator, Settings settings, DoubleSupplier sample) {
+    super(NAME, Judges.STRANGERS, Phase.END_OF_DATA);
+    this.evaluator = evaluator.orElse(null);
+    this.settings = settings;
+    this.sample = sample;
+  }
+
+  @Override
+  protected Verdict judge(CheckContext context) {
+    Optional<MessageHeaders> headers = context.session().headers();
+    if (evaluator == null || headers.isEmpty()) {
+      return Verdict.CONTINUE;
+    }
+    List<String> fromFields = headers.get().fields().stream().filter(f -> f.name().equalsIgnoreCase("From"))
+        .map(MessageHeaders.Field::value).toList();
+    List<String> authors = fromFields.size() == 1 ? AuthorAddresses.domains(fromFields.getFirst()) : List.of();
+    if (authors.size() != 1) {
+      return settings.requireOneFrom() ? badFrom(context, fromFields) : Verdict.CONTINUE;
+    }
+    Optional<String> spfPassed = context.session().facts().get(SpfOutcome.class)
+        .filter(o -> o.result() == SpfResult.PASS && o.identity().equals("mailfrom")).map(SpfOutcome::domain);
+    List<String> dkimPassed = context.session().facts().get(DkimOutcome.class).map(DkimOutcome::passingDomains)
+        .orElse(List.of());
+    DmarcOutcome outcome = evaluator.evaluate(authors.getFirst(), spfPassed, dkimPassed, sample.getAsDouble());
+    if (outcome.result() == DmarcResult.FAIL && outcome.disposition() != DmarcPolicy.NONE) {
+      outcome = localOverride(context, outcome);
+    }
+    context.session().facts().put(DmarcOutcome.class, outcome);
+    context.session().facts().authenticated(result(outcome));
+    return switch (outcome.result()) {
+      case TEMPERROR -> new Verdict.Tempfail(RefusalKind.LOCAL_ERROR, EnhancedStatus.parse("4.4.3"),
+          "DMARC: the policy of " + outcome.fromDomain() + " could not be looked up; try again later",
+          facts(context, outcome).rule("The DNS lookup of the sender domain's DMARC policy did not answer in time. "
+              + "An unknown result is never taken as a pass.",
+              "Nothing to do if the DNS of " + outcome.fromDomain() + " is healthy: the sending server retries."));
+      case FAIL -> switch (outcome.disposition()) {
+        case REJECT -> new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.7.1"),
+            "DMARC: " + outcome.fromDomain() + " asks that mail failing its authentication be rejected",
+            facts(context, outcome).rule(rejectRule(outcome), fix(outcome)));
+        case QUARANTINE -> new Verdict.Tag("DMARC: " + outcome.fromDomain() + " asks that mail failing its "
+            + "authentication be treated as suspicious", facts(context, outcome).rule(rejectRule(outcome), fix(outcome)));
+        case NONE -> Verdict.CONTINUE;
+      };
+      default -> Verdict.CONTINUE;
+    };
+  }
+
+  /** RFC 7489 11.2: {@code dmarc=fail (p=reject dis=reject) header.from=example.com}. */
+  static String result(DmarcOutcome outcome) {
+    String comment = outcome.record().map(r -> "p=" + r.policy().label()
+        + r.subdomainPolicy().map(sp -> " sp=" + sp.label()).orElse("") + " dis=" + outcome.disposition().label()
+        + outcome.override().map(o -> " override=" + o).orElse("")).orElse("");
+    return Resinfo.of("dmarc", outcome.result().label()).comment(comment).property("header.from", outcome.fromDomain())
+        .toString();
+  }
+
+  /** Trusted forwarders and mailing lists, then the operator's own choice not to enforce: never a refusal. */
+  private DmarcOutcome localOverride(CheckContext context, DmarcOutcome outcome) {
+    if (matches(context, settings.trustedForwarders())) {
+      return outcome.overridden("trusted_forwarder");
+    }
+    if (matches(context, settings.mailingLists())) {
+      return outcome.overridden("mailing_list");
+    }
+    return settings.enforce() ? outcome : outcome.overridden("local_policy");
+  }
+
+  /** Whether the client is in one of the networks, or its confirmed PTR name is (under) one of the domains. */
+  private static boolean matches(CheckContext context, List<String> entries) {
+    if (entries.isEmpty()) {
+      return false;
+    }
+    Optional<String> name = Optional.ofNullable(context.session().client().reverseDns().getNow(null))
+        .flatMap(ReverseDns::confirmedName).map(n -> n.toLowerCase(Locale.ROOT));
+    for (String entry : entries) {
+      if (entry.indexOf('/') >= 0 || entry.indexOf(':') >= 0 || Character.isDigit(entry.charAt(entry.length() - 1))) {
+        if (Cidr.parse(entry).contains(context.session().client().address())) {
+          return true;
+        }
+      } else if (name.isPresent() && (name.get().equals(entry) || name.get().endsWith("." + entry))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Verdict badFrom(CheckContext context, List<String> fromFields) {
+    String found = fromFields.isEmpty() ? "no From field" : fromFields.size() > 1 ? fromFields.size() + " From fields"
+        : "a From field without exactly one address";
+    return new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.7.1"),
+        "DMARC: the message must have exactly one From address; it has " + found,
+        Observed.client(context).fact("From fields", fromFields.isEmpty() ? "none" : String.join(" | ", fromFields))
+            .rule("The author of a message (its From address) is what DMARC authenticates; a message with no author, "
+                + "several From fields or several addresses in one cannot be checked, and is refused (RFC 7489 6.6.1).",
+                "Send the message with one From field naming one address."));
+  }
+
+  private static Explanation.Builder facts(CheckContext context, DmarcOutcome outcome) {
+    Explanation.Builder facts = Observed.client(context).fact("author domain (From)", outcome.fromDomain())
+        .fact("DMARC result", outcome.result().label() + ": " + outcome.why());
+    outcome.record().ifPresent(r -> facts.fact("policy of " + outcome.recordDomain().orElse(""), r.text()));
+    facts.fact("disposition", outcome.disposition().label() + outcome.override().map(o -> " (" + o + ")").orElse(""));
+    for (String lookup : outcome.lookups()) {
+      facts.fact("lookup", lookup);
+    }
+    return facts;
+  }
+
+  private static String rejectRule(DmarcOutcome outcome) {
+    return "The address in the message's From field is at " + outcome.fromDomain() + ". Its owner publishes a DMARC "
+        + "policy (RFC 7489) saying how to check that mail really comes from them: either the server that sent it is "
+        + "listed in their SPF record (and the envelope sender is at their domain), or the message carries their DKIM "
+        + "signature. This message passed neither, so it did not come from " + outcome.fromDomain() + "'s own servers, "
+        + "and the owner asks receivers to " + (outcome.disposition() == DmarcPolicy.REJECT ? "refuse it."
+            : "treat it as suspicious.");
+  }
+
+  private static String fix(DmarcOutcome outcome) {
+    return "If you sent this mail, send it through the mail servers of " + outcome.fromDomain() + ": they are in its "
+        + "SPF record and sign with its DKIM key. If they did send it, its administrator must add the sending server to "
+        + "the SPF record or sign the mail with DKIM. A mailing list or forwarder that changes messages should "
+        + "rewrite the From address, or be trusted here (dmarc.trusted-forwarders).";
+  }
+}
