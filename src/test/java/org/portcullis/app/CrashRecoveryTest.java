@@ -166,7 +166,8 @@ class CrashRecoveryTest {
       if (!client.startTransaction(host, "load@good.example", "crash@example.test").startsWith("250")) {
         return false;
       }
-      String reply = client.data("Subject: crash test " + id + "\r\nX-Test-Id: " + id + "\r\n\r\n"
+      String reply = client.data("From: load@good.example\r\nSubject: crash test " + id + "\r\nX-Test-Id: " + id
+          + "\r\n\r\n"
           + "body of message " + id + "\r\n" + ("x".repeat(98) + "\r\n").repeat(15));
       return reply != null && reply.startsWith("250");
     }

@@ -90,7 +90,7 @@ class DeliveryTest {
       try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
         client.reply();
         client.startTransaction(Senders.GOOD_NAME, "alice@good.example", "carol@example.test");
-        assertThat(client.data("Subject: via relay\r\n\r\n..leading dot\r\nbody")).startsWith("250");
+        assertThat(client.data("From: tester@good.example\r\nSubject: via relay\r\n\r\n..leading dot\r\nbody")).startsWith("250");
       }
       await().atMost(Duration.ofSeconds(20)).until(() -> nextHop.received().size() == 1);
       assertThat(nextHop.transactions()).isEqualTo(3);
@@ -111,7 +111,7 @@ class DeliveryTest {
       try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
         client.reply();
         client.startTransaction(Senders.GOOD_NAME, "alice@good.example", "carol@example.test");
-        assertThat(client.data("Subject: refused\r\n\r\nbody")).startsWith("250");
+        assertThat(client.data("From: tester@good.example\r\nSubject: refused\r\n\r\nbody")).startsWith("250");
       }
       // The message is done; what stays is the bounce to alice (her domain's server is not reachable here).
       await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().spool().messages().stream()

@@ -152,6 +152,15 @@ class DmarcEndToEndTest {
   }
 
   @Test
+  void postmasterTakesEvenAForgeryAndTheOverrideIsRecorded() throws Exception {
+    start();
+    assertThat(send("billing@bank.example", "postmaster@example.test", message("billing@bank.example", "complaint")))
+        .startsWith("250");
+    assertThat(delivered("postmaster")).contains("dmarc=fail (p=reject dis=none override=local_policy) "
+        + "header.from=bank.example");
+  }
+
+  @Test
   void aTrustedForwarderIsNeverRefusedAndTheOverrideIsRecorded() throws Exception {
     start("dmarc.trusted-forwarders = [\"" + Senders.GOOD_NAME.substring(Senders.GOOD_NAME.indexOf('.') + 1) + "\"]");
     assertThat(send("billing@bank.example", "gina@example.test", message("billing@bank.example", "fwd"))).startsWith("250");

@@ -120,7 +120,7 @@ class GreylistEndToEndTest {
     clock.advance(Duration.ofMinutes(6));
     try (SmtpTestClient client = connect(Senders.GOOD)) {
       assertThat(client.startTransaction(Senders.GOOD_NAME, "", "erin@example.test")).startsWith("250");
-      assertThat(client.data("Subject: delivery report\r\n\r\nyour message was delivered\r\n")).startsWith("250");
+      assertThat(client.data("From: tester@good.example\r\nSubject: delivery report\r\n\r\nyour message was delivered\r\n")).startsWith("250");
     }
   }
 

@@ -210,7 +210,7 @@ class BadInputTest {
     try (SmtpTestClient client = good()) {
       client.startTransaction(Senders.GOOD_NAME, "alice@good.example", "smuggle@example.test");
       assertThat(client.send("DATA")).startsWith("354");
-      client.write("Subject: innocent\r\n\r\nhello\n.\nMAIL FROM:<evil@good.example>\r\nRCPT TO:<victim@example.test>\r\n"
+      client.write("From: tester@good.example\r\nSubject: innocent\r\n\r\nhello\n.\nMAIL FROM:<evil@good.example>\r\nRCPT TO:<victim@example.test>\r\n"
           + "\r\n.\r\n");
       assertThat(client.reply()).startsWith("250 2.0.0 Ok: queued");
       assertThat(client.send("NOOP")).startsWith("250");

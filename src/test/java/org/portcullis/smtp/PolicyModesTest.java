@@ -50,7 +50,7 @@ class PolicyModesTest {
       client.reply();
       assertThat(client.startTransaction(Senders.GOOD_NAME, "alice@good.example", "observed@example.test"))
           .startsWith("250");
-      assertThat(client.data("Subject: hi\r\n\r\nbody")).startsWith("250");
+      assertThat(client.data("From: tester@good.example\r\nSubject: hi\r\n\r\nbody")).startsWith("250");
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "observed").size() == 1);
     gateway.gateway().store().refusals().flush();

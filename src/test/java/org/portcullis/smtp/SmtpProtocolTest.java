@@ -127,7 +127,7 @@ class SmtpProtocolTest {
           .startsWith("250");
       assertThat(client.send("RCPT TO:<dsn@example.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;dsn+2Bx@example.test"))
           .startsWith("250");
-      String reply = client.data("Subject: dsn\r\n\r\nbody");
+      String reply = client.data("From: tester@good.example\r\nSubject: dsn\r\n\r\nbody");
       assertThat(reply).startsWith("250");
       String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
       QueuedMessage seen = gateway.gateway().spool().messages().stream()
@@ -149,7 +149,7 @@ class SmtpProtocolTest {
       assertThat(client.send("MAIL FROM:<jörg@exämple.org>")).startsWith("553 5.6.7");
       assertThat(client.send("MAIL FROM:<jörg@exämple.org> SMTPUTF8")).startsWith("250");
       assertThat(client.send("RCPT TO:<jörg@example.test>")).startsWith("250");
-      assertThat(client.data("Subject: grüße\r\n\r\nhallo")).startsWith("250");
+      assertThat(client.data("From: tester@good.example\r\nSubject: grüße\r\n\r\nhallo")).startsWith("250");
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "j%C3%B6rg").size() == 1);
     String stored = Files.readString(gateway.delivered("example.test", "j%C3%B6rg").getFirst(), StandardCharsets.UTF_8);
@@ -167,7 +167,7 @@ class SmtpProtocolTest {
       assertThat(client.reply()).startsWith("554 5.7.1");
       assertThat(client.reply()).startsWith("250 2.1.5");
       assertThat(client.reply()).startsWith("354");
-      client.write("Subject: pipelined\r\n\r\nhi\r\n.\r\nQUIT\r\n");
+      client.write("From: tester@good.example\r\nSubject: pipelined\r\n\r\nhi\r\n.\r\nQUIT\r\n");
       assertThat(client.reply()).startsWith("250 2.0.0 Ok: queued");
       assertThat(client.reply()).startsWith("221");
     }
@@ -203,7 +203,7 @@ class SmtpProtocolTest {
       // HELO differs from the PTR (mail.good.example): RFC 5321 4.1.4 lets us only tag.
       assertThat(client.startTransaction("other-name.good.example", "alice@good.example", "tagged@example.test"))
           .startsWith("250");
-      assertThat(client.data("Subject: hi\r\n\r\nbody")).startsWith("250");
+      assertThat(client.data("From: tester@good.example\r\nSubject: hi\r\n\r\nbody")).startsWith("250");
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "tagged").size() == 1);
     String stored = Files.readString(gateway.delivered("example.test", "tagged").getFirst(), StandardCharsets.UTF_8);

@@ -57,7 +57,7 @@ class TrustedFrontendsTest {
       assertThat(client.send("STARTTLS")).startsWith("503 5.5.1");
       assertThat(client.send("MAIL FROM:<alice@good.example>")).startsWith("250");
       assertThat(client.send("RCPT TO:<secret@example.test>")).startsWith("250");
-      assertThat(client.data("Subject: over TLS\r\n\r\nhi")).startsWith("250");
+      assertThat(client.data("From: tester@good.example\r\nSubject: over TLS\r\n\r\nhi")).startsWith("250");
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "secret").size() == 1);
     String stored = Files.readString(gateway.delivered("example.test", "secret").getFirst(), StandardCharsets.UTF_8);
@@ -125,7 +125,7 @@ class TrustedFrontendsTest {
       assertThat(client.reply()).startsWith("220");
       assertThat(client.startTransaction(Senders.GOOD_NAME, "alice@good.example", "viaproxy@example.test"))
           .startsWith("250");
-      assertThat(client.data("Subject: via proxy\r\n\r\nhi")).startsWith("250");
+      assertThat(client.data("From: tester@good.example\r\nSubject: via proxy\r\n\r\nhi")).startsWith("250");
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> behindProxy.delivered("example.test", "viaproxy").size() == 1);
     assertThat(Files.readString(behindProxy.delivered("example.test", "viaproxy").getFirst()))

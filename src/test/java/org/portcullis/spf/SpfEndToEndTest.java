@@ -57,7 +57,7 @@ class SpfEndToEndTest {
       if (!reply.startsWith("250")) {
         return reply;
       }
-      return client.data("Subject: spf\r\n\r\nhello\r\n");
+      return client.data("From: tester@good.example\r\nSubject: spf\r\n\r\nhello\r\n");
     }
   }
 

@@ -79,7 +79,7 @@ public final class CheckCatalog {
       entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()),
       entry(SpfCheck.NAME, RejectAction.REJECT, p -> new SpfCheck(p.spf(), p.spfRejectsFail(), p.site().hostname())),
       entry(DkimCheck.NAME, RejectAction.REJECT, p -> new DkimCheck(p.dkim(), p.dkimRequiredFrom())),
-      entry(DmarcCheck.NAME, RejectAction.REJECT, p -> new DmarcCheck(p.dmarc(), p.dmarcSettings(), p.dmarcSample())),
+      entry(DmarcCheck.NAME, RejectAction.REJECT, p -> new DmarcCheck(p.dmarc(), p.site(), p.dmarcSettings(), p.dmarcSample())),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
           p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
       // Asked by the protocol layer when it meets the problem, not run in the chain's order.

@@ -16,6 +16,7 @@ import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EnhancedStatus;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
+import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.MessageHeaders;
 import org.portcullis.policy.Phase;
 import org.portcullis.policy.RefusalKind;
@@ -32,7 +33,8 @@ import org.portcullis.spf.SpfResult;
  * trusted forwarders and mailing lists ({@code dmarc.trusted-forwarders}, {@code dmarc.mailing-lists})
  * and {@code dmarc.enforce = false} never have mail refused, and the reason is recorded. A message
  * without exactly one From address is refused with 550 5.7.1 (RFC 7489 6.6.1) unless
- * {@code dmarc.require-one-from = false}.
+ * {@code dmarc.require-one-from = false}. Mail only for postmaster@ and the other always-reachable
+ * addresses is never refused or tagged here (recorded as {@code local_policy}).
  *
  * <p>Phase END_OF_DATA. Lookups: TXT {@code _dmarc.<From domain>}, then of its organisational
  * domain. LAN and authenticated clients are not judged.
@@ -51,6 +53,7 @@ public final class DmarcCheck extends CatalogCheck {
   }
 
   private final DmarcEvaluator evaluator;
+  private final LocalSite site;
   private final Settings settings;
   private final DoubleSupplier sample;
 
@@ -58,9 +61,10 @@ public final class DmarcCheck extends CatalogCheck {
    * @param evaluator empty: DMARC is off ({@code dmarc.enabled = false})
    * @param sample numbers in [0, 1) for {@code pct} sampling (a seeded source in tests)
    */
-  public DmarcCheck(Optional<DmarcEvaluator> evaluator, Settings settings, DoubleSupplier sample) {
+  public DmarcCheck(Optional<DmarcEvaluator> evaluator, LocalSite site, Settings settings, DoubleSupplier sample) {
     super(NAME, Judges.STRANGERS, Phase.END_OF_DATA);
     this.evaluator = evaluator.orElse(null);
+    this.site = site;
     this.settings = settings;
     this.sample = sample;
   }
@@ -74,8 +78,12 @@ public final class DmarcCheck extends CatalogCheck {
     List<String> fromFields = headers.get().fields().stream().filter(f -> f.name().equalsIgnoreCase("From"))
         .map(MessageHeaders.Field::value).toList();
     List<String> authors = fromFields.size() == 1 ? AuthorAddresses.domains(fromFields.getFirst()) : List.of();
+    // postmaster@ and the other always-reachable addresses take mail from anyone (RFC 5321 4.5.1):
+    // a sender refused elsewhere must be able to write to us.
+    boolean onlyReachable = !context.session().acceptedRecipients().isEmpty()
+        && context.session().acceptedRecipients().stream().allMatch(r -> site.isAlwaysReachable(r.address()));
     if (authors.size() != 1) {
-      return settings.requireOneFrom() ? badFrom(context, fromFields) : Verdict.CONTINUE;
+      return settings.requireOneFrom() && !onlyReachable ? badFrom(context, fromFields) : Verdict.CONTINUE;
     }
     Optional<String> spfPassed = context.session().facts().get(SpfOutcome.class)
         .filter(o -> o.result() == SpfResult.PASS && o.identity().equals("mailfrom")).map(SpfOutcome::domain);
@@ -83,7 +91,7 @@ public final class DmarcCheck extends CatalogCheck {
         .orElse(List.of());
     DmarcOutcome outcome = evaluator.evaluate(authors.getFirst(), spfPassed, dkimPassed, sample.getAsDouble());
     if (outcome.result() == DmarcResult.FAIL && outcome.disposition() != DmarcPolicy.NONE) {
-      outcome = localOverride(context, outcome);
+      outcome = onlyReachable ? outcome.overridden("local_policy") : localOverride(context, outcome);
     }
     context.session().facts().put(DmarcOutcome.class, outcome);
     context.session().facts().authenticated(result(outcome));
