@@ -16,6 +16,7 @@ import org.portcullis.access.LoginThrottle;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.dkim.DkimKeys;
+import org.portcullis.dmarc.DmarcTally;
 import org.portcullis.control.ControlServer;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MaildirTransport;
@@ -127,8 +128,10 @@ public final class Gateway implements AutoCloseable {
       CheckModes modes = checkModes(store);
       KnownRecipients recipients = new KnownRecipients(store.mailboxes(),
           new java.util.LinkedHashSet<>(config.mail().knownRecipients()), config.mail().rejectUnknownRecipients());
+      DmarcTally dmarcTally = new DmarcTally(store.dmarcTally());
+      steps.onClose("DMARC tally", () -> flushDmarcTally(dmarcTally));
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
-          Optional.of(lists), modes, Optional.of(recipients));
+          Optional.of(lists), modes, Optional.of(recipients), Optional.of(dmarcTally));
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       Spool spool = steps.step("spool", () -> Spool.open(config.spoolDir(),
@@ -160,6 +163,8 @@ public final class Gateway implements AutoCloseable {
       schedule(upkeep, config, store, clock, lists, recipients, timeline, sourceHealth, greylist,
           new OutboxSender(store.outbox(), spool, delivery, queueIds, config.server().hostname(),
               "postmaster@" + config.mail().acceptedDomains().getFirst(), clock));
+      upkeep.scheduleWithFixedDelay(() -> flushDmarcTally(dmarcTally), 60, 60, TimeUnit.SECONDS);
+      upkeep.scheduleWithFixedDelay(() -> pruneDmarcTally(store, clock), 5, 24 * 60 * 60, TimeUnit.SECONDS);
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
@@ -452,6 +457,23 @@ public final class Gateway implements AutoCloseable {
       recipients.refresh();
     } catch (RuntimeException e) {
       log.warn("reloading the mailboxes failed; the previous ones stay in force: {}", e.toString());
+    }
+  }
+
+  private static void flushDmarcTally(DmarcTally tally) {
+    try {
+      tally.flush();
+    } catch (RuntimeException e) {
+      log.warn("writing the DMARC tally failed; it stays in memory and is retried", e);
+    }
+  }
+
+  /** Aggregate reports cover a day; a month is kept for reports that are late or asked again. */
+  private static void pruneDmarcTally(Store store, Clock clock) {
+    try {
+      store.dmarcTally().prune(java.time.LocalDate.now(clock).minusDays(31));
+    } catch (RuntimeException e) {
+      log.warn("pruning the DMARC tally failed", e);
     }
   }
 

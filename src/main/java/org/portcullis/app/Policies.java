@@ -15,6 +15,7 @@ import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.dkim.DkimVerifier;
 import org.portcullis.dmarc.DmarcEvaluator;
+import org.portcullis.dmarc.DmarcTally;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dnsbl.DnsblLookups;
 import org.portcullis.dnsbl.DnsblReport;
@@ -67,18 +68,19 @@ public final class Policies {
    * @param recipients the mailboxes that exist, live (empty: only {@code mail.known-recipients}, as in policy-test)
    */
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
-      Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients) {
+      Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
+      Optional<DmarcTally> dmarcTally) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), CheckModes.none(), Optional.empty());
+        Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty());
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes) {
-      this(dnsbl, listings, greylist, lists, modes, Optional.empty());
+      this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty());
     }
 
     /** The same features with another directory of recipients. */
     public Features withRecipients(RecipientDirectory directory) {
-      return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory));
+      return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally);
     }
   }
 
@@ -132,7 +134,7 @@ public final class Policies {
         config.dmarc().enabled() ? Optional.of(new DmarcEvaluator(dns, config.dmarc().timeout())) : Optional.empty(),
         new DmarcCheck.Settings(config.dmarc().requireOneFrom(), config.dmarc().enforce(),
             config.dmarc().trustedForwarders(), config.dmarc().mailingLists()),
-        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), features.dmarcTally());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());

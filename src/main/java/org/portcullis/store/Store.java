@@ -4,6 +4,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.delivery.SuspensionStore;
+import org.portcullis.dmarc.DmarcTallyStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
@@ -61,6 +62,9 @@ public interface Store extends AutoCloseable {
 
   /** Mailboxes that exist (accepted at RCPT). */
   MailboxStore mailboxes();
+
+  /** DMARC aggregate-report data: messages per day, author domain, source and results. */
+  DmarcTallyStore dmarcTally();
 
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention

@@ -53,10 +53,10 @@ class PackageDependenciesTest {
       Map.entry("control", Set.of("mail", "delivery", "queue")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store")),
-      Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "greylist", "history", "lists", "mailbox",
-          "notices", "submission")),
+      Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
+          "mailbox", "notices", "submission")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
-          "greylist", "history", "lists", "mailbox", "notices", "submission")),
+          "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission")),
       Map.entry("config", Set.of("mail", "policy", "policy.checks", "blocklist", "dnsbl", "greylist", "delivery",
           "smtp")));
 

@@ -20,6 +20,7 @@ import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -34,6 +35,13 @@ import org.xbill.DNS.Type;
 public final class BenchDns {
 
   static final String SENDER_DOMAIN = "senders.example";
+  /** The senders' SPF policy: every bench source address may send. */
+  static final String SPF = "v=spf1 ip4:127.0.0.0/8 -all";
+  static final String DMARC = "v=DMARC1; p=reject";
+  static final String DKIM_SELECTOR = "bench";
+
+  /** The senders' DKIM key record ({@code bench._domainkey.senders.example}), when the run signs. */
+  private String dkimRecord;
   private static final long TTL = 300;
 
   private final SOARecord soa;
@@ -55,6 +63,9 @@ public final class BenchDns {
     InetAddress address = InetAddress.ofLiteral(args.length > 0 ? args[0] : "127.0.0.1");
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 53;
     BenchDns dns = new BenchDns();
+    if (args.length > 2) {
+      dns.dkimRecord = java.nio.file.Files.readString(java.nio.file.Path.of(args[2])).strip();
+    }
     DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, port));
     udp.setReceiveBufferSize(4 << 20);
     ServerSocket tcp = new ServerSocket();
@@ -148,8 +159,25 @@ public final class BenchDns {
           response.addRecord(new ARecord(name, DClass.IN, TTL, address), Section.ANSWER);
         }
       }
+    } else if (text.equals("_dmarc." + SENDER_DOMAIN)) {
+      exists = true;
+      if (type == Type.TXT) {
+        response.addRecord(new TXTRecord(name, DClass.IN, TTL, DMARC), Section.ANSWER);
+      }
+    } else if (text.equals(DKIM_SELECTOR + "._domainkey." + SENDER_DOMAIN) && dkimRecord != null) {
+      exists = true;
+      if (type == Type.TXT) {
+        java.util.List<String> strings = new java.util.ArrayList<>();
+        for (int at = 0; at < dkimRecord.length(); at += 255) {
+          strings.add(dkimRecord.substring(at, Math.min(dkimRecord.length(), at + 255)));
+        }
+        response.addRecord(new TXTRecord(name, DClass.IN, TTL, strings), Section.ANSWER);
+      }
     } else if (text.equals(SENDER_DOMAIN)) {
       exists = true;
+      if (type == Type.TXT) {
+        response.addRecord(new TXTRecord(name, DClass.IN, TTL, SPF), Section.ANSWER);
+      }
       if (type == Type.MX) {
         response.addRecord(new MXRecord(name, DClass.IN, TTL, 10, Name.fromString("mx." + SENDER_DOMAIN + ".")),
             Section.ANSWER);

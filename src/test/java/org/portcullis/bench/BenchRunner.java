@@ -38,6 +38,8 @@ public final class BenchRunner {
   private final PrintWriter out;
   private int nextSource = 65537;
   private final Map<String, List<LoadGenerator.Result>> results = new LinkedHashMap<>();
+  /** The load's message, DKIM-signed by senders.example (whose SPF, DKIM and DMARC records the bench DNS serves). */
+  private byte[] message;
 
   private BenchRunner(int sessions, int warmup, int measure, int size, Path work, PrintWriter out) {
     this.sessions = sessions;
@@ -56,8 +58,9 @@ public final class BenchRunner {
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultsFile, StandardCharsets.UTF_8), true)) {
       BenchRunner runner = new BenchRunner(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
           Integer.parseInt(args[3]), Integer.parseInt(args[4]), work, out);
+      Path record = runner.signedMessage();
       Process dns = runner.start(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          BenchDns.class.getName(), "127.0.0.1", "53"), work.resolve("dns.log"), "bench DNS ready");
+          BenchDns.class.getName(), "127.0.0.1", "53", record.toString()), work.resolve("dns.log"), "bench DNS ready");
       try {
         runner.say("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
             + Runtime.version() + ", " + command("postconf", "-h", "mail_version").strip().replaceAll("^", "Postfix "));
@@ -66,9 +69,10 @@ public final class BenchRunner {
             + " s measured, " + rounds + " rounds");
         for (int round = 1; round <= rounds; round++) {
           runner.say("## round " + round);
-          runner.portcullis("portcullis-durable", true);
+          runner.portcullis("portcullis-durable", true, "");
           runner.postfix();
-          runner.portcullis("portcullis-nofsync", false);
+          runner.portcullis("portcullis-nofsync", false, "");
+          runner.portcullis("portcullis-auth-off", true, AUTH_OFF);
         }
         runner.sink();
         runner.say("## smtp-source (Postfix's load generator; every connection from 127.0.0.1, so no per-address DNS variety)");
@@ -83,8 +87,31 @@ public final class BenchRunner {
     }
   }
 
-  private void portcullis(String label, boolean fsync) throws Exception {
-    Process gateway = startPortcullis(fsync);
+  /** SPF, DKIM and DMARC off: what sender authentication costs is the difference to portcullis-durable. */
+  private static final String AUTH_OFF = "\n[spf]\nenabled = false\n[dkim]\nenabled = false\n[dmarc]\nenabled = false\n";
+
+  /**
+   * Signs the load's message with a new 2048-bit key for senders.example and returns the file
+   * holding the key's TXT record, for the bench DNS.
+   */
+  private Path signedMessage() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair key = generator.generateKeyPair();
+    byte[] plain = LoadGenerator.body(size);
+    byte[] text = java.util.Arrays.copyOf(plain, plain.length - 3); // without the final ".\r\n"
+    org.portcullis.mail.RawMessage parsed = org.portcullis.mail.RawMessage.parse(text);
+    String signature = new org.portcullis.dkim.DkimSigner(BenchDns.SENDER_DOMAIN, BenchDns.DKIM_SELECTOR,
+        key.getPrivate()).sign(parsed.headerFields(), parsed.body(), Instant.now());
+    message = (signature + "\r\n" + new String(plain, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+    Path record = work.resolve("dkim-record.txt");
+    Files.writeString(record, "v=DKIM1; k=rsa; p=" + java.util.Base64.getEncoder().encodeToString(
+        key.getPublic().getEncoded()));
+    return record;
+  }
+
+  private void portcullis(String label, boolean fsync, String extraConfig) throws Exception {
+    Process gateway = startPortcullis(fsync, extraConfig);
     try {
       load(label, PORTCULLIS_PORT);
     } finally {
@@ -93,13 +120,13 @@ public final class BenchRunner {
   }
 
   /** A fresh Portcullis with the bench configuration, once it says it is ready. */
-  private Process startPortcullis(boolean fsync) throws Exception {
+  private Process startPortcullis(boolean fsync, String extraConfig) throws Exception {
     Path dir = work.resolve("portcullis");
     deleteTree(dir);
     Files.createDirectories(dir);
     String config = Files.readString(Path.of("bench/portcullis-bench.toml"))
         .replace("/tmp/portcullis-bench/data", dir.resolve("data").toString())
-        + "\n[queue]\nfsync = " + fsync + "\n";
+        + "\n[queue]\nfsync = " + fsync + "\n" + extraConfig;
     Path configFile = dir.resolve("portcullis.toml");
     Files.writeString(configFile, config);
     return start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xmx1g",
@@ -125,7 +152,7 @@ public final class BenchRunner {
 
   /** Portcullis under smtp-source: 20000 messages to warm up, then 20000 timed. */
   private void portcullisWithSmtpSource() throws Exception {
-    Process gateway = startPortcullis(true);
+    Process gateway = startPortcullis(true, "");
     try {
       smtpSource(PORTCULLIS_PORT, 20_000);
       record("portcullis-durable/smtp-source", smtpSource(PORTCULLIS_PORT, 20_000));
@@ -174,7 +201,7 @@ public final class BenchRunner {
 
   private void load(String label, int port) throws Exception {
     LoadGenerator.Result result = LoadGenerator.run(label, new InetSocketAddress("127.0.0.1", port), sessions, warmup,
-        measure, size, nextSource);
+        measure, message, nextSource);
     nextSource += result.sourcesUsed() + 1000;
     results.computeIfAbsent(label, k -> new ArrayList<>()).add(result);
     say(result.line());
@@ -194,6 +221,10 @@ public final class BenchRunner {
       say(String.format("ratio portcullis-durable / postfix = %.2f (fsync off: %.2f)",
           medians.get("portcullis-durable") / medians.get("postfix"),
           medians.getOrDefault("portcullis-nofsync", 0.0) / medians.get("postfix")));
+    }
+    if (medians.getOrDefault("portcullis-auth-off", 0.0) > 0) {
+      say(String.format("sender authentication (SPF, DKIM, DMARC) costs %.1f %% of the auth-off rate",
+          100 * (1 - medians.get("portcullis-durable") / medians.get("portcullis-auth-off"))));
     }
     if (medians.getOrDefault("postfix/smtp-source", 0.0) > 0) {
       say(String.format("ratio with smtp-source: portcullis-durable / postfix = %.2f",

@@ -52,7 +52,12 @@ public final class LoadGenerator {
    */
   public static Result run(String label, InetSocketAddress server, int sessions, int warmup, int measure, int size,
       int firstSource) throws InterruptedException {
-    byte[] body = body(size);
+    return run(label, server, sessions, warmup, measure, body(size), firstSource);
+  }
+
+  /** The same with a message of the caller's (its text, dot-stuffed, ending with the {@code .} line). */
+  public static Result run(String label, InetSocketAddress server, int sessions, int warmup, int measure, byte[] body,
+      int firstSource) throws InterruptedException {
     AtomicInteger nextSource = new AtomicInteger(firstSource);
     LongAdder accepted = new LongAdder();
     Map<String, LongAdder> failures = new ConcurrentHashMap<>();

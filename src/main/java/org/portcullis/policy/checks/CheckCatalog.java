@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.dkim.DkimVerifier;
 import org.portcullis.dmarc.DmarcEvaluator;
+import org.portcullis.dmarc.DmarcTally;
 import org.portcullis.dnsbl.DnsblReport;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
@@ -38,7 +39,8 @@ public final class CheckCatalog {
       Optional<LiveListings> listings, String blocklistZone, String publicUrl, Set<EmailAddress> spamTraps,
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists, Optional<SpfEvaluator> spf,
       boolean spfRejectsFail, Optional<DkimVerifier> dkim, Set<String> dkimRequiredFrom,
-      Optional<DmarcEvaluator> dmarc, DmarcCheck.Settings dmarcSettings, java.util.function.DoubleSupplier dmarcSample) {}
+      Optional<DmarcEvaluator> dmarc, DmarcCheck.Settings dmarcSettings, java.util.function.DoubleSupplier dmarcSample,
+      Optional<DmarcTally> dmarcTally) {}
 
   /**
    * A check's name, defaults and factory.
@@ -79,7 +81,7 @@ public final class CheckCatalog {
       entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()),
       entry(SpfCheck.NAME, RejectAction.REJECT, p -> new SpfCheck(p.spf(), p.spfRejectsFail(), p.site().hostname())),
       entry(DkimCheck.NAME, RejectAction.REJECT, p -> new DkimCheck(p.dkim(), p.dkimRequiredFrom())),
-      entry(DmarcCheck.NAME, RejectAction.REJECT, p -> new DmarcCheck(p.dmarc(), p.site(), p.dmarcSettings(), p.dmarcSample())),
+      entry(DmarcCheck.NAME, RejectAction.REJECT, p -> new DmarcCheck(p.dmarc(), p.site(), p.dmarcSettings(), p.dmarcSample(), p.dmarcTally())),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
           p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
       // Asked by the protocol layer when it meets the problem, not run in the chain's order.

@@ -10,6 +10,7 @@ import org.portcullis.dmarc.DmarcEvaluator;
 import org.portcullis.dmarc.DmarcOutcome;
 import org.portcullis.dmarc.DmarcPolicy;
 import org.portcullis.dmarc.DmarcResult;
+import org.portcullis.dmarc.DmarcTally;
 import org.portcullis.dns.ReverseDns;
 import org.portcullis.mail.AuthorAddresses;
 import org.portcullis.mail.Cidr;
@@ -56,17 +57,21 @@ public final class DmarcCheck extends CatalogCheck {
   private final LocalSite site;
   private final Settings settings;
   private final DoubleSupplier sample;
+  private final DmarcTally tally;
 
   /**
    * @param evaluator empty: DMARC is off ({@code dmarc.enabled = false})
    * @param sample numbers in [0, 1) for {@code pct} sampling (a seeded source in tests)
+   * @param tally counts what aggregate reports need (empty without a store, as in policy-test)
    */
-  public DmarcCheck(Optional<DmarcEvaluator> evaluator, LocalSite site, Settings settings, DoubleSupplier sample) {
+  public DmarcCheck(Optional<DmarcEvaluator> evaluator, LocalSite site, Settings settings, DoubleSupplier sample,
+      Optional<DmarcTally> tally) {
     super(NAME, Judges.STRANGERS, Phase.END_OF_DATA);
     this.evaluator = evaluator.orElse(null);
     this.site = site;
     this.settings = settings;
     this.sample = sample;
+    this.tally = tally.orElse(null);
   }
 
   @Override
@@ -94,6 +99,9 @@ public final class DmarcCheck extends CatalogCheck {
       outcome = onlyReachable ? outcome.overridden("local_policy") : localOverride(context, outcome);
     }
     context.session().facts().put(DmarcOutcome.class, outcome);
+    if (tally != null) {
+      tally.count(context.clock().instant(), context.session().client().address(), outcome);
+    }
     context.session().facts().authenticated(result(outcome));
     return switch (outcome.result()) {
       case TEMPERROR -> new Verdict.Tempfail(RefusalKind.LOCAL_ERROR, EnhancedStatus.parse("4.4.3"),

@@ -14,6 +14,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.delivery.SuspensionStore;
+import org.portcullis.dmarc.DmarcTallyStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
 import org.portcullis.history.TransactionLog;
@@ -48,12 +49,14 @@ public final class SqliteStore implements Store {
   private final SqliteSourceStore sources;
   private final SqliteOutbox outbox;
   private final SqliteMailboxStore mailboxes;
+  private final SqliteDmarcTallyStore dmarcTally;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
-      SqliteMailboxStore mailboxes) {
+      SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally) {
+    this.dmarcTally = dmarcTally;
     this.sources = sources;
     this.outbox = outbox;
     this.mailboxes = mailboxes;
@@ -96,7 +99,7 @@ public final class SqliteStore implements Store {
           new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
           new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
-          new SqliteMailboxStore(connect(url)));
+          new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -124,6 +127,11 @@ public final class SqliteStore implements Store {
       s.execute("PRAGMA cache_size=-" + cacheKib);
     }
     return connection;
+  }
+
+  @Override
+  public DmarcTallyStore dmarcTally() {
+    return dmarcTally;
   }
 
   @Override
@@ -211,6 +219,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public void close() {
+    dmarcTally.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();
