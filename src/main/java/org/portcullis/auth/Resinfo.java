@@ -2,6 +2,7 @@ package org.portcullis.auth;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One result of an Authentication-Results field (RFC 8601 2.2): {@code method=result}, an optional
@@ -9,6 +10,11 @@ import java.util.List;
  * domain are written as quoted strings; comments lose the characters that would end them.
  */
 public final class Resinfo {
+
+  private static final Pattern NOT_IN_COMMENT = Pattern.compile("[^\\x21-\\x7e]|[()\\\\]");
+  private static final Pattern SPACES = Pattern.compile(" +");
+  private static final Pattern PLAIN_VALUE =
+      Pattern.compile("[A-Za-z0-9!#$%&'*+\\-./^_`{|}~]+(@[A-Za-z0-9.\\-]+)?|@[A-Za-z0-9.\\-]+");
 
   /** Comments are cut here: the field is for machines; the explanation page has the whole story. */
   static final int COMMENT_MAX = 200;
@@ -32,7 +38,7 @@ public final class Resinfo {
 
   /** A comment after the result, e.g. the reason; empty comments are left out. */
   public Resinfo comment(String text) {
-    String plain = text.replaceAll("[^\\x21-\\x7e]|[()\\\\]", " ").replaceAll(" +", " ").strip();
+    String plain = SPACES.matcher(NOT_IN_COMMENT.matcher(text).replaceAll(" ")).replaceAll(" ").strip();
     this.comment = plain.length() > COMMENT_MAX ? plain.substring(0, COMMENT_MAX) + "..." : plain;
     return this;
   }
@@ -59,7 +65,7 @@ public final class Resinfo {
 
   /** RFC 8601 pvalue: a token, {@code [local-part] "@" domain}, or else a quoted string. */
   static String pvalue(String value) {
-    if (value.length() <= VALUE_MAX && value.matches("[A-Za-z0-9!#$%&'*+\\-./^_`{|}~]+(@[A-Za-z0-9.\\-]+)?|@[A-Za-z0-9.\\-]+")) {
+    if (value.length() <= VALUE_MAX && PLAIN_VALUE.matcher(value).matches()) {
       return value;
     }
     StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');

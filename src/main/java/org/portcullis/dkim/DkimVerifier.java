@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.BodyHasher;
 import org.apache.james.jdkim.api.Result;
@@ -30,6 +31,8 @@ import org.portcullis.dns.DnsResolver;
  * <p>Thread-safe: each call has its own jDKIM verifier and key lookups.
  */
 public final class DkimVerifier {
+
+  private static final Pattern WHITE_SPACE = Pattern.compile("[ \\t\\r\\n]");
 
   /** Signatures beyond this many (counted from the top, the newest) are not verified. */
   public static final int SIGNATURES_MAX = 5;
@@ -87,7 +90,7 @@ public final class DkimVerifier {
     SignatureRecord record = result.getRecord();
     String domain = text(() -> record.getDToken());
     String selector = text(() -> record.getSelector());
-    String b = text(() -> record.getRawSignature()).replaceAll("[ \\t\\r\\n]", "");
+    String b = WHITE_SPACE.matcher(text(() -> record.getRawSignature())).replaceAll("");
     String start = b.length() > 8 ? b.substring(0, 8) : b;
     String algorithm = text(() -> record.getHashKeyType() + "-" + record.getHashMethod()).toLowerCase(Locale.ROOT);
     if (algorithm.startsWith("ed25519")) {

@@ -3,6 +3,7 @@ package org.portcullis.mail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The addresses of a From field (RFC 5322 3.6.2, the message's author), read as mail software
@@ -10,6 +11,8 @@ import java.util.Locale;
  * gives the domain of its {@code addr-spec}. What cannot be read gives no address, never a guess.
  */
 public final class AuthorAddresses {
+
+  private static final Pattern DOMAIN = Pattern.compile("[a-z0-9._-]+|\\p{L}[\\p{L}\\p{N}._-]*");
 
   /** A From field longer than this is not read (RFC 5322 caps a line at 998 octets; folding adds more). */
   static final int FIELD_MAX_CHARS = 16_384;
@@ -35,7 +38,7 @@ public final class AuthorAddresses {
       if (domain.endsWith(".")) {
         domain = domain.substring(0, domain.length() - 1);
       }
-      if (!domain.isEmpty() && domain.matches("[a-z0-9._-]+|\\p{L}[\\p{L}\\p{N}._-]*")) {
+      if (!domain.isEmpty() && DOMAIN.matcher(domain).matches()) {
         out.add(domain);
       }
     }

@@ -104,6 +104,7 @@ public final class BenchRunner {
     String signature = new org.portcullis.dkim.DkimSigner(BenchDns.SENDER_DOMAIN, BenchDns.DKIM_SELECTOR,
         key.getPrivate()).sign(parsed.headerFields(), parsed.body(), Instant.now());
     message = (signature + "\r\n" + new String(plain, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+    Files.write(work.resolve("signed-message.txt"), message);
     Path record = work.resolve("dkim-record.txt");
     Files.writeString(record, "v=DKIM1; k=rsa; p=" + java.util.Base64.getEncoder().encodeToString(
         key.getPublic().getEncoded()));

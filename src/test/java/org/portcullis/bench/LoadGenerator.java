@@ -41,8 +41,12 @@ public final class LoadGenerator {
   public static void main(String[] args) throws Exception {
     String[] target = args[0].split(":");
     InetSocketAddress server = new InetSocketAddress(target[0], Integer.parseInt(target[1]));
-    Result result = run(args.length > 6 ? args[6] : "run", server, Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-        Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+    String label = args.length > 6 ? args[6] : "run";
+    Result result = args.length > 7
+        ? run(label, server, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+            java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[7])), Integer.parseInt(args[5]))
+        : run(label, server, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+            Integer.parseInt(args[4]), Integer.parseInt(args[5]));
     System.out.println(result.line());
   }
 
