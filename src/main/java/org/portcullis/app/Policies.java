@@ -128,7 +128,7 @@ public final class Policies {
         blocklist.zone(), config.web().publicUrl(), new LinkedHashSet<>(blocklist.spamTraps()), blocklist.trapRefuseAtData(),
         features.greylist(), features.lists(),
         config.spf().enabled() ? Optional.of(new SpfEvaluator(dns, config.spf().timeout())) : Optional.empty(),
-        config.spf().onFail() == PortcullisConfig.SpfOnFail.REJECT,
+        config.spf().onFail() == PortcullisConfig.SpfOnFail.REJECT, config.spf().checkHelo(),
         config.dkim().enabled() ? Optional.of(new DkimVerifier(dns, config.dkim().timeout())) : Optional.empty(),
         config.dkim().requireSignatureFrom(),
         config.dmarc().enabled() ? Optional.of(new DmarcEvaluator(dns, config.dmarc().timeout())) : Optional.empty(),

@@ -117,8 +117,9 @@ public final class ConfigLoader {
     Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 5_000, 100, 60_000));
     PortcullisConfig.SpfOnFail onFail = choice(s, "on-fail", PortcullisConfig.SpfOnFail.RECORD,
         PortcullisConfig.SpfOnFail.class);
+    boolean checkHelo = s.bool("check-helo", true);
     s.finish();
-    return new PortcullisConfig.Spf(enabled, timeout, onFail);
+    return new PortcullisConfig.Spf(enabled, timeout, onFail, checkHelo);
   }
 
   private static PortcullisConfig.Dkim dkim(ConfigSection s) {

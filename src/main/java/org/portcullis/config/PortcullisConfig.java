@@ -43,8 +43,9 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    *
    * @param enabled whether the {@code spf} check evaluates anything
    * @param timeout the longest one evaluation may take, its DNS lookups included
+   * @param checkHelo whether the HELO identity is evaluated too (RFC 7208 2.3), not only MAIL FROM
    */
-  public record Spf(boolean enabled, java.time.Duration timeout, SpfOnFail onFail) {}
+  public record Spf(boolean enabled, java.time.Duration timeout, SpfOnFail onFail, boolean checkHelo) {}
 
   /**
    * {@code [dkim]}: verification of the DKIM signatures of mail from strangers (RFC 6376).

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.BodyHasher;
+import org.apache.james.jdkim.api.PublicKeyRecord;
 import org.apache.james.jdkim.api.Result;
 import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.canon.RelaxedBodyCanonicalizer;
@@ -33,6 +34,7 @@ import org.portcullis.dns.DnsResolver;
 public final class DkimVerifier {
 
   private static final Pattern WHITE_SPACE = Pattern.compile("[ \\t\\r\\n]");
+  private static final Pattern BODY_LENGTH_TAG = Pattern.compile("[:;]\\s*l\\s*=");
 
   /** Signatures beyond this many (counted from the top, the newest) are not verified. */
   public static final int SIGNATURES_MAX = 5;
@@ -42,6 +44,7 @@ public final class DkimVerifier {
 
   private final DnsResolver resolver;
   private final Duration timeout;
+  private final KeyRecordCache keyRecords = new KeyRecordCache();
 
   /** @param timeout the time every key lookup of one message must fit in */
   public DkimVerifier(DnsResolver resolver, Duration timeout) {
@@ -61,14 +64,21 @@ public final class DkimVerifier {
     List<String> verified = signatures.subList(0, Math.min(SIGNATURES_MAX, signatures.size()));
     List<String> fields = headerFields.stream()
         .filter(f -> !HeaderFields.nameIs(f, FIELD) || verified.contains(f)).toList();
-    ResolverKeyRecords keys = new ResolverKeyRecords(resolver, System.nanoTime() + timeout.toNanos());
-    DKIMVerifier jdkim = new DKIMVerifier(keys);
+    ResolverKeyRecords keys = new ResolverKeyRecords(resolver, System.nanoTime() + timeout.toNanos(), keyRecords);
+    DKIMVerifier jdkim = new DKIMVerifier(keys) {
+      @Override
+      protected PublicKeyRecord newPublicKeyRecord(String record) {
+        return keyRecords.record(record);
+      }
+    };
+    // The body's canonical lengths are counted only when a signature limits its hash with l=.
+    boolean limited = verified.stream().anyMatch(f -> BODY_LENGTH_TAG.matcher(f).find());
     BodyLength relaxed = new BodyLength(true);
     BodyLength simple = new BodyLength(false);
     try {
       BodyHasher hasher = jdkim.newBodyHasher(new HeaderFields(fields));
-      try (OutputStream out = new Tee(hasher == null ? OutputStream.nullOutputStream() : hasher.getOutputStream(),
-          relaxed.stream, simple.stream)) {
+      OutputStream hash = hasher == null ? OutputStream.nullOutputStream() : hasher.getOutputStream();
+      try (OutputStream out = limited ? new Tee(hash, relaxed.stream, simple.stream) : hash) {
         body.transferTo(out);
       }
       jdkim.verify(hasher);

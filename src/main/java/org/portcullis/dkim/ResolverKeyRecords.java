@@ -1,6 +1,5 @@
 package org.portcullis.dkim;
 
-import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Optional;
 import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
-import org.apache.james.jdkim.tagvalue.PublicKeyRecordImpl;
 import org.portcullis.dns.DnsAnswer;
 import org.portcullis.dns.DnsRecord;
 import org.portcullis.dns.DnsResolver;
@@ -29,12 +27,14 @@ final class ResolverKeyRecords implements PublicKeyRecordRetriever {
   static final int RECORD_MAX_CHARS = 4096;
 
   private final DnsResolver resolver;
+  private final KeyRecordCache cache;
   private final long deadlineNanos;
   private final List<String> lookups = new ArrayList<>();
   private final Map<String, Integer> keyBits = new HashMap<>();
 
   /** @param deadlineNanos when every lookup of this message must be over ({@link System#nanoTime()}) */
-  ResolverKeyRecords(DnsResolver resolver, long deadlineNanos) {
+  ResolverKeyRecords(DnsResolver resolver, long deadlineNanos, KeyRecordCache cache) {
+    this.cache = cache;
     this.resolver = resolver;
     this.deadlineNanos = deadlineNanos;
   }
@@ -77,15 +77,7 @@ final class ResolverKeyRecords implements PublicKeyRecordRetriever {
   }
 
   private void noteKeySize(String name, String record) {
-    try {
-      PublicKeyRecordImpl key = new PublicKeyRecordImpl(record);
-      key.validate();
-      if (key.getPublicKey() instanceof RSAPublicKey rsa) {
-        keyBits.putIfAbsent(name, rsa.getModulus().bitLength());
-      }
-    } catch (RuntimeException e) {
-      // Not a usable RSA key: jDKIM itself says why when it reads the record.
-    }
+    cache.bits(record).ifPresent(bits -> keyBits.putIfAbsent(name, bits));
   }
 
   private static String recordName(CharSequence selector, CharSequence domain) {

@@ -95,6 +95,19 @@ class SpfEndToEndTest {
   }
 
   @Test
+  void theHeloIdentityIsRecordedUnlessTurnedOff() throws Exception {
+    start();
+    assertThat(send("alice@good.example", "carol@example.test")).startsWith("250");
+    assertThat(delivered("carol")).contains("spf=pass smtp.mailfrom=alice@good.example")
+        .contains("spf=none smtp.helo=" + Senders.GOOD_NAME);
+    stop();
+    data = data.resolve("second");
+    start("spf.check-helo = false");
+    assertThat(send("alice@good.example", "dave@example.test")).startsWith("250");
+    assertThat(delivered("dave")).contains("spf=pass smtp.mailfrom=alice@good.example").doesNotContain("smtp.helo");
+  }
+
+  @Test
   void aPolicyThatCannotBeLookedUpDefersTheMailNeverPassesIt() throws Exception {
     start("spf.timeout-ms = 2000");
     String reply = send("someone@slow.example", "frank@example.test");

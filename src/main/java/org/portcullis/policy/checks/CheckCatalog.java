@@ -38,7 +38,7 @@ public final class CheckCatalog {
       Optional<ClientLookup<DnsblReport>> dnsbl, double dnsblThreshold, String dnsblReply,
       Optional<LiveListings> listings, String blocklistZone, String publicUrl, Set<EmailAddress> spamTraps,
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists, Optional<SpfEvaluator> spf,
-      boolean spfRejectsFail, Optional<DkimVerifier> dkim, Set<String> dkimRequiredFrom,
+      boolean spfRejectsFail, boolean spfChecksHelo, Optional<DkimVerifier> dkim, Set<String> dkimRequiredFrom,
       Optional<DmarcEvaluator> dmarc, DmarcCheck.Settings dmarcSettings, java.util.function.DoubleSupplier dmarcSample,
       Optional<DmarcTally> dmarcTally) {}
 
@@ -79,7 +79,8 @@ public final class CheckCatalog {
       entry(SenderDomainCheck.NAME, RejectAction.REJECT, p -> new SenderDomainCheck()),
       entry(NullSenderCheck.NAME, RejectAction.REJECT, p -> new NullSenderCheck()),
       entry(MailFromSelfCheck.NAME, RejectAction.REJECT, p -> new MailFromSelfCheck()),
-      entry(SpfCheck.NAME, RejectAction.REJECT, p -> new SpfCheck(p.spf(), p.spfRejectsFail(), p.site().hostname())),
+      entry(SpfCheck.NAME, RejectAction.REJECT, p -> new SpfCheck(p.spf(), p.spfRejectsFail(), p.spfChecksHelo(),
+          p.site().hostname())),
       entry(DkimCheck.NAME, RejectAction.REJECT, p -> new DkimCheck(p.dkim(), p.dkimRequiredFrom())),
       entry(DmarcCheck.NAME, RejectAction.REJECT, p -> new DmarcCheck(p.dmarc(), p.site(), p.dmarcSettings(), p.dmarcSample(), p.dmarcTally())),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,

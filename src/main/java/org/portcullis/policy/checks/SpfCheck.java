@@ -33,15 +33,18 @@ public final class SpfCheck extends CatalogCheck {
 
   private final SpfEvaluator evaluator;
   private final boolean rejectFail;
+  private final boolean checkHelo;
   private final String receiver;
 
   /**
    * @param evaluator empty: SPF is off ({@code spf.enabled = false}) and the check has no opinion
    * @param rejectFail {@code spf.on-fail = "reject"}
+   * @param checkHelo {@code spf.check-helo}: evaluate the HELO identity too
    * @param receiver our host name, for the header
    */
-  public SpfCheck(Optional<SpfEvaluator> evaluator, boolean rejectFail, String receiver) {
+  public SpfCheck(Optional<SpfEvaluator> evaluator, boolean rejectFail, boolean checkHelo, String receiver) {
     super(NAME, Judges.STRANGERS, Phase.MAIL);
+    this.checkHelo = checkHelo;
     this.evaluator = evaluator.orElse(null);
     this.rejectFail = rejectFail;
     this.receiver = receiver;
@@ -57,7 +60,7 @@ public final class SpfCheck extends CatalogCheck {
     String helo = context.session().helo().map(HeloName::raw).orElse("");
     SpfOutcome outcome = evaluator.mailFrom(context.session().client().address(), sender, helo);
     // RFC 7208 2.3: the HELO identity too, when it is a name and not what MAIL FROM already asked.
-    Optional<SpfOutcome> heloOutcome = sender.isEmpty() || context.session().helo().map(h -> !h.isDomain()).orElse(true)
+    Optional<SpfOutcome> heloOutcome = !checkHelo || sender.isEmpty() || context.session().helo().map(h -> !h.isDomain()).orElse(true)
         ? Optional.empty() : Optional.of(evaluator.helo(context.session().client().address(), helo));
     record(context.session().facts(), outcome, heloOutcome, sender.isEmpty() ? "postmaster@" + helo : sender, helo);
     String domain = outcome.domain();
