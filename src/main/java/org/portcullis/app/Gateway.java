@@ -15,25 +15,27 @@ import org.portcullis.access.ApiTokens;
 import org.portcullis.access.LoginThrottle;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
-import org.portcullis.dkim.DkimKeys;
-import org.portcullis.dmarc.DmarcTally;
 import org.portcullis.control.ControlServer;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.delivery.MaildirTransport;
 import org.portcullis.delivery.MxTransport;
 import org.portcullis.delivery.Notifications;
 import org.portcullis.delivery.OutboxSender;
+import org.portcullis.delivery.OutgoingSigner;
 import org.portcullis.delivery.RelayTransport;
 import org.portcullis.delivery.RoutingTransport;
 import org.portcullis.delivery.SourceHealth;
 import org.portcullis.delivery.SourcePool;
 import org.portcullis.delivery.Transport;
+import org.portcullis.dkim.DkimKeys;
+import org.portcullis.dmarc.DmarcTally;
 import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.files.PrivateFiles;
 import org.portcullis.greylist.Greylist;
 import org.portcullis.lists.AccessLists;
+import org.portcullis.mail.OrganizationalDomain;
 import org.portcullis.mail.References;
 import org.portcullis.mailbox.KnownRecipients;
 import org.portcullis.policy.CheckModes;
@@ -45,8 +47,8 @@ import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.Authenticator;
-import org.portcullis.smtp.MessageSink;
 import org.portcullis.smtp.MessageSigner;
+import org.portcullis.smtp.MessageSink;
 import org.portcullis.smtp.SmtpServer;
 import org.portcullis.smtp.SmtpSettings;
 import org.portcullis.smtp.TlsContexts;
@@ -141,15 +143,18 @@ public final class Gateway implements AutoCloseable {
       Optional<SourceHealth> sourceHealth = blocklists.dnsbl().filter(d -> !pool.addresses().isEmpty())
           .map(d -> new SourceHealth(pool, d));
       sourceHealth.ifPresent(SourceHealth::run); // before the first delivery: a listed address is never used
+      DkimKeys dkimKeys = DkimKeys.load(config.dkimKeysDir());
+      OutgoingSigner ownMail = DkimSigning.outgoing(dkimKeys,
+          OrganizationalDomain.of(config.server().hostname()).orElse(config.server().hostname()), clock);
       DeliveryService delivery = steps.step("delivery", () -> {
         DeliveryService d = new DeliveryService(spool, transport(config, dns, pool), config.delivery().retry(), clock,
             config.delivery().concurrency(), new Notifications(spool, queueIds, config.server().hostname(), clock,
-                config.delivery().delayWarning()));
+                config.delivery().delayWarning(), ownMail));
         d.start(spool.recovered());
         return d;
       }, DeliveryService::close);
       MessageSink sink = new SpoolingSink(spool, delivery, store.transactions());
-      MessageSigner signer = DkimSigning.of(DkimKeys.load(config.dkimKeysDir()), clock);
+      MessageSigner signer = DkimSigning.of(dkimKeys, clock);
       SmtpServer smtp = steps.step("SMTP listener", () -> started(new SmtpServer(smtpSettings(config), engine, sink,
           queueIds, signer)), SmtpServer::close);
       List<SmtpServer> submission = new ArrayList<>();
@@ -162,7 +167,7 @@ public final class Gateway implements AutoCloseable {
       Timeline timeline = new Timeline(smtp.stats(), counts, store.traffic(), clock);
       schedule(upkeep, config, store, clock, lists, recipients, timeline, sourceHealth, greylist,
           new OutboxSender(store.outbox(), spool, delivery, queueIds, config.server().hostname(),
-              "postmaster@" + config.mail().acceptedDomains().getFirst(), clock));
+              "postmaster@" + config.mail().acceptedDomains().getFirst(), clock, ownMail));
       upkeep.scheduleWithFixedDelay(() -> flushDmarcTally(dmarcTally), 60, 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> pruneDmarcTally(store, clock), 5, 24 * 60 * 60, TimeUnit.SECONDS);
       if (!config.queue().fsync()) {

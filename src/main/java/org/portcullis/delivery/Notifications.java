@@ -34,12 +34,20 @@ public final class Notifications {
   private final String hostname;
   private final Clock clock;
   private final Duration delayWarning;
+  private final OutgoingSigner signer;
 
   /**
    * @param delayWarning how long after arrival a still-undelivered message's sender is told it is
    *     delayed; zero never
    */
   public Notifications(Spool spool, References queueIds, String hostname, Clock clock, Duration delayWarning) {
+    this(spool, queueIds, hostname, clock, delayWarning, OutgoingSigner.NONE);
+  }
+
+  /** @param signer signs each report (DKIM, with the server's domain key) before it is queued */
+  public Notifications(Spool spool, References queueIds, String hostname, Clock clock, Duration delayWarning,
+      OutgoingSigner signer) {
+    this.signer = signer;
     this.spool = spool;
     this.queueIds = queueIds;
     this.hostname = hostname;
@@ -70,10 +78,20 @@ public final class Notifications {
         new MailParameters(OptionalLong.empty(), original.body(), false, Optional.empty(), Optional.empty()));
     String queueId = queueIds.next();
     QueuedMessage queued = spool.append(queueId, now, "127.0.0.1", "localhost", hostname, envelope,
-        List.of(ByteBuffer.wrap(report.get())));
+        List.of(ByteBuffer.wrap(signed(report.get(), queueId))));
     log.info("notification queue={} about queue={} action={} to={} recipients={}", queueId, message.queueId(),
         entries.getFirst().action().name().toLowerCase(java.util.Locale.ROOT),
         LogText.value(message.envelope().sender().toString()), entries.size());
     return Optional.of(queued);
+  }
+
+  /** The report signed; unsigned if signing fails, since a report that is not sent helps nobody. */
+  private byte[] signed(byte[] report, String queueId) {
+    try {
+      return signer.sign(report);
+    } catch (IOException | RuntimeException e) {
+      log.warn("notification queue={} not signed: {}", queueId, LogText.value(String.valueOf(e.getMessage())));
+      return report;
+    }
   }
 }

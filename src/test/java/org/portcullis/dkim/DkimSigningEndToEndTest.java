@@ -27,7 +27,8 @@ import org.portcullis.testing.TestGateway;
 /**
  * Our users' mail leaves signed: a logged-in submission and a LAN client sending as a domain with
  * a key in the data directory reach the next hop with a DKIM signature that verifies, the Date
- * and Message-ID the server added included; mail of a domain without a key leaves unsigned.
+ * and Message-ID the server added included; mail of a domain without a key leaves unsigned; the
+ * server's own delivery reports are signed with its domain's key.
  */
 class DkimSigningEndToEndTest {
 
@@ -42,7 +43,8 @@ class DkimSigningEndToEndTest {
   static void start() throws Exception {
     key = DkimKeys.generate(data.resolve("dkim"), "example.test", "s2026", 2048);
     dns = Senders.describe(TestDnsServer.start());
-    smarthost = SmtpReceiver.start(n -> "250 2.0.0 Ok: queued as S" + n);
+    smarthost = SmtpReceiver.on(java.net.InetAddress.getLoopbackAddress(), 0)
+        .rcpt(to -> to.startsWith("gone@") ? "550 5.1.1 <" + to + ">: no such user" : "250 2.1.5 Ok").start();
     gateway = TestGateway.start(data, dns, "delivery.smarthost = \"127.0.0.1:" + smarthost.address().getPort() + "\"");
     new MailUsers(gateway.gateway().store().mailUsers(), Clock.systemUTC()).create("alice@example.test",
         "correct horse battery", List.of("@other.test"), false);
@@ -95,6 +97,26 @@ class DkimSigningEndToEndTest {
     assertThat(signature.substring(0, signature.indexOf("bh=") + 200).replaceAll("\\s", ""))
         .contains("h=from:from:to:subject:date:message-id");
     assertThat(received.data()).containsPattern("auth=pass smtp.auth=alice@example.test");
+  }
+
+  @Test
+  void aDeliveryReportIsSignedWithTheServersDomainKey() throws Exception {
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.LAN)) {
+      client.reply();
+      assertThat(client.startTransaction("printer.example.test", "printer@example.test", "gone@elsewhere.example"))
+          .startsWith("250");
+      assertThat(client.data("From: printer@example.test\r\nSubject: to nobody\r\n\r\nlost\r\n")).startsWith("250");
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.delivered("example.test", "printer").size() == 1);
+    String report = java.nio.file.Files.readString(gateway.delivered("example.test", "printer").getFirst(),
+        StandardCharsets.UTF_8);
+    assertThat(report).contains("no such user").containsPattern("(?m)^DKIM-Signature: ");
+    RawMessage message = RawMessage.parse(report.substring(report.indexOf("DKIM-Signature:"))
+        .replaceAll("(?<!\r)\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+    StaticDnsResolver published = new StaticDnsResolver().add("s2026._domainkey.example.test", DnsType.TXT,
+        new DnsRecord.Txt(key.record()));
+    assertThat(new DkimVerifier(published, Duration.ofSeconds(2)).verify(message.headerFields(), message.body())
+        .signatures()).singleElement().satisfies(s -> assertThat(s.result()).as(s.reason()).isEqualTo(DkimResult.PASS));
   }
 
   @Test
