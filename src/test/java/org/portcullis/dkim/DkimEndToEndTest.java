@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,12 +44,7 @@ class DkimEndToEndTest {
   private void start(String... settings) throws Exception {
     dns = Senders.describe(TestDnsServer.start());
     dns.txt("good.example", "v=spf1 ip4:" + Senders.GOOD + " -all");
-    String record = DkimTestKeys.record(key);
-    List<String> strings = new ArrayList<>();
-    for (int at = 0; at < record.length(); at += 255) {
-      strings.add(record.substring(at, Math.min(record.length(), at + 255)));
-    }
-    dns.txt("sel._domainkey.good.example", strings);
+    dns.dkimKey("sel", "good.example", key.getPublic());
     gateway = TestGateway.start(data, dns, settings);
   }
 

@@ -14,9 +14,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,12 +56,7 @@ class DmarcEndToEndTest {
         .a("shop.example", "192.0.2.2").mx("shop.example", 10, "shop.example");
     dns.txt("good.example", "v=spf1 ip4:" + Senders.GOOD + " -all").txt("_dmarc.good.example", "v=DMARC1; p=reject");
     dns.a("list.example", "192.0.2.3").mx("list.example", 10, "list.example");
-    String record = "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(key.getPublic().getEncoded());
-    List<String> strings = new ArrayList<>();
-    for (int at = 0; at < record.length(); at += 255) {
-      strings.add(record.substring(at, Math.min(record.length(), at + 255)));
-    }
-    dns.txt("sel._domainkey.good.example", strings);
+    dns.dkimKey("sel", "good.example", key.getPublic());
     gateway = TestGateway.start(data, dns, settings);
   }
 

@@ -124,6 +124,16 @@ public final class TestDnsServer implements AutoCloseable {
     return add(name, n -> new TXTRecord(n, DClass.IN, TTL, strings));
   }
 
+  /** A DKIM key record for {@code key}, published as DNS carries long text: strings of at most 255 octets. */
+  public TestDnsServer dkimKey(String selector, String domain, java.security.PublicKey key) {
+    String record = "v=DKIM1; k=rsa; p=" + java.util.Base64.getEncoder().encodeToString(key.getEncoded());
+    java.util.List<String> strings = new java.util.ArrayList<>();
+    for (int at = 0; at < record.length(); at += 255) {
+      strings.add(record.substring(at, Math.min(record.length(), at + 255)));
+    }
+    return txt(selector + "._domainkey." + domain, strings);
+  }
+
   public TestDnsServer cname(String name, String target) {
     return add(name, n -> new CNAMERecord(n, DClass.IN, TTL, name(target)));
   }
