@@ -25,8 +25,9 @@ import org.portcullis.mail.RawMessage;
 
 /**
  * DKIM against an implementation we did not write: Debian's python3-dkim (dkimpy) verifies the
- * signatures our signer makes, and ours verifies the ones it makes, in both canonicalizations.
- * Skipped, with a notice, where python3-dkim is not installed ({@code .ci/run} installs it).
+ * signatures our signer makes, and ours verifies the ones it makes, in both canonicalizations;
+ * ours checks OpenDKIM's (opendkim-testmsg). Skipped, with a notice, where python3-dkim or
+ * opendkim-tools is not installed ({@code .ci/run} installs both).
  */
 class DkimInteropTest {
 
@@ -99,6 +100,39 @@ class DkimInteropTest {
         print(dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns))
         """, record), signed);
     assertThat(verified.out().strip()).as(verified.out()).isEqualTo("True");
+  }
+
+  @Test
+  void ourVerifierChecksOpenDkimSignaturesAndFailsTheirRsaSha1AsRfc8301Asks() throws Exception {
+    Path testmsg = Path.of("/usr/sbin/opendkim-testmsg");
+    if (!Files.isExecutable(testmsg)) {
+      System.out.println("DkimInteropTest: OpenDKIM part skipped: opendkim-testmsg (opendkim-tools) is not installed");
+    }
+    assumeTrue(Files.isExecutable(testmsg), "opendkim-tools is not installed");
+    Path pem = dir.resolve("od.pem");
+    Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n");
+    Path message = dir.resolve("od.eml");
+    Files.writeString(message, "From: alice@example.com\r\nTo: bob@example.net\r\nSubject: from OpenDKIM\r\n"
+        + "Date: Thu, 03 Dec 2026 10:00:00 +0000\r\nMessage-ID: <od@example.com>\r\n\r\nSigned by libopendkim.\r\n",
+        StandardCharsets.UTF_8);
+    // opendkim-testmsg signs with libopendkim's default, rsa-sha1, and offers no other.
+    Run signed = run(List.of(testmsg.toString(), "-C", "-d", "example.com", "-k", pem.toString(), "-s", "od"), message);
+    assertThat(signed.exitCode()).as(signed.out()).isZero();
+    RawMessage parsed = RawMessage.parse(signed.out().replaceAll("(?<!\r)\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(parsed.headerFields().getFirst()).startsWith("DKIM-Signature:").contains("a=rsa-sha1");
+    StaticDnsResolver dns = new StaticDnsResolver().add("od._domainkey.example.com", DnsType.TXT,
+        new DnsRecord.Txt(DkimTestKeys.record(key)));
+    DkimVerifier verifier = new DkimVerifier(dns, Duration.ofSeconds(2));
+    DkimSignature result = verifier.verify(parsed.headerFields(), parsed.body()).signatures().getFirst();
+    // The hashes and the RSA signature verified (else the reason would be a mismatch); RFC 8301 then fails it.
+    assertThat(result.result()).isEqualTo(DkimResult.FAIL);
+    assertThat(result.reason()).isEqualTo("rsa-sha1 is not accepted (RFC 8301 3.1)");
+    List<String> tampered = new ArrayList<>(parsed.headerFields());
+    tampered.replaceAll(f -> f.startsWith("Subject:") ? "Subject: changed" : f);
+    assertThat(verifier.verify(tampered, parsed.body()).signatures().getFirst().reason())
+        .startsWith("signature does not verify");
   }
 
   @Test
