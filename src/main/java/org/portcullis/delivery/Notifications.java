@@ -78,20 +78,10 @@ public final class Notifications {
         new MailParameters(OptionalLong.empty(), original.body(), false, Optional.empty(), Optional.empty()));
     String queueId = queueIds.next();
     QueuedMessage queued = spool.append(queueId, now, "127.0.0.1", "localhost", hostname, envelope,
-        List.of(ByteBuffer.wrap(signed(report.get(), queueId))));
+        List.of(ByteBuffer.wrap(signer.signedOrAsIs(report.get(), "notification queue=" + queueId))));
     log.info("notification queue={} about queue={} action={} to={} recipients={}", queueId, message.queueId(),
         entries.getFirst().action().name().toLowerCase(java.util.Locale.ROOT),
         LogText.value(message.envelope().sender().toString()), entries.size());
     return Optional.of(queued);
-  }
-
-  /** The report signed; unsigned if signing fails, since a report that is not sent helps nobody. */
-  private byte[] signed(byte[] report, String queueId) {
-    try {
-      return signer.sign(report);
-    } catch (IOException | RuntimeException e) {
-      log.warn("notification queue={} not signed: {}", queueId, LogText.value(String.valueOf(e.getMessage())));
-      return report;
-    }
   }
 }

@@ -93,7 +93,7 @@ public final class OutboxSender implements Runnable {
     }
     Instant now = clock.instant();
     String queueId = queueIds.next();
-    byte[] message = signed(message(notice, queueId, now), queueId);
+    byte[] message = signer.signedOrAsIs(message(notice, queueId, now), "notice queue=" + queueId);
     Envelope envelope = new Envelope(MailPath.NULL, List.of(Recipient.of(to)), MailParameters.NONE);
     QueuedMessage queued = spool.append(queueId, now, "127.0.0.1", "localhost", hostname, envelope,
         List.of(ByteBuffer.wrap(message)));
@@ -104,15 +104,6 @@ public final class OutboxSender implements Runnable {
   }
 
   /** The RFC 5322 message: our headers, the body as UTF-8 text with CRLF line ends. */
-  private byte[] signed(byte[] message, String queueId) {
-    try {
-      return signer.sign(message);
-    } catch (IOException | RuntimeException e) {
-      log.warn("notice queue={} not signed: {}", queueId, LogText.value(String.valueOf(e.getMessage())));
-      return message;
-    }
-  }
-
   byte[] message(Notice notice, String queueId, Instant now) {
     StringBuilder out = new StringBuilder(512 + notice.body().length());
     out.append("From: Postmaster <").append(from).append(">\r\n");
