@@ -70,4 +70,31 @@ class SpfEvaluatorTest {
       pool.shutdownNow();
     }
   }
+
+  private SpfResult result(String domain) {
+    return spf.mailFrom(client, "a@" + domain, "mail." + domain).result();
+  }
+
+  @Test
+  void includeLoopsRedirectChainsAndLongMacrosAreErrorsNeverPasses() {
+    dns.add("loop-a.example", DnsType.TXT, new DnsRecord.Txt("v=spf1 include:loop-b.example -all"))
+        .add("loop-b.example", DnsType.TXT, new DnsRecord.Txt("v=spf1 include:loop-a.example -all"));
+    assertThat(result("loop-a.example")).as("an include loop").isEqualTo(SpfResult.PERMERROR);
+    for (int i = 0; i < 12; i++) {
+      dns.add("r" + i + ".example", DnsType.TXT, new DnsRecord.Txt("v=spf1 redirect=r" + (i + 1) + ".example"));
+    }
+    dns.add("r12.example", DnsType.TXT, new DnsRecord.Txt("v=spf1 +all"));
+    assertThat(result("r0.example")).as("twelve redirects").isEqualTo(SpfResult.PERMERROR);
+    dns.add("macro.example", DnsType.TXT,
+        new DnsRecord.Txt("v=spf1 exists:%{l}.%{l}.%{l}.%{l}.%{l}.%{l}.%{l}.%{l}.macro.example -all"));
+    SpfOutcome longMacro = spf.mailFrom(client, "a".repeat(60) + "@macro.example", "mail.macro.example");
+    assertThat(longMacro.result()).as("a macro past 253 octets").isNotEqualTo(SpfResult.PASS);
+    assertThat(longMacro.lookups()).allSatisfy(l -> assertThat(l.substring(0, l.indexOf(':'))).hasSizeLessThan(260));
+    dns.add("inc-down.example", DnsType.TXT, new DnsRecord.Txt("v=spf1 include:down.example -all"));
+    assertThat(result("inc-down.example")).as("an include that does not answer").isEqualTo(SpfResult.TEMPERROR);
+    dns.add("redirect-down.example", DnsType.TXT, new DnsRecord.Txt("v=spf1 redirect=down.example"));
+    assertThat(result("redirect-down.example")).as("a redirect that does not answer").isEqualTo(SpfResult.TEMPERROR);
+    dns.add("broken.example", DnsType.TXT, new DnsRecord.Txt("v=spf1 ip4:300.1.1.1 include: -all"));
+    assertThat(result("broken.example")).as("a broken term").isEqualTo(SpfResult.PERMERROR);
+  }
 }
