@@ -29,6 +29,7 @@ import org.portcullis.delivery.SourcePool;
 import org.portcullis.delivery.Transport;
 import org.portcullis.dkim.DkimKeys;
 import org.portcullis.dmarc.DmarcTally;
+import org.portcullis.dmarc.ReportInbox;
 import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
@@ -153,7 +154,8 @@ public final class Gateway implements AutoCloseable {
         d.start(spool.recovered());
         return d;
       }, DeliveryService::close);
-      MessageSink sink = new SpoolingSink(spool, delivery, store.transactions());
+      MessageSink sink = new SpoolingSink(spool, delivery, store.transactions(),
+          config.dmarc().reportAddress().map(address -> new ReportInbox(address, store.dmarcReports(), clock)));
       MessageSigner signer = DkimSigning.of(dkimKeys, clock);
       SmtpServer smtp = steps.step("SMTP listener", () -> started(new SmtpServer(smtpSettings(config), engine, sink,
           queueIds, signer)), SmtpServer::close);

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.portcullis.delivery.DeliveryService;
+import org.portcullis.dmarc.ReportInbox;
 import org.portcullis.history.Transaction;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.mail.Envelope;
@@ -23,8 +25,11 @@ final class SpoolingSink implements MessageSink {
   private final Spool spool;
   private final DeliveryService delivery;
   private final TransactionLog transactions;
+  private final Optional<ReportInbox> reports;
 
-  SpoolingSink(Spool spool, DeliveryService delivery, TransactionLog transactions) {
+  /** @param reports reads the DMARC reports mailed to {@code dmarc.report-address}, when one is set */
+  SpoolingSink(Spool spool, DeliveryService delivery, TransactionLog transactions, Optional<ReportInbox> reports) {
+    this.reports = reports;
     this.spool = spool;
     this.delivery = delivery;
     this.transactions = transactions;
@@ -34,10 +39,26 @@ final class SpoolingSink implements MessageSink {
   public void accept(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
       Envelope envelope, List<ByteBuffer> content) throws IOException {
     long size = content.stream().mapToLong(ByteBuffer::remaining).sum();
+    // Copied before the spool consumes the buffers; read after the message is durable, so a report
+    // that cannot be read still reaches the mailbox like any message.
+    Optional<ReportInbox> inbox = reports.filter(r -> r.wants(envelope));
+    byte[] report = inbox.isPresent() ? bytes(content) : null;
     QueuedMessage message = spool.append(queueId, receivedAt, clientAddress, clientName, helo, envelope, content);
     delivery.submit(message);
+    inbox.ifPresent(r -> r.take(envelope, report));
     transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, envelope.sender().toString(),
         envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(", ")),
         "accepted", queueId, "", Long.toString(size)));
+  }
+
+  private static byte[] bytes(List<ByteBuffer> content) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (ByteBuffer b : content) {
+      ByteBuffer copy = b.duplicate();
+      byte[] chunk = new byte[copy.remaining()];
+      copy.get(chunk);
+      out.writeBytes(chunk);
+    }
+    return out.toByteArray();
   }
 }

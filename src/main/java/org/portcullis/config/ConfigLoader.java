@@ -105,7 +105,7 @@ public final class ConfigLoader {
     PortcullisConfig.Submission submission = submission(top.section("submission"), tls);
     PortcullisConfig.Spf spf = spf(top.section("spf"));
     PortcullisConfig.Dkim dkim = dkim(top.section("dkim"));
-    PortcullisConfig.Dmarc dmarc = dmarc(top.section("dmarc"));
+    PortcullisConfig.Dmarc dmarc = dmarc(top.section("dmarc"), mail);
     PortcullisConfig.Auth auth = auth(top.section("auth"), server);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
@@ -138,15 +138,29 @@ public final class ConfigLoader {
     return new PortcullisConfig.Dkim(enabled, timeout, java.util.Set.copyOf(required));
   }
 
-  private static PortcullisConfig.Dmarc dmarc(ConfigSection s) {
+  private static PortcullisConfig.Dmarc dmarc(ConfigSection s, PortcullisConfig.Mail mail) {
     boolean enabled = s.bool("enabled", true);
     Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 5_000, 100, 60_000));
     boolean oneFrom = s.bool("require-one-from", true);
     boolean enforce = s.bool("enforce", true);
     List<String> forwarders = networksOrDomains(s, "trusted-forwarders");
     List<String> lists = networksOrDomains(s, "mailing-lists");
+    String reports = s.string("report-address", "");
+    Optional<EmailAddress> reportAddress = Optional.empty();
+    if (!reports.isEmpty()) {
+      EmailAddress address;
+      try {
+        address = EmailAddress.parse(reports);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(s.key("report-address"), "\"" + reports + "\" is not an address: " + e.getMessage());
+      }
+      if (!mail.acceptedDomains().contains(address.domain().toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(s.key("report-address"), "must be at one of mail.accepted-domains, not " + reports);
+      }
+      reportAddress = Optional.of(address);
+    }
     s.finish();
-    return new PortcullisConfig.Dmarc(enabled, timeout, oneFrom, enforce, forwarders, lists);
+    return new PortcullisConfig.Dmarc(enabled, timeout, oneFrom, enforce, forwarders, lists, reportAddress);
   }
 
   /** CIDR networks (192.0.2.0/24, 2001:db8::/32, a single address) or domain names matched against verified PTR names. */

@@ -66,9 +66,10 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param enforce false: p=reject is recorded with the reason local_policy and the message delivered
    * @param trustedForwarders CIDR networks or PTR domains whose mail never has DMARC refusals (trusted_forwarder)
    * @param mailingLists the same for list servers (mailing_list)
+   * @param reportAddress where others send aggregate reports about our domains; they are read and stored
    */
   public record Dmarc(boolean enabled, java.time.Duration timeout, boolean requireOneFrom, boolean enforce,
-      List<String> trustedForwarders, List<String> mailingLists) {}
+      List<String> trustedForwarders, List<String> mailingLists, Optional<EmailAddress> reportAddress) {}
 
   /**
    * {@code [auth]}: the Authentication-Results field (RFC 8601).

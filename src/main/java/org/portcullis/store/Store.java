@@ -4,6 +4,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.delivery.SuspensionStore;
+import org.portcullis.dmarc.DmarcReportStore;
 import org.portcullis.dmarc.DmarcTallyStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
@@ -65,6 +66,9 @@ public interface Store extends AutoCloseable {
 
   /** DMARC aggregate-report data: messages per day, author domain, source and results. */
   DmarcTallyStore dmarcTally();
+
+  /** The DMARC aggregate reports others sent us about our domains. */
+  DmarcReportStore dmarcReports();
 
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention

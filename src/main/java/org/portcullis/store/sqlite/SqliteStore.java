@@ -14,6 +14,7 @@ import org.portcullis.access.AdminUserStore;
 import org.portcullis.access.ApiTokenStore;
 import org.portcullis.blocklist.BlocklistStore;
 import org.portcullis.delivery.SuspensionStore;
+import org.portcullis.dmarc.DmarcReportStore;
 import org.portcullis.dmarc.DmarcTallyStore;
 import org.portcullis.greylist.GreylistStore;
 import org.portcullis.history.TrafficLog;
@@ -50,13 +51,15 @@ public final class SqliteStore implements Store {
   private final SqliteOutbox outbox;
   private final SqliteMailboxStore mailboxes;
   private final SqliteDmarcTallyStore dmarcTally;
+  private final SqliteDmarcReportStore dmarcReports;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
-      SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally) {
+      SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports) {
     this.dmarcTally = dmarcTally;
+    this.dmarcReports = dmarcReports;
     this.sources = sources;
     this.outbox = outbox;
     this.mailboxes = mailboxes;
@@ -99,7 +102,8 @@ public final class SqliteStore implements Store {
           new SqliteAdminUserStore(connect(url)), new SqliteCheckModeStore(connect(url)),
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
           new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
-          new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)));
+          new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)),
+          new SqliteDmarcReportStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -127,6 +131,11 @@ public final class SqliteStore implements Store {
       s.execute("PRAGMA cache_size=-" + cacheKib);
     }
     return connection;
+  }
+
+  @Override
+  public DmarcReportStore dmarcReports() {
+    return dmarcReports;
   }
 
   @Override
@@ -220,6 +229,7 @@ public final class SqliteStore implements Store {
   @Override
   public void close() {
     dmarcTally.close();
+    dmarcReports.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();
