@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.portcullis.app.Gateway;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.dkim.DkimKeys;
@@ -14,7 +13,6 @@ import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,13 +42,7 @@ final class DkimCommand implements Runnable {
 
   @Command(name = "keygen", description = "Make an RSA signing key for a domain and print the TXT record to "
       + "publish. The server signs with it from its next start; publish the record first.")
-  static final class Keygen implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+  static final class Keygen extends ConfigCommand {
     @Option(names = "--domain", required = true, description = "The domain whose mail is signed (d=).")
     String domain;
 
@@ -61,9 +53,7 @@ final class DkimCommand implements Runnable {
     int bits = 2048;
 
     @Override
-    public Integer call() {
-      Logs.level("warn");
-      PortcullisConfig loaded = config.load();
+    int run(PortcullisConfig loaded) {
       DkimKeys.Key key;
       try {
         key = DkimKeys.generate(loaded.dkimKeysDir(), domain, selector, bits);
@@ -72,7 +62,7 @@ final class DkimCommand implements Runnable {
       } catch (IOException e) {
         throw new CliException(1, CliText.printable(e.getMessage()));
       }
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       out.println("key written to " + key.file() + " (mode 0600)");
       out.println("publish this record in the DNS zone of " + key.domain() + ":");
       out.println();
@@ -89,18 +79,11 @@ final class DkimCommand implements Runnable {
   }
 
   @Command(name = "list", description = "The keys, their size, and which one signs each domain's mail.")
-  static final class ListKeys implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+  static final class ListKeys extends ConfigCommand {
     @Override
-    public Integer call() {
-      Logs.level("warn");
-      DkimKeys keys = keys(config.load());
-      PrintWriter out = spec.commandLine().getOut();
+    int run(PortcullisConfig loaded) {
+      DkimKeys keys = keys(loaded);
+      PrintWriter out = out();
       if (keys.keys().isEmpty()) {
         out.println("no DKIM keys: nothing is signed (make one with portcullis dkim keygen)");
         return 0;
@@ -116,23 +99,15 @@ final class DkimCommand implements Runnable {
 
   @Command(name = "check", description = "Look up each key's TXT record in DNS and say whether it matches the key. "
       + "Exit status 1 if any does not.")
-  static final class Check implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+  static final class Check extends ConfigCommand {
     @Option(names = "--domain", description = "Only this domain's keys.")
     String domain;
 
     @Override
-    public Integer call() {
-      Logs.level("warn");
-      PortcullisConfig loaded = config.load();
+    int run(PortcullisConfig loaded) {
       DkimKeys keys = keys(loaded);
       DnsResolver dns = Gateway.resolverFor(loaded);
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       List<DkimKeys.Key> chosen = keys.keys().stream().filter(k -> domain == null || k.domain().equalsIgnoreCase(domain))
           .toList();
       if (chosen.isEmpty()) {

@@ -168,8 +168,7 @@ public final class ConfigLoader {
     List<String> out = new ArrayList<>();
     for (String entry : s.strings(key, List.of())) {
       String e = entry.strip().toLowerCase(Locale.ROOT);
-      boolean network = e.indexOf('/') >= 0 || e.indexOf(':') >= 0 || (!e.isEmpty() && Character.isDigit(e.charAt(e.length() - 1)));
-      if (network) {
+      if (Cidr.looksLikeNetwork(e)) {
         try {
           Cidr.parse(e);
         } catch (IllegalArgumentException bad) {

@@ -23,6 +23,15 @@ public final class Cidr {
   }
 
   /**
+   * Whether {@code entry} reads as a network or address ({@code 192.0.2.0/24}, {@code 2001:db8::1})
+   * rather than a domain name: for lists that take either.
+   */
+  public static boolean looksLikeNetwork(String entry) {
+    return entry.indexOf('/') >= 0 || entry.indexOf(':') >= 0
+        || (!entry.isEmpty() && Character.isDigit(entry.charAt(entry.length() - 1)));
+  }
+
+  /**
    * Parses {@code "10.0.0.0/8"}, {@code "::1"} or {@code "192.0.2.7"}. Host bits set below the
    * prefix are cleared, as routers do.
    *

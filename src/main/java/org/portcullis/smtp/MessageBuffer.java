@@ -30,6 +30,9 @@ final class MessageBuffer implements MessageText {
   private int headerLength;
   private final List<Integer> fieldStarts = new ArrayList<>();
   private final java.util.Set<Integer> dropped = new java.util.HashSet<>();
+  /** The header section read both ways, once it is complete (several checks and the acceptance ask). */
+  private MessageHeaders unfolded;
+  private List<String> raw;
   private boolean inHeader = true;
   private final List<byte[]> chunks = new ArrayList<>();
   private int lastChunkLength;
@@ -89,6 +92,8 @@ final class MessageBuffer implements MessageText {
   }
 
   private void appendHeader(byte[] data, int offset, int length) {
+    unfolded = null;
+    raw = null;
     if (!charge(length)) {
       return;
     }
@@ -134,6 +139,9 @@ final class MessageBuffer implements MessageText {
 
   /** The header fields, unfolded. */
   MessageHeaders headers() {
+    if (unfolded != null) {
+      return unfolded;
+    }
     List<MessageHeaders.Field> fields = new ArrayList<>(fieldStarts.size());
     for (int i = 0; i < fieldStarts.size(); i++) {
       int start = fieldStarts.get(i);
@@ -143,18 +151,23 @@ final class MessageBuffer implements MessageText {
       String value = raw.substring(colon + 1).replace("\r\n", "").strip();
       fields.add(new MessageHeaders.Field(raw.substring(0, colon), value));
     }
-    return new MessageHeaders(fields);
+    unfolded = new MessageHeaders(fields);
+    return unfolded;
   }
 
   @Override
   public List<String> headerFields() {
+    if (raw != null) {
+      return raw;
+    }
     List<String> fields = new ArrayList<>(fieldStarts.size());
     for (int i = 0; i < fieldStarts.size(); i++) {
       int start = fieldStarts.get(i);
       int end = i + 1 < fieldStarts.size() ? fieldStarts.get(i + 1) : headerEndWithoutBlankLine();
       fields.add(new String(header, start, Math.max(0, end - start - 2), StandardCharsets.UTF_8));
     }
-    return fields;
+    raw = List.copyOf(fields);
+    return raw;
   }
 
   @Override
@@ -257,6 +270,8 @@ final class MessageBuffer implements MessageText {
     charged = 0;
     chunks.clear();
     header = new byte[0];
+    unfolded = null;
+    raw = null;
     headerLength = 0;
   }
 }

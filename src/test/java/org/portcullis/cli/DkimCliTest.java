@@ -94,6 +94,12 @@ class DkimCliTest {
         .isEqualTo(2);
     assertThat(CliRun.withConfig(config, "dkim", "keygen", "--domain", "example.test", "--selector", "s", "--bits",
         "512").code()).isEqualTo(2);
+    CliRun notANumber = CliRun.withConfig(config, "dkim", "keygen", "--domain", "example.test", "--selector", "s",
+        "--bits", "lots");
+    assertThat(notANumber.code()).isEqualTo(2);
+    assertThat(notANumber.err()).doesNotContain("Exception");
+    assertThat(CliRun.withConfig(config, "dkim", "keygen", "--domain", "", "--selector", "s").code()).isEqualTo(2);
+    assertThat(CliRun.withConfig(config, "dkim", "check", "--domain", "nosuch.example").code()).isEqualTo(2);
     assertThat(dir.resolve("data/dkim")).doesNotExist();
     assertThat(CliRun.withConfig(config, "dkim", "keygen", "--domain", "example.test", "--selector", "s").code()).isZero();
     CliRun again = CliRun.withConfig(config, "dkim", "keygen", "--domain", "example.test", "--selector", "s");

@@ -9,7 +9,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.james.jdkim.DKIMSigner;
 import org.apache.james.jdkim.api.BodyHasher;
@@ -242,6 +241,5 @@ class DkimVerifierTest {
   @Test
   void aMessageWithoutSignaturesHasNone() {
     assertThat(verifier.verify(header(), stream(BODY))).isEqualTo(DkimOutcome.none());
-    assertThat(Arrays.asList(DkimResult.values())).doesNotContainNull();
   }
 }

@@ -58,6 +58,8 @@ public final class DmarcCheck extends CatalogCheck {
   private final Settings settings;
   private final DoubleSupplier sample;
   private final DmarcTally tally;
+  private final Clients forwarders;
+  private final Clients lists;
 
   /**
    * @param evaluator empty: DMARC is off ({@code dmarc.enabled = false})
@@ -72,6 +74,8 @@ public final class DmarcCheck extends CatalogCheck {
     this.settings = settings;
     this.sample = sample;
     this.tally = tally.orElse(null);
+    this.forwarders = Clients.of(settings.trustedForwarders());
+    this.lists = Clients.of(settings.mailingLists());
   }
 
   @Override
@@ -132,32 +136,36 @@ public final class DmarcCheck extends CatalogCheck {
 
   /** Trusted forwarders and mailing lists, then the operator's own choice not to enforce: never a refusal. */
   private DmarcOutcome localOverride(CheckContext context, DmarcOutcome outcome) {
-    if (matches(context, settings.trustedForwarders())) {
+    if (forwarders.matches(context)) {
       return outcome.overridden("trusted_forwarder");
     }
-    if (matches(context, settings.mailingLists())) {
+    if (lists.matches(context)) {
       return outcome.overridden("mailing_list");
     }
     return settings.enforce() ? outcome : outcome.overridden("local_policy");
   }
 
-  /** Whether the client is in one of the networks, or its confirmed PTR name is (under) one of the domains. */
-  private static boolean matches(CheckContext context, List<String> entries) {
-    if (entries.isEmpty()) {
-      return false;
+  /** Clients named by network or by the domain of their forward-confirmed PTR name, parsed once. */
+  private record Clients(List<Cidr> networks, List<String> domains) {
+
+    static Clients of(List<String> entries) {
+      List<Cidr> networks = entries.stream().filter(Cidr::looksLikeNetwork).map(Cidr::parse).toList();
+      List<String> domains = entries.stream().filter(e -> !Cidr.looksLikeNetwork(e))
+          .map(e -> e.toLowerCase(Locale.ROOT)).toList();
+      return new Clients(networks, domains);
     }
-    Optional<String> name = Optional.ofNullable(context.session().client().reverseDns().getNow(null))
-        .flatMap(ReverseDns::confirmedName).map(n -> n.toLowerCase(Locale.ROOT));
-    for (String entry : entries) {
-      if (entry.indexOf('/') >= 0 || entry.indexOf(':') >= 0 || Character.isDigit(entry.charAt(entry.length() - 1))) {
-        if (Cidr.parse(entry).contains(context.session().client().address())) {
-          return true;
-        }
-      } else if (name.isPresent() && (name.get().equals(entry) || name.get().endsWith("." + entry))) {
+
+    boolean matches(CheckContext context) {
+      if (networks.stream().anyMatch(n -> n.contains(context.session().client().address()))) {
         return true;
       }
+      if (domains.isEmpty()) {
+        return false;
+      }
+      Optional<String> name = Optional.ofNullable(context.session().client().reverseDns().getNow(null))
+          .flatMap(ReverseDns::confirmedName).map(n -> n.toLowerCase(Locale.ROOT));
+      return name.isPresent() && domains.stream().anyMatch(d -> name.get().equals(d) || name.get().endsWith("." + d));
     }
-    return false;
   }
 
   private static Verdict badFrom(CheckContext context, List<String> fromFields) {
