@@ -17,6 +17,7 @@ import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.control.ControlServer;
 import org.portcullis.delivery.DeliveryService;
+import org.portcullis.delivery.DmarcReportSender;
 import org.portcullis.delivery.MaildirTransport;
 import org.portcullis.delivery.MxTransport;
 import org.portcullis.delivery.Notifications;
@@ -28,7 +29,10 @@ import org.portcullis.delivery.SourceHealth;
 import org.portcullis.delivery.SourcePool;
 import org.portcullis.delivery.Transport;
 import org.portcullis.dkim.DkimKeys;
+import org.portcullis.dmarc.AggregateReportWriter;
+import org.portcullis.dmarc.DmarcEvaluator;
 import org.portcullis.dmarc.DmarcTally;
+import org.portcullis.dmarc.ReportDestinations;
 import org.portcullis.dmarc.ReportInbox;
 import org.portcullis.dns.CachingDnsResolver;
 import org.portcullis.dns.DnsResolver;
@@ -171,6 +175,13 @@ public final class Gateway implements AutoCloseable {
           new OutboxSender(store.outbox(), spool, delivery, queueIds, config.server().hostname(),
               "postmaster@" + config.mail().acceptedDomains().getFirst(), clock, ownMail));
       upkeep.scheduleWithFixedDelay(() -> flushDmarcTally(dmarcTally), 60, 60, TimeUnit.SECONDS);
+      if (config.dmarc().enabled() && config.dmarc().sendReports()) {
+        DmarcReportSender reports = dmarcReports(config, store, dns, spool, delivery, queueIds, ownMail, clock);
+        upkeep.scheduleWithFixedDelay(() -> {
+          flushDmarcTally(dmarcTally);
+          reports.run();
+        }, 120, 3600, TimeUnit.SECONDS);
+      }
       upkeep.scheduleWithFixedDelay(() -> pruneDmarcTally(store, clock), 5, 24 * 60 * 60, TimeUnit.SECONDS);
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
@@ -465,6 +476,16 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("reloading the mailboxes failed; the previous ones stay in force: {}", e.toString());
     }
+  }
+
+  private static DmarcReportSender dmarcReports(PortcullisConfig config, Store store, DnsResolver dns, Spool spool,
+      DeliveryService delivery, References queueIds, OutgoingSigner signer, Clock clock) {
+    String host = config.server().hostname();
+    DmarcReportSender.Settings settings = new DmarcReportSender.Settings(
+        new AggregateReportWriter.Reporter(config.dmarc().reportOrgName(), config.dmarc().reportFrom().toString()),
+        config.dmarc().reportFrom(), host, OrganizationalDomain.of(host).orElse(host));
+    return new DmarcReportSender(store.dmarcTally(), new DmarcEvaluator(dns, config.dmarc().timeout()),
+        new ReportDestinations(dns, config.dmarc().timeout()), spool, delivery, queueIds, signer, settings, clock);
   }
 
   private static void flushDmarcTally(DmarcTally tally) {

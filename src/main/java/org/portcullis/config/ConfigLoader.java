@@ -105,7 +105,7 @@ public final class ConfigLoader {
     PortcullisConfig.Submission submission = submission(top.section("submission"), tls);
     PortcullisConfig.Spf spf = spf(top.section("spf"));
     PortcullisConfig.Dkim dkim = dkim(top.section("dkim"));
-    PortcullisConfig.Dmarc dmarc = dmarc(top.section("dmarc"), mail);
+    PortcullisConfig.Dmarc dmarc = dmarc(top.section("dmarc"), mail, server);
     PortcullisConfig.Auth auth = auth(top.section("auth"), server);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
@@ -138,7 +138,8 @@ public final class ConfigLoader {
     return new PortcullisConfig.Dkim(enabled, timeout, java.util.Set.copyOf(required));
   }
 
-  private static PortcullisConfig.Dmarc dmarc(ConfigSection s, PortcullisConfig.Mail mail) {
+  private static PortcullisConfig.Dmarc dmarc(ConfigSection s, PortcullisConfig.Mail mail,
+      PortcullisConfig.Server server) {
     boolean enabled = s.bool("enabled", true);
     Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 5_000, 100, 60_000));
     boolean oneFrom = s.bool("require-one-from", true);
@@ -146,21 +147,33 @@ public final class ConfigLoader {
     List<String> forwarders = networksOrDomains(s, "trusted-forwarders");
     List<String> lists = networksOrDomains(s, "mailing-lists");
     String reports = s.string("report-address", "");
-    Optional<EmailAddress> reportAddress = Optional.empty();
-    if (!reports.isEmpty()) {
-      EmailAddress address;
-      try {
-        address = EmailAddress.parse(reports);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(s.key("report-address"), "\"" + reports + "\" is not an address: " + e.getMessage());
-      }
-      if (!mail.acceptedDomains().contains(address.domain().toLowerCase(Locale.ROOT))) {
-        throw new ConfigException(s.key("report-address"), "must be at one of mail.accepted-domains, not " + reports);
-      }
-      reportAddress = Optional.of(address);
+    Optional<EmailAddress> reportAddress = reports.isEmpty() ? Optional.empty()
+        : Optional.of(ourAddress(s, "report-address", reports, mail));
+    boolean sendReports = s.bool("send-reports", false);
+    String from = s.string("report-from", reportAddress.map(EmailAddress::toString)
+        .orElse("postmaster@" + mail.acceptedDomains().getFirst()));
+    EmailAddress reportFrom = ourAddress(s, "report-from", from, mail);
+    String organisation = s.string("report-org-name", server.hostname()).strip();
+    if (organisation.isEmpty() || organisation.length() > 200 || !organisation.matches("[\\x20-\\x7e]+")) {
+      throw new ConfigException(s.key("report-org-name"), "must be 1 to 200 printable ASCII characters");
     }
     s.finish();
-    return new PortcullisConfig.Dmarc(enabled, timeout, oneFrom, enforce, forwarders, lists, reportAddress);
+    return new PortcullisConfig.Dmarc(enabled, timeout, oneFrom, enforce, forwarders, lists, reportAddress,
+        sendReports, reportFrom, organisation);
+  }
+
+  /** An address at one of our accepted domains (mail to and from it is ours to sign and to read). */
+  private static EmailAddress ourAddress(ConfigSection s, String key, String text, PortcullisConfig.Mail mail) {
+    EmailAddress address;
+    try {
+      address = EmailAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s.key(key), "\"" + text + "\" is not an address: " + e.getMessage());
+    }
+    if (!mail.acceptedDomains().contains(address.domain().toLowerCase(Locale.ROOT))) {
+      throw new ConfigException(s.key(key), "must be at one of mail.accepted-domains, not " + text);
+    }
+    return address;
   }
 
   /** CIDR networks (192.0.2.0/24, 2001:db8::/32, a single address) or domain names matched against verified PTR names. */

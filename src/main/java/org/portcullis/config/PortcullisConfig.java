@@ -67,9 +67,13 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param trustedForwarders CIDR networks or PTR domains whose mail never has DMARC refusals (trusted_forwarder)
    * @param mailingLists the same for list servers (mailing_list)
    * @param reportAddress where others send aggregate reports about our domains; they are read and stored
+   * @param sendReports whether we send daily aggregate reports to the domains that ask ({@code rua=})
+   * @param reportFrom the From address and envelope sender of the reports we send
+   * @param reportOrgName {@code org_name} in the reports we send
    */
   public record Dmarc(boolean enabled, java.time.Duration timeout, boolean requireOneFrom, boolean enforce,
-      List<String> trustedForwarders, List<String> mailingLists, Optional<EmailAddress> reportAddress) {}
+      List<String> trustedForwarders, List<String> mailingLists, Optional<EmailAddress> reportAddress,
+      boolean sendReports, EmailAddress reportFrom, String reportOrgName) {}
 
   /**
    * {@code [auth]}: the Authentication-Results field (RFC 8601).

@@ -76,6 +76,22 @@ public final class DmarcEvaluator {
         sampled || requested == DmarcPolicy.NONE ? Optional.empty() : Optional.of("sampled_out"), lookups, why);
   }
 
+  /**
+   * What {@code domain} itself publishes at {@code _dmarc.<domain>} now, for the aggregate reports.
+   *
+   * @return the record; empty when it publishes none (or several, or a broken one)
+   * @throws java.io.UncheckedIOException when DNS did not answer: ask again later
+   */
+  public Optional<DmarcRecord> published(String domain) {
+    Discovery found = discover(domain.toLowerCase(Locale.ROOT), System.nanoTime() + timeout.toNanos(),
+        new ArrayList<>(1));
+    if (found.kind == Discovery.Kind.UNANSWERED) {
+      throw new java.io.UncheckedIOException(new java.io.IOException("the lookup of _dmarc." + domain
+          + " did not answer"));
+    }
+    return Optional.ofNullable(found.record);
+  }
+
   /** RFC 7489 3.1: strict, the same name; relaxed, the same organisational domain. */
   static boolean aligned(String authenticated, String from, boolean strict) {
     String a = authenticated.toLowerCase(Locale.ROOT);

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param percent {@code pct=}, 0..100
  * @param strictDkim {@code adkim=s}
  * @param strictSpf {@code aspf=s}
- * @param aggregateReports {@code rua=} URIs, kept for the aggregate reports
+ * @param aggregateReports {@code rua=} URIs with their size limits, where aggregate reports go
  * @param failureReports {@code ruf=} URIs
  * @param text the record as published
  * @param problems values that were broken and replaced by defaults, in words
@@ -42,7 +42,7 @@ public record DmarcRecord(DmarcPolicy policy, Optional<DmarcPolicy> subdomainPol
   /**
    * @throws IllegalArgumentException why the record is not valid (too long, no valid policy)
    */
-  static DmarcRecord parse(String text) {
+  public static DmarcRecord parse(String text) {
     if (text.length() > TEXT_MAX) {
       throw new IllegalArgumentException("the record is longer than " + TEXT_MAX + " characters");
     }
@@ -124,15 +124,11 @@ public record DmarcRecord(DmarcPolicy policy, Optional<DmarcPolicy> subdomainPol
     return false;
   }
 
-  /** The URIs of rua= or ruf=, each without its size limit ({@code !10m}). */
+  /** The URIs of rua= or ruf=, each with its size limit ({@code !10m}) as published. */
   private static List<String> uris(String value) {
     List<String> out = new ArrayList<>();
     for (String uri : value.split(",")) {
       String u = uri.strip();
-      int bang = u.lastIndexOf('!');
-      if (bang > 0) {
-        u = u.substring(0, bang);
-      }
       if (!u.isEmpty()) {
         out.add(u);
       }

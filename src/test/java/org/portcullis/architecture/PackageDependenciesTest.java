@@ -49,7 +49,7 @@ class PackageDependenciesTest {
       Map.entry("smtp", Set.of("mail", "policy", "files", "auth")),
       Map.entry("submission", Set.of("mail", "access", "smtp")),
       Map.entry("policyd", Set.of("mail", "dns", "policy")),
-      Map.entry("delivery", Set.of("mail", "dns", "dnsbl", "dsn", "queue", "files", "notices")),
+      Map.entry("delivery", Set.of("mail", "dns", "dnsbl", "dsn", "queue", "files", "notices", "dmarc")),
       Map.entry("control", Set.of("mail", "delivery", "queue")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store")),

@@ -20,7 +20,7 @@ class DmarcRecordTest {
     assertThat(r.percent()).isEqualTo(25);
     assertThat(r.strictDkim()).isTrue();
     assertThat(r.strictSpf()).isFalse();
-    assertThat(r.aggregateReports()).containsExactly("mailto:agg@example.com", "mailto:agg2@example.net");
+    assertThat(r.aggregateReports()).containsExactly("mailto:agg@example.com!10m", "mailto:agg2@example.net");
     assertThat(r.failureReports()).containsExactly("mailto:f@example.com");
     assertThat(r.problems()).isEmpty();
   }

@@ -15,6 +15,7 @@ import org.portcullis.dns.ReverseDns;
 import org.portcullis.mail.AuthorAddresses;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EnhancedStatus;
+import org.portcullis.mail.MailPath;
 import org.portcullis.policy.CheckContext;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.LocalSite;
@@ -104,7 +105,7 @@ public final class DmarcCheck extends CatalogCheck {
     }
     context.session().facts().put(DmarcOutcome.class, outcome);
     if (tally != null) {
-      tally.count(context.clock().instant(), context.session().client().address(), outcome);
+      tally.count(context.clock().instant(), context.session().client().address(), outcome, evidence(context));
     }
     context.session().facts().authenticated(result(outcome));
     return switch (outcome.result()) {
@@ -123,6 +124,17 @@ public final class DmarcCheck extends CatalogCheck {
       };
       default -> Verdict.CONTINUE;
     };
+  }
+
+  /** The SPF and DKIM results as they came, for the aggregate report's {@code auth_results}. */
+  private static DmarcTally.Evidence evidence(CheckContext context) {
+    Optional<SpfOutcome> spf = context.session().facts().get(SpfOutcome.class);
+    boolean nullSender = context.session().sender().map(MailPath::isNull).orElse(false);
+    List<DmarcTally.Signature> signatures = context.session().facts().get(DkimOutcome.class)
+        .map(o -> o.signatures().stream().map(s -> new DmarcTally.Signature(s.domain(), s.selector(), s.result().label()))
+            .toList()).orElse(List.of());
+    return spf.map(o -> new DmarcTally.Evidence(o.domain(), nullSender ? "helo" : "mfrom", o.result().label(), signatures))
+        .orElse(new DmarcTally.Evidence("", "mfrom", "none", signatures));
   }
 
   /** RFC 7489 11.2: {@code dmarc=fail (p=reject dis=reject) header.from=example.com}. */
