@@ -201,7 +201,8 @@ public final class Gateway implements AutoCloseable {
             new DashboardFigures(timeline, counts, store.refusals(), blocklists, spool, clock), clock,
             config.lists().importMaxBytes(),
             new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
-            store.transactions(), services.requests(), services.whitelists());
+            store.transactions(), services.requests(), services.whitelists(), store.dmarcReports(),
+            config.mail().acceptedDomains());
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }

@@ -19,6 +19,7 @@ final class AdminPages {
   private final AdminTransactionsPage transactions;
   private final AdminChecksPage checks;
   private final AdminListsPage lists;
+  private final AdminDmarcPage dmarc;
 
   /**
    * @param checkNames the checks an allow entry may name
@@ -31,6 +32,7 @@ final class AdminPages {
     this.blocklist = new AdminBlocklistPage(sessions, sources.blocklist());
     this.transactions = new AdminTransactionsPage(sessions, sources.transactions(), sources.clock());
     this.checks = new AdminChecksPage(sessions, sources.checks(), sources.clock());
+    this.dmarc = new AdminDmarcPage(sessions, sources.dmarcReports(), sources.ourDomains(), sources.clock());
     this.lists = new AdminListsPage(sessions, sources.lists(), whitelists, checkNames, sources.clock(),
         sources.importMaxBytes());
   }
@@ -38,6 +40,11 @@ final class AdminPages {
   /** Before every {@code /admin} page but the login: no session, no page. */
   void requireSession(Context ctx) {
     login.requireSession(ctx);
+  }
+
+  /** The DMARC reports page, whose search serves {@code /api/dmarc/reports} too. */
+  AdminDmarcPage dmarc() {
+    return dmarc;
   }
 
   void routes(JavalinConfig config) {
@@ -56,6 +63,7 @@ final class AdminPages {
     config.routes.get("/admin/checks", checks::checks);
     config.routes.post("/admin/checks/{name}", checks::switchCheck);
     config.routes.get("/admin/transactions", transactions::transactions);
+    config.routes.get("/admin/dmarc", dmarc::page);
     config.routes.get("/admin/lists", lists::lists);
     config.routes.post("/admin/lists", lists::addEntry);
     config.routes.post("/admin/lists/{id}/remove", lists::removeEntry);

@@ -137,6 +137,22 @@ public final class PortalViews {
   public record AdminTransactions(String user, String client, String sender, String recipient, String verdict,
       String hours, List<org.portcullis.history.Transaction> found, Optional<String> error) {}
 
+  /** {@code /admin/dmarc}: the aggregate reports others sent about our domains. */
+  public record AdminDmarc(String user, List<String> domains, String domain, String days,
+      List<DmarcDomain> found, Optional<String> error) {}
+
+  /**
+   * One domain's reports.
+   *
+   * @param messages every message the rows count
+   * @param failing of those, messages neither DKIM nor SPF passed aligned for: forged, or a sender
+   *     of ours not yet set up
+   * @param rows the rows shown, newest first
+   * @param more rows left out beyond the limit
+   */
+  public record DmarcDomain(String domain, long messages, long failing,
+      List<org.portcullis.dmarc.DmarcReportStore.StoredRow> rows, int more) {}
+
   /** The whitelist request form, filled in as far as known. */
   public record RequestView(String email, String ip, String recipient, String reason, String csrf,
       Optional<String> notice, Optional<String> error) {}

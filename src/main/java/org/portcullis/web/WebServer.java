@@ -68,11 +68,14 @@ public final class WebServer implements AutoCloseable {
    * @param transactions recent transactions, for the admin pages and the API
    * @param requests whitelist requests, for the portal, the admin pages and the API
    * @param whitelists recipients' whitelists, for address-book imports from the admin pages and the API
+   * @param dmarcReports the aggregate reports others sent about our domains
+   * @param ourDomains {@code mail.accepted-domains}, the domains those reports may be about
    */
   public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
       java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
-      Checks checks, TransactionLog transactions, WhitelistRequests requests, Whitelists whitelists) {}
+      Checks checks, TransactionLog transactions, WhitelistRequests requests, Whitelists whitelists,
+      org.portcullis.dmarc.DmarcReportStore dmarcReports, java.util.List<String> ourDomains) {}
 
   /**
    * How the listener is set up ({@code [web]}).
@@ -177,6 +180,7 @@ public final class WebServer implements AutoCloseable {
       });
       config.routes.get("/api/transactions", ctx -> ApiRequests.send(ctx, 200, sources.transactions()
           .search(AdminTransactionsPage.search(ctx, clock)).stream().map(AdminTransactionsPage::toMap).toList()));
+      config.routes.get("/api/dmarc/reports", admin.dmarc()::api);
       config.routes.get("/api/dashboard", ctx -> ApiRequests.send(ctx, 200, sources.dashboard().get()));
       config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
       config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));

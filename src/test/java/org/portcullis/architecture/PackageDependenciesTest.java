@@ -52,7 +52,8 @@ class PackageDependenciesTest {
       Map.entry("delivery", Set.of("mail", "dns", "dnsbl", "dsn", "queue", "files", "notices", "dmarc")),
       Map.entry("control", Set.of("mail", "delivery", "queue")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
-      Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store")),
+      Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
+          "dmarc")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
           "mailbox", "notices", "submission")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",

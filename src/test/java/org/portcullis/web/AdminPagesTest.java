@@ -372,4 +372,42 @@ class AdminPagesTest {
     assertThat(api.body()).contains("\"verdict\":\"accepted\"", "\"sender\":\"<kim@example.test>\"")
         .doesNotContain("greylisted");
   }
+
+  @Test
+  void dmarcReportsAboutOurDomainsAreShownAndServedAsJson() throws Exception {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    org.portcullis.dmarc.DmarcTally.Evidence none = org.portcullis.dmarc.DmarcTally.Evidence.NONE;
+    java.io.ByteArrayOutputStream xml = new java.io.ByteArrayOutputStream();
+    org.portcullis.dmarc.AggregateReportWriter.write(xml, new org.portcullis.dmarc.AggregateReportWriter.Reporter(
+        "receiver.example", "dmarc@receiver.example"), "admin-page-1", today, "example.test",
+        org.portcullis.dmarc.DmarcRecord.parse("v=DMARC1; p=reject; rua=mailto:dmarc@example.test"), List.of(
+            Map.entry(new org.portcullis.dmarc.DmarcTally.Row(today, "example.test", "example.test", "192.0.2.10",
+                "none", "pass", "pass", "", none), 42L),
+            Map.entry(new org.portcullis.dmarc.DmarcTally.Row(today, "example.test", "example.test", "203.0.113.66",
+                "reject", "fail", "fail", "", none), 3L)));
+    gateway.gateway().store().dmarcReports().add(org.portcullis.dmarc.AggregateReports.read(xml.toByteArray()),
+        java.time.Instant.now());
+
+    HttpClient client = WebForms.browser();
+    assertThat(get(client, "/admin/dmarc").statusCode()).as("admins only").isEqualTo(302);
+    assertThat(login(client, PASSWORD).statusCode()).isEqualTo(302);
+    String page = get(client, "/admin/dmarc?domain=example.test&days=7").body();
+    assertThat(page).contains("<h2>example.test</h2>", "45 message(s) reported, 3 failing DMARC.", "receiver.example",
+        "203.0.113.66", "reject");
+    assertThat(get(client, "/admin/dmarc?domain=elsewhere.example").statusCode()).isEqualTo(400);
+    assertThat(get(client, "/admin/dmarc?days=0").statusCode()).isEqualTo(400);
+    assertThat(get(client, "/admin/dmarc?days=lots").body()).contains("days must be a number");
+
+    String token = new org.portcullis.access.ApiTokens(gateway.gateway().store().apiTokens(), Clock.systemUTC())
+        .create("dmarc-test", java.util.Set.of(org.portcullis.access.ApiScope.ADMIN));
+    HttpResponse<String> api = client.send(HttpRequest.newBuilder(uri("/api/dmarc/reports?domain=example.test&limit=1"))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(api.statusCode()).isEqualTo(200);
+    assertThat(api.body()).contains("\"domain\":\"example.test\"", "\"messages\":45", "\"failing\":3",
+        "\"more\":1", "\"reporter\":\"receiver.example\"");
+    String lists = new org.portcullis.access.ApiTokens(gateway.gateway().store().apiTokens(), Clock.systemUTC())
+        .create("dmarc-lists-only", java.util.Set.of(org.portcullis.access.ApiScope.LISTS));
+    assertThat(client.send(HttpRequest.newBuilder(uri("/api/dmarc/reports")).header("Authorization", "Bearer " + lists)
+        .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("reports need the admin scope").isEqualTo(403);
+  }
 }
