@@ -1,6 +1,7 @@
 #!/bin/sh
 # The acceptance benchmark (issue 2): messages/second accepted by Portcullis (durable, and with
-# fsync off) and by Postfix configured as an equivalent gateway (bench/postfix/), under the same
+# fsync off) and by Postfix configured as an equivalent gateway (bench/postfix/; and with SPF, DKIM
+# and DMARC by policyd-spf, OpenDKIM and OpenDMARC, bench/postfix-auth/), under the same
 # load in the same run, rounds alternating; smtp-sink gives the load generator's ceiling.
 # The load: 20 concurrent sessions, one 2 kB message per connection, every connection from a new
 # 127.x.y.z address whose PTR/A/HELO the bench DNS (127.0.0.1:53) answers, default checks on.
@@ -8,12 +9,15 @@
 #   bench/run.sh                                  3 rounds, 15 s warm-up, 20 s measured
 #   ROUNDS=1 WARMUP=10 MEASURE=10 bench/run.sh    a quick look
 #
-# Needs root (Postfix, port 53) and Debian's postfix package (apt-get install postfix).
+# Needs root (Postfix, port 53) and Debian's packages postfix, postfix-policyd-spf-python, opendkim
+# and opendmarc (apt-get install ...).
 # Results go to bench/results/<date>.txt; the summary is copied into docs/benchmarks.md.
 set -eu
 cd "$(dirname "$0")/.."
 . .mvn/find-jdk.sh
-command -v postfix >/dev/null || { echo "bench: apt-get install postfix first" >&2; exit 2; }
+for p in postfix /usr/bin/policyd-spf /usr/sbin/opendkim /usr/sbin/opendmarc; do
+  command -v "$p" >/dev/null || { echo "bench: apt-get install postfix postfix-policyd-spf-python opendkim opendmarc first" >&2; exit 2; }
+done
 if ss -lun | grep -Eq '(127\.0\.0\.1|0\.0\.0\.0|\*):53 '; then
   echo "bench: UDP port 53 on 127.0.0.1 is taken; the bench DNS needs it (Postfix's resolver has no port setting)" >&2
   exit 2
