@@ -36,6 +36,8 @@ final class ResolverDnsService implements DNSService {
   private final DnsResolver resolver;
   private final long deadlineNanos;
   private final List<String> lookups = new ArrayList<>();
+  /** The first SPF record seen at each name, for explanations. */
+  private final java.util.Map<String, String> records = new java.util.HashMap<>();
   private int voidLookups;
   private int queries;
   private int terms;
@@ -52,6 +54,11 @@ final class ResolverDnsService implements DNSService {
   }
 
   /** The queries made so far, with what each gave. */
+  /** The SPF record the evaluation found at {@code name}, or empty. */
+  String record(String name) {
+    return records.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), "");
+  }
+
   List<String> lookups() {
     return List.copyOf(lookups);
   }
@@ -122,6 +129,9 @@ final class ResolverDnsService implements DNSService {
         case DnsRecord.Mx mx -> out.add(mx.exchange());
         case DnsRecord.Txt txt -> {
           countTerms(txt.text());
+          if (txt.text().regionMatches(true, 0, "v=spf1", 0, 6)) {
+            records.putIfAbsent(stripDot(name).toLowerCase(java.util.Locale.ROOT), txt.text());
+          }
           out.add(txt.text());
         }
         default -> { }

@@ -91,17 +91,35 @@ public final class SpfEvaluator {
       SPFResult result = ScopedValue.where(CURRENT, dns).call(() -> spf.checkSPF(client.getHostAddress(), sender, helo));
       Optional<String> limit = dns.limitPassed();
       if (limit.isPresent()) {
-        return new SpfOutcome(SpfResult.PERMERROR, identity, domain, limit.get(), dns.lookups());
+        return new SpfOutcome(SpfResult.PERMERROR, identity, domain, limit.get(), dns.lookups(), dns.record(domain));
       }
       SpfResult outcome = SpfResult.ofLabel(result.getResult());
       if (outcome != SpfResult.TEMPERROR && outcome != SpfResult.PERMERROR
           && dns.unansweredQueryMatters(outcome == SpfResult.FAIL)) {
-        return new SpfOutcome(SpfResult.TEMPERROR, identity, domain, "a DNS lookup got no answer", dns.lookups());
+        return new SpfOutcome(SpfResult.TEMPERROR, identity, domain, "a DNS lookup got no answer", dns.lookups(),
+            dns.record(domain));
       }
       String explanation = result.getExplanation() == null ? "" : result.getExplanation();
-      return new SpfOutcome(outcome, identity, domain, outcome == SpfResult.FAIL ? explanation : "", dns.lookups());
+      return new SpfOutcome(outcome, identity, domain, outcome == SpfResult.FAIL ? explanation : "", dns.lookups(),
+          dns.record(domain));
     } catch (RuntimeException e) {
-      return new SpfOutcome(SpfResult.TEMPERROR, identity, domain, "evaluation failed: " + e, dns.lookups());
+      return new SpfOutcome(SpfResult.TEMPERROR, identity, domain, "evaluation failed: " + e, dns.lookups(),
+          dns.record(domain));
     }
+  }
+
+  /**
+   * The term of the domain's record that decided a pass, fail, softfail or neutral, for
+   * explanations ({@link MatchedTerm}); asked again through the resolver, whose cache holds what the
+   * evaluation fetched. Empty for other results or when it cannot be told.
+   */
+  public Optional<String> matchedTerm(InetAddress client, SpfOutcome outcome) {
+    if (outcome.record().isEmpty() || outcome.result() == SpfResult.NONE || outcome.result() == SpfResult.TEMPERROR
+        || outcome.result() == SpfResult.PERMERROR) {
+      return Optional.empty();
+    }
+    MatchedTerm terms = new MatchedTerm(resolver, System.nanoTime() + timeout.toNanos());
+    return terms.find(outcome.record(), outcome.domain(), client,
+        include -> evaluate(client, "postmaster@" + include, include, "include").result() == SpfResult.PASS);
   }
 }

@@ -90,6 +90,10 @@ class SpfEndToEndTest {
     RefusalRecord record = gateway.gateway().store().refusals().find(ref).orElseThrow();
     assertThat(record.check()).isEqualTo("spf");
     assertThat(record.explanation().facts()).anySatisfy(f -> assertThat(f.value()).contains("v=spf1 ip4:192.0.2.1 -all"));
+    assertThat(record.explanation().facts()).anySatisfy(f -> {
+      assertThat(f.label()).isEqualTo("the term that decided");
+      assertThat(f.value()).isEqualTo("-all");
+    });
     assertThat(record.explanation().fix()).contains("add " + Senders.GOOD + " to its SPF record");
     assertThat(send("alice@good.example", "erin@example.test")).as("a pass still goes through").startsWith("250");
   }

@@ -108,9 +108,15 @@ public final class SpfCheck extends CatalogCheck {
         ReceivedSpf.value(outcome, context.session().client().address(), sender, helo, receiver));
   }
 
-  private static Explanation.Builder facts(CheckContext context, SpfOutcome outcome) {
+  private Explanation.Builder facts(CheckContext context, SpfOutcome outcome) {
     Explanation.Builder facts = Observed.client(context).fact("identity", outcome.identity())
         .fact("domain", outcome.domain()).fact("result", outcome.result().label());
+    if (!outcome.record().isEmpty()) {
+      facts.fact("SPF record of " + outcome.domain(), outcome.record());
+    }
+    // Only on the way to a refusal: the walk asks the resolver again (its cache holds the answers).
+    evaluator.matchedTerm(context.session().client().address(), outcome)
+        .ifPresent(term -> facts.fact("the term that decided", term));
     int n = 1;
     for (String lookup : outcome.lookups()) {
       facts.fact("lookup " + n++, lookup);
