@@ -8,6 +8,8 @@
 #
 #   bench/run.sh                                  3 rounds, 15 s warm-up, 20 s measured
 #   ROUNDS=1 WARMUP=10 MEASURE=10 bench/run.sh    a quick look
+#   BENCH_ONLY=portcullis-durable,portcullis-auth-off BENCH_JFR=1 bench/run.sh
+#                                                 only those servers, each Portcullis run profiled (JFR)
 #
 # Needs root (Postfix, port 53) and Debian's packages postfix, postfix-policyd-spf-python, opendkim
 # and opendmarc (apt-get install ...).

@@ -113,7 +113,20 @@ public final class BenchRunner {
     return record;
   }
 
+  /** BENCH_ONLY=label,label runs only those servers; empty: every one. */
+  private static final java.util.Set<String> ONLY = java.util.Set.of(
+      System.getenv().getOrDefault("BENCH_ONLY", "").split(",")).stream().filter(x -> !x.isBlank())
+      .collect(java.util.stream.Collectors.toSet());
+
+  private static boolean skipped(String label) {
+    return !ONLY.isEmpty() && !ONLY.contains(label);
+  }
+
   private void portcullis(String label, boolean fsync, String extraConfig) throws Exception {
+    if (skipped(label)) {
+      return;
+    }
+    jfrLabel = label;
     Process gateway = startPortcullis(fsync, extraConfig);
     try {
       load(label, PORTCULLIS_PORT);
@@ -132,8 +145,15 @@ public final class BenchRunner {
         + "\n[queue]\nfsync = " + fsync + "\n" + extraConfig;
     Path configFile = dir.resolve("portcullis.toml");
     Files.writeString(configFile, config);
-    return start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xmx1g",
-        "-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()), dir.resolve("gateway.log"), "ready: SMTP");
+    List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+        "-XX:NewRatio=1", "-Xmx1g"));
+    if (System.getenv("BENCH_JFR") != null) {
+      // A profile of the gateway per run, started after the warm-up: BENCH_JFR=1 bench/run.sh
+      command.add("-XX:StartFlightRecording=delay=" + warmup + "s,duration=" + measure + "s,settings=profile,filename="
+          + work.resolve("gateway-" + jfrLabel + "-" + (++jfrRuns) + ".jfr"));
+    }
+    command.addAll(List.of("-jar", "target/portcullis.jar", "serve", "-c", configFile.toString()));
+    return start(command, dir.resolve("gateway.log"), "ready: SMTP");
   }
 
   private static void stop(Process gateway) throws InterruptedException {
@@ -142,6 +162,9 @@ public final class BenchRunner {
   }
 
   private void postfix() throws Exception {
+    if (skipped("postfix")) {
+      return;
+    }
     Path dir = work.resolve("postfix");
     run("bench/postfix/start.sh", dir.toString());
     Thread.sleep(1000);
@@ -159,6 +182,9 @@ public final class BenchRunner {
    * else the figure would be of mail nobody checked.
    */
   private void postfixWithAuthentication() throws Exception {
+    if (skipped("postfix-auth")) {
+      return;
+    }
     Path dir = work.resolve("postfix-auth");
     run("bench/postfix-auth/start.sh", dir.toString());
     Thread.sleep(1000);
@@ -182,7 +208,14 @@ public final class BenchRunner {
   }
 
   /** Portcullis under smtp-source: 20000 messages to warm up, then 20000 timed. */
+  private String jfrLabel = "portcullis";
+  private int jfrRuns;
+
   private void portcullisWithSmtpSource() throws Exception {
+    if (skipped("portcullis-durable/smtp-source")) {
+      return;
+    }
+    jfrLabel = "smtp-source";
     Process gateway = startPortcullis(true, "");
     try {
       smtpSource(PORTCULLIS_PORT, 20_000);
@@ -193,6 +226,9 @@ public final class BenchRunner {
   }
 
   private void postfixWithSmtpSource() throws Exception {
+    if (skipped("postfix/smtp-source")) {
+      return;
+    }
     Path dir = work.resolve("postfix");
     run("bench/postfix/start.sh", dir.toString());
     Thread.sleep(1000);
@@ -220,6 +256,9 @@ public final class BenchRunner {
   }
 
   private void sink() throws Exception {
+    if (skipped("smtp-sink-ceiling")) {
+      return;
+    }
     Process sink = new ProcessBuilder("smtp-sink", "-u", "postfix", "127.0.0.1:" + SINK_PORT, "1000")
         .redirectErrorStream(true).redirectOutput(work.resolve("sink.log").toFile()).start();
     Thread.sleep(1000);
@@ -258,10 +297,12 @@ public final class BenchRunner {
           medians.get("portcullis-durable") / medians.get("postfix-auth")));
     }
     if (medians.getOrDefault("portcullis-auth-off", 0.0) > 0) {
-      say(String.format("sender authentication (SPF, DKIM, DMARC) costs %.1f %% of the auth-off rate; "
-          + "without the HELO identity %.1f %%", 100 * (1 - medians.get("portcullis-durable")
-          / medians.get("portcullis-auth-off")), 100 * (1 - medians.getOrDefault("portcullis-helo-spf-off", 0.0)
-          / medians.get("portcullis-auth-off"))));
+      double off = medians.get("portcullis-auth-off");
+      say(String.format("sender authentication (SPF, DKIM, DMARC) costs %.1f %% of the auth-off rate", 100 * (1
+          - medians.get("portcullis-durable") / off)));
+      if (medians.getOrDefault("portcullis-helo-spf-off", 0.0) > 0) {
+        say(String.format("without the HELO identity %.1f %%", 100 * (1 - medians.get("portcullis-helo-spf-off") / off)));
+      }
     }
     if (medians.getOrDefault("postfix/smtp-source", 0.0) > 0) {
       say(String.format("ratio with smtp-source: portcullis-durable / postfix = %.2f",
