@@ -10,6 +10,7 @@
 # Needs root and the packages postfix, opendkim and swaks. Loopback only. Exit 0 when all hold.
 set -eu
 cd "$(dirname "$0")/../.."
+. it/postfix-instance.sh
 for tool in postfix swaks opendkim; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] \
     || { echo "it: apt-get install postfix opendkim swaks first" >&2; exit 2; }
@@ -18,7 +19,7 @@ work=${WORK:-/tmp/portcullis-dkim-it}
 smtp_port=2528
 milter_port=8891
 rm -rf "$work"
-mkdir -p "$work/postfix/etc" "$work/postfix/spool/etc" "$work/postfix/data" "$work/postfix/mail" "$work/opendkim"
+mkdir -p "$work/opendkim"
 
 cat > "$work/portcullis.toml" <<TOML
 [server]
@@ -53,16 +54,6 @@ chown -R opendkim "$work/opendkim"
 opendkim_pid=$!
 
 dir="$work/postfix"
-uid=$(id -u postfix)
-gid=$(id -g postfix)
-sed -e "s|@DIR@|$dir|g" -e "s|@UID@|$uid|g" -e "s|@GID@|$gid|g" -e "s|@MILTER_PORT@|$milter_port|g" \
-  it/postfix-dkim/main.cf > "$dir/etc/main.cf"
-sed -e "s|@SMTP_PORT@|$smtp_port|g" it/postfix-dkim/master.cf > "$dir/etc/master.cf"
-chown postfix:postfix "$dir/data" "$dir/mail"
-for f in hosts services nsswitch.conf localtime host.conf resolv.conf; do
-  [ -e "/etc/$f" ] && cp -L "/etc/$f" "$dir/spool/etc/$f"
-done
-postfix -c "$dir/etc" set-permissions >/dev/null 2>&1 || true
 
 cleanup() {
   postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
@@ -70,14 +61,10 @@ cleanup() {
   wait "$portcullis_pid" "$opendkim_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
-postfix -c "$dir/etc" check
+postfix_instance "$dir" it/postfix-dkim/main.cf "$smtp_port" "s|@MILTER_PORT@|$milter_port|g"
 postfix -c "$dir/etc" start >/dev/null
 
-for _ in $(seq 1 120); do
-  grep -q "ready:" "$work/portcullis.log" && break
-  sleep 0.5
-done
-grep -q "ready:" "$work/portcullis.log" || { echo "it: Portcullis did not start" >&2; cat "$work/portcullis.log" >&2; exit 1; }
+portcullis_ready "$work/portcullis.log"
 
 delivered() { # marker -> the delivered message holding it, once Postfix has written it (30 s at most)
   for _ in $(seq 1 60); do

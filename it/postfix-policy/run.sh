@@ -10,6 +10,7 @@
 # Needs root and the packages postfix and swaks. Loopback only. Exit 0 when all of these hold.
 set -eu
 cd "$(dirname "$0")/../.."
+. it/postfix-instance.sh
 for tool in postfix swaks; do
   command -v "$tool" >/dev/null || { echo "it: apt-get install postfix swaks first" >&2; exit 2; }
 done
@@ -17,7 +18,7 @@ work=${WORK:-/tmp/portcullis-postfix-it}
 smtp_port=2527
 policy_port=10031
 rm -rf "$work"
-mkdir -p "$work/postfix/etc" "$work/postfix/spool/etc" "$work/postfix/data" "$work/postfix/mail"
+mkdir -p "$work"
 
 cat > "$work/portcullis.toml" <<TOML
 [server]
@@ -54,16 +55,6 @@ TOML
 portcullis_pid=$!
 
 dir="$work/postfix"
-uid=$(id -u postfix)
-gid=$(id -g postfix)
-sed -e "s|@DIR@|$dir|g" -e "s|@UID@|$uid|g" -e "s|@GID@|$gid|g" -e "s|@POLICY_PORT@|$policy_port|g" \
-  it/postfix-policy/main.cf > "$dir/etc/main.cf"
-sed -e "s|@SMTP_PORT@|$smtp_port|g" it/postfix-policy/master.cf > "$dir/etc/master.cf"
-chown postfix:postfix "$dir/data" "$dir/mail"
-for f in hosts services nsswitch.conf localtime host.conf resolv.conf; do
-  [ -e "/etc/$f" ] && cp -L "/etc/$f" "$dir/spool/etc/$f"
-done
-postfix -c "$dir/etc" set-permissions >/dev/null 2>&1 || true
 
 cleanup() {
   postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
@@ -71,14 +62,10 @@ cleanup() {
   wait "$portcullis_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
-postfix -c "$dir/etc" check
+postfix_instance "$dir" it/postfix-policy/main.cf "$smtp_port" "s|@POLICY_PORT@|$policy_port|g"
 postfix -c "$dir/etc" start >/dev/null
 
-for _ in $(seq 1 120); do
-  grep -q "ready:" "$work/portcullis.log" && break
-  sleep 0.5
-done
-grep -q "ready:" "$work/portcullis.log" || { echo "it: Portcullis did not start" >&2; cat "$work/portcullis.log" >&2; exit 1; }
+portcullis_ready "$work/portcullis.log"
 
 send() { # source address [sender] -> the first refusal swaks saw, else the reply to the end of DATA
   replies=$(swaks --server "127.0.0.1:$smtp_port" --local-interface "$1" --helo mail.example.org \
