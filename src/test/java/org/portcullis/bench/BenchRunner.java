@@ -167,12 +167,12 @@ public final class BenchRunner {
     }
     Path dir = work.resolve("postfix");
     run("bench/postfix/start.sh", dir.toString());
-    Thread.sleep(1000);
+    awaitListening(POSTFIX_PORT, true);
     try {
       load("postfix", POSTFIX_PORT);
     } finally {
       run("bench/postfix/stop.sh", dir.toString());
-      Thread.sleep(1000);
+      awaitListening(POSTFIX_PORT, false);
     }
   }
 
@@ -187,12 +187,12 @@ public final class BenchRunner {
     }
     Path dir = work.resolve("postfix-auth");
     run("bench/postfix-auth/start.sh", dir.toString());
-    Thread.sleep(1000);
+    awaitListening(POSTFIX_PORT, true);
     try {
       load("postfix-auth", POSTFIX_PORT);
     } finally {
       run("bench/postfix-auth/stop.sh", dir.toString());
-      Thread.sleep(1000);
+      awaitListening(POSTFIX_PORT, false);
     }
     Path delivered;
     try (var files = Files.list(dir.resolve("mail/rcpt/new"))) {
@@ -231,13 +231,13 @@ public final class BenchRunner {
     }
     Path dir = work.resolve("postfix");
     run("bench/postfix/start.sh", dir.toString());
-    Thread.sleep(1000);
+    awaitListening(POSTFIX_PORT, true);
     try {
       smtpSource(POSTFIX_PORT, 2_000);
       record("postfix/smtp-source", smtpSource(POSTFIX_PORT, 10_000));
     } finally {
       run("bench/postfix/stop.sh", dir.toString());
-      Thread.sleep(1000);
+      awaitListening(POSTFIX_PORT, false);
     }
   }
 
@@ -261,7 +261,7 @@ public final class BenchRunner {
     }
     Process sink = new ProcessBuilder("smtp-sink", "-u", "postfix", "127.0.0.1:" + SINK_PORT, "1000")
         .redirectErrorStream(true).redirectOutput(work.resolve("sink.log").toFile()).start();
-    Thread.sleep(1000);
+    awaitListening(SINK_PORT, true);
     try {
       load("smtp-sink-ceiling", SINK_PORT);
     } finally {
@@ -287,16 +287,16 @@ public final class BenchRunner {
       say(String.format("%-20s median %6.0f msg/s, median p99 %6.2f ms, runs %s", label, rate, p99,
           runs.stream().map(r -> String.format("%.0f", r.rate())).toList()));
     });
-    if (medians.getOrDefault("postfix", 0.0) > 0) {
+    if (medians.getOrDefault("postfix", 0.0) > 0 && medians.containsKey("portcullis-durable")) {
       say(String.format("ratio portcullis-durable / postfix = %.2f (fsync off: %.2f)",
           medians.get("portcullis-durable") / medians.get("postfix"),
           medians.getOrDefault("portcullis-nofsync", 0.0) / medians.get("postfix")));
     }
-    if (medians.getOrDefault("postfix-auth", 0.0) > 0) {
+    if (medians.getOrDefault("postfix-auth", 0.0) > 0 && medians.containsKey("portcullis-durable")) {
       say(String.format("ratio portcullis-durable / postfix-auth (both authenticating: SPF, DKIM, DMARC) = %.2f",
           medians.get("portcullis-durable") / medians.get("postfix-auth")));
     }
-    if (medians.getOrDefault("portcullis-auth-off", 0.0) > 0) {
+    if (medians.getOrDefault("portcullis-auth-off", 0.0) > 0 && medians.containsKey("portcullis-durable")) {
       double off = medians.get("portcullis-auth-off");
       say(String.format("sender authentication (SPF, DKIM, DMARC) costs %.1f %% of the auth-off rate", 100 * (1
           - medians.get("portcullis-durable") / off)));
@@ -304,7 +304,7 @@ public final class BenchRunner {
         say(String.format("without the HELO identity %.1f %%", 100 * (1 - medians.get("portcullis-helo-spf-off") / off)));
       }
     }
-    if (medians.getOrDefault("postfix/smtp-source", 0.0) > 0) {
+    if (medians.getOrDefault("postfix/smtp-source", 0.0) > 0 && medians.containsKey("portcullis-durable/smtp-source")) {
       say(String.format("ratio with smtp-source: portcullis-durable / postfix = %.2f",
           medians.get("portcullis-durable/smtp-source") / medians.get("postfix/smtp-source")));
     }
@@ -335,6 +335,25 @@ public final class BenchRunner {
     }
     process.destroyForcibly();
     throw new IllegalStateException("did not start: " + command + "\n" + Files.readString(log));
+  }
+
+  /** Waits (30 s at most) until 127.0.0.1:port takes connections, or no longer does. */
+  private static void awaitListening(int port, boolean listening) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean open;
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        open = true;
+      } catch (IOException e) {
+        open = false;
+      }
+      if (open == listening) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("127.0.0.1:" + port + (listening ? " did not open" : " did not close"));
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
