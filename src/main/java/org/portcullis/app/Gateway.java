@@ -138,7 +138,8 @@ public final class Gateway implements AutoCloseable {
       DmarcTally dmarcTally = new DmarcTally(store.dmarcTally());
       steps.onClose("DMARC tally", () -> flushDmarcTally(dmarcTally));
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
-          Optional.of(lists), modes, Optional.of(recipients), Optional.of(dmarcTally));
+          Optional.of(lists), modes, Optional.of(recipients), Optional.of(dmarcTally))
+          .withScanners(Policies.scanners(config, clock));
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       Spool spool = steps.step("spool", () -> Spool.open(config.spoolDir(),

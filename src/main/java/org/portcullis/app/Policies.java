@@ -1,5 +1,12 @@
 package org.portcullis.app;
 
+import org.portcullis.policy.checks.ScanCheck;
+import org.portcullis.scan.CircuitBreaker;
+import org.portcullis.scan.ClamdScanner;
+import org.portcullis.scan.GuardedScanner;
+import org.portcullis.scan.RspamdScanner;
+import org.portcullis.scan.Scanner;
+import org.portcullis.scan.SpamdScanner;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -69,19 +76,45 @@ public final class Policies {
    */
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
       Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
-      Optional<DmarcTally> dmarcTally) {
+      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty());
+        Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE);
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes) {
-      this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty());
+      this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE);
+    }
+
+    public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
+        Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
+        Optional<DmarcTally> dmarcTally) {
+      this(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, ScanCheck.Scanners.NONE);
     }
 
     /** The same features with another directory of recipients. */
     public Features withRecipients(RecipientDirectory directory) {
-      return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally);
+      return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally, scanners);
     }
+
+    /** The same features with these content scanners (one set per gateway: their limits are shared). */
+    public Features withScanners(ScanCheck.Scanners configured) {
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, configured);
+    }
+  }
+
+  /** The content scanners {@code [scan]} enables, each with its limits and circuit breaker. */
+  public static ScanCheck.Scanners scanners(PortcullisConfig config, Clock clock) {
+    PortcullisConfig.Scan scan = config.scan();
+    java.util.function.BiFunction<Scanner, Long, GuardedScanner> guard = (scanner, maxBytes) -> new GuardedScanner(
+        scanner, new GuardedScanner.Limits(maxBytes, scan.concurrencyMax(), scan.timeout()),
+        new CircuitBreaker(scan.breakerFailures(), scan.breakerOpen(), clock));
+    return new ScanCheck.Scanners(
+        scan.clamd().map(c -> guard.apply(new ClamdScanner(c.address()), c.messageMaxBytes())),
+        scan.spamd().map(c -> guard.apply(new SpamdScanner(c.address(), c.user(), c.rejectScore()),
+            scan.messageMaxBytes())),
+        scan.rspamd().map(c -> guard.apply(new RspamdScanner(c.url(), c.password(), scan.timeout()),
+            scan.messageMaxBytes())),
+        scan.onFailure());
   }
 
   /**
@@ -134,7 +167,8 @@ public final class Policies {
         config.dmarc().enabled() ? Optional.of(new DmarcEvaluator(dns, config.dmarc().timeout())) : Optional.empty(),
         new DmarcCheck.Settings(config.dmarc().requireOneFrom(), config.dmarc().enforce(),
             config.dmarc().trustedForwarders(), config.dmarc().mailingLists()),
-        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), features.dmarcTally());
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), features.dmarcTally(),
+        features.scanners());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());

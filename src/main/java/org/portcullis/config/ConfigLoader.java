@@ -107,9 +107,78 @@ public final class ConfigLoader {
     PortcullisConfig.Dkim dkim = dkim(top.section("dkim"));
     PortcullisConfig.Dmarc dmarc = dmarc(top.section("dmarc"), mail, server);
     PortcullisConfig.Auth auth = auth(top.section("auth"), server);
+    PortcullisConfig.Scan scan = scan(top.section("scan"));
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth);
+        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan);
+  }
+
+  private static PortcullisConfig.Scan scan(ConfigSection s) {
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 10_000, 100, 300_000));
+    long maxBytes = s.integer("message-max-bytes", 512 * 1024, 1024, 1L << 30);
+    int concurrency = (int) s.integer("concurrency-max", 16, 1, 10_000);
+    String failure = s.string("on-failure", "tempfail");
+    org.portcullis.policy.checks.ScanCheck.OnFailure onFailure = switch (failure) {
+      case "tempfail" -> org.portcullis.policy.checks.ScanCheck.OnFailure.TEMPFAIL;
+      case "accept-tagged" -> org.portcullis.policy.checks.ScanCheck.OnFailure.ACCEPT_TAGGED;
+      default -> throw new ConfigException(s.key("on-failure"), "must be \"tempfail\" (fail closed: 451 4.3.0) or "
+          + "\"accept-tagged\" (fail open: delivered with X-Portcullis-Scan), not \"" + failure + "\"");
+    };
+    int breakerFailures = (int) s.integer("breaker-failures", 5, 1, 10_000);
+    Duration breakerOpen = Duration.ofMillis(s.integer("breaker-open-ms", 30_000, 100, 3_600_000));
+    // Every key is checked whether or not its scanner is enabled: a typo waits for no one.
+    ConfigSection spamdSection = s.section("spamd");
+    boolean spamdOn = spamdSection.bool("enabled", false);
+    var spamdAddress = scannerAddress(spamdSection, "127.0.0.1:783", 783);
+    String user = spamdSection.string("user", "");
+    if (!user.matches("[A-Za-z0-9._@+-]{0,64}")) {
+      throw new ConfigException(spamdSection.key("user"), "must be at most 64 letters, digits and ._@+-");
+    }
+    double reject = spamdSection.decimal("reject-score", 10.0, -1000, 10_000);
+    spamdSection.finish();
+    Optional<PortcullisConfig.Spamd> spamd = spamdOn ? Optional.of(new PortcullisConfig.Spamd(spamdAddress,
+        user.isEmpty() ? Optional.empty() : Optional.of(user), reject)) : Optional.empty();
+    ConfigSection rspamdSection = s.section("rspamd");
+    boolean rspamdOn = rspamdSection.bool("enabled", false);
+    String text = rspamdSection.string("url", "http://127.0.0.1:11333/checkv2");
+    java.net.URI url;
+    try {
+      url = new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(rspamdSection.key("url"), "\"" + text + "\" is not a URL");
+    }
+    if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+      throw new ConfigException(rspamdSection.key("url"), "must be an http:// or https:// URL, like "
+          + "http://127.0.0.1:11333/checkv2, not \"" + text + "\"");
+    }
+    String password = rspamdSection.string("password", "");
+    rspamdSection.finish();
+    Optional<PortcullisConfig.Rspamd> rspamd = rspamdOn ? Optional.of(new PortcullisConfig.Rspamd(url,
+        password.isEmpty() ? Optional.empty() : Optional.of(password))) : Optional.empty();
+    ConfigSection clamdSection = s.section("clamd");
+    boolean clamdOn = clamdSection.bool("enabled", false);
+    var clamdAddress = scannerAddress(clamdSection, "unix:/run/clamav/clamd.ctl", 3310);
+    long clamdMax = clamdSection.integer("message-max-bytes", 25L * 1024 * 1024, 1024, 4L << 30);
+    clamdSection.finish();
+    Optional<PortcullisConfig.Clamd> clamd = clamdOn ? Optional.of(new PortcullisConfig.Clamd(clamdAddress, clamdMax))
+        : Optional.empty();
+    s.finish();
+    return new PortcullisConfig.Scan(timeout, maxBytes, concurrency, onFailure, breakerFailures, breakerOpen, spamd,
+        rspamd, clamd);
+  }
+
+  /** {@code address}: {@code host:port} or {@code unix:/path/to/socket}. */
+  private static org.portcullis.scan.ScannerAddress scannerAddress(ConfigSection s, String fallback, int defaultPort) {
+    String text = s.string("address", fallback);
+    if (text.startsWith(org.portcullis.scan.ScannerAddress.UNIX)) {
+      String path = text.substring(org.portcullis.scan.ScannerAddress.UNIX.length());
+      if (!path.startsWith("/") || path.length() > 100) {
+        throw new ConfigException(s.key("address"), "a Unix socket must be an absolute path of at most 100 "
+            + "characters, like unix:/run/clamav/clamd.ctl");
+      }
+      return org.portcullis.scan.ScannerAddress.unix(Path.of(path));
+    }
+    return org.portcullis.scan.ScannerAddress.tcp(hostPort(s.key("address"), text, defaultPort, false));
   }
 
   private static PortcullisConfig.Spf spf(ConfigSection s) {

@@ -28,7 +28,37 @@ import org.portcullis.policy.RejectAction;
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
     GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
-    Dkim dkim, Dmarc dmarc, Auth auth) {
+    Dkim dkim, Dmarc dmarc, Auth auth, Scan scan) {
+
+  /**
+   * {@code [scan]}: content scanners asked at the end of DATA (all off by default).
+   *
+   * @param timeout the longest one scan may take, waiting for a turn included
+   * @param messageMaxBytes larger messages are not given to spamd or rspamd
+   * @param concurrencyMax scans running at once, per scanner
+   * @param onFailure what a scan that gives no answer becomes
+   * @param breakerFailures failures in a row that open a scanner's circuit breaker
+   * @param breakerOpen how long an open breaker fails scans at once before one probe
+   * @param spamd {@code [scan.spamd]}, empty when not enabled
+   * @param rspamd {@code [scan.rspamd]}, empty when not enabled
+   * @param clamd {@code [scan.clamd]}, empty when not enabled
+   */
+  public record Scan(java.time.Duration timeout, long messageMaxBytes, int concurrencyMax,
+      org.portcullis.policy.checks.ScanCheck.OnFailure onFailure, int breakerFailures, java.time.Duration breakerOpen,
+      java.util.Optional<Spamd> spamd, java.util.Optional<Rspamd> rspamd, java.util.Optional<Clamd> clamd) {}
+
+  /**
+   * @param user the {@code User:} spamd scores for, empty for none
+   * @param rejectScore the score at which spam is refused rather than tagged
+   */
+  public record Spamd(org.portcullis.scan.ScannerAddress address, java.util.Optional<String> user,
+      double rejectScore) {}
+
+  /** @param password rspamd's {@code Password} header, empty for none */
+  public record Rspamd(java.net.URI url, java.util.Optional<String> password) {}
+
+  /** @param messageMaxBytes larger messages are not given to clamd (its own StreamMaxLength is 25 MiB) */
+  public record Clamd(org.portcullis.scan.ScannerAddress address, long messageMaxBytes) {}
 
   /** What {@code spf.on-fail} makes of an SPF fail. */
   public enum SpfOnFail {

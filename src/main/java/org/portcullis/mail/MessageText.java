@@ -14,4 +14,10 @@ public interface MessageText {
 
   /** A new stream over the body, after the blank line; empty if there is none. */
   InputStream body();
+
+  /** A new stream over the whole message as received: the header section, the blank line, the body. */
+  InputStream octets();
+
+  /** The number of octets {@link #octets} gives. */
+  long size();
 }

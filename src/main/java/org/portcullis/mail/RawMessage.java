@@ -92,4 +92,14 @@ public final class RawMessage implements MessageText {
   public InputStream body() {
     return new ByteArrayInputStream(octets, bodyStart, octets.length - bodyStart);
   }
+
+  @Override
+  public InputStream octets() {
+    return new ByteArrayInputStream(octets);
+  }
+
+  @Override
+  public long size() {
+    return octets.length;
+  }
 }

@@ -45,7 +45,8 @@ final class MessageBuffer implements MessageText {
   }
 
   /** Octets stored so far (CRLF included). */
-  long size() {
+  @Override
+  public long size() {
     return size;
   }
 
@@ -178,6 +179,11 @@ final class MessageBuffer implements MessageText {
       parts.add(new ByteArrayInputStream(chunk, 0, i == chunks.size() - 1 ? lastChunkLength : chunk.length));
     }
     return new SequenceInputStream(Collections.enumeration(parts));
+  }
+
+  @Override
+  public InputStream octets() {
+    return new SequenceInputStream(new ByteArrayInputStream(header, 0, headerLength), body());
   }
 
   private int headerEndWithoutBlankLine() {

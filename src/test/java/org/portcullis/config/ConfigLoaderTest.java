@@ -168,6 +168,17 @@ class ConfigLoaderTest {
       "[submission]\\nimplicit-tls-listen = \"nowhere\"|submission.implicit-tls-listen",
       "[submission]\\nlogin-failures-per-user = 0|submission.login-failures-per-user",
       "[submission]\\nlogin-failure-window-minutes = 100000|submission.login-failure-window-minutes",
+      "[scan]\\non-failure = \"accept\"|scan.on-failure",
+      "[scan]\\ntimeout-ms = 10|scan.timeout-ms",
+      "[scan]\\nconcurrency-max = 0|scan.concurrency-max",
+      "[scan]\\nmessage-max-bytes = 1|scan.message-max-bytes",
+      "[scan.spamd]\\naddress = \"localhost:99999\"|scan.spamd.address",
+      "[scan.spamd]\\nuser = \"a b\"|scan.spamd.user",
+      "[scan.spamd]\\nreject-score = \"high\"|scan.spamd.reject-score",
+      "[scan.rspamd]\\nurl = \"ftp://127.0.0.1/checkv2\"|scan.rspamd.url",
+      "[scan.rspamd]\\nurl = \"http://\"|scan.rspamd.url",
+      "[scan.clamd]\\naddress = \"unix:relative/clamd.ctl\"|scan.clamd.address",
+      "[scan.clamd]\\nenabled = false\\nadress = \"unix:/run/clamav/clamd.ctl\"|scan.clamd.adress",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))

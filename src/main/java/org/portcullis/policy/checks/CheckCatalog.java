@@ -20,6 +20,9 @@ import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.ProtocolProblem;
 import org.portcullis.policy.RejectAction;
 import org.portcullis.policy.TagKind;
+import org.portcullis.scan.ClamdScanner;
+import org.portcullis.scan.RspamdScanner;
+import org.portcullis.scan.SpamdScanner;
 import org.portcullis.spf.SpfEvaluator;
 
 /**
@@ -40,7 +43,7 @@ public final class CheckCatalog {
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists, Optional<SpfEvaluator> spf,
       boolean spfRejectsFail, boolean spfChecksHelo, Optional<DkimVerifier> dkim, Set<String> dkimRequiredFrom,
       Optional<DmarcEvaluator> dmarc, DmarcCheck.Settings dmarcSettings, java.util.function.DoubleSupplier dmarcSample,
-      Optional<DmarcTally> dmarcTally) {}
+      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners) {}
 
   /**
    * A check's name, defaults and factory.
@@ -83,6 +86,12 @@ public final class CheckCatalog {
           p.site().hostname())),
       entry(DkimCheck.NAME, RejectAction.REJECT, p -> new DkimCheck(p.dkim(), p.dkimRequiredFrom())),
       entry(DmarcCheck.NAME, RejectAction.REJECT, p -> new DmarcCheck(p.dmarc(), p.site(), p.dmarcSettings(), p.dmarcSample(), p.dmarcTally())),
+      entry(ClamdScanner.NAME, RejectAction.REJECT,
+          p -> new ScanCheck(ClamdScanner.NAME, p.scanners().clamd(), p.scanners().onFailure(), true)),
+      entry(SpamdScanner.NAME, RejectAction.REJECT,
+          p -> new ScanCheck(SpamdScanner.NAME, p.scanners().spamd(), p.scanners().onFailure(), false)),
+      entry(RspamdScanner.NAME, RejectAction.REJECT,
+          p -> new ScanCheck(RspamdScanner.NAME, p.scanners().rspamd(), p.scanners().onFailure(), false)),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
           p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
       // Asked by the protocol layer when it meets the problem, not run in the chain's order.
