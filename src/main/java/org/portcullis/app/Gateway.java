@@ -194,6 +194,7 @@ public final class Gateway implements AutoCloseable {
       metrics.sources(pool);
       metrics.blocklists(blocklists);
       greylist.ifPresent(metrics::greylist);
+      metrics.scanners(features.scanners());
       metrics.verdicts(counts, CheckCatalog.names());
       Optional<WebServer> web = Optional.empty();
       if (config.web().enabled()) {

@@ -60,6 +60,21 @@ final class GatewayMetrics {
     }
   }
 
+  void scanners(org.portcullis.policy.checks.ScanCheck.Scanners scanners) {
+    for (var scanner : java.util.stream.Stream.of(scanners.clamd(), scanners.spamd(), scanners.rspamd())
+        .flatMap(java.util.Optional::stream).toList()) {
+      for (String outcome : org.portcullis.scan.GuardedScanner.OUTCOMES) {
+        FunctionCounter.builder("portcullis.scan.results", scanner, s -> s.results(outcome))
+            .tag("scanner", scanner.name()).tag("result", outcome)
+            .description("content scans by scanner and result").register(registry);
+      }
+      Gauge.builder("portcullis.scan.breaker.open", scanner,
+              s -> s.breaker().state() == org.portcullis.scan.CircuitBreaker.State.CLOSED ? 0 : 1)
+          .tag("scanner", scanner.name()).description("1 while the scanner's circuit breaker is open or probing")
+          .register(registry);
+    }
+  }
+
   void greylist(Greylist greylist) {
     FunctionCounter.builder("portcullis.greylist.first.seen", greylist, Greylist::firstSeenCount)
         .description("triplets seen for the first time (or again after expiry)").register(registry);

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuardedScanner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(GuardedScanner.class);
+  private static final Logger log = LoggerFactory.getLogger("portcullis.scan");
 
   /**
    * @param maxBytes the largest message scanned
@@ -29,12 +29,23 @@ public final class GuardedScanner {
   private final Limits limits;
   private final Semaphore turns;
   private final CircuitBreaker breaker;
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> results = new java.util.HashMap<>();
+
+  /** The outcomes {@link #results} counts. */
+  public static final java.util.List<String> OUTCOMES = java.util.List.of("clean", "spam", "infected", "skipped",
+      "failed");
 
   public GuardedScanner(Scanner scanner, Limits limits, CircuitBreaker breaker) {
     this.scanner = scanner;
     this.limits = limits;
     this.turns = new Semaphore(limits.concurrency(), true);
     this.breaker = breaker;
+    OUTCOMES.forEach(o -> results.put(o, new java.util.concurrent.atomic.LongAdder()));
+  }
+
+  /** Scans so far with this outcome ({@link #OUTCOMES}), for the metrics. */
+  public long results(String outcome) {
+    return results.get(outcome).sum();
   }
 
   public String name() {
@@ -50,6 +61,18 @@ public final class GuardedScanner {
    * own deadline).
    */
   public ScanResult scan(ScanRequest request, long deadlineNanos) {
+    ScanResult result = guarded(request, deadlineNanos);
+    results.get(switch (result) {
+      case ScanResult.Clean c -> "clean";
+      case ScanResult.Spam s -> "spam";
+      case ScanResult.Infected i -> "infected";
+      case ScanResult.Skipped s -> "skipped";
+      case ScanResult.Failed f -> "failed";
+    }).increment();
+    return result;
+  }
+
+  private ScanResult guarded(ScanRequest request, long deadlineNanos) {
     long size = request.message().size();
     if (size > limits.maxBytes()) {
       return new ScanResult.Skipped(name(), "size", "the message has " + size + " octets; " + name()
@@ -81,7 +104,7 @@ public final class GuardedScanner {
       } catch (IOException e) {
         return failed(ScanResult.Failure.UNREACHABLE, e);
       } catch (RuntimeException e) {
-        LOG.warn("{}: scan failed unexpectedly", scanner, e);
+        log.warn("{}: scan failed unexpectedly", scanner, e);
         return failed(ScanResult.Failure.BAD_REPLY, new IOException(e.toString()));
       }
     } finally {
@@ -92,7 +115,7 @@ public final class GuardedScanner {
   private ScanResult failed(ScanResult.Failure failure, IOException e) {
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (breaker.failed()) {
-      LOG.warn("{}: {} ({}); not asked again until {}", scanner, failure.label(), detail, breaker.openUntil());
+      log.warn("{}: {} ({}); not asked again until {}", scanner, failure.label(), detail, breaker.openUntil());
     }
     return new ScanResult.Failed(name(), failure, Symbols.printable(detail, 300));
   }

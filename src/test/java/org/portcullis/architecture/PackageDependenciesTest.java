@@ -35,6 +35,7 @@ class PackageDependenciesTest {
       Map.entry("spf", Set.of("mail", "dns")),
       Map.entry("dkim", Set.of("mail", "dns", "files")),
       Map.entry("dmarc", Set.of("mail", "dns")),
+      Map.entry("scan", Set.of("mail")),
       Map.entry("auth", Set.of("mail", "dns", "policy")),
       Map.entry("dnsbl", Set.of("mail", "dns")),
       Map.entry("greylist", Set.of("mail")),
@@ -44,7 +45,7 @@ class PackageDependenciesTest {
       Map.entry("lists", Set.of("mail", "policy", "notices")),
       Map.entry("mailbox", Set.of("mail", "policy")),
       Map.entry("policy.checks", Set.of("mail", "dns", "policy", "dnsbl", "blocklist", "greylist", "lists", "spf",
-          "dkim", "dmarc", "auth")),
+          "dkim", "dmarc", "auth", "scan")),
       Map.entry("queue", Set.of("mail", "files")),
       Map.entry("smtp", Set.of("mail", "policy", "files", "auth")),
       Map.entry("submission", Set.of("mail", "access", "smtp")),
@@ -59,7 +60,7 @@ class PackageDependenciesTest {
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
           "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission")),
       Map.entry("config", Set.of("mail", "policy", "policy.checks", "blocklist", "dnsbl", "greylist", "delivery",
-          "smtp")));
+          "smtp", "scan")));
 
   /** The edges (wiring and commands) that may reach everything. */
   private static final Set<String> ANYTHING = Set.of("app", "cli");

@@ -164,6 +164,9 @@ class GuardedScannerTest {
     clock.advance(Duration.ofSeconds(30));
     assertThat(scan(scanner, HAM)).as("the probe").isInstanceOf(ScanResult.Spam.class);
     assertThat(scanner.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(scanner.results("failed")).as("counted for the metrics").isEqualTo(3);
+    assertThat(scanner.results("spam")).isEqualTo(1);
+    assertThat(scanner.results("clean")).isZero();
   }
 
   @Test

@@ -57,7 +57,7 @@ public final class ScanCheck extends CatalogCheck {
         OnFailure.TEMPFAIL);
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(ScanCheck.class);
+  private static final Logger log = LoggerFactory.getLogger("portcullis.scan");
 
   private final GuardedScanner scanner;
   private final OnFailure onFailure;
@@ -81,7 +81,7 @@ public final class ScanCheck extends CatalogCheck {
       case ScanResult.Clean c -> new Verdict.Annotate(HEADER, c.scanner() + " clean" + c.score().map(s -> ", score "
           + s).orElse(""));
       case ScanResult.Skipped s -> {
-        LOG.info("{} skipped for [{}]: {}", s.scanner(), context.session().client().addressText(), s.detail());
+        log.info("{} skipped for [{}]: {}", s.scanner(), context.session().client().addressText(), s.detail());
         yield new Verdict.Annotate(HEADER, s.scanner() + " skipped (" + s.reason() + ")");
       }
       case ScanResult.Infected i -> infected(context, i);
@@ -136,7 +136,7 @@ public final class ScanCheck extends CatalogCheck {
   }
 
   private Verdict failed(CheckContext context, ScanResult.Failed failed) {
-    LOG.warn("{} gave no answer for [{}]: {} ({}); {}", failed.scanner(), context.session().client().addressText(),
+    log.warn("{} gave no answer for [{}]: {} ({}); {}", failed.scanner(), context.session().client().addressText(),
         failed.failure().label(), failed.detail(), onFailure == OnFailure.ACCEPT_TAGGED ? "accepted tagged" : "451");
     if (onFailure == OnFailure.ACCEPT_TAGGED) {
       return new Verdict.Annotate(HEADER, failed.scanner() + " skipped (" + failed.failure().label() + ")");

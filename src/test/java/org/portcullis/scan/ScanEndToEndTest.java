@@ -1,0 +1,127 @@
+package org.portcullis.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.testing.Refs;
+import org.portcullis.testing.Senders;
+import org.portcullis.testing.SmtpTestClient;
+import org.portcullis.testing.TestDnsServer;
+import org.portcullis.testing.TestGateway;
+
+/**
+ * Scanners over SMTP, answered at the end of DATA before the reply: real clamd refuses EICAR with
+ * 554 5.7.1 and its signature, passes a clean attachment with an X-Portcullis-Scan record, and
+ * when stopped gives 451 4.3.0 (fail closed) or a tagged delivery (fail open); spamd's verdicts
+ * (here from a fake on a real socket) tag, refuse, or time out within {@code scan.timeout-ms}.
+ */
+class ScanEndToEndTest {
+
+  @TempDir
+  Path data;
+  @TempDir
+  Path peers;
+  private TestDnsServer dns;
+  private TestGateway gateway;
+  private FakeScanner fake;
+
+  private void start(String... settings) throws Exception {
+    dns = Senders.describe(TestDnsServer.start());
+    gateway = TestGateway.start(data, dns, settings);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (dns != null) {
+      dns.close();
+    }
+    if (fake != null) {
+      fake.close();
+    }
+  }
+
+  private String send(String to, String message) throws Exception {
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
+      client.reply();
+      String reply = client.startTransaction(Senders.GOOD_NAME, "alice@good.example", to);
+      return reply.startsWith("250") ? client.data(message) : reply;
+    }
+  }
+
+  private String delivered(String localPart) throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", localPart).size() == 1);
+    return Files.readString(gateway.delivered("example.test", localPart).getFirst(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void clamdRefusesAVirusPassesCleanMailAndWhenStoppedTheMailWaits() throws Exception {
+    try (ScannerPeers.Peer clamd = ScannerPeers.clamd(peers)) {
+      start("scan.clamd.enabled = true", "scan.clamd.address = \"" + clamd.address() + "\"");
+      String refused = send("carol@example.test", ScanRequests.withAttachment(ScanRequests.EICAR));
+      assertThat(refused).startsWith("554 5.7.1 ").contains("virus (" + ScannerPeers.EICAR_SIGNATURE + ")");
+      assertThat(Refs.of(refused)).isNotEmpty();
+      assertThat(send("dave@example.test", ScanRequests.withAttachment("the minutes, as text\r\n")))
+          .startsWith("250");
+      assertThat(delivered("dave")).contains("X-Portcullis-Scan: clamd clean");
+    }
+    assertThat(send("erin@example.test", ScanRequests.withAttachment("the minutes, as text\r\n")))
+        .as("unknown is never a pass").startsWith("451 4.3.0 ");
+    assertThat(gateway.delivered("example.test", "erin")).isEmpty();
+  }
+
+  @Test
+  void withAcceptTaggedAStoppedScannerLetsMailThroughMarked() throws Exception {
+    fake = FakeScanner.tcp((c, f) -> c.close());
+    start("scan.on-failure = \"accept-tagged\"", "scan.clamd.enabled = true",
+        "scan.clamd.address = \"" + fake.address() + "\"");
+    assertThat(send("carol@example.test", ScanRequests.message("hello", "a short note"))).startsWith("250");
+    assertThat(delivered("carol")).containsPattern("X-Portcullis-Scan: clamd skipped \\((bad reply|unreachable)\\)");
+  }
+
+  @Test
+  void spamdTagsOverItsThresholdAndRefusesAtTheRejectScore() throws Exception {
+    fake = FakeScanner.tcp((c, f) -> {
+      String request = new String(FakeScanner.readAll(c, 1 << 20), StandardCharsets.ISO_8859_1);
+      String score = request.contains(ScanRequests.GTUBE) ? "1000.0" : request.contains("cheap") ? "7.2" : "0.4";
+      boolean spam = !score.equals("0.4");
+      FakeScanner.write(c, "SPAMD/1.1 0 EX_OK\r\nSpam: " + (spam ? "True" : "False") + " ; " + score
+          + " / 5.0\r\n\r\n" + (spam ? "GTUBE,BAYES_99" : "NO_RELAYS"));
+    });
+    start("tagging.subject-prefix = \"[SPAM]\"", "scan.spamd.enabled = true",
+        "scan.spamd.address = \"" + fake.address() + "\"");
+    String refused = send("carol@example.test", ScanRequests.message("test", ScanRequests.GTUBE));
+    assertThat(refused).startsWith("550 5.7.1 ").contains("spam (spamd score 1000.0 / 5.0)");
+    assertThat(send("dave@example.test", ScanRequests.message("cheap watches", "buy now"))).startsWith("250");
+    assertThat(delivered("dave")).contains("X-Portcullis-Tag: spam; check=spamd;", "spamd score 7.2 / 5.0",
+        "Subject: [SPAM] cheap watches");
+    assertThat(send("erin@example.test", ScanRequests.message("lunch", "noon?"))).startsWith("250");
+    assertThat(delivered("erin")).contains("X-Portcullis-Scan: spamd clean, score 0.4 / 5.0")
+        .doesNotContain("[SPAM]");
+  }
+
+  @Test
+  void aHangingSpamdIsAnsweredWithinTheScanTimeout() throws Exception {
+    fake = FakeScanner.tcp((c, f) -> {
+      FakeScanner.readAll(c, 1 << 20);
+      f.released.await();
+    });
+    start("scan.timeout-ms = 500", "scan.spamd.enabled = true", "scan.spamd.address = \"" + fake.address() + "\"");
+    assertThat(send("carol@example.test", ScanRequests.message("hello", "a short note")))
+        .startsWith("451 4.3.0 ");
+    gateway.close();
+    gateway = TestGateway.start(data, dns, "scan.timeout-ms = 500", "scan.on-failure = \"accept-tagged\"",
+        "scan.spamd.enabled = true", "scan.spamd.address = \"" + fake.address() + "\"");
+    assertThat(send("dave@example.test", ScanRequests.message("hello", "a short note"))).startsWith("250");
+    assertThat(delivered("dave")).contains("X-Portcullis-Scan: spamd skipped (timeout)");
+  }
+}
