@@ -2,7 +2,10 @@
 # The acceptance benchmark (issue 2): messages/second accepted by Portcullis (durable, and with
 # fsync off) and by Postfix configured as an equivalent gateway (bench/postfix/; and with SPF, DKIM
 # and DMARC by policyd-spf, OpenDKIM and OpenDMARC, bench/postfix-auth/), under the same
-# load in the same run, rounds alternating; smtp-sink gives the load generator's ceiling.
+# load in the same run, rounds alternating; smtp-sink gives the load generator's ceiling. Content
+# scanning (issue 15): Portcullis asking a spamd stand-in that answers in 70 ms (bench BenchSpamd),
+# Postfix asking the same one through spamass-milter (bench/postfix-scan/), and Portcullis with a
+# spamd that never answers.
 # The load: 20 concurrent sessions, one 2 kB message per connection, every connection from a new
 # 127.x.y.z address whose PTR/A/HELO the bench DNS (127.0.0.1:53) answers, default checks on.
 #
@@ -11,14 +14,14 @@
 #   BENCH_ONLY=portcullis-durable,portcullis-auth-off BENCH_JFR=1 bench/run.sh
 #                                                 only those servers, each Portcullis run profiled (JFR)
 #
-# Needs root (Postfix, port 53) and Debian's packages postfix, postfix-policyd-spf-python, opendkim
-# and opendmarc (apt-get install ...).
+# Needs root (Postfix, port 53) and Debian's packages postfix, postfix-policyd-spf-python, opendkim,
+# opendmarc and spamass-milter (apt-get install ...).
 # Results go to bench/results/<date>.txt; the summary is copied into docs/benchmarks.md.
 set -eu
 cd "$(dirname "$0")/.."
 . .mvn/find-jdk.sh
-for p in postfix /usr/bin/policyd-spf /usr/sbin/opendkim /usr/sbin/opendmarc; do
-  command -v "$p" >/dev/null || { echo "bench: apt-get install postfix postfix-policyd-spf-python opendkim opendmarc first" >&2; exit 2; }
+for p in postfix /usr/bin/policyd-spf /usr/sbin/opendkim /usr/sbin/opendmarc /usr/sbin/spamass-milter; do
+  command -v "$p" >/dev/null || { echo "bench: apt-get install postfix postfix-policyd-spf-python opendkim opendmarc spamass-milter first" >&2; exit 2; }
 done
 if ss -lun | grep -Eq '(127\.0\.0\.1|0\.0\.0\.0|\*):53 '; then
   echo "bench: UDP port 53 on 127.0.0.1 is taken; the bench DNS needs it (Postfix's resolver has no port setting)" >&2

@@ -61,6 +61,12 @@ public final class BenchRunner {
       Path record = runner.signedMessage();
       Process dns = runner.start(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
           BenchDns.class.getName(), "127.0.0.1", "53", record.toString()), work.resolve("dns.log"), "bench DNS ready");
+      // The spamd stand-ins both gateways ask: 70 ms per message (spamd's time here), and one that never answers.
+      Process spamd = runner.start(List.of(java(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+          BenchSpamd.class.getName(), String.valueOf(SPAMD_PORT), "70"), work.resolve("spamd.log"), "ready");
+      Process hanging = runner.start(List.of(java(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+          BenchSpamd.class.getName(), String.valueOf(HANGING_SPAMD_PORT), "hang"), work.resolve("spamd-hang.log"),
+          "ready");
       try {
         runner.say("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
             + Runtime.version() + ", " + command("postconf", "-d", "-h", "mail_version").strip().replaceAll("^", "Postfix "));
@@ -75,6 +81,11 @@ public final class BenchRunner {
           runner.portcullis("portcullis-nofsync", false, "");
           runner.portcullis("portcullis-auth-off", true, AUTH_OFF);
           runner.portcullis("portcullis-helo-spf-off", true, "\n[spf]\ncheck-helo = false\n");
+          runner.portcullis("portcullis-spamd", true, SPAMD + "address = \"127.0.0.1:" + SPAMD_PORT + "\"\n",
+              "X-Portcullis-Scan: spamd clean, score 0.4 / 5.0");
+          runner.postfixWithSpamd();
+          runner.portcullis("portcullis-spamd-hang", true, SPAMD + "address = \"127.0.0.1:" + HANGING_SPAMD_PORT
+              + "\"\n[scan]\non-failure = \"accept-tagged\"\n", "X-Portcullis-Scan: spamd skipped");
         }
         runner.sink();
         runner.say("## smtp-source (Postfix's load generator; every connection from 127.0.0.1, so no per-address DNS variety)");
@@ -85,9 +96,16 @@ public final class BenchRunner {
         runner.summary();
       } finally {
         dns.destroy();
+        spamd.destroy();
+        hanging.destroy();
       }
     }
   }
+
+  private static final int SPAMD_PORT = 7830;
+  private static final int HANGING_SPAMD_PORT = 7831;
+  /** spamd on, with room for every session (the default concurrency-max of 16 is below the load's 20). */
+  private static final String SPAMD = "\n[scan]\nconcurrency-max = 64\n[scan.spamd]\nenabled = true\n";
 
   /** SPF, DKIM and DMARC off: what sender authentication costs is the difference to portcullis-durable. */
   private static final String AUTH_OFF = "\n[spf]\nenabled = false\n[dkim]\nenabled = false\n[dmarc]\nenabled = false\n";
@@ -123,6 +141,11 @@ public final class BenchRunner {
   }
 
   private void portcullis(String label, boolean fsync, String extraConfig) throws Exception {
+    portcullis(label, fsync, extraConfig, "");
+  }
+
+  /** @param proof text a delivered message must contain afterwards (empty: no check) */
+  private void portcullis(String label, boolean fsync, String extraConfig, String proof) throws Exception {
     if (skipped(label)) {
       return;
     }
@@ -133,6 +156,40 @@ public final class BenchRunner {
     } finally {
       stop(gateway);
     }
+    if (!proof.isEmpty()) {
+      prove(label, work.resolve("portcullis/data"), proof);
+    }
+  }
+
+  /** One delivered message under {@code dir} must contain {@code proof}, else nobody did the work measured. */
+  private static void prove(String label, Path dir, String proof) throws IOException {
+    Path delivered;
+    try (var files = Files.walk(dir)) {
+      delivered = files.filter(f -> f.getParent().getFileName().toString().equals("new") && Files.isRegularFile(f))
+          .findFirst().orElseThrow(() -> new IllegalStateException(label + " delivered nothing"));
+    }
+    String text = Files.readString(delivered, StandardCharsets.ISO_8859_1);
+    if (!text.contains(proof)) {
+      throw new IllegalStateException(label + ": a delivered message lacks \"" + proof + "\"; its header:\n"
+          + text.substring(0, Math.min(text.length(), 3000)));
+    }
+  }
+
+  /** Postfix with spamass-milter asking the same spamd stand-in (bench/postfix-scan). */
+  private void postfixWithSpamd() throws Exception {
+    if (skipped("postfix-spamd")) {
+      return;
+    }
+    Path dir = work.resolve("postfix-scan");
+    run("bench/postfix-scan/start.sh", dir.toString(), String.valueOf(SPAMD_PORT));
+    awaitListening(POSTFIX_PORT, true);
+    try {
+      load("postfix-spamd", POSTFIX_PORT);
+    } finally {
+      run("bench/postfix-scan/stop.sh", dir.toString());
+      awaitListening(POSTFIX_PORT, false);
+    }
+    prove("postfix-spamd", dir.resolve("mail"), "X-Spam-Status: No, score=0.4");
   }
 
   /** A fresh Portcullis with the bench configuration, once it says it is ready. */
@@ -303,6 +360,14 @@ public final class BenchRunner {
       if (medians.getOrDefault("portcullis-helo-spf-off", 0.0) > 0) {
         say(String.format("without the HELO identity %.1f %%", 100 * (1 - medians.get("portcullis-helo-spf-off") / off)));
       }
+    }
+    if (medians.getOrDefault("postfix-spamd", 0.0) > 0 && medians.containsKey("portcullis-spamd")) {
+      say(String.format("ratio portcullis-spamd / postfix-spamd (both asking a spamd that answers in 70 ms) = %.2f",
+          medians.get("portcullis-spamd") / medians.get("postfix-spamd")));
+    }
+    if (results.containsKey("portcullis-spamd-hang")) {
+      say(String.format("with a spamd that never answers (scan.timeout-ms 10000): max end-of-DATA->reply %.0f ms",
+          results.get("portcullis-spamd-hang").stream().mapToDouble(LoadGenerator.Result::max).max().orElse(0)));
     }
     if (medians.getOrDefault("postfix/smtp-source", 0.0) > 0 && medians.containsKey("portcullis-durable/smtp-source")) {
       say(String.format("ratio with smtp-source: portcullis-durable / postfix = %.2f",
