@@ -16,7 +16,9 @@ sed -e "s|@DIR@|$dir|g" -e "s|@UID@|$uid|g" -e "s|@GID@|$gid|g" "$here/../postfi
 sed -e "s|@DIR@|$dir|g" "$here/../postfix/master.cf" > "$dir/etc/master.cf"
 chown postfix:postfix "$dir/data" "$dir/mail"
 chmod 0777 "$dir/milters" "$dir/spool/milters"
-for f in resolv.conf hosts services nsswitch.conf localtime host.conf; do
+# smtpd runs chrooted in the spool and resolves through the bench DNS on 127.0.0.1:53.
+echo "nameserver 127.0.0.1" > "$dir/spool/etc/resolv.conf"
+for f in hosts services nsswitch.conf localtime host.conf; do
   [ -e "/etc/$f" ] && cp -L "/etc/$f" "$dir/spool/etc/$f"
 done
 postfix -c "$dir/etc" set-permissions >/dev/null 2>&1 || true

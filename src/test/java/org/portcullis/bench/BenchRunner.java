@@ -81,11 +81,11 @@ public final class BenchRunner {
           runner.portcullis("portcullis-nofsync", false, "");
           runner.portcullis("portcullis-auth-off", true, AUTH_OFF);
           runner.portcullis("portcullis-helo-spf-off", true, "\n[spf]\ncheck-helo = false\n");
-          runner.portcullis("portcullis-spamd", true, SPAMD + "address = \"127.0.0.1:" + SPAMD_PORT + "\"\n",
+          runner.portcullis("portcullis-spamd", true, spamd(SPAMD_PORT, ""),
               "X-Portcullis-Scan: spamd clean, score 0.4 / 5.0");
           runner.postfixWithSpamd();
-          runner.portcullis("portcullis-spamd-hang", true, SPAMD + "address = \"127.0.0.1:" + HANGING_SPAMD_PORT
-              + "\"\n[scan]\non-failure = \"accept-tagged\"\n", "X-Portcullis-Scan: spamd skipped");
+          runner.portcullis("portcullis-spamd-hang", true, spamd(HANGING_SPAMD_PORT, "on-failure = \"accept-tagged\"\n"),
+              "X-Portcullis-Scan: spamd skipped");
         }
         runner.sink();
         runner.say("## smtp-source (Postfix's load generator; every connection from 127.0.0.1, so no per-address DNS variety)");
@@ -104,8 +104,14 @@ public final class BenchRunner {
 
   private static final int SPAMD_PORT = 7830;
   private static final int HANGING_SPAMD_PORT = 7831;
-  /** spamd on, with room for every session (the default concurrency-max of 16 is below the load's 20). */
-  private static final String SPAMD = "\n[scan]\nconcurrency-max = 64\n[scan.spamd]\nenabled = true\n";
+  /**
+   * spamd on at {@code port}, with room for every session (the default concurrency-max of 16 is
+   * below the load's 20), and more {@code [scan]} keys.
+   */
+  private static String spamd(int port, String scanKeys) {
+    return "\n[scan]\nconcurrency-max = 1000\n" + scanKeys + "[scan.spamd]\nenabled = true\naddress = \"127.0.0.1:"
+        + port + "\"\n";
+  }
 
   /** SPF, DKIM and DMARC off: what sender authentication costs is the difference to portcullis-durable. */
   private static final String AUTH_OFF = "\n[spf]\nenabled = false\n[dkim]\nenabled = false\n[dmarc]\nenabled = false\n";
