@@ -50,6 +50,7 @@ import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
+import org.portcullis.quarantine.Quarantine;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.Authenticator;
 import org.portcullis.smtp.MessageSigner;
@@ -159,8 +160,12 @@ public final class Gateway implements AutoCloseable {
         d.start(spool.recovered());
         return d;
       }, DeliveryService::close);
-      MessageSink sink = new SpoolingSink(spool, delivery, store.transactions(),
-          config.dmarc().reportAddress().map(address -> new ReportInbox(address, store.dmarcReports(), clock)));
+      Quarantine quarantine = steps.step("quarantine", () -> new Quarantine(config.quarantineDir(), store.quarantine(),
+          clock, config.quarantine().retention()), q -> { });
+      SpoolingSink sink = new SpoolingSink(spool, delivery, store.transactions(),
+          config.dmarc().reportAddress().map(address -> new ReportInbox(address, store.dmarcReports(), clock)),
+          quarantine);
+      Quarantine.Requeue requeue = message -> sink.requeue(message, queueIds, clock);
       MessageSigner signer = DkimSigning.of(dkimKeys, clock);
       SmtpServer smtp = steps.step("SMTP listener", () -> started(new SmtpServer(smtpSettings(config), engine, sink,
           queueIds, signer)), SmtpServer::close);
@@ -184,6 +189,7 @@ public final class Gateway implements AutoCloseable {
         }, 120, 3600, TimeUnit.SECONDS);
       }
       upkeep.scheduleWithFixedDelay(() -> pruneDmarcTally(store, clock), 5, 24 * 60 * 60, TimeUnit.SECONDS);
+      upkeep.scheduleWithFixedDelay(() -> pruneQuarantine(quarantine), 7, 60 * 60, TimeUnit.SECONDS);
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
@@ -219,7 +225,8 @@ public final class Gateway implements AutoCloseable {
             PolicyServer::close));
       }
       try {
-        steps.step("control socket", () -> ControlServer.start(config.controlSocket(), delivery, spool),
+        steps.step("control socket", () -> ControlServer.start(config.controlSocket(), delivery, spool,
+                Optional.of(new ControlServer.QuarantineControl(quarantine, requeue))),
             ControlServer::close);
       } catch (IOException e) {
         log.warn("no control socket at {} (portcullis queue ... will not reach this server): {}",
@@ -505,6 +512,14 @@ public final class Gateway implements AutoCloseable {
       store.dmarcTally().prune(java.time.LocalDate.now(clock).minusDays(31));
     } catch (RuntimeException e) {
       log.warn("pruning the DMARC tally failed", e);
+    }
+  }
+
+  private static void pruneQuarantine(Quarantine quarantine) {
+    try {
+      quarantine.prune();
+    } catch (IOException | RuntimeException e) {
+      log.warn("pruning the quarantine failed", e);
     }
   }
 

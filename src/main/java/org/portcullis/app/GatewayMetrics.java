@@ -108,7 +108,7 @@ final class GatewayMetrics {
 
   /** Verdicts per check: refusals, temporary failures, disconnects, tags and observe-mode findings. */
   void verdicts(RefusalCounts counts, java.util.List<String> checks) {
-    for (String outcome : java.util.List.of("reject", "tempfail", "disconnect", "tag", "observe")) {
+    for (String outcome : java.util.List.of("reject", "tempfail", "disconnect", "tag", "quarantine", "observe")) {
       for (String check : checks) {
         FunctionCounter.builder("portcullis.policy.verdicts", counts,
             c -> c.total(outcome, java.util.Optional.of(check)))

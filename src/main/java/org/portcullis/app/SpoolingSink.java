@@ -11,6 +11,10 @@ import org.portcullis.dmarc.ReportInbox;
 import org.portcullis.history.Transaction;
 import org.portcullis.history.TransactionLog;
 import org.portcullis.mail.Envelope;
+import org.portcullis.mail.References;
+import org.portcullis.quarantine.Quarantine;
+import org.portcullis.quarantine.QuarantineEntry;
+import org.portcullis.queue.MessageFile;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.MessageSink;
@@ -26,10 +30,16 @@ final class SpoolingSink implements MessageSink {
   private final DeliveryService delivery;
   private final TransactionLog transactions;
   private final Optional<ReportInbox> reports;
+  private final Quarantine quarantine;
 
-  /** @param reports reads the DMARC reports mailed to {@code dmarc.report-address}, when one is set */
-  SpoolingSink(Spool spool, DeliveryService delivery, TransactionLog transactions, Optional<ReportInbox> reports) {
+  /**
+   * @param reports reads the DMARC reports mailed to {@code dmarc.report-address}, when one is set
+   * @param quarantine where mail a check holds goes
+   */
+  SpoolingSink(Spool spool, DeliveryService delivery, TransactionLog transactions, Optional<ReportInbox> reports,
+      Quarantine quarantine) {
     this.reports = reports;
+    this.quarantine = quarantine;
     this.spool = spool;
     this.delivery = delivery;
     this.transactions = transactions;
@@ -49,6 +59,29 @@ final class SpoolingSink implements MessageSink {
     transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, envelope.sender().toString(),
         envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(", ")),
         "accepted", queueId, "", Long.toString(size)));
+  }
+
+  @Override
+  public void quarantine(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
+      Envelope envelope, List<ByteBuffer> content, String subject, Hold hold) throws IOException {
+    long size = content.stream().mapToLong(ByteBuffer::remaining).sum();
+    QuarantineEntry entry = quarantine.hold(queueId, receivedAt, clientAddress, clientName, helo, envelope, content,
+        subject, new Quarantine.Reason(hold.check(), hold.reason(), hold.reference()));
+    transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, envelope.sender().toString(),
+        envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(", ")),
+        "quarantined", queueId, "quarantine " + entry.id(), Long.toString(size)));
+  }
+
+  /**
+   * Queues a released message for delivery as it arrived, with a new queue id and today as its
+   * arrival (its time in the quarantine does not count against the queue's lifetime).
+   */
+  String requeue(MessageFile.Stored message, References queueIds, java.time.Clock clock) throws IOException {
+    String queueId = queueIds.next();
+    QueuedMessage queued = spool.append(queueId, clock.instant(), message.clientAddress(), message.clientName(),
+        message.helo(), message.envelope(), List.of(ByteBuffer.wrap(message.content())));
+    delivery.submit(queued);
+    return queueId;
   }
 
   private static byte[] bytes(List<ByteBuffer> content) {

@@ -70,6 +70,7 @@ final class WhyCommand implements java.util.concurrent.Callable<Integer> {
       case "tempfail" -> "refused temporarily (the sender's server retries)";
       case "disconnect" -> "refused and disconnected";
       case "tag" -> "delivered with a warning header";
+      case "quarantine" -> "accepted into the quarantine, not delivered until released";
       case "observe" -> "nothing (the check is in observe mode; it would have refused)";
       default -> r.outcome();
     });

@@ -108,9 +108,13 @@ public final class ConfigLoader {
     PortcullisConfig.Dmarc dmarc = dmarc(top.section("dmarc"), mail, server);
     PortcullisConfig.Auth auth = auth(top.section("auth"), server);
     PortcullisConfig.Scan scan = scan(top.section("scan"));
+    ConfigSection q = top.section("quarantine");
+    PortcullisConfig.Quarantine quarantine = new PortcullisConfig.Quarantine(
+        Duration.ofDays(q.integer("retention-days", 30, 1, 3650)));
+    q.finish();
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan);
+        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine);
   }
 
   private static PortcullisConfig.Scan scan(ConfigSection s) {
@@ -435,6 +439,10 @@ public final class ConfigLoader {
     if (CheckCatalog.FIXED.contains(entry.name()) && (mode != CheckMode.ENFORCE || onReject != RejectAction.REJECT)) {
       throw new ConfigException(s.key(mode != CheckMode.ENFORCE ? "mode" : "on-reject"),
           entry.name() + " cannot be changed: " + CheckCatalog.whyFixed(entry.name()).orElseThrow());
+    }
+    if (CheckCatalog.NEVER_REJECT.contains(entry.name()) && onReject == RejectAction.QUARANTINE) {
+      throw new ConfigException(s.key("on-reject"),
+          "must be \"tag\" or \"tempfail\": RFC 5321 4.1.4 forbids acting on mail only because HELO and PTR differ");
     }
     if (CheckCatalog.NEVER_REJECT.contains(entry.name()) && onReject == RejectAction.REJECT) {
       throw new ConfigException(s.key("on-reject"),

@@ -28,7 +28,19 @@ import org.portcullis.policy.RejectAction;
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
     GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
-    Dkim dkim, Dmarc dmarc, Auth auth, Scan scan) {
+    Dkim dkim, Dmarc dmarc, Auth auth, Scan scan, Quarantine quarantine) {
+
+  /**
+   * {@code [quarantine]}: messages held by checks whose {@code on-reject} is {@code quarantine}.
+   *
+   * @param retention how long a message (held, released or deleted) is remembered
+   */
+  public record Quarantine(java.time.Duration retention) {}
+
+  /** Where quarantined messages are kept. */
+  public Path quarantineDir() {
+    return server.dataDir().resolve("quarantine");
+  }
 
   /**
    * {@code [scan]}: content scanners asked at the end of DATA (all off by default).

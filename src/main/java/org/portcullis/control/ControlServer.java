@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.portcullis.delivery.DeliveryService;
 import org.portcullis.mail.References;
+import org.portcullis.quarantine.Quarantine;
+import org.portcullis.quarantine.QuarantineEntry;
 import org.portcullis.queue.QueuedMessage;
 import org.portcullis.queue.Spool;
 import org.slf4j.Logger;
@@ -43,11 +45,17 @@ public final class ControlServer implements AutoCloseable {
   private final Path path;
   private final DeliveryService delivery;
   private final Spool spool;
+  private final Optional<QuarantineControl> quarantine;
   private final Thread acceptor;
   private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("control-timeouts").daemon(true).factory());
 
-  private ControlServer(ServerSocketChannel channel, Path path, DeliveryService delivery, Spool spool) {
+  /** The quarantine and how a release is queued, for {@code quarantine ...} commands. */
+  public record QuarantineControl(Quarantine quarantine, Quarantine.Requeue requeue) {}
+
+  private ControlServer(ServerSocketChannel channel, Path path, DeliveryService delivery, Spool spool,
+      Optional<QuarantineControl> quarantine) {
+    this.quarantine = quarantine;
     this.channel = channel;
     this.path = path;
     this.delivery = delivery;
@@ -57,6 +65,12 @@ public final class ControlServer implements AutoCloseable {
 
   /** Binds the socket at {@code path} (replacing a stale one) with owner-only permissions. */
   public static ControlServer start(Path path, DeliveryService delivery, Spool spool) throws IOException {
+    return start(path, delivery, spool, Optional.empty());
+  }
+
+  /** The same, also answering {@code quarantine list|show|release|delete}. */
+  public static ControlServer start(Path path, DeliveryService delivery, Spool spool,
+      Optional<QuarantineControl> quarantine) throws IOException {
     Files.deleteIfExists(path);
     ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
@@ -66,7 +80,7 @@ public final class ControlServer implements AutoCloseable {
       channel.close();
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
-    return new ControlServer(channel, path, delivery, spool);
+    return new ControlServer(channel, path, delivery, spool, quarantine);
   }
 
   private void acceptLoop() {
@@ -118,6 +132,9 @@ public final class ControlServer implements AutoCloseable {
   /** Runs one command; the answer is a JSON-ready map. */
   Map<String, Object> execute(String line) throws IOException {
     String[] words = line.isEmpty() ? new String[0] : line.split("\\s+");
+    if (words.length > 0 && words[0].equals("quarantine")) {
+      return quarantine(java.util.Arrays.copyOfRange(words, 1, words.length));
+    }
     if (words.length == 0 || words.length > 2) {
       return error("usage: list | show ID | flush [ID] | hold ID | release ID | delete ID");
     }
@@ -145,6 +162,82 @@ public final class ControlServer implements AutoCloseable {
       }
       default -> error("unknown command " + words[0].replaceAll("[^\\x20-\\x7e]", "?"));
     };
+  }
+
+  /**
+   * {@code quarantine list [DOMAIN]}, {@code show ID}, {@code release ID [again]}, {@code delete ID}:
+   * the quarantine of the running server (a release must reach its queue).
+   */
+  private Map<String, Object> quarantine(String[] words) throws IOException {
+    if (quarantine.isEmpty()) {
+      return error("this server has no quarantine");
+    }
+    Quarantine q = quarantine.get().quarantine();
+    String usage = "usage: quarantine list [DOMAIN] | show ID | release ID [again] | delete ID";
+    if (words.length == 0 || words.length > 3) {
+      return error(usage);
+    }
+    if (words[0].equals("list")) {
+      if (words.length > 2 || words.length == 2 && !words[1].matches("[A-Za-z0-9.-]{1,253}")) {
+        return error(words.length > 2 ? usage : "not a domain: " + words[1].replaceAll("[^\\x20-\\x7e]", "?"));
+      }
+      Optional<String> domain = words.length == 2 ? Optional.of(words[1]) : Optional.empty();
+      return Map.of("messages", q.list(domain, Optional.empty(), 1000).stream().map(ControlServer::describe).toList());
+    }
+    if (words.length < 2) {
+      return error(words[0] + " needs a quarantine id");
+    }
+    if (!Quarantine.isId(words[1])) {
+      return error("not a quarantine id: " + words[1].replaceAll("[^\\x20-\\x7e]", "?"));
+    }
+    boolean again = words.length == 3 && words[0].equals("release") && words[2].equals("again");
+    if (words.length == 3 && !again) {
+      return error(usage);
+    }
+    return switch (words[0]) {
+      case "show" -> q.find(words[1]).<Map<String, Object>>map(e -> {
+        Map<String, Object> out = new LinkedHashMap<>(describe(e));
+        try {
+          out.put("headers", q.content(e.id()).map(ControlServer::headers).orElse(""));
+        } catch (IOException ex) {
+          out.put("headers", "(unreadable: " + ex.getMessage() + ")");
+        }
+        return Map.of("message", out);
+      }).orElseGet(() -> error("no quarantined message " + words[1]));
+      case "release", "delete" -> {
+        Quarantine.Outcome outcome = words[0].equals("release")
+            ? q.release(words[1], "control socket", quarantine.get().requeue(), again)
+            : q.delete(words[1], "control socket");
+        yield switch (outcome) {
+          case Quarantine.Outcome.Done d -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ok", true);
+            out.put("id", d.entry().id());
+            d.queueId().ifPresent(id -> out.put("queueId", id));
+            yield out;
+          }
+          case Quarantine.Outcome.Refused r -> error(r.why());
+        };
+      }
+      default -> error(usage);
+    };
+  }
+
+  private static Map<String, Object> describe(QuarantineEntry e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", e.id());
+    out.put("arrival", e.receivedAt().toString());
+    out.put("state", e.state().label());
+    out.put("size", e.size());
+    out.put("client", e.clientAddress());
+    out.put("sender", e.sender());
+    out.put("recipients", e.recipients());
+    out.put("subject", e.subject());
+    out.put("check", e.check());
+    out.put("reason", e.reason());
+    out.put("reference", e.reference());
+    out.put("changed", e.state() == QuarantineEntry.State.HELD ? "" : e.changedAt() + " by " + e.changedBy());
+    return out;
   }
 
   private static Map<String, Object> error(String message) {

@@ -65,7 +65,8 @@ public final class WhitelistRequests {
   /** Whether a refusal by {@code check} of mail for a recipient can be eased by whitelisting the sender. */
   public static boolean whitelistable(RefusalRecord refusal) {
     return !NOT_WHITELISTABLE.contains(refusal.check()) && !refusal.recipient().isEmpty()
-        && !refusal.outcome().equals("tag") && !refusal.outcome().equals("observe");
+        && !refusal.outcome().equals("tag") && !refusal.outcome().equals("quarantine")
+        && !refusal.outcome().equals("observe");
   }
 
   /**

@@ -133,6 +133,9 @@ public final class PolicyChain {
     if (action == RejectAction.TAG) {
       return new Verdict.Tag(reject.finding(), reject.explanation(), settings.tagKind());
     }
+    if (action == RejectAction.QUARANTINE) {
+      return new Verdict.Tag(reject.finding(), reject.explanation(), TagKind.QUARANTINE);
+    }
     return reject.deferred(); // its reply code is the renderer's to derive
   }
 

@@ -1,11 +1,16 @@
 package org.portcullis.policy;
 
-/** What an enforced rejection of a check becomes (reject; or tag, deliver and let the recipient decide). */
+/**
+ * What an enforced rejection of a check becomes: reject; tempfail; tag, deliver and let the
+ * recipient decide; or quarantine, hold it for the recipient to release.
+ */
 public enum RejectAction {
   /** Reject as the check says (5xx). */
   REJECT,
   /** Soften to a temporary failure (4xx with the same subject and detail). */
   TEMPFAIL,
   /** Deliver, with an X-Portcullis header (and the subject prefix if configured). */
-  TAG
+  TAG,
+  /** Accept (250, once fsynced) into the quarantine instead of delivering; released, deleted or expired later. */
+  QUARANTINE
 }

@@ -118,8 +118,9 @@ public final class ReplyRenderer {
   public String tag(Finding finding, SessionView session, Optional<Recipient> recipient) {
     Verdict.Tag tag = (Verdict.Tag) finding.verdict();
     String reference = references.next();
-    record(reference, finding, "tag", 0, "", tag.reason(), session, recipient);
-    log.info("tag ref={} check={} phase={} {} reason={}", reference, finding.check(), finding.phase(),
+    String outcome = tag.kind() == TagKind.QUARANTINE ? "quarantine" : "tag";
+    record(reference, finding, outcome, 0, "", tag.reason(), session, recipient);
+    log.info("{} ref={} check={} phase={} {} reason={}", outcome, reference, finding.check(), finding.phase(),
         describe(session, recipient), LogText.quoted(tag.reason(), 300));
     return reference;
   }

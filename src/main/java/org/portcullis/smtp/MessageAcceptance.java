@@ -120,18 +120,27 @@ final class MessageAcceptance {
     }
     List<ByteBuffer> content = buffer.content(prefix.toString().getBytes(StandardCharsets.UTF_8),
         spam ? settings.taggedSubjectPrefix() : "");
+    Optional<SessionPolicy.AppliedTag> hold = tags.stream().filter(t -> t.kind() == TagKind.QUARANTINE).findFirst();
     try {
-      sink.accept(queueId, receivedAt, client.addressText(), client.nameOrUnknown(), helo, envelope, content);
+      if (hold.isPresent()) {
+        String subject = buffer.headers().first("Subject").orElse("");
+        sink.quarantine(queueId, receivedAt, client.addressText(), client.nameOrUnknown(), helo, envelope, content,
+            subject, new MessageSink.Hold(hold.get().check(), hold.get().reason(), hold.get().reference()));
+      } else {
+        sink.accept(queueId, receivedAt, client.addressText(), client.nameOrUnknown(), helo, envelope, content);
+      }
     } catch (IOException e) {
       log.error("queue file write error for {} from {}[{}]", queueId, client.nameOrUnknown(), client.addressText(), e);
       return SmtpReply.of(451, EnhancedStatus.TEMPORARY_SYSTEM_ERROR, "Error: queue file write error; try again later");
     }
     stats.accepted();
-    log.info("accepted queue={} {} to={} size={} nrcpt={}{}{}", queueId,
+    // The sender is told the same either way: a quarantine is the recipient's business.
+    log.info("accepted queue={} {} to={} size={} nrcpt={}{}{}{}", queueId,
         ReplyRenderer.describe(policy, Optional.empty()),
         LogText.value(envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(","))),
         buffer.size(), envelope.recipients().size(), protocol.tls() ? " tls=" + protocol.tlsProtocol().orElse("yes") : "",
-        tags.isEmpty() ? "" : " tags=" + tags.stream().map(t -> t.check() + ":" + t.reference()).collect(Collectors.joining(",")));
+        tags.isEmpty() ? "" : " tags=" + tags.stream().map(t -> t.check() + ":" + t.reference()).collect(Collectors.joining(",")),
+        hold.isPresent() ? " quarantined" : "");
     return SmtpReply.of(250, EnhancedStatus.OK, "Ok: queued as " + queueId);
   }
 

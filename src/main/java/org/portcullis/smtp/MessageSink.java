@@ -17,4 +17,24 @@ public interface MessageSink {
 
   void accept(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
       Envelope envelope, List<ByteBuffer> content) throws IOException;
+
+  /**
+   * Why a message goes to the quarantine.
+   *
+   * @param check the check whose verdict holds it
+   * @param reason what it found
+   * @param reference the verdict's reference
+   */
+  record Hold(String check, String reason, String reference) {}
+
+  /**
+   * Keeps a message in the quarantine instead of queueing it; the same contract as {@link #accept}:
+   * returns only once it is durable. A sink without a quarantine refuses, so the client retries.
+   *
+   * @param subject the message's Subject, for listing
+   */
+  default void quarantine(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
+      Envelope envelope, List<ByteBuffer> content, String subject, Hold hold) throws IOException {
+    throw new IOException("this listener has no quarantine");
+  }
 }

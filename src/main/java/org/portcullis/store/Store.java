@@ -70,6 +70,9 @@ public interface Store extends AutoCloseable {
   /** The DMARC aggregate reports others sent us about our domains. */
   DmarcReportStore dmarcReports();
 
+  /** The quarantine's metadata (the messages are files under the data directory). */
+  org.portcullis.quarantine.QuarantineStore quarantine();
+
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention
    * period; returns how many refusal records went.

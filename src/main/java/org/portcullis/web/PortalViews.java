@@ -187,11 +187,13 @@ public final class PortalViews {
       case "tempfail" -> "deferred (the sending server retries)";
       case "disconnect" -> "disconnected";
       case "tag" -> "accepted and tagged";
+      case "quarantine" -> "accepted into the recipient's quarantine";
       default -> "noted only (observe mode)";
     };
     String heading = switch (r.outcome()) {
       case "tempfail" -> "Why was this mail deferred?";
       case "tag" -> "Why was this mail tagged?";
+      case "quarantine" -> "Why was this mail held in quarantine?";
       default -> "Why was this mail refused?";
     };
     String reply = shown.apply(replyLine(r));

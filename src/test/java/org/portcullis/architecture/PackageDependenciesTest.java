@@ -51,14 +51,15 @@ class PackageDependenciesTest {
       Map.entry("submission", Set.of("mail", "access", "smtp")),
       Map.entry("policyd", Set.of("mail", "dns", "policy")),
       Map.entry("delivery", Set.of("mail", "dns", "dnsbl", "dsn", "queue", "files", "notices", "dmarc")),
-      Map.entry("control", Set.of("mail", "delivery", "queue")),
+      Map.entry("control", Set.of("mail", "delivery", "queue", "quarantine")),
+      Map.entry("quarantine", Set.of("mail", "queue", "files")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
           "dmarc")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
-          "mailbox", "notices", "submission")),
+          "mailbox", "notices", "submission", "quarantine")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
-          "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission")),
+          "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission", "quarantine")),
       Map.entry("config", Set.of("mail", "policy", "policy.checks", "blocklist", "dnsbl", "greylist", "delivery",
           "smtp", "scan")));
 

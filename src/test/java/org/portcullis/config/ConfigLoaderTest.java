@@ -179,6 +179,10 @@ class ConfigLoaderTest {
       "[scan.rspamd]\\nurl = \"http://\"|scan.rspamd.url",
       "[scan.clamd]\\naddress = \"unix:relative/clamd.ctl\"|scan.clamd.address",
       "[scan.clamd]\\nenabled = false\\nadress = \"unix:/run/clamav/clamd.ctl\"|scan.clamd.adress",
+      "[checks.helo-ptr-match]\\non-reject = \"quarantine\"|checks.helo-ptr-match.on-reject",
+      "[checks.relay-control]\\non-reject = \"quarantine\"|checks.relay-control.on-reject",
+      "[quarantine]\\nretention-days = 0|quarantine.retention-days",
+      "[quarantine]\\nkeep = 3|quarantine.keep",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {
     assertThatThrownBy(() -> ConfigLoader.parse(toml.replace("\\n", "\n")))

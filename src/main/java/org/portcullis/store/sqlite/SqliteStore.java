@@ -52,14 +52,17 @@ public final class SqliteStore implements Store {
   private final SqliteMailboxStore mailboxes;
   private final SqliteDmarcTallyStore dmarcTally;
   private final SqliteDmarcReportStore dmarcReports;
+  private final SqliteQuarantineStore quarantine;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
-      SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports) {
+      SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports,
+      SqliteQuarantineStore quarantine) {
     this.dmarcTally = dmarcTally;
     this.dmarcReports = dmarcReports;
+    this.quarantine = quarantine;
     this.sources = sources;
     this.outbox = outbox;
     this.mailboxes = mailboxes;
@@ -103,7 +106,7 @@ public final class SqliteStore implements Store {
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
           new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
           new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)),
-          new SqliteDmarcReportStore(connect(url)));
+          new SqliteDmarcReportStore(connect(url)), new SqliteQuarantineStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -136,6 +139,11 @@ public final class SqliteStore implements Store {
   @Override
   public DmarcReportStore dmarcReports() {
     return dmarcReports;
+  }
+
+  @Override
+  public org.portcullis.quarantine.QuarantineStore quarantine() {
+    return quarantine;
   }
 
   @Override
@@ -230,6 +238,7 @@ public final class SqliteStore implements Store {
   public void close() {
     dmarcTally.close();
     dmarcReports.close();
+    quarantine.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();

@@ -1,0 +1,33 @@
+package org.portcullis.quarantine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where the quarantine's metadata lives. Implementations are thread-safe. */
+public interface QuarantineStore {
+
+  void add(QuarantineEntry entry);
+
+  Optional<QuarantineEntry> find(String id);
+
+  /**
+   * The newest entries first.
+   *
+   * @param recipientDomain only messages with a recipient at this domain (lower case), if given
+   * @param state only entries in this state, if given
+   */
+  List<QuarantineEntry> list(Optional<String> recipientDomain, Optional<QuarantineEntry.State> state, int limit);
+
+  /**
+   * Moves an entry from one state to another, atomically: false if it was not in {@code from} (so two
+   * releases of one message cannot both proceed).
+   */
+  boolean transition(String id, QuarantineEntry.State from, QuarantineEntry.State to, Instant at, String by);
+
+  /** Entries received before {@code before}, whatever their state, for retention. */
+  List<QuarantineEntry> receivedBefore(Instant before, int limit);
+
+  /** Forgets an entry. */
+  void remove(String id);
+}
