@@ -51,6 +51,7 @@ import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
 import org.portcullis.quarantine.Quarantine;
+import org.portcullis.verdicts.Preferences;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.Authenticator;
 import org.portcullis.smtp.MessageSigner;
@@ -138,9 +139,10 @@ public final class Gateway implements AutoCloseable {
           new java.util.LinkedHashSet<>(config.mail().knownRecipients()), config.mail().rejectUnknownRecipients());
       DmarcTally dmarcTally = new DmarcTally(store.dmarcTally());
       steps.onClose("DMARC tally", () -> flushDmarcTally(dmarcTally));
+      Preferences preferences = new Preferences(store.choices());
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
           Optional.of(lists), modes, Optional.of(recipients), Optional.of(dmarcTally))
-          .withScanners(Policies.scanners(config, clock));
+          .withScanners(Policies.scanners(config, clock)).withChoices(preferences);
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       Spool spool = steps.step("spool", () -> Spool.open(config.spoolDir(),
@@ -190,6 +192,7 @@ public final class Gateway implements AutoCloseable {
       }
       upkeep.scheduleWithFixedDelay(() -> pruneDmarcTally(store, clock), 5, 24 * 60 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> pruneQuarantine(quarantine), 7, 60 * 60, TimeUnit.SECONDS);
+      upkeep.scheduleWithFixedDelay(() -> refreshChoices(preferences), 250, 250, TimeUnit.MILLISECONDS);
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
       }
@@ -512,6 +515,14 @@ public final class Gateway implements AutoCloseable {
       store.dmarcTally().prune(java.time.LocalDate.now(clock).minusDays(31));
     } catch (RuntimeException e) {
       log.warn("pruning the DMARC tally failed", e);
+    }
+  }
+
+  private static void refreshChoices(Preferences preferences) {
+    try {
+      preferences.refresh();
+    } catch (RuntimeException e) {
+      log.warn("reading the recipients' choices failed; the previous ones stay in force", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.portcullis.app;
 
+import org.portcullis.policy.RecipientChoices;
 import org.portcullis.policy.checks.ScanCheck;
 import org.portcullis.scan.CircuitBreaker;
 import org.portcullis.scan.ClamdScanner;
@@ -76,29 +77,38 @@ public final class Policies {
    */
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
       Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
-      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners) {
+      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, RecipientChoices choices) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE);
+        Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
+        RecipientChoices.NONE);
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes) {
-      this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE);
+      this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
+          RecipientChoices.NONE);
     }
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
         Optional<DmarcTally> dmarcTally) {
-      this(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, ScanCheck.Scanners.NONE);
+      this(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, ScanCheck.Scanners.NONE,
+          RecipientChoices.NONE);
     }
 
     /** The same features with another directory of recipients. */
     public Features withRecipients(RecipientDirectory directory) {
-      return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally, scanners);
+      return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally, scanners,
+          choices);
     }
 
     /** The same features with these content scanners (one set per gateway: their limits are shared). */
     public Features withScanners(ScanCheck.Scanners configured) {
-      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, configured);
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, configured, choices);
+    }
+
+    /** The same features with the recipients' choices for per-recipient checks. */
+    public Features withChoices(RecipientChoices chosen) {
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, chosen);
     }
   }
 
@@ -175,7 +185,7 @@ public final class Policies {
       entries.add(new PolicyChain.Entry(entry.factory().apply(parameters),
           new CheckSettings(settings.mode(), settings.onReject(), settings.timeout(), entry.tagKind())));
     }
-    return new PolicyChain(entries, features.modes());
+    return new PolicyChain(entries, features.modes(), features.choices());
   }
 
   /** An engine with the configured DNS lists (queried through {@code dns}) and no own blocklist. */

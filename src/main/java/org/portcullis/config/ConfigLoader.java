@@ -440,7 +440,8 @@ public final class ConfigLoader {
       throw new ConfigException(s.key(mode != CheckMode.ENFORCE ? "mode" : "on-reject"),
           entry.name() + " cannot be changed: " + CheckCatalog.whyFixed(entry.name()).orElseThrow());
     }
-    if (CheckCatalog.NEVER_REJECT.contains(entry.name()) && onReject == RejectAction.QUARANTINE) {
+    if (CheckCatalog.NEVER_REJECT.contains(entry.name())
+        && (onReject == RejectAction.QUARANTINE || onReject == RejectAction.PER_RECIPIENT)) {
       throw new ConfigException(s.key("on-reject"),
           "must be \"tag\" or \"tempfail\": RFC 5321 4.1.4 forbids acting on mail only because HELO and PTR differ");
     }
@@ -830,15 +831,15 @@ public final class ConfigLoader {
   // ---- helpers ----
 
   private static <E extends Enum<E>> E choice(ConfigSection s, String name, E fallback, Class<E> type) {
-    String text = s.string(name, fallback.name().toLowerCase(Locale.ROOT));
+    String text = s.string(name, fallback.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     for (E value : type.getEnumConstants()) {
-      if (value.name().equalsIgnoreCase(text)) {
+      if (value.name().replace('_', '-').equalsIgnoreCase(text) || value.name().equalsIgnoreCase(text)) {
         return value;
       }
     }
     List<String> allowed = new ArrayList<>();
     for (E value : type.getEnumConstants()) {
-      allowed.add("\"" + value.name().toLowerCase(Locale.ROOT) + "\"");
+      allowed.add("\"" + value.name().toLowerCase(Locale.ROOT).replace('_', '-') + "\"");
     }
     throw new ConfigException(s.key(name), "must be one of " + String.join(", ", allowed) + ", not \"" + text + "\"");
   }

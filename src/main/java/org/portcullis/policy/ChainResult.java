@@ -10,11 +10,14 @@ import java.util.Optional;
  * @param tempfails temporary failures seen before the decision, in order (sticky)
  * @param tags tag findings seen before the decision, in order
  * @param observed findings of checks in observe mode
+ * @param soft refusals of checks whose {@code on-reject} is {@code per-recipient}: each recipient's
+ *     choice decides what they become, so they decide nothing here and the chain goes on
  */
 public record ChainResult(Optional<Finding> decision, List<Finding> tempfails, List<Finding> tags,
-    List<Finding> observed, List<Verdict.Annotate> annotations) {
+    List<Finding> observed, List<Verdict.Annotate> annotations, List<Finding> soft) {
 
   public ChainResult {
+    soft = List.copyOf(soft);
     tempfails = List.copyOf(tempfails);
     tags = List.copyOf(tags);
     observed = List.copyOf(observed);
@@ -22,6 +25,6 @@ public record ChainResult(Optional<Finding> decision, List<Finding> tempfails, L
   }
 
   public ChainResult(Optional<Finding> decision, List<Finding> tempfails, List<Finding> tags, List<Finding> observed) {
-    this(decision, tempfails, tags, observed, List.of());
+    this(decision, tempfails, tags, observed, List.of(), List.of());
   }
 }

@@ -32,18 +32,31 @@ public final class PolicyChain {
   private final Map<Phase, List<Entry>> byPhase = new EnumMap<>(Phase.class);
   private final Map<String, Entry> protocolChecks = new HashMap<>();
   private final CheckModes modes;
+  private final RecipientChoices choices;
+  private final java.util.Set<String> perRecipient;
+  private final java.util.Set<String> perRecipientAfterRcpt;
 
   public PolicyChain(List<Entry> entries) {
     this(entries, CheckModes.none());
+  }
+
+  public PolicyChain(List<Entry> entries, CheckModes modes) {
+    this(entries, modes, RecipientChoices.NONE);
   }
 
   /**
    * @param modes modes switched at run time over the configured ones; a check configured off is
    *     left out only while nothing can switch it on
    */
-  public PolicyChain(List<Entry> entries, CheckModes modes) {
+  public PolicyChain(List<Entry> entries, CheckModes modes, RecipientChoices choices) {
     this.modes = modes;
+    this.choices = choices;
     List<Entry> all = List.copyOf(entries);
+    this.perRecipient = all.stream().filter(e -> e.settings().onReject() == RejectAction.PER_RECIPIENT)
+        .map(e -> e.check().name()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.perRecipientAfterRcpt = all.stream().filter(e -> e.settings().onReject() == RejectAction.PER_RECIPIENT)
+        .filter(e -> e.check().phases().contains(Phase.DATA) || e.check().phases().contains(Phase.END_OF_DATA))
+        .map(e -> e.check().name()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     boolean switchable = modes.switchable();
     for (Phase phase : Phase.values()) {
       byPhase.put(phase, all.stream()
@@ -57,6 +70,19 @@ public final class PolicyChain {
 
   public CheckModes modes() {
     return modes;
+  }
+
+  /** The recipients' choices for per-recipient checks. */
+  public RecipientChoices choices() {
+    return choices;
+  }
+
+  /**
+   * Per-recipient checks that judge only after the recipients are known (DATA, END_OF_DATA): every
+   * recipient of a transaction must have chosen alike for them, since one message gets one verdict.
+   */
+  public java.util.Set<String> perRecipientAfterRcpt() {
+    return perRecipientAfterRcpt;
   }
 
 
@@ -92,6 +118,7 @@ public final class PolicyChain {
     List<Finding> tags = new ArrayList<>(2);
     List<Finding> observed = new ArrayList<>(2);
     List<Verdict.Annotate> annotations = new ArrayList<>(1);
+    List<Finding> soft = new ArrayList<>(1);
     for (Entry entry : byPhase.get(phase)) {
       String name = entry.check().name();
       CheckMode mode = modes.effective(name, entry.settings().mode());
@@ -112,17 +139,21 @@ public final class PolicyChain {
         observed.add(new Finding(name, phase, verdict, true));
         continue;
       }
+      if (verdict instanceof Verdict.Reject && perRecipient.contains(name)) {
+        soft.add(new Finding(name, phase, verdict, false));
+        continue;
+      }
       Finding finding = new Finding(name, phase, soften(verdict, entry.settings()), false);
       switch (finding.verdict()) {
         case Verdict.Tag tag -> tags.add(finding);
         case Verdict.Tempfail tempfail -> tempfails.add(finding);
         case Verdict.Continue c -> { }
         default -> {
-          return new ChainResult(Optional.of(finding), tempfails, tags, observed, annotations);
+          return new ChainResult(Optional.of(finding), tempfails, tags, observed, annotations, soft);
         }
       }
     }
-    return new ChainResult(Optional.empty(), tempfails, tags, observed, annotations);
+    return new ChainResult(Optional.empty(), tempfails, tags, observed, annotations, soft);
   }
 
   private static Verdict soften(Verdict verdict, CheckSettings settings) {

@@ -12,5 +12,7 @@ public enum RejectAction {
   /** Deliver, with an X-Portcullis header (and the subject prefix if configured). */
   TAG,
   /** Accept (250, once fsynced) into the quarantine instead of delivering; released, deleted or expired later. */
-  QUARANTINE
+  QUARANTINE,
+  /** Each recipient's choice ({@link RecipientChoice}: reject, tag, quarantine or accept) decides. */
+  PER_RECIPIENT
 }

@@ -2,6 +2,7 @@ package org.portcullis.policy;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,12 @@ public final class SessionPolicy implements SessionView {
 
     /** Answer with this refusal (and drop the connection if it says so). */
     record Refused(RecordedRefusal refusal) implements Decision {}
+
+    /**
+     * This recipient chose otherwise than the transaction's first for a per-recipient check: 452
+     * 4.5.3, to be sent in another transaction (RFC 5321 4.5.3.1.10), so one message gets one verdict.
+     */
+    record Split(String check) implements Decision {}
   }
 
   private static final Decision PROCEED = new Decision.Proceed();
@@ -71,6 +78,11 @@ public final class SessionPolicy implements SessionView {
   private boolean heloPending;
   private final List<Finding> connectFindings = new ArrayList<>(2);
   private final List<Finding> heloFindings = new ArrayList<>(2);
+  /** Per-recipient refusals of CONNECT, HELO and MAIL checks, decided at each RCPT by the recipient's choice. */
+  private final Map<Phase, List<Finding>> soft = new java.util.EnumMap<>(Map.of(Phase.CONNECT, new ArrayList<>(1),
+      Phase.HELO, new ArrayList<>(1), Phase.MAIL, new ArrayList<>(1)));
+  /** The first accepted recipient's choices: every other recipient of the transaction must match them. */
+  private Map<String, RecipientChoice> transactionChoices;
 
   private MailPath sender;
   private MailParameters mailParameters = MailParameters.NONE;
@@ -152,6 +164,8 @@ public final class SessionPolicy implements SessionView {
     this.heloPending = false;
     connectFindings.clear();
     heloFindings.clear();
+    soft.get(Phase.CONNECT).clear();
+    soft.get(Phase.HELO).clear();
     resetTransaction();
   }
 
@@ -173,6 +187,7 @@ public final class SessionPolicy implements SessionView {
   public Decision helo(HeloName name) {
     this.helo = name;
     heloFindings.clear();
+    soft.get(Phase.HELO).clear();
     resetTransaction();
     if (delayReject) {
       heloPending = true;
@@ -234,12 +249,79 @@ public final class SessionPolicy implements SessionView {
     if (!result.tempfails().isEmpty()) {
       return new Decision.Refused(renderer.refuse(result.tempfails().getFirst(), this, rcpt));
     }
+    Decision chosen = byChoice(recipient, skipped, result.soft());
+    if (!(chosen instanceof Decision.Proceed)) {
+      return chosen;
+    }
     for (Finding tag : result.tags()) {
       Verdict.Tag verdict = (Verdict.Tag) tag.verdict();
       transactionTags.add(new AppliedTag(tag.check(), verdict.reason(), renderer.tag(tag, this, rcpt), verdict.kind()));
     }
     accepted.add(recipient);
     return PROCEED;
+  }
+
+  /**
+   * The recipient's choices for the per-recipient refusals found so far ({@code found}: this RCPT's)
+   * and for the per-recipient checks still to come: a refusal it chose stands; choices that differ
+   * from the transaction's first recipient's split the transaction; otherwise its tags (or the
+   * quarantine) apply to the message.
+   */
+  private Decision byChoice(Recipient recipient, Predicate<String> skipped, List<Finding> found) {
+    List<Finding> findings = new ArrayList<>();
+    for (Phase phase : List.of(Phase.CONNECT, Phase.HELO, Phase.MAIL)) {
+      soft.get(phase).stream().filter(f -> !skipped.test(f.check())).forEach(findings::add);
+    }
+    findings.addAll(found);
+    if (findings.isEmpty() && chain.perRecipientAfterRcpt().isEmpty()) {
+      return PROCEED;
+    }
+    Optional<Recipient> rcpt = Optional.of(recipient);
+    Map<String, RecipientChoice> choices = new java.util.TreeMap<>();
+    Map<String, RecipientChoices.Decided> decided = new HashMap<>();
+    for (Finding f : findings) {
+      RecipientChoices.Decided d = chain.choices().choice(recipient.address(), f.check());
+      decided.put(f.check(), d);
+      choices.put(f.check(), d.choice());
+      if (d.choice() == RecipientChoice.REJECT) {
+        return new Decision.Refused(renderer.refuse(decidedBy(f, d), this, rcpt));
+      }
+    }
+    for (String check : chain.perRecipientAfterRcpt()) {
+      if (!skipped.test(check)) {
+        choices.put(check, chain.choices().choice(recipient.address(), check).choice());
+      }
+    }
+    if (transactionChoices != null && !transactionChoices.equals(choices)) {
+      String differing = choices.keySet().stream().filter(c -> choices.get(c) != transactionChoices.get(c))
+          .findFirst().orElseGet(() -> transactionChoices.keySet().iterator().next());
+      return new Decision.Split(differing);
+    }
+    if (transactionChoices == null) {
+      transactionChoices = choices;
+      for (Finding f : findings) {
+        RecipientChoices.Decided d = decided.get(f.check());
+        if (d.choice() == RecipientChoice.TAG || d.choice() == RecipientChoice.QUARANTINE) {
+          Verdict.Reject reject = (Verdict.Reject) f.verdict();
+          Finding tag = new Finding(f.check(), f.phase(), new Verdict.Tag(reject.finding() + " (chosen by "
+              + d.scope() + ")", reject.explanation(), d.choice() == RecipientChoice.TAG ? TagKind.SPAM
+              : TagKind.QUARANTINE), false);
+          transactionTags.add(new AppliedTag(f.check(), ((Verdict.Tag) tag.verdict()).reason(),
+              renderer.tag(tag, this, rcpt), ((Verdict.Tag) tag.verdict()).kind()));
+        }
+      }
+    }
+    return PROCEED;
+  }
+
+  /** The refusal with the scope whose choice made it one among its facts (for {@code why} and the page). */
+  private static Finding decidedBy(Finding finding, RecipientChoices.Decided decided) {
+    Verdict.Reject reject = (Verdict.Reject) finding.verdict();
+    Explanation e = reject.explanation();
+    List<Fact> facts = new ArrayList<>(e.facts());
+    facts.add(new Fact("decided by", "the choice of " + decided.scope() + ": " + decided.choice().label()));
+    return new Finding(finding.check(), finding.phase(), new Verdict.Reject(reject.kind(), reject.status(),
+        reject.reason(), new Explanation(facts, e.rule(), e.fix(), e.links()), reject.finding()), false);
   }
 
   /** Whether an allow entry that skips every check applies to this recipient (static exceptions do not count). */
@@ -306,6 +388,8 @@ public final class SessionPolicy implements SessionView {
     mailParameters = MailParameters.NONE;
     accepted.clear();
     mailFindings.clear();
+    soft.get(Phase.MAIL).clear();
+    transactionChoices = null;
     transactionTags.clear();
     annotations.clear();
     headers = null;
@@ -318,6 +402,7 @@ public final class SessionPolicy implements SessionView {
     this.helo = null;
     this.heloPending = false;
     heloFindings.clear();
+    soft.get(Phase.HELO).clear();
     resetTransaction();
   }
 
@@ -348,6 +433,7 @@ public final class SessionPolicy implements SessionView {
     }
     keep.addAll(result.tempfails());
     keep.addAll(result.tags());
+    soft.getOrDefault(phase, new ArrayList<>()).addAll(result.soft());
     Optional<Finding> decision = result.decision();
     if (decision.isEmpty() || !(decision.get().verdict() instanceof Verdict.Refusal)) {
       return PROCEED;
@@ -370,6 +456,25 @@ public final class SessionPolicy implements SessionView {
     }
     if (!result.tempfails().isEmpty()) {
       return new Decision.Refused(renderer.refuse(result.tempfails().getFirst(), this, none));
+    }
+    // After RCPT every recipient has chosen alike (or was split off): the first one's choice decides.
+    for (Finding f : result.soft()) {
+      Recipient first = accepted.isEmpty() ? null : accepted.getFirst();
+      RecipientChoices.Decided d = first == null ? new RecipientChoices.Decided(RecipientChoice.REJECT, "default")
+          : chain.choices().choice(first.address(), f.check());
+      Verdict.Reject reject = (Verdict.Reject) f.verdict();
+      switch (d.choice()) {
+        case REJECT -> {
+          return new Decision.Refused(renderer.refuse(decidedBy(f, d), this, none));
+        }
+        case TAG, QUARANTINE -> {
+          TagKind kind = d.choice() == RecipientChoice.TAG ? TagKind.SPAM : TagKind.QUARANTINE;
+          String reason = reject.finding() + " (chosen by " + d.scope() + ")";
+          Finding tag = new Finding(f.check(), f.phase(), new Verdict.Tag(reason, reject.explanation(), kind), false);
+          transactionTags.add(new AppliedTag(f.check(), reason, renderer.tag(tag, this, none), kind));
+        }
+        case ACCEPT -> { }
+      }
     }
     for (Finding tag : result.tags()) {
       Verdict.Tag verdict = (Verdict.Tag) tag.verdict();

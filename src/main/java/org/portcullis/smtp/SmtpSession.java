@@ -363,7 +363,14 @@ final class SmtpSession implements Runnable {
     if (problem.isPresent() && wire.refused(policy.judge(problem.get(), Optional.of(recipient)))) {
       return;
     }
-    if (wire.refused(policy.rcpt(recipient))) {
+    SessionPolicy.Decision decision = policy.rcpt(recipient);
+    if (decision instanceof SessionPolicy.Decision.Split split) {
+      // Not an error: the client sends this recipient in another transaction (RFC 5321 4.5.3.1.10).
+      wire.reply(SmtpReply.of(452, EnhancedStatus.parse("4.5.3"), "This recipient's settings for " + split.check()
+          + " differ from the other recipients'; send to it in another transaction"));
+      return;
+    }
+    if (wire.refused(decision)) {
       return;
     }
     state.recipientAccepted();

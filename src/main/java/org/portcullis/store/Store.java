@@ -73,6 +73,9 @@ public interface Store extends AutoCloseable {
   /** The quarantine's metadata (the messages are files under the data directory). */
   org.portcullis.quarantine.QuarantineStore quarantine();
 
+  /** What tenants and mailboxes chose for per-recipient checks. */
+  org.portcullis.verdicts.ChoiceStore choices();
+
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention
    * period; returns how many refusal records went.

@@ -124,4 +124,37 @@ class ScanEndToEndTest {
     assertThat(send("dave@example.test", ScanRequests.message("hello", "a short note"))).startsWith("250");
     assertThat(delivered("dave")).contains("X-Portcullis-Scan: spamd skipped (timeout)");
   }
+
+  @Test
+  void aVerdictKnownOnlyAfterDataFollowsTheChoiceThatSplitTheTransactionAtRcpt() throws Exception {
+    fake = FakeScanner.tcp((c, f) -> {
+      FakeScanner.readAll(c, 1 << 20);
+      FakeScanner.write(c, "SPAMD/1.1 0 EX_OK\r\nSpam: True ; 1000.0 / 5.0\r\n\r\nGTUBE");
+    });
+    start("checks.spamd.on-reject = \"per-recipient\"", "scan.spamd.enabled = true",
+        "scan.spamd.address = \"" + fake.address() + "\"");
+    gateway.gateway().store().choices().set("example.test", "spamd", org.portcullis.policy.RecipientChoice.TAG,
+        java.time.Instant.now());
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
+        client.reply();
+        client.startTransaction(Senders.GOOD_NAME, "alice@good.example", "carol@example.test");
+        // example.net chose nothing (the refusal stands); example.test chose tag: another transaction
+        return client.send("RCPT TO:<dave@example.net>").startsWith("452 4.5.3 ");
+      }
+    });
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
+      client.reply();
+      assertThat(client.startTransaction(Senders.GOOD_NAME, "alice@good.example", "carol@example.test"))
+          .startsWith("250");
+      assertThat(client.send("RCPT TO:<dave@example.net>")).startsWith("452 4.5.3 ");
+      assertThat(client.data(ScanRequests.message("test", ScanRequests.GTUBE))).startsWith("250");
+      assertThat(client.send("MAIL FROM:<alice@good.example>")).startsWith("250");
+      assertThat(client.send("RCPT TO:<dave@example.net>")).startsWith("250");
+      assertThat(client.data(ScanRequests.message("test", ScanRequests.GTUBE))).as("dave's: the refusal")
+          .startsWith("550 5.7.1 ");
+    }
+    assertThat(delivered("carol")).contains("X-Portcullis-Tag: spam; check=spamd;", "(chosen by domain example.test)");
+    assertThat(gateway.delivered("example.net", "dave")).isEmpty();
+  }
 }

@@ -53,16 +53,18 @@ public final class SqliteStore implements Store {
   private final SqliteDmarcTallyStore dmarcTally;
   private final SqliteDmarcReportStore dmarcReports;
   private final SqliteQuarantineStore quarantine;
+  private final SqliteChoiceStore choices;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
       SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports,
-      SqliteQuarantineStore quarantine) {
+      SqliteQuarantineStore quarantine, SqliteChoiceStore choices) {
     this.dmarcTally = dmarcTally;
     this.dmarcReports = dmarcReports;
     this.quarantine = quarantine;
+    this.choices = choices;
     this.sources = sources;
     this.outbox = outbox;
     this.mailboxes = mailboxes;
@@ -106,7 +108,8 @@ public final class SqliteStore implements Store {
           new SqliteTransactionLog(connect(url), connect(url)), new SqliteTrafficLog(connect(url)),
           new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
           new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)),
-          new SqliteDmarcReportStore(connect(url)), new SqliteQuarantineStore(connect(url)));
+          new SqliteDmarcReportStore(connect(url)), new SqliteQuarantineStore(connect(url)),
+          new SqliteChoiceStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -144,6 +147,11 @@ public final class SqliteStore implements Store {
   @Override
   public org.portcullis.quarantine.QuarantineStore quarantine() {
     return quarantine;
+  }
+
+  @Override
+  public org.portcullis.verdicts.ChoiceStore choices() {
+    return choices;
   }
 
   @Override
@@ -239,6 +247,7 @@ public final class SqliteStore implements Store {
     dmarcTally.close();
     dmarcReports.close();
     quarantine.close();
+    choices.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();
