@@ -213,7 +213,7 @@ public final class Gateway implements AutoCloseable {
             config.lists().importMaxBytes(),
             new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
             store.transactions(), services.requests(), services.whitelists(), store.dmarcReports(),
-            config.mail().acceptedDomains());
+            config.mail().acceptedDomains(), WebServer.quarantine(quarantine, requeue));
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }

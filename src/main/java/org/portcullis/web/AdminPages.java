@@ -20,6 +20,7 @@ final class AdminPages {
   private final AdminChecksPage checks;
   private final AdminListsPage lists;
   private final AdminDmarcPage dmarc;
+  private final AdminQuarantinePage quarantine;
 
   /**
    * @param checkNames the checks an allow entry may name
@@ -33,6 +34,7 @@ final class AdminPages {
     this.transactions = new AdminTransactionsPage(sessions, sources.transactions(), sources.clock());
     this.checks = new AdminChecksPage(sessions, sources.checks(), sources.clock());
     this.dmarc = new AdminDmarcPage(sessions, sources.dmarcReports(), sources.ourDomains(), sources.clock());
+    this.quarantine = new AdminQuarantinePage(sessions, sources.quarantine(), sources.ourDomains());
     this.lists = new AdminListsPage(sessions, sources.lists(), whitelists, checkNames, sources.clock(),
         sources.importMaxBytes());
   }
@@ -45,6 +47,11 @@ final class AdminPages {
   /** The DMARC reports page, whose search serves {@code /api/dmarc/reports} too. */
   AdminDmarcPage dmarc() {
     return dmarc;
+  }
+
+  /** The quarantine page, whose search and actions serve {@code /api/quarantine} too. */
+  AdminQuarantinePage quarantine() {
+    return quarantine;
   }
 
   void routes(JavalinConfig config) {
@@ -64,6 +71,8 @@ final class AdminPages {
     config.routes.post("/admin/checks/{name}", checks::switchCheck);
     config.routes.get("/admin/transactions", transactions::transactions);
     config.routes.get("/admin/dmarc", dmarc::page);
+    config.routes.get("/admin/quarantine", quarantine::page);
+    config.routes.post("/admin/quarantine/{id}/{action}", quarantine::act);
     config.routes.get("/admin/lists", lists::lists);
     config.routes.post("/admin/lists", lists::addEntry);
     config.routes.post("/admin/lists/{id}/remove", lists::removeEntry);

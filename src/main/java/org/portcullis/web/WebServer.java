@@ -75,7 +75,14 @@ public final class WebServer implements AutoCloseable {
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
       java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
       Checks checks, TransactionLog transactions, WhitelistRequests requests, Whitelists whitelists,
-      org.portcullis.dmarc.DmarcReportStore dmarcReports, java.util.List<String> ourDomains) {}
+      org.portcullis.dmarc.DmarcReportStore dmarcReports, java.util.List<String> ourDomains,
+      Optional<AdminQuarantinePage.Access> quarantine) {}
+
+  /** The quarantine for the admin pages and the API, with how a release is queued. */
+  public static Optional<AdminQuarantinePage.Access> quarantine(org.portcullis.quarantine.Quarantine quarantine,
+      org.portcullis.quarantine.Quarantine.Requeue requeue) {
+    return Optional.of(new AdminQuarantinePage.Access(quarantine, requeue));
+  }
 
   /**
    * How the listener is set up ({@code [web]}).
@@ -181,6 +188,8 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/api/transactions", ctx -> ApiRequests.send(ctx, 200, sources.transactions()
           .search(AdminTransactionsPage.search(ctx, clock)).stream().map(AdminTransactionsPage::toMap).toList()));
       config.routes.get("/api/dmarc/reports", admin.dmarc()::api);
+      config.routes.get("/api/quarantine", admin.quarantine()::list);
+      config.routes.post("/api/quarantine/{id}/{action}", admin.quarantine()::apiAct);
       config.routes.get("/api/dashboard", ctx -> ApiRequests.send(ctx, 200, sources.dashboard().get()));
       config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
       config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));

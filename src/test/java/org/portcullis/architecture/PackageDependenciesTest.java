@@ -56,7 +56,7 @@ class PackageDependenciesTest {
       Map.entry("verdicts", Set.of("mail", "policy")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
-          "dmarc")),
+          "dmarc", "quarantine")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
           "mailbox", "notices", "submission", "quarantine", "verdicts")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
