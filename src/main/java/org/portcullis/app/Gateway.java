@@ -213,7 +213,10 @@ public final class Gateway implements AutoCloseable {
             config.lists().importMaxBytes(),
             new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
             store.transactions(), services.requests(), services.whitelists(), store.dmarcReports(),
-            config.mail().acceptedDomains(), WebServer.quarantine(quarantine, requeue));
+            config.mail().acceptedDomains(), WebServer.quarantine(quarantine, requeue), store.choices(),
+            config.policy().checks().entrySet().stream()
+                .filter(e -> e.getValue().onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT)
+                .map(java.util.Map.Entry::getKey).sorted().toList());
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }

@@ -1,13 +1,12 @@
 package org.portcullis.cli;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.policy.RecipientChoice;
 import org.portcullis.policy.RejectAction;
-import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.store.Store;
+import org.portcullis.verdicts.ChoiceRules;
 import org.portcullis.verdicts.ChoiceStore;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -41,29 +40,20 @@ final class PrefsCommand implements Runnable {
     String mailbox;
 
     String resolve(PortcullisConfig loaded) {
-      if (mailbox != null) {
-        return MailboxCommand.mailbox(mailbox, loaded);
+      try {
+        return ChoiceRules.scope(mailbox != null ? mailbox : domain, loaded.mail().acceptedDomains());
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, e.getMessage());
       }
-      String d = domain.strip().toLowerCase(Locale.ROOT);
-      if (!loaded.mail().acceptedDomains().contains(d)) {
-        throw new CliException(2, "\"" + CliText.printable(domain) + "\" is not one of our domains "
-            + "(mail.accepted-domains: " + String.join(", ", loaded.mail().acceptedDomains()) + ")");
-      }
-      return d;
     }
   }
 
-  /** A check that can be per-recipient: in the catalogue, not fixed, not a protocol check. */
-  static String check(String name, PortcullisConfig loaded) {
-    if (CheckCatalog.find(name).isEmpty()) {
-      throw new CliException(2, "unknown check \"" + CliText.printable(name) + "\"; the checks are "
-          + String.join(", ", CheckCatalog.names()));
+  static String check(String name) {
+    try {
+      return ChoiceRules.check(name);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(2, e.getMessage());
     }
-    if (CheckCatalog.FIXED.contains(name) || CheckCatalog.PROTOCOL.contains(name)
-        || CheckCatalog.NEVER_REJECT.contains(name)) {
-      throw new CliException(2, name + " cannot be a per-recipient check");
-    }
-    return name;
   }
 
   @Command(name = "set", description = "Set what a domain's or mailbox's mail gets when CHECK finds something.")
@@ -80,10 +70,13 @@ final class PrefsCommand implements Runnable {
     @Override
     int run(Store store, PortcullisConfig loaded) {
       String where = scope.resolve(loaded);
-      String name = check(check, loaded);
-      RecipientChoice chosen = RecipientChoice.parse(choice.strip().toLowerCase(Locale.ROOT)).orElseThrow(
-          () -> new CliException(2, "unknown choice \"" + CliText.printable(choice) + "\"; choose reject, tag, "
-              + "quarantine or accept"));
+      String name = check(check);
+      RecipientChoice chosen;
+      try {
+        chosen = ChoiceRules.choice(choice);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(2, e.getMessage());
+      }
       store.choices().set(where, name, chosen, Instant.now());
       out().println(where + ": " + name + " -> " + chosen.label());
       if (loaded.policy().checks().get(name).onReject() != RejectAction.PER_RECIPIENT) {
@@ -105,7 +98,7 @@ final class PrefsCommand implements Runnable {
     @Override
     int run(Store store, PortcullisConfig loaded) {
       String where = scope.resolve(loaded);
-      String name = check(check, loaded);
+      String name = check(check);
       if (!store.choices().clear(where, name)) {
         throw new CliException(1, where + " has no choice for " + name);
       }

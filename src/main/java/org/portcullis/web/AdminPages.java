@@ -21,6 +21,7 @@ final class AdminPages {
   private final AdminListsPage lists;
   private final AdminDmarcPage dmarc;
   private final AdminQuarantinePage quarantine;
+  private final AdminPrefsPage prefs;
 
   /**
    * @param checkNames the checks an allow entry may name
@@ -35,6 +36,8 @@ final class AdminPages {
     this.checks = new AdminChecksPage(sessions, sources.checks(), sources.clock());
     this.dmarc = new AdminDmarcPage(sessions, sources.dmarcReports(), sources.ourDomains(), sources.clock());
     this.quarantine = new AdminQuarantinePage(sessions, sources.quarantine(), sources.ourDomains());
+    this.prefs = new AdminPrefsPage(sessions, sources.choices(), sources.ourDomains(), sources.perRecipientChecks(),
+        sources.clock());
     this.lists = new AdminListsPage(sessions, sources.lists(), whitelists, checkNames, sources.clock(),
         sources.importMaxBytes());
   }
@@ -52,6 +55,11 @@ final class AdminPages {
   /** The quarantine page, whose search and actions serve {@code /api/quarantine} too. */
   AdminQuarantinePage quarantine() {
     return quarantine;
+  }
+
+  /** The recipients' choices page, whose rules serve {@code /api/prefs} too. */
+  AdminPrefsPage prefs() {
+    return prefs;
   }
 
   void routes(JavalinConfig config) {
@@ -72,6 +80,9 @@ final class AdminPages {
     config.routes.get("/admin/transactions", transactions::transactions);
     config.routes.get("/admin/dmarc", dmarc::page);
     config.routes.get("/admin/quarantine", quarantine::page);
+    config.routes.get("/admin/prefs", prefs::page);
+    config.routes.post("/admin/prefs", prefs::change);
+    config.routes.post("/admin/prefs/clear", prefs::change);
     config.routes.post("/admin/quarantine/{id}/{action}", quarantine::act);
     config.routes.get("/admin/lists", lists::lists);
     config.routes.post("/admin/lists", lists::addEntry);

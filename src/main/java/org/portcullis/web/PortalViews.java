@@ -141,6 +141,10 @@ public final class PortalViews {
   public record AdminDmarc(String user, List<String> domains, String domain, String days,
       List<DmarcDomain> found, Optional<String> error) {}
 
+  /** The admin page of the recipients' choices. */
+  public record AdminPrefs(String user, String csrf, List<org.portcullis.verdicts.ChoiceStore.Row> rows,
+      List<String> perRecipient, Optional<String> message) {}
+
   /** The admin quarantine page: the search and what it found, and what the last action did. */
   public record AdminQuarantine(String user, String csrf, List<String> domains, String domain, String state,
       List<org.portcullis.quarantine.QuarantineEntry> found, Optional<String> message) {}

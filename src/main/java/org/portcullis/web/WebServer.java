@@ -76,7 +76,8 @@ public final class WebServer implements AutoCloseable {
       java.util.function.Supplier<Map<String, Object>> dashboard, Clock clock, long importMaxBytes,
       Checks checks, TransactionLog transactions, WhitelistRequests requests, Whitelists whitelists,
       org.portcullis.dmarc.DmarcReportStore dmarcReports, java.util.List<String> ourDomains,
-      Optional<AdminQuarantinePage.Access> quarantine) {}
+      Optional<AdminQuarantinePage.Access> quarantine, org.portcullis.verdicts.ChoiceStore choices,
+      java.util.List<String> perRecipientChecks) {}
 
   /** The quarantine for the admin pages and the API, with how a release is queued. */
   public static Optional<AdminQuarantinePage.Access> quarantine(org.portcullis.quarantine.Quarantine quarantine,
@@ -188,6 +189,9 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/api/transactions", ctx -> ApiRequests.send(ctx, 200, sources.transactions()
           .search(AdminTransactionsPage.search(ctx, clock)).stream().map(AdminTransactionsPage::toMap).toList()));
       config.routes.get("/api/dmarc/reports", admin.dmarc()::api);
+      config.routes.get("/api/prefs", admin.prefs()::list);
+      config.routes.post("/api/prefs", admin.prefs()::set);
+      config.routes.delete("/api/prefs", admin.prefs()::clear);
       config.routes.get("/api/quarantine", admin.quarantine()::list);
       config.routes.post("/api/quarantine/{id}/{action}", admin.quarantine()::apiAct);
       config.routes.get("/api/dashboard", ctx -> ApiRequests.send(ctx, 200, sources.dashboard().get()));

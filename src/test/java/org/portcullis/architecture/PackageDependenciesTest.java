@@ -53,10 +53,10 @@ class PackageDependenciesTest {
       Map.entry("delivery", Set.of("mail", "dns", "dnsbl", "dsn", "queue", "files", "notices", "dmarc")),
       Map.entry("control", Set.of("mail", "delivery", "queue", "quarantine")),
       Map.entry("quarantine", Set.of("mail", "queue", "files")),
-      Map.entry("verdicts", Set.of("mail", "policy")),
+      Map.entry("verdicts", Set.of("mail", "policy", "policy.checks")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
-          "dmarc", "quarantine")),
+          "dmarc", "quarantine", "verdicts")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
           "mailbox", "notices", "submission", "quarantine", "verdicts")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
