@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 final class MessageAcceptance {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.smtp");
+  private static final String SPAM_FLAG = "X-Spam-Flag";
 
   private final SmtpSettings settings;
   private final MessageSink sink;
@@ -99,6 +100,10 @@ final class MessageAcceptance {
         forRecipient, ZonedDateTime.ofInstant(receivedAt, ZoneOffset.UTC)));
     // RFC 8601 5: a field that claims our authserv-id came from someone else; ours replaces it.
     buffer.dropFields(field -> AuthenticationResults.claims(field, settings.authservId()));
+    if (!policy.mayRelay()) {
+      // X-Spam-Flag is ours to write: a stranger's "NO" must not pass a recipient's filter.
+      buffer.dropFields(field -> field.regionMatches(true, 0, SPAM_FLAG + ":", 0, SPAM_FLAG.length() + 1));
+    }
     prefix.append(AuthenticationResults.field(settings.authservId(),
         AuthenticationResults.results(client, protocol, policy.facts().authenticationResults())));
     for (Verdict.Annotate annotation : policy.annotations()) {
@@ -117,6 +122,10 @@ final class MessageAcceptance {
     }
     for (SessionPolicy.AppliedTag tag : tags) {
       prefix.append("X-Portcullis-Tag: ").append(ReceivedHeader.headerText(tag.headerValue())).append("\r\n");
+    }
+    if (spam) {
+      // What mail clients and Sieve scripts filter on (SpamAssassin's convention).
+      prefix.append(SPAM_FLAG).append(": YES\r\n");
     }
     List<ByteBuffer> content = buffer.content(prefix.toString().getBytes(StandardCharsets.UTF_8),
         spam ? settings.taggedSubjectPrefix() : "");

@@ -102,13 +102,14 @@ class ScanEndToEndTest {
     String refused = send("carol@example.test", ScanRequests.message("test", ScanRequests.GTUBE));
     assertThat(refused).startsWith("550 5.7.1 ").contains("spam (spamd score 1000.0 / 5.0)");
     // An encoded subject: the prefix goes before the encoded word, never inside it (RFC 2047 5).
-    assertThat(send("dave@example.test", ScanRequests.message("=?UTF-8?Q?cheap_w=C3=A4tches?=", "buy now")))
-        .startsWith("250");
-    assertThat(delivered("dave")).contains("X-Portcullis-Tag: spam; check=spamd;", "spamd score 7.2 / 5.0",
-        "Subject: [SPAM] =?UTF-8?Q?cheap_w=C3=A4tches?=");
+    assertThat(send("dave@example.test", "X-Spam-Flag: NO\r\n"
+        + ScanRequests.message("=?UTF-8?Q?cheap_w=C3=A4tches?=", "buy now"))).startsWith("250");
+    String tagged = delivered("dave");
+    assertThat(tagged).contains("X-Portcullis-Tag: spam; check=spamd;", "spamd score 7.2 / 5.0",
+        "Subject: [SPAM] =?UTF-8?Q?cheap_w=C3=A4tches?=", "X-Spam-Flag: YES").doesNotContain("X-Spam-Flag: NO");
     assertThat(send("erin@example.test", ScanRequests.message("lunch", "noon?"))).startsWith("250");
     assertThat(delivered("erin")).contains("X-Portcullis-Scan: spamd clean, score 0.4 / 5.0")
-        .doesNotContain("[SPAM]");
+        .doesNotContain("[SPAM]").doesNotContain("X-Spam-Flag");
   }
 
   @Test
