@@ -75,6 +75,11 @@ final class GatewayMetrics {
     }
   }
 
+  void quarantine(org.portcullis.quarantine.Quarantine quarantine) {
+    Gauge.builder("portcullis.quarantine.held", quarantine, org.portcullis.quarantine.Quarantine::held)
+        .description("messages held in the quarantine").register(registry);
+  }
+
   void greylist(Greylist greylist) {
     FunctionCounter.builder("portcullis.greylist.first.seen", greylist, Greylist::firstSeenCount)
         .description("triplets seen for the first time (or again after expiry)").register(registry);

@@ -118,6 +118,11 @@ public final class Quarantine {
     return store.list(recipientDomain, state, limit);
   }
 
+  /** Messages held now. */
+  public long held() {
+    return store.count(QuarantineEntry.State.HELD);
+  }
+
   /** The message's octets as received, while it is held. */
   public Optional<byte[]> content(String id) throws IOException {
     Optional<QuarantineEntry> entry = find(id);

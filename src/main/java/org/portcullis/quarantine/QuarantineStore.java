@@ -28,6 +28,9 @@ public interface QuarantineStore {
   /** Entries received before {@code before}, whatever their state, for retention. */
   List<QuarantineEntry> receivedBefore(Instant before, int limit);
 
+  /** How many entries are in {@code state}. */
+  long count(QuarantineEntry.State state);
+
   /** Forgets an entry. */
   void remove(String id);
 }

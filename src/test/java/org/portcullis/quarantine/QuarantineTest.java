@@ -85,6 +85,7 @@ class QuarantineTest {
     assertThat(new String(quarantine.content(held.id()).orElseThrow(), StandardCharsets.US_ASCII)).isEqualTo(MESSAGE);
     assertThat(quarantine.list(Optional.of("b.example"), Optional.empty(), 10)).hasSize(2);
     assertThat(quarantine.list(Optional.of("c.example"), Optional.empty(), 10)).isEmpty();
+    assertThat(quarantine.held()).as("two held: the one above and the one whose id differs").isEqualTo(2);
   }
 
   @Test

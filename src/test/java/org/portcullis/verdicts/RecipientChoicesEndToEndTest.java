@@ -68,8 +68,8 @@ class RecipientChoicesEndToEndTest {
         client.send("EHLO 127-0-3-1.dyn.isp.example");
         assertThat(client.send("MAIL FROM:<bob@isp.example>")).startsWith("250");
         assertThat(client.send("RCPT TO:<carol@example.test>")).as("the domain chose tag").startsWith("250");
-        assertThat(client.send("RCPT TO:<dave@example.net>")).as("no choice: the check's refusal")
-            .startsWith("550 5.7.1 ");
+        String refused = client.send("RCPT TO:<dave@example.net>");
+        assertThat(refused).as("no choice: the check's refusal").startsWith("550 5.7.1 ");
         assertThat(client.send("RCPT TO:<erin@example.test>")).as("chose quarantine: another transaction")
             .startsWith("452 4.5.3 ");
         assertThat(client.send("RCPT TO:<gina@example.test>")).as("the same choice as carol's").startsWith("250");
@@ -91,6 +91,9 @@ class RecipientChoicesEndToEndTest {
         Run held = cli(config, "quarantine", "list");
         assertThat(held.out()).contains("to <erin@example.test>", "1 message");
         assertThat(gateway.delivered("example.net", "dave")).isEmpty();
+        gateway.gateway().store().refusals().flush();
+        Run why = cli(config, "why", org.portcullis.testing.Refs.of(refused));
+        assertThat(why.out()).as(why.err()).contains("decided by", "the choice of default: reject");
 
         // A change made while the server runs applies within a second.
         assertThat(cli(config, "prefs", "set", "--mailbox", "frank@example.test", "--check", "client-generic-ptr",

@@ -110,6 +110,18 @@ final class SqliteQuarantineStore implements QuarantineStore, AutoCloseable {
   }
 
   @Override
+  public synchronized long count(QuarantineEntry.State state) {
+    try (PreparedStatement p = connection.prepareStatement("SELECT count(*) FROM quarantine WHERE state = ?")) {
+      p.setString(1, state.name());
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot count the quarantine: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized void remove(String id) {
     try {
       WriteTransaction.run(connection, () -> {
