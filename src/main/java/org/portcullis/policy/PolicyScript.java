@@ -241,6 +241,9 @@ public final class PolicyScript {
   }
 
   private String show(SessionPolicy.Decision decision, Optional<Recipient> rcpt) {
+    if (decision instanceof SessionPolicy.Decision.Split split) {
+      return "452 4.5.3 (this recipient chose otherwise for " + split.check() + ": another transaction)";
+    }
     if (!(decision instanceof SessionPolicy.Decision.Refused refused)) {
       return "OK";
     }

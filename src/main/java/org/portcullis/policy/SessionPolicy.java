@@ -83,6 +83,10 @@ public final class SessionPolicy implements SessionView {
       Phase.HELO, new ArrayList<>(1), Phase.MAIL, new ArrayList<>(1)));
   /** The first accepted recipient's choices: every other recipient of the transaction must match them. */
   private Map<String, RecipientChoice> transactionChoices;
+  /** The recipient whose choices those are (postmaster and abuse, always reachable, choose nothing). */
+  private Recipient choosing;
+  /** Its choices for the per-recipient checks still to come, as they stood at RCPT. */
+  private Map<String, RecipientChoices.Decided> comingChoices = Map.of();
 
   private MailPath sender;
   private MailParameters mailParameters = MailParameters.NONE;
@@ -287,9 +291,12 @@ public final class SessionPolicy implements SessionView {
         return new Decision.Refused(renderer.refuse(decidedBy(f, d), this, rcpt));
       }
     }
+    Map<String, RecipientChoices.Decided> coming = new HashMap<>();
     for (String check : chain.perRecipientAfterRcpt()) {
       if (!skipped.test(check)) {
-        choices.put(check, chain.choices().choice(recipient.address(), check).choice());
+        RecipientChoices.Decided d = chain.choices().choice(recipient.address(), check);
+        coming.put(check, d);
+        choices.put(check, d.choice());
       }
     }
     if (transactionChoices != null && !transactionChoices.equals(choices)) {
@@ -299,6 +306,8 @@ public final class SessionPolicy implements SessionView {
     }
     if (transactionChoices == null) {
       transactionChoices = choices;
+      choosing = recipient;
+      comingChoices = Map.copyOf(coming);
       for (Finding f : findings) {
         RecipientChoices.Decided d = decided.get(f.check());
         if (d.choice() == RecipientChoice.TAG || d.choice() == RecipientChoice.QUARANTINE) {
@@ -390,6 +399,8 @@ public final class SessionPolicy implements SessionView {
     mailFindings.clear();
     soft.get(Phase.MAIL).clear();
     transactionChoices = null;
+    choosing = null;
+    comingChoices = Map.of();
     transactionTags.clear();
     annotations.clear();
     headers = null;
@@ -459,9 +470,10 @@ public final class SessionPolicy implements SessionView {
     }
     // After RCPT every recipient has chosen alike (or was split off): the first one's choice decides.
     for (Finding f : result.soft()) {
-      Recipient first = accepted.isEmpty() ? null : accepted.getFirst();
-      RecipientChoices.Decided d = first == null ? new RecipientChoices.Decided(RecipientChoice.REJECT, "default")
-          : chain.choices().choice(first.address(), f.check());
+      // Only always-reachable recipients (postmaster, abuse): they are exempt, so nothing is refused.
+      RecipientChoices.Decided d = choosing == null ? new RecipientChoices.Decided(RecipientChoice.ACCEPT,
+          "the postmaster exemption") : comingChoices.getOrDefault(f.check(),
+          chain.choices().choice(choosing.address(), f.check()));
       Verdict.Reject reject = (Verdict.Reject) f.verdict();
       switch (d.choice()) {
         case REJECT -> {

@@ -156,6 +156,10 @@ class ScanEndToEndTest {
       assertThat(client.send("RCPT TO:<dave@example.net>")).startsWith("250");
       assertThat(client.data(ScanRequests.message("test", ScanRequests.GTUBE))).as("dave's: the refusal")
           .startsWith("550 5.7.1 ");
+      assertThat(client.send("MAIL FROM:<alice@good.example>")).startsWith("250");
+      assertThat(client.send("RCPT TO:<postmaster@example.net>")).startsWith("250");
+      assertThat(client.data(ScanRequests.message("test", ScanRequests.GTUBE)))
+          .as("postmaster is always reachable, so it chooses nothing and nothing is refused").startsWith("250");
     }
     assertThat(delivered("carol")).contains("X-Portcullis-Tag: spam; check=spamd;", "(chosen by domain example.test)");
     assertThat(gateway.delivered("example.net", "dave")).isEmpty();
