@@ -176,7 +176,8 @@ public final class Policies {
         config.dkim().requireSignatureFrom(),
         config.dmarc().enabled() ? Optional.of(new DmarcEvaluator(dns, config.dmarc().timeout())) : Optional.empty(),
         new DmarcCheck.Settings(config.dmarc().requireOneFrom(), config.dmarc().enforce(),
-            config.dmarc().trustedForwarders(), config.dmarc().mailingLists()),
+            config.dmarc().trustedForwarders(), config.dmarc().mailingLists(),
+            config.dmarc().quarantineHolds()),
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), features.dmarcTally(),
         features.scanners());
     List<PolicyChain.Entry> entries = new ArrayList<>();

@@ -230,9 +230,14 @@ public final class ConfigLoader {
     if (organisation.isEmpty() || organisation.length() > 200 || !organisation.matches("[\\x20-\\x7e]+")) {
       throw new ConfigException(s.key("report-org-name"), "must be 1 to 200 printable ASCII characters");
     }
+    String onQuarantine = s.string("on-quarantine", "tag");
+    if (!onQuarantine.equals("tag") && !onQuarantine.equals("quarantine")) {
+      throw new ConfigException(s.key("on-quarantine"), "must be \"tag\" or \"quarantine\", not \""
+          + onQuarantine + "\"");
+    }
     s.finish();
     return new PortcullisConfig.Dmarc(enabled, timeout, oneFrom, enforce, forwarders, lists, reportAddress,
-        sendReports, reportFrom, organisation);
+        sendReports, reportFrom, organisation, onQuarantine.equals("quarantine"));
   }
 
   /** An address at one of our accepted domains (mail to and from it is ours to sign and to read). */

@@ -112,10 +112,11 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param sendReports whether we send daily aggregate reports to the domains that ask ({@code rua=})
    * @param reportFrom the From address and envelope sender of the reports we send
    * @param reportOrgName {@code org_name} in the reports we send
+   * @param quarantineHolds {@code on-quarantine = "quarantine"}: p=quarantine failures go to the quarantine, not a tag
    */
   public record Dmarc(boolean enabled, java.time.Duration timeout, boolean requireOneFrom, boolean enforce,
       List<String> trustedForwarders, List<String> mailingLists, Optional<EmailAddress> reportAddress,
-      boolean sendReports, EmailAddress reportFrom, String reportOrgName) {}
+      boolean sendReports, EmailAddress reportFrom, String reportOrgName, boolean quarantineHolds) {}
 
   /**
    * {@code [auth]}: the Authentication-Results field (RFC 8601).

@@ -182,6 +182,7 @@ class ConfigLoaderTest {
       "[checks.helo-ptr-match]\\non-reject = \"quarantine\"|checks.helo-ptr-match.on-reject",
       "[checks.relay-control]\\non-reject = \"quarantine\"|checks.relay-control.on-reject",
       "[quarantine]\\nretention-days = 0|quarantine.retention-days",
+      "[dmarc]\\non-quarantine = \"discard\"|dmarc.on-quarantine",
       "[quarantine]\\nkeep = 3|quarantine.keep",
       "surprise = 1|surprise"})
   void anInvalidValueStopsStartUpNamingTheKey(String toml, String key) {

@@ -123,6 +123,20 @@ class DmarcEndToEndTest {
   }
 
   @Test
+  void withOnQuarantineQuarantineTheFailureIsHeldNotDelivered() throws Exception {
+    start("dmarc.on-quarantine = \"quarantine\"");
+    assertThat(send("offers@shop.example", "dave@example.test", message("offers@shop.example", "deal"))).startsWith("250");
+    assertThat(gateway.gateway().spool().messages()).as("not queued").isEmpty();
+    java.util.List<org.portcullis.quarantine.QuarantineEntry> held = gateway.gateway().store().quarantine()
+        .list(java.util.Optional.of("example.test"), java.util.Optional.empty(), 10);
+    assertThat(held).singleElement().satisfies(e -> {
+      assertThat(e.check()).isEqualTo("dmarc");
+      assertThat(e.recipients()).containsExactly("dave@example.test");
+    });
+    assertThat(gateway.delivered("example.test", "dave")).isEmpty();
+  }
+
+  @Test
   void aForwardedMessageKeepsItsDkimPassAndSoItsDmarcPass() throws Exception {
     start();
     String forwarded = "Received: by list.example; Thu, 03 Dec 2026 10:00:00 +0000\r\n"

@@ -30,7 +30,7 @@ import org.portcullis.spf.SpfResult;
  * {@code dmarc}: the author domain's policy for mail that fails authentication (RFC 7489). Reads
  * the SPF outcome of the {@code spf} check and the DKIM outcome of the {@code dkim} check (a check
  * that is off authenticated nothing), finds the policy, and records {@code dmarc=} in
- * Authentication-Results. {@code p=reject}: 550 5.7.1; {@code p=quarantine}: a spam tag; a policy
+ * Authentication-Results. {@code p=reject}: 550 5.7.1; {@code p=quarantine}: a spam tag (the quarantine with {@code dmarc.on-quarantine = "quarantine"}); a policy
  * that could not be looked up: 451 4.4.3. Mail {@code pct} leaves out gets the next lower policy;
  * trusted forwarders and mailing lists ({@code dmarc.trusted-forwarders}, {@code dmarc.mailing-lists})
  * and {@code dmarc.enforce = false} never have mail refused, and the reason is recorded. A message
@@ -47,10 +47,15 @@ public final class DmarcCheck extends CatalogCheck {
 
   /** What the check is told beyond the evaluator. */
   public record Settings(boolean requireOneFrom, boolean enforce, List<String> trustedForwarders,
-      List<String> mailingLists) {
+      List<String> mailingLists, boolean quarantineHolds) {
     public Settings {
       trustedForwarders = List.copyOf(trustedForwarders);
       mailingLists = List.copyOf(mailingLists);
+    }
+
+    /** p=quarantine tags (the default). */
+    public Settings(boolean requireOneFrom, boolean enforce, List<String> trustedForwarders, List<String> mailingLists) {
+      this(requireOneFrom, enforce, trustedForwarders, mailingLists, false);
     }
   }
 
@@ -119,7 +124,8 @@ public final class DmarcCheck extends CatalogCheck {
             "DMARC: " + outcome.fromDomain() + " asks that mail failing its authentication be rejected",
             facts(context, outcome).rule(rejectRule(outcome), fix(outcome)));
         case QUARANTINE -> new Verdict.Tag("DMARC: " + outcome.fromDomain() + " asks that mail failing its "
-            + "authentication be treated as suspicious", facts(context, outcome).rule(rejectRule(outcome), fix(outcome)));
+            + "authentication be treated as suspicious", facts(context, outcome).rule(rejectRule(outcome), fix(outcome)),
+            settings.quarantineHolds() ? org.portcullis.policy.TagKind.QUARANTINE : org.portcullis.policy.TagKind.SPAM);
         case NONE -> Verdict.CONTINUE;
       };
       default -> Verdict.CONTINUE;
