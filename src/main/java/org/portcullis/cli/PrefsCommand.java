@@ -64,7 +64,7 @@ final class PrefsCommand implements Runnable {
     @Option(names = "--check", required = true, description = "The check (its on-reject must be per-recipient).")
     String check;
 
-    @Option(names = "--choice", required = true, description = "reject, tag, quarantine or accept.")
+    @Option(names = "--choice", required = true, description = "reject, tag, rewrite-subject, quarantine or accept.")
     String choice;
 
     @Override

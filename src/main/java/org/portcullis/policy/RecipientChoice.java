@@ -10,15 +10,17 @@ import java.util.Optional;
 public enum RecipientChoice {
   /** Refuse, as the check says. */
   REJECT,
-  /** Deliver with {@code X-Portcullis-Tag} and the subject prefix. */
+  /** Deliver with {@code X-Portcullis-Tag} (and the subject prefix, if {@code tagging.subject-prefix} is set). */
   TAG,
+  /** Deliver tagged with the Subject prefixed ({@code tagging.subject-prefix}, {@code [SPAM]} if none is set). */
+  REWRITE_SUBJECT,
   /** Accept into the quarantine. */
   QUARANTINE,
   /** Deliver as if the check had found nothing. */
   ACCEPT;
 
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The choice named {@code text} ({@code reject}, {@code tag}, {@code quarantine}, {@code accept}). */

@@ -13,6 +13,6 @@ public enum RejectAction {
   TAG,
   /** Accept (250, once fsynced) into the quarantine instead of delivering; released, deleted or expired later. */
   QUARANTINE,
-  /** Each recipient's choice ({@link RecipientChoice}: reject, tag, quarantine or accept) decides. */
+  /** Each recipient's choice ({@link RecipientChoice}: reject, tag, rewrite-subject, quarantine or accept) decides. */
   PER_RECIPIENT
 }

@@ -50,7 +50,11 @@ public final class SessionPolicy implements SessionView {
   private static final Predicate<String> NOTHING_SKIPPED = check -> false;
 
   /** A tag to apply to the message, with its reference. */
-  public record AppliedTag(String check, String reason, String reference, TagKind kind) {
+  public record AppliedTag(String check, String reason, String reference, TagKind kind, boolean rewriteSubject) {
+
+    public AppliedTag(String check, String reason, String reference, TagKind kind) {
+      this(check, reason, reference, kind, false);
+    }
 
     /**
      * The {@code X-Portcullis-Tag} header's value: {@code spam; check=dnsbl; client [192.0.2.9]
@@ -310,17 +314,22 @@ public final class SessionPolicy implements SessionView {
       comingChoices = Map.copyOf(coming);
       for (Finding f : findings) {
         RecipientChoices.Decided d = decided.get(f.check());
-        if (d.choice() == RecipientChoice.TAG || d.choice() == RecipientChoice.QUARANTINE) {
-          Verdict.Reject reject = (Verdict.Reject) f.verdict();
-          Finding tag = new Finding(f.check(), f.phase(), new Verdict.Tag(reject.finding() + " (chosen by "
-              + d.scope() + ")", reject.explanation(), d.choice() == RecipientChoice.TAG ? TagKind.SPAM
-              : TagKind.QUARANTINE), false);
-          transactionTags.add(new AppliedTag(f.check(), ((Verdict.Tag) tag.verdict()).reason(),
-              renderer.tag(tag, this, rcpt), ((Verdict.Tag) tag.verdict()).kind()));
+        if (d.choice() != RecipientChoice.REJECT && d.choice() != RecipientChoice.ACCEPT) {
+          transactionTags.add(chosenTag(f, d, rcpt));
         }
       }
     }
     return PROCEED;
+  }
+
+  /** The tag (or quarantine) a recipient's choice made of a per-recipient refusal, logged with its reference. */
+  private AppliedTag chosenTag(Finding f, RecipientChoices.Decided d, Optional<Recipient> rcpt) {
+    Verdict.Reject reject = (Verdict.Reject) f.verdict();
+    TagKind kind = d.choice() == RecipientChoice.QUARANTINE ? TagKind.QUARANTINE : TagKind.SPAM;
+    String reason = reject.finding() + " (chosen by " + d.scope() + ")";
+    Finding tag = new Finding(f.check(), f.phase(), new Verdict.Tag(reason, reject.explanation(), kind), false);
+    return new AppliedTag(f.check(), reason, renderer.tag(tag, this, rcpt), kind,
+        d.choice() == RecipientChoice.REWRITE_SUBJECT);
   }
 
   /** The refusal with the scope whose choice made it one among its facts (for {@code why} and the page). */
@@ -479,12 +488,7 @@ public final class SessionPolicy implements SessionView {
         case REJECT -> {
           return new Decision.Refused(renderer.refuse(decidedBy(f, d), this, none));
         }
-        case TAG, QUARANTINE -> {
-          TagKind kind = d.choice() == RecipientChoice.TAG ? TagKind.SPAM : TagKind.QUARANTINE;
-          String reason = reject.finding() + " (chosen by " + d.scope() + ")";
-          Finding tag = new Finding(f.check(), f.phase(), new Verdict.Tag(reason, reject.explanation(), kind), false);
-          transactionTags.add(new AppliedTag(f.check(), reason, renderer.tag(tag, this, none), kind));
-        }
+        case TAG, REWRITE_SUBJECT, QUARANTINE -> transactionTags.add(chosenTag(f, d, none));
         case ACCEPT -> { }
       }
     }

@@ -128,7 +128,7 @@ final class MessageAcceptance {
       prefix.append(SPAM_FLAG).append(": YES\r\n");
     }
     List<ByteBuffer> content = buffer.content(prefix.toString().getBytes(StandardCharsets.UTF_8),
-        spam ? settings.taggedSubjectPrefix() : "");
+        subjectPrefix(tags));
     Optional<SessionPolicy.AppliedTag> hold = tags.stream().filter(t -> t.kind() == TagKind.QUARANTINE).findFirst();
     try {
       if (hold.isPresent()) {
@@ -151,6 +151,17 @@ final class MessageAcceptance {
         tags.isEmpty() ? "" : " tags=" + tags.stream().map(t -> t.check() + ":" + t.reference()).collect(Collectors.joining(",")),
         hold.isPresent() ? " quarantined" : "");
     return SmtpReply.of(250, EnhancedStatus.OK, "Ok: queued as " + queueId);
+  }
+
+  /**
+   * The Subject prefix: {@code tagging.subject-prefix} for a spam tag; for a recipient who chose
+   * rewrite-subject, that prefix or {@code [SPAM]} when none is configured; else none.
+   */
+  private String subjectPrefix(List<SessionPolicy.AppliedTag> tags) {
+    boolean spam = tags.stream().anyMatch(t -> t.kind() == TagKind.SPAM);
+    boolean rewrite = tags.stream().anyMatch(SessionPolicy.AppliedTag::rewriteSubject);
+    String configured = settings.taggedSubjectPrefix();
+    return rewrite && configured.isEmpty() ? "[SPAM] " : spam ? configured : "";
   }
 
   /**

@@ -55,11 +55,11 @@ public final class ChoiceRules {
     return n;
   }
 
-  /** reject, tag, quarantine or accept. */
+  /** reject, tag, rewrite-subject, quarantine or accept. */
   public static RecipientChoice choice(String text) {
     String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
     return RecipientChoice.parse(t).orElseThrow(() -> new IllegalArgumentException("unknown choice \""
-        + printable(t) + "\"; choose reject, tag, quarantine or accept"));
+        + printable(t) + "\"; choose reject, tag, rewrite-subject, quarantine or accept"));
   }
 
   private static String printable(String text) {

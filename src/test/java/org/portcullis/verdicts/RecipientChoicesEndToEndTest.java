@@ -59,6 +59,8 @@ class RecipientChoicesEndToEndTest {
           "--choice", "quarantine").code()).isZero();
       assertThat(cli(config, "prefs", "set", "--mailbox", "Frank@Example.Test", "--check", "client-generic-ptr",
           "--choice", "accept").code()).isZero();
+      assertThat(cli(config, "prefs", "set", "--mailbox", "hank@example.test", "--check", "client-generic-ptr",
+          "--choice", "rewrite-subject").code()).isZero();
       Run show = cli(config, "prefs", "show", "--domain", "example.test");
       assertThat(show.out()).contains("example.test", "client-generic-ptr", "tag", "per-recipient check: "
           + "client-generic-ptr");
@@ -81,12 +83,18 @@ class RecipientChoicesEndToEndTest {
         assertThat(client.send("MAIL FROM:<bob@isp.example>")).startsWith("250");
         assertThat(client.send("RCPT TO:<frank@example.test>")).startsWith("250");
         assertThat(client.data("From: bob@isp.example\r\nSubject: offer\r\n\r\nbody\r\n")).startsWith("250");
+        assertThat(client.send("MAIL FROM:<bob@isp.example>")).startsWith("250");
+        assertThat(client.send("RCPT TO:<hank@example.test>")).startsWith("250");
+        assertThat(client.data("From: bob@isp.example\r\nSubject: offer\r\n\r\nbody\r\n")).startsWith("250");
 
         for (String tagged : new String[] {"carol", "gina"}) {
           assertThat(read(gateway, tagged)).contains("X-Portcullis-Tag: spam; check=client-generic-ptr;",
               "(chosen by domain example.test)");
         }
         assertThat(read(gateway, "frank")).doesNotContain("X-Portcullis-Tag");
+        assertThat(read(gateway, "hank")).contains("Subject: [SPAM] offer", "X-Spam-Flag: YES");
+        assertThat(read(gateway, "carol")).as("tag without a configured prefix leaves the subject")
+            .contains("Subject: offer");
         assertThat(gateway.delivered("example.test", "erin")).isEmpty();
         Run held = cli(config, "quarantine", "list");
         assertThat(held.out()).contains("to <erin@example.test>", "1 message");
