@@ -31,6 +31,17 @@ final class QuarantineCommand implements Runnable {
     return given;
   }
 
+  /** " ADDRESS" for a {@code --to}, checked; empty without one. */
+  static String recipient(String to) {
+    if (to == null) {
+      return "";
+    }
+    if (to.length() > 320 || !to.matches("[^\\s@]+@[A-Za-z0-9.-]+")) {
+      throw new CliException(2, "not an address: \"" + CliText.printable(to) + "\"");
+    }
+    return " " + to;
+  }
+
   @Command(name = "list", description = "Quarantined messages, newest first: id, arrival, state, the check that "
       + "held it, sender, recipients and subject.")
   static final class ListHeld extends QueueCommand.Base {
@@ -106,9 +117,12 @@ final class QuarantineCommand implements Runnable {
         + "once you have checked that its recipients did not get it.")
     boolean again;
 
+    @Option(names = "--to", description = "Release it for this recipient only (the others' copies stay held).")
+    String to;
+
     @Override
     String command() {
-      return "quarantine release " + id(id) + (again ? " again" : "");
+      return "quarantine release " + id(id) + (again ? " again" : "") + recipient(to);
     }
 
     @Override
@@ -122,9 +136,12 @@ final class QuarantineCommand implements Runnable {
     @Parameters(paramLabel = "ID")
     String id;
 
+    @Option(names = "--to", description = "Delete it for this recipient only.")
+    String to;
+
     @Override
     String command() {
-      return "quarantine delete " + id(id);
+      return "quarantine delete " + id(id) + recipient(to);
     }
 
     @Override

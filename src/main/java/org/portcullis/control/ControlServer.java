@@ -173,8 +173,8 @@ public final class ControlServer implements AutoCloseable {
       return error("this server has no quarantine");
     }
     Quarantine q = quarantine.get().quarantine();
-    String usage = "usage: quarantine list [DOMAIN] | show ID | release ID [again] | delete ID";
-    if (words.length == 0 || words.length > 3) {
+    String usage = "usage: quarantine list [DOMAIN] | show ID | release ID [again] [RECIPIENT] | delete ID [RECIPIENT]";
+    if (words.length == 0 || words.length > 4) {
       return error(usage);
     }
     if (words[0].equals("list")) {
@@ -190,10 +190,20 @@ public final class ControlServer implements AutoCloseable {
     if (!Quarantine.isId(words[1])) {
       return error("not a quarantine id: " + words[1].replaceAll("[^\\x20-\\x7e]", "?"));
     }
-    boolean again = words.length == 3 && words[0].equals("release") && words[2].equals("again");
-    if (words.length == 3 && !again) {
-      return error(usage);
+    boolean again = false;
+    Optional<String> only = Optional.empty();
+    for (int i = 2; i < words.length; i++) {
+      if (words[i].equals("again") && words[0].equals("release") && !again) {
+        again = true;
+      } else if (words[i].contains("@") && only.isEmpty() && words[i].length() <= 320
+          && !words[0].equals("show")) {
+        only = Optional.of(words[i]);
+      } else {
+        return error(usage);
+      }
     }
+    boolean releasingAgain = again;
+    Optional<String> recipient = only;
     return switch (words[0]) {
       case "show" -> q.find(words[1]).<Map<String, Object>>map(e -> {
         Map<String, Object> out = new LinkedHashMap<>(describe(e));
@@ -206,8 +216,8 @@ public final class ControlServer implements AutoCloseable {
       }).orElseGet(() -> error("no quarantined message " + words[1]));
       case "release", "delete" -> {
         Quarantine.Outcome outcome = words[0].equals("release")
-            ? q.release(words[1], "control socket", quarantine.get().requeue(), again)
-            : q.delete(words[1], "control socket");
+            ? q.release(words[1], "control socket", quarantine.get().requeue(), releasingAgain, recipient)
+            : q.delete(words[1], "control socket", recipient);
         yield switch (outcome) {
           case Quarantine.Outcome.Done d -> {
             Map<String, Object> out = new LinkedHashMap<>();

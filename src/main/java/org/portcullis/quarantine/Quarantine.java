@@ -22,10 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The quarantine: messages kept in {@code <data-dir>/quarantine/<id>.msg} (the spool's record format,
  * mode 0600, fsynced before the 250), their metadata in the store, for {@code retention}.
- * A release queues the message as it arrived, through {@link Requeue}, exactly once: the entry moves
- * HELD to RELEASING atomically before the message is queued and to RELEASED after, so a second
- * release finds it no longer held; a crash between the two leaves it RELEASING, reported at start
- * for an administrator to check, never queued twice. Thread-safe.
+ * A release queues the message as it arrived, through {@link Requeue}, exactly once per recipient:
+ * each recipient moves HELD to RELEASING atomically before the message is queued for it and to
+ * RELEASED after, so a second release finds it no longer held; a crash between the two leaves it
+ * RELEASING, reported at start for an administrator to check, never queued twice. A recipient may be
+ * released or deleted alone (a tenant's or a mailbox's own decision); the entry's state follows its
+ * recipients'. Thread-safe.
  */
 public final class Quarantine {
 
@@ -132,50 +134,106 @@ public final class Quarantine {
     return Optional.of(MessageFile.read(file(id)).content());
   }
 
+  /** Queues a held message for all its held recipients (see {@link #release(String, String, Requeue, boolean, Optional)}). */
+  public Outcome release(String id, String by, Requeue queue, boolean again) throws IOException {
+    return release(id, by, queue, again, Optional.empty());
+  }
+
   /**
-   * Queues a held message for delivery, exactly once.
+   * Queues a held message for delivery, exactly once per recipient: each recipient moves from held
+   * to releasing atomically before the message is queued for those that moved, and to released
+   * after, so two releases never queue it twice for anyone.
    *
    * @param by who released it, for the log and the entry
-   * @param again true to release an entry left RELEASING by a crash (the administrator checked)
+   * @param again true to release recipients left releasing by a crash (the administrator checked)
+   * @param only release for this recipient alone (case does not matter); empty: every held one
    */
-  public Outcome release(String id, String by, Requeue queue, boolean again) throws IOException {
+  public Outcome release(String id, String by, Requeue queue, boolean again, Optional<String> only)
+      throws IOException {
     Optional<QuarantineEntry> entry = find(id);
     if (entry.isEmpty()) {
       return new Outcome.Refused("no quarantined message " + LogText.value(id));
     }
     QuarantineEntry.State from = again ? QuarantineEntry.State.RELEASING : QuarantineEntry.State.HELD;
+    List<String> candidates = store.recipientsIn(id, from).stream()
+        .filter(r -> only.isEmpty() || r.equalsIgnoreCase(only.get())).toList();
+    List<String> taken = new java.util.ArrayList<>();
+    for (String r : candidates) {
+      if (again || store.transitionRecipient(id, r, QuarantineEntry.State.HELD, QuarantineEntry.State.RELEASING)) {
+        taken.add(r);
+      }
+    }
+    if (taken.isEmpty()) {
+      return new Outcome.Refused(refusal(id, only, again));
+    }
     Instant now = clock.instant();
-    if (!again && !store.transition(id, from, QuarantineEntry.State.RELEASING, now, by)) {
-      return new Outcome.Refused("message " + id + " is " + store.find(id).map(e -> e.state().label())
-          .orElse("gone") + ", not held");
-    }
-    if (again && store.find(id).map(e -> e.state() != QuarantineEntry.State.RELEASING).orElse(true)) {
-      return new Outcome.Refused("message " + id + " is not left half-released; release it without --again");
-    }
+    store.settle(id, now, by);
     String queueId;
     try {
-      queueId = queue.queue(MessageFile.read(file(id)));
+      MessageFile.Stored stored = MessageFile.read(file(id));
+      List<org.portcullis.mail.Recipient> recipients = stored.envelope().recipients().stream()
+          .filter(r -> taken.stream().anyMatch(t -> t.equalsIgnoreCase(r.address().toString()))).toList();
+      queueId = queue.queue(new MessageFile.Stored(stored.queueId(), stored.receivedAt(), stored.clientAddress(),
+          stored.clientName(), stored.helo(), new Envelope(stored.envelope().sender(), recipients,
+              stored.envelope().parameters()), stored.content()));
     } catch (IOException | RuntimeException e) {
-      store.transition(id, QuarantineEntry.State.RELEASING, from, now, "");
+      for (String r : taken) {
+        store.transitionRecipient(id, r, QuarantineEntry.State.RELEASING, from);
+      }
+      store.settle(id, now, "");
       throw e;
     }
-    store.transition(id, QuarantineEntry.State.RELEASING, QuarantineEntry.State.RELEASED, clock.instant(), by);
-    Files.deleteIfExists(file(id));
-    log.info("quarantine release id={} queue={} by={}", id, queueId, LogText.value(by));
+    for (String r : taken) {
+      store.transitionRecipient(id, r, QuarantineEntry.State.RELEASING, QuarantineEntry.State.RELEASED);
+    }
+    forgetFileIfDone(id, store.settle(id, clock.instant(), by));
+    log.info("quarantine release id={} queue={} to={} by={}", id, queueId, taken.stream().map(r -> "<"
+        + LogText.value(r) + ">").toList(), LogText.value(by));
     return new Outcome.Done(store.find(id).orElseThrow(), Optional.of(queueId));
   }
 
-  /** Deletes a held message without delivery. */
+  private String refusal(String id, Optional<String> only, boolean again) {
+    if (again) {
+      return "message " + id + " has no recipient left half-released; release it without --again";
+    }
+    if (only.isPresent() && store.find(id).map(e -> e.recipients().stream().noneMatch(r -> r.equalsIgnoreCase(
+        only.get()))).orElse(true)) {
+      return LogText.value(only.get()) + " is not a recipient of message " + id;
+    }
+    return "message " + id + (only.isPresent() ? " for " + LogText.value(only.get()) : "") + " is "
+        + store.find(id).map(e -> e.state().label()).orElse("gone") + ", not held";
+  }
+
+  /** Deletes a held message for all its held recipients. */
   public Outcome delete(String id, String by) throws IOException {
+    return delete(id, by, Optional.empty());
+  }
+
+  /** Deletes a held message without delivery, for one recipient or every held one. */
+  public Outcome delete(String id, String by, Optional<String> only) throws IOException {
     if (find(id).isEmpty()) {
       return new Outcome.Refused("no quarantined message " + LogText.value(id));
     }
-    if (!store.transition(id, QuarantineEntry.State.HELD, QuarantineEntry.State.DELETED, clock.instant(), by)) {
-      return new Outcome.Refused("message " + id + " is not held");
+    int n = 0;
+    for (String r : store.recipientsIn(id, QuarantineEntry.State.HELD)) {
+      if ((only.isEmpty() || r.equalsIgnoreCase(only.get()))
+          && store.transitionRecipient(id, r, QuarantineEntry.State.HELD, QuarantineEntry.State.DELETED)) {
+        n++;
+      }
     }
-    Files.deleteIfExists(file(id));
-    log.info("quarantine delete id={} by={}", id, LogText.value(by));
+    if (n == 0) {
+      return new Outcome.Refused(refusal(id, only, false));
+    }
+    forgetFileIfDone(id, store.settle(id, clock.instant(), by));
+    log.info("quarantine delete id={} recipients={} by={}", id, n, LogText.value(by));
     return new Outcome.Done(store.find(id).orElseThrow(), Optional.empty());
+  }
+
+  /** The file goes once no recipient is held or being released. */
+  private void forgetFileIfDone(String id, QuarantineEntry.State state) throws IOException {
+    if (state == QuarantineEntry.State.RELEASED || state == QuarantineEntry.State.DELETED) {
+      Files.deleteIfExists(file(id));
+    }
   }
 
   /** Forgets what was received more than the retention ago, held or not; returns how many. */

@@ -28,6 +28,20 @@ public interface QuarantineStore {
   /** Entries received before {@code before}, whatever their state, for retention. */
   List<QuarantineEntry> receivedBefore(Instant before, int limit);
 
+  /** The recipients of an entry that are in {@code state}, in envelope order. */
+  List<String> recipientsIn(String id, QuarantineEntry.State state);
+
+  /** Moves one recipient of an entry from one state to another, atomically: false if it was not in {@code from}. */
+  boolean transitionRecipient(String id, String recipient, QuarantineEntry.State from, QuarantineEntry.State to);
+
+  /**
+   * Sets the entry's state from its recipients': held while any is held, releasing while any is
+   * being released, else released if any was, else deleted.
+   *
+   * @return the state it now has
+   */
+  QuarantineEntry.State settle(String id, Instant at, String by);
+
   /** How many entries are in {@code state}. */
   long count(QuarantineEntry.State state);
 

@@ -80,7 +80,11 @@ final class AdminQuarantinePage {
     if (!List.of("release", "delete").contains(ctx.pathParam("action"))) {
       throw new ApiError(404, "POST /api/quarantine/{id}/release or /delete");
     }
-    switch (act(ctx.pathParam("id"), ctx.pathParam("action"), by)) {
+    String to = ctx.queryParam("to");
+    if (to != null && (to.length() > 320 || !to.contains("@"))) {
+      throw new ApiError(400, "to must be one recipient's address");
+    }
+    switch (act(ctx.pathParam("id"), ctx.pathParam("action"), by, Optional.ofNullable(to))) {
       case Quarantine.Outcome.Done d -> {
         Map<String, Object> out = new LinkedHashMap<>(toMap(d.entry()));
         d.queueId().ifPresent(q -> out.put("queueId", q));
@@ -91,14 +95,18 @@ final class AdminQuarantinePage {
   }
 
   private Quarantine.Outcome act(String id, String action, String by) {
+    return act(id, action, by, Optional.empty());
+  }
+
+  private Quarantine.Outcome act(String id, String action, String by, Optional<String> only) {
     Access a = access.orElseThrow(() -> new ApiError(404, "this server has no quarantine"));
     if (!Quarantine.isId(id) || a.quarantine().find(id).isEmpty()) {
       throw new PortalPages.PageError(404, "Not found", "There is no such quarantined message.");
     }
     try {
       return switch (action) {
-        case "release" -> a.quarantine().release(id, by, a.requeue(), false);
-        case "delete" -> a.quarantine().delete(id, by);
+        case "release" -> a.quarantine().release(id, by, a.requeue(), false, only);
+        case "delete" -> a.quarantine().delete(id, by, only);
         default -> throw new PortalPages.PageError(404, "Not found", "Release or delete.");
       };
     } catch (IOException e) {

@@ -103,22 +103,35 @@ class QuarantineEndToEndTest {
   }
 
   @Test
-  void aDeletedMessageIsNeverDelivered() throws Exception {
+  void oneRecipientIsReleasedAloneAndTheOtherCopyDeletedIsNeverDelivered() throws Exception {
     String[] settings = {"checks.client-generic-ptr.on-reject = \"quarantine\""};
     try (TestDnsServer dns = Senders.describe(TestDnsServer.start())) {
       Path config = data.resolve("portcullis.toml");
       Files.writeString(config, TestGateway.toml(data, dns.addressText(), settings));
-      try (TestGateway gateway = TestGateway.start(data, dns, settings)) {
-        assertThat(send(gateway, Senders.DYNAMIC, "127-0-3-1.dyn.isp.example", "held@example.test", "x"))
+      try (TestGateway gateway = TestGateway.start(data, dns, settings);
+          SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.DYNAMIC)) {
+        client.reply();
+        assertThat(client.startTransaction("127-0-3-1.dyn.isp.example", "bob@isp.example", "kept@example.test"))
             .startsWith("250");
+        assertThat(client.send("RCPT TO:<wanted@example.test>")).startsWith("250");
+        assertThat(client.data("From: bob@isp.example\r\nSubject: x\r\n\r\nbody\r\n")).startsWith("250");
         Matcher id = Pattern.compile("^([0-9a-f]{32}) ", Pattern.MULTILINE)
             .matcher(cli(config, "quarantine", "list").out());
         assertThat(id.find()).isTrue();
+        Run release = cli(config, "quarantine", "release", id.group(1), "--to", "Wanted@example.test");
+        assertThat(release.code()).as(release.err()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.delivered("example.test", "wanted").size() == 1);
+        assertThat(cli(config, "quarantine", "list").out()).as("kept@'s copy is still held").contains("held",
+            "to <kept@example.test>");
+        assertThat(cli(config, "quarantine", "release", id.group(1), "--to", "eve@example.test").err())
+            .contains("not a recipient");
+        assertThat(cli(config, "quarantine", "release", id.group(1), "--to", "not an address").code()).isEqualTo(2);
         Run delete = cli(config, "quarantine", "delete", id.group(1));
         assertThat(delete.code()).as(delete.err()).isZero();
-        assertThat(cli(config, "quarantine", "release", id.group(1)).err()).contains("deleted, not held");
-        assertThat(cli(config, "quarantine", "list").out()).contains("deleted");
+        assertThat(cli(config, "quarantine", "release", id.group(1)).err()).contains("released, not held");
         assertThat(gateway.gateway().spool().messages()).isEmpty();
+        assertThat(gateway.delivered("example.test", "kept")).isEmpty();
+        assertThat(gateway.delivered("example.test", "wanted")).hasSize(1);
       }
     }
   }

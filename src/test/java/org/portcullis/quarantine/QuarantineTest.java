@@ -139,12 +139,35 @@ class QuarantineTest {
   @Test
   void aReleaseCutShortByACrashIsNeverRepeatedUnaskedButCanBeFinishedOnPurpose() throws IOException {
     QuarantineEntry held = hold();
-    store.quarantine().transition(held.id(), QuarantineEntry.State.HELD, QuarantineEntry.State.RELEASING,
-        clock.instant(), "admin");
+    for (String r : held.recipients()) {
+      store.quarantine().transitionRecipient(held.id(), r, QuarantineEntry.State.HELD, QuarantineEntry.State.RELEASING);
+    }
+    assertThat(store.quarantine().settle(held.id(), clock.instant(), "admin")).isEqualTo(QuarantineEntry.State.RELEASING);
     Quarantine restarted = new Quarantine(dir.resolve("quarantine"), store.quarantine(), clock, Duration.ofDays(30));
     assertThat(restarted.release(held.id(), "admin", queue, false)).isInstanceOf(Quarantine.Outcome.Refused.class);
     assertThat(queued).isEmpty();
     assertThat(restarted.release(held.id(), "admin", queue, true)).isInstanceOf(Quarantine.Outcome.Done.class);
+    assertThat(queued).hasSize(1);
+  }
+
+  @Test
+  void eachRecipientIsReleasedOrDeletedOnItsOwnAndTheFileGoesWithTheLast() throws IOException {
+    QuarantineEntry held = hold();
+    Path file = dir.resolve("quarantine").resolve(held.id() + ".msg");
+    assertThat(quarantine.release(held.id(), "carol", queue, false, Optional.of("Carol@Example.Test")))
+        .isInstanceOf(Quarantine.Outcome.Done.class);
+    assertThat(queued).singleElement().satisfies(m -> assertThat(m.envelope().recipients())
+        .extracting(r -> r.address().toString()).containsExactly("carol@example.test"));
+    assertThat(quarantine.find(held.id()).orElseThrow().state()).as("dan's copy is still held")
+        .isEqualTo(QuarantineEntry.State.HELD);
+    assertThat(file).exists();
+    assertThat(quarantine.release(held.id(), "carol", queue, false, Optional.of("carol@example.test")))
+        .isInstanceOf(Quarantine.Outcome.Refused.class);
+    assertThat(quarantine.release(held.id(), "x", queue, false, Optional.of("eve@example.test")))
+        .isInstanceOfSatisfying(Quarantine.Outcome.Refused.class, r -> assertThat(r.why()).contains("not a recipient"));
+    assertThat(quarantine.delete(held.id(), "dan", Optional.of("dan@b.example"))).isInstanceOf(Quarantine.Outcome.Done.class);
+    assertThat(quarantine.find(held.id()).orElseThrow().state()).isEqualTo(QuarantineEntry.State.RELEASED);
+    assertThat(file).doesNotExist();
     assertThat(queued).hasSize(1);
   }
 

@@ -110,6 +110,72 @@ final class SqliteQuarantineStore implements QuarantineStore, AutoCloseable {
   }
 
   @Override
+  public synchronized List<String> recipientsIn(String id, QuarantineEntry.State state) {
+    try (PreparedStatement p = connection.prepareStatement(
+        "SELECT address FROM quarantine_recipient WHERE id = ? AND state = ? ORDER BY rowid")) {
+      p.setString(1, id);
+      p.setString(2, state.name());
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the quarantine: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized boolean transitionRecipient(String id, String recipient, QuarantineEntry.State from,
+      QuarantineEntry.State to) {
+    try (PreparedStatement p = connection.prepareStatement(
+        "UPDATE quarantine_recipient SET state = ? WHERE id = ? AND address = ? AND state = ?")) {
+      p.setString(1, to.name());
+      p.setString(2, id);
+      p.setString(3, recipient);
+      p.setString(4, from.name());
+      return p.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new StoreException("cannot change the quarantined message " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized QuarantineEntry.State settle(String id, Instant at, String by) {
+    try {
+      return WriteTransaction.run(connection, () -> {
+        java.util.Set<String> states = new java.util.HashSet<>();
+        try (PreparedStatement p = connection.prepareStatement(
+            "SELECT DISTINCT state FROM quarantine_recipient WHERE id = ?")) {
+          p.setString(1, id);
+          try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              states.add(rs.getString(1));
+            }
+          }
+        }
+        QuarantineEntry.State state = states.contains("HELD") ? QuarantineEntry.State.HELD
+            : states.contains("RELEASING") ? QuarantineEntry.State.RELEASING
+            : states.contains("RELEASED") ? QuarantineEntry.State.RELEASED : QuarantineEntry.State.DELETED;
+        try (PreparedStatement p = connection.prepareStatement(
+            "UPDATE quarantine SET state = ?, changed = ?, changed_by = ? WHERE id = ? AND state <> ?")) {
+          p.setString(1, state.name());
+          p.setLong(2, at.toEpochMilli());
+          p.setString(3, by);
+          p.setString(4, id);
+          p.setString(5, state.name());
+          p.executeUpdate();
+        }
+        return state;
+      });
+    } catch (SQLException e) {
+      throw new StoreException("cannot change the quarantined message " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized long count(QuarantineEntry.State state) {
     try (PreparedStatement p = connection.prepareStatement("SELECT count(*) FROM quarantine WHERE state = ?")) {
       p.setString(1, state.name());
