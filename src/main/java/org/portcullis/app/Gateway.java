@@ -50,7 +50,9 @@ import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
+import org.portcullis.quarantine.Digests;
 import org.portcullis.quarantine.Quarantine;
+import org.portcullis.quarantine.QuarantineLinks;
 import org.portcullis.verdicts.Preferences;
 import org.portcullis.queue.Spool;
 import org.portcullis.smtp.Authenticator;
@@ -89,10 +91,12 @@ public final class Gateway implements AutoCloseable {
   private final Optional<WebServer> web;
   private final Optional<PolicyServer> policyService;
   private final StartupSteps opened;
+  private final java.util.function.IntSupplier digests;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
       List<SmtpServer> submission, Blocklists blocklists, Optional<WebServer> web,
-      Optional<PolicyServer> policyService, StartupSteps opened) {
+      Optional<PolicyServer> policyService, StartupSteps opened, java.util.function.IntSupplier digests) {
+    this.digests = digests;
     this.config = config;
     this.store = store;
     this.spool = spool;
@@ -168,6 +172,9 @@ public final class Gateway implements AutoCloseable {
           config.dmarc().reportAddress().map(address -> new ReportInbox(address, store.dmarcReports(), clock)),
           quarantine);
       Quarantine.Requeue requeue = message -> sink.requeue(message, queueIds, clock);
+      QuarantineLinks links = new QuarantineLinks(store.digests(), clock);
+      java.util.function.IntSupplier digestRun = digestRunner(config, store, spool, delivery, queueIds, ownMail, links,
+          clock);
       MessageSigner signer = DkimSigning.of(dkimKeys, clock);
       SmtpServer smtp = steps.step("SMTP listener", () -> started(new SmtpServer(smtpSettings(config), engine, sink,
           queueIds, signer)), SmtpServer::close);
@@ -192,6 +199,7 @@ public final class Gateway implements AutoCloseable {
       }
       upkeep.scheduleWithFixedDelay(() -> pruneDmarcTally(store, clock), 5, 24 * 60 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> pruneQuarantine(quarantine), 7, 60 * 60, TimeUnit.SECONDS);
+      upkeep.scheduleWithFixedDelay(digestRun::getAsInt, 60, 5 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> refreshChoices(preferences), 250, 250, TimeUnit.MILLISECONDS);
       if (!config.queue().fsync()) {
         log.warn("queue.fsync = false: accepted mail can be lost in a crash (benchmarks only)");
@@ -214,7 +222,7 @@ public final class Gateway implements AutoCloseable {
             config.lists().importMaxBytes(),
             new WebServer.Checks(configuredModes(config), CheckCatalog.FIXED, modes, store.checkModes()),
             store.transactions(), services.requests(), services.whitelists(), store.dmarcReports(),
-            config.mail().acceptedDomains(), WebServer.quarantine(quarantine, requeue), store.choices(),
+            config.mail().acceptedDomains(), WebServer.quarantine(quarantine, requeue, links), store.choices(),
             config.policy().checks().entrySet().stream()
                 .filter(e -> e.getValue().onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT)
                 .map(java.util.Map.Entry::getKey).sorted().toList());
@@ -239,7 +247,8 @@ public final class Gateway implements AutoCloseable {
         log.warn("no control socket at {} (portcullis queue ... will not reach this server): {}",
             config.controlSocket(), e.getMessage());
       }
-      return new Gateway(config, store, spool, delivery, smtp, submission, blocklists, web, policyService, steps);
+      return new Gateway(config, store, spool, delivery, smtp, submission, blocklists, web, policyService, steps,
+          digestRun);
     } catch (IOException | RuntimeException e) {
       steps.close();
       throw e;
@@ -297,6 +306,11 @@ public final class Gateway implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** Sends the quarantine digests that are due now (the upkeep does so every five minutes); returns how many. */
+  public int sendQuarantineDigests() {
+    return digests.getAsInt();
   }
 
   public Spool spool() {
@@ -520,6 +534,40 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("pruning the DMARC tally failed", e);
     }
+  }
+
+  /**
+   * The quarantine digests, queued like the server's other mail (null sender, DKIM-signed when a
+   * key exists); off (with a warning) without a public URL to link to or a web listener to answer.
+   */
+  private static java.util.function.IntSupplier digestRunner(PortcullisConfig config, Store store, Spool spool,
+      DeliveryService delivery, References queueIds, OutgoingSigner signer, QuarantineLinks links, Clock clock) {
+    if (!config.quarantine().digests()) {
+      return () -> 0;
+    }
+    if (config.web().publicUrl().isEmpty() || !config.web().enabled()) {
+      log.warn("quarantine digests are off: their links need web.enabled and a web.public-url");
+      return () -> 0;
+    }
+    Digests digests = new Digests(store.quarantine(), store.digests(), links, clock, config.web().publicUrl(),
+        config.server().hostname(), java.time.Duration.ofDays(config.quarantine().digestLinkDays()));
+    Digests.Mailer mailer = (from, to, message) -> {
+      String queueId = queueIds.next();
+      byte[] signed = signer.signedOrAsIs(message, "quarantine digest queue=" + queueId);
+      org.portcullis.mail.Envelope envelope = new org.portcullis.mail.Envelope(org.portcullis.mail.MailPath.NULL,
+          List.of(org.portcullis.mail.Recipient.of(org.portcullis.mail.EmailAddress.parse(to))),
+          org.portcullis.mail.MailParameters.NONE);
+      delivery.submit(spool.append(queueId, clock.instant(), "127.0.0.1", "localhost", config.server().hostname(),
+          envelope, List.of(java.nio.ByteBuffer.wrap(signed))));
+    };
+    return () -> {
+      try {
+        return digests.run(mailer);
+      } catch (RuntimeException e) {
+        log.warn("sending the quarantine digests failed; tried again at the next run", e);
+        return 0;
+      }
+    };
   }
 
   private static void refreshChoices(Preferences preferences) {

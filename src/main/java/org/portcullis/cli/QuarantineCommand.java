@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Command(name = "quarantine", description = "The running server's quarantine: list, show, release, delete.",
     subcommands = {QuarantineCommand.ListHeld.class, QuarantineCommand.Show.class, QuarantineCommand.Release.class,
-        QuarantineCommand.Delete.class})
+        QuarantineCommand.Delete.class, QuarantineCommand.Digest.class})
 final class QuarantineCommand implements Runnable {
 
   @CommandLine.Spec
@@ -147,6 +147,37 @@ final class QuarantineCommand implements Runnable {
     @Override
     void print(JsonNode answer, PrintWriter out) {
       out.println(answer.get("id").asString() + " deleted");
+    }
+  }
+
+  @Command(name = "digest", description = "How often a mailbox gets the digest of its quarantined mail (never, "
+      + "hourly, daily, weekly) and whether with an HTML part; without --schedule, shows it.")
+  static final class Digest extends StoreCommand {
+    @Option(names = "--mailbox", required = true, description = "A mailbox of one of our domains.")
+    String mailbox;
+
+    @Option(names = "--schedule", description = "never, hourly, daily (the default) or weekly.")
+    String schedule;
+
+    @Option(names = "--text", description = "Plain text only (no HTML part).")
+    boolean text;
+
+    @Override
+    int run(org.portcullis.store.Store store, org.portcullis.config.PortcullisConfig loaded) {
+      String box = MailboxCommand.mailbox(mailbox, loaded);
+      if (schedule == null) {
+        org.portcullis.quarantine.DigestSettings s = store.digests().settings(box)
+            .orElse(org.portcullis.quarantine.DigestSettings.DEFAULT);
+        out().println(box + ": " + s.schedule().label() + (s.html() ? ", HTML and text" : ", text only")
+            + store.digests().lastSent(box).map(t -> "; last sent " + t).orElse(""));
+        return 0;
+      }
+      org.portcullis.quarantine.DigestSettings.Schedule chosen = org.portcullis.quarantine.DigestSettings.Schedule
+          .parse(schedule.strip().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new CliException(2,
+              "unknown schedule \"" + CliText.printable(schedule) + "\"; choose never, hourly, daily or weekly"));
+      store.digests().set(box, new org.portcullis.quarantine.DigestSettings(chosen, !text));
+      out().println(box + ": " + chosen.label() + (text ? ", text only" : ", HTML and text"));
+      return 0;
     }
   }
 }

@@ -110,7 +110,8 @@ public final class ConfigLoader {
     PortcullisConfig.Scan scan = scan(top.section("scan"));
     ConfigSection q = top.section("quarantine");
     PortcullisConfig.Quarantine quarantine = new PortcullisConfig.Quarantine(
-        Duration.ofDays(q.integer("retention-days", 30, 1, 3650)));
+        Duration.ofDays(q.integer("retention-days", 30, 1, 3650)), q.bool("digests", true),
+        (int) q.integer("digest-link-days", 7, 1, 30));
     q.finish();
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,

@@ -34,8 +34,10 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * {@code [quarantine]}: messages held by checks whose {@code on-reject} is {@code quarantine}.
    *
    * @param retention how long a message (held, released or deleted) is remembered
+   * @param digests whether mailboxes get digests of their quarantined mail
+   * @param digestLinkDays how long a digest's links work
    */
-  public record Quarantine(java.time.Duration retention) {}
+  public record Quarantine(java.time.Duration retention, boolean digests, int digestLinkDays) {}
 
   /** Where quarantined messages are kept. */
   public Path quarantineDir() {

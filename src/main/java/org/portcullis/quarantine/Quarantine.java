@@ -120,6 +120,19 @@ public final class Quarantine {
     return store.list(recipientDomain, state, limit);
   }
 
+  /** The messages held for {@code recipient}, newest first. */
+  public List<QuarantineEntry> heldFor(String recipient, int limit) {
+    List<QuarantineEntry> all = new java.util.ArrayList<>(store.heldFor(recipient, Instant.EPOCH, limit));
+    java.util.Collections.reverse(all);
+    return all;
+  }
+
+  /** Whether the message {@code id} is held for {@code recipient} (its copy not released or deleted). */
+  public boolean isHeldFor(String id, String recipient) {
+    return isId(id) && store.recipientsIn(id, QuarantineEntry.State.HELD).stream()
+        .anyMatch(r -> r.equalsIgnoreCase(recipient));
+  }
+
   /** Messages held now. */
   public long held() {
     return store.count(QuarantineEntry.State.HELD);

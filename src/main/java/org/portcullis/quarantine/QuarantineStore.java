@@ -42,6 +42,12 @@ public interface QuarantineStore {
    */
   QuarantineEntry.State settle(String id, Instant at, String by);
 
+  /** Every recipient address that has a message held for it. */
+  List<String> heldRecipients();
+
+  /** The messages held for {@code recipient} received after {@code since}, oldest first. */
+  List<QuarantineEntry> heldFor(String recipient, Instant since, int limit);
+
   /** How many entries are in {@code state}. */
   long count(QuarantineEntry.State state);
 

@@ -76,6 +76,9 @@ public interface Store extends AutoCloseable {
   /** What tenants and mailboxes chose for per-recipient checks. */
   org.portcullis.verdicts.ChoiceStore choices();
 
+  /** Each mailbox's quarantine digest settings, and the links digests hand out. */
+  org.portcullis.quarantine.DigestStore digests();
+
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention
    * period; returns how many refusal records went.

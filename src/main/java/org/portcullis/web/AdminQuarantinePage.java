@@ -21,8 +21,8 @@ final class AdminQuarantinePage {
   static final int LIMIT_DEFAULT = 200;
   static final int LIMIT_MAX = 5_000;
 
-  /** The quarantine and how a released message is queued. */
-  record Access(Quarantine quarantine, Quarantine.Requeue requeue) {}
+  /** The quarantine, how a released message is queued, and the digests' links. */
+  record Access(Quarantine quarantine, Quarantine.Requeue requeue, org.portcullis.quarantine.QuarantineLinks links) {}
 
   private final AdminSessions sessions;
   private final Optional<Access> access;

@@ -141,6 +141,14 @@ public final class PortalViews {
   public record AdminDmarc(String user, List<String> domains, String domain, String days,
       List<DmarcDomain> found, Optional<String> error) {}
 
+  /**
+   * A quarantine digest link's page.
+   *
+   * @param action release, delete (one message) or login (the mailbox's quarantine)
+   */
+  public record QuarantineLink(String token, String mailbox, String action,
+      List<org.portcullis.quarantine.QuarantineEntry> held, String csrf, Optional<String> message) {}
+
   /** The admin page of the recipients' choices. */
   public record AdminPrefs(String user, String csrf, List<org.portcullis.verdicts.ChoiceStore.Row> rows,
       List<String> perRecipient, Optional<String> message) {}

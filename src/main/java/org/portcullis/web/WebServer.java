@@ -81,8 +81,8 @@ public final class WebServer implements AutoCloseable {
 
   /** The quarantine for the admin pages and the API, with how a release is queued. */
   public static Optional<AdminQuarantinePage.Access> quarantine(org.portcullis.quarantine.Quarantine quarantine,
-      org.portcullis.quarantine.Quarantine.Requeue requeue) {
-    return Optional.of(new AdminQuarantinePage.Access(quarantine, requeue));
+      org.portcullis.quarantine.Quarantine.Requeue requeue, org.portcullis.quarantine.QuarantineLinks links) {
+    return Optional.of(new AdminQuarantinePage.Access(quarantine, requeue, links));
   }
 
   /**
@@ -124,6 +124,7 @@ public final class WebServer implements AutoCloseable {
     WhitelistRequests requests = sources.requests();
     PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
+    QuarantineLinkPages quarantineLinks = new QuarantineLinkPages(sources.quarantine(), guard, pages);
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(secure), guard,
         sources, sources.whitelists(), new LinkedHashSet<>(CheckCatalog.names()));
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
@@ -152,6 +153,9 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/static/portal.css", ctx -> ctx.header("Cache-Control", "public, max-age=3600")
           .contentType("text/css; charset=utf-8").result(css));
       config.routes.get("/ref/{ref}", portal::ref);
+      config.routes.get("/q/{token}", quarantineLinks::page);
+      config.routes.post("/q/{token}", quarantineLinks::act);
+      config.routes.post("/q/{token}/{id}/{action}", quarantineLinks::act);
       config.routes.get("/requests/{token}", portal::status);
       config.routes.get("/lookup", portal::lookupForm);
       config.routes.get("/lookup/{address}", portal::lookup);

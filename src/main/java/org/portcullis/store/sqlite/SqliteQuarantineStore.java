@@ -110,6 +110,28 @@ final class SqliteQuarantineStore implements QuarantineStore, AutoCloseable {
   }
 
   @Override
+  public synchronized List<String> heldRecipients() {
+    try (PreparedStatement p = connection.prepareStatement(
+        "SELECT DISTINCT lower(address) FROM quarantine_recipient WHERE state = 'HELD' ORDER BY 1");
+        ResultSet rs = p.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the quarantine: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<QuarantineEntry> heldFor(String recipient, Instant since, int limit) {
+    return query("SELECT " + COLUMNS + " FROM quarantine q WHERE q.received > ? AND q.id IN (SELECT id FROM "
+        + "quarantine_recipient WHERE lower(address) = lower(?) AND state = 'HELD') ORDER BY q.received, q.id LIMIT ?",
+        List.of(since.toEpochMilli(), recipient, limit));
+  }
+
+  @Override
   public synchronized List<String> recipientsIn(String id, QuarantineEntry.State state) {
     try (PreparedStatement p = connection.prepareStatement(
         "SELECT address FROM quarantine_recipient WHERE id = ? AND state = ? ORDER BY rowid")) {

@@ -54,17 +54,19 @@ public final class SqliteStore implements Store {
   private final SqliteDmarcReportStore dmarcReports;
   private final SqliteQuarantineStore quarantine;
   private final SqliteChoiceStore choices;
+  private final SqliteDigestStore digests;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
       SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports,
-      SqliteQuarantineStore quarantine, SqliteChoiceStore choices) {
+      SqliteQuarantineStore quarantine, SqliteChoiceStore choices, SqliteDigestStore digests) {
     this.dmarcTally = dmarcTally;
     this.dmarcReports = dmarcReports;
     this.quarantine = quarantine;
     this.choices = choices;
+    this.digests = digests;
     this.sources = sources;
     this.outbox = outbox;
     this.mailboxes = mailboxes;
@@ -109,7 +111,7 @@ public final class SqliteStore implements Store {
           new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
           new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)),
           new SqliteDmarcReportStore(connect(url)), new SqliteQuarantineStore(connect(url)),
-          new SqliteChoiceStore(connect(url)));
+          new SqliteChoiceStore(connect(url)), new SqliteDigestStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -152,6 +154,11 @@ public final class SqliteStore implements Store {
   @Override
   public org.portcullis.verdicts.ChoiceStore choices() {
     return choices;
+  }
+
+  @Override
+  public org.portcullis.quarantine.DigestStore digests() {
+    return digests;
   }
 
   @Override
@@ -248,6 +255,7 @@ public final class SqliteStore implements Store {
     dmarcReports.close();
     quarantine.close();
     choices.close();
+    digests.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();

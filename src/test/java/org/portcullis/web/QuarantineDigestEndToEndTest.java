@@ -1,0 +1,103 @@
+package org.portcullis.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.testing.Senders;
+import org.portcullis.testing.SmtpTestClient;
+import org.portcullis.testing.TestDnsServer;
+import org.portcullis.testing.TestGateway;
+import org.portcullis.testing.WebForms;
+
+/**
+ * A quarantine digest end to end: the mailbox gets it in its Maildir; opening a link acts on
+ * nothing; its button (POST with the CSRF token) releases the mailbox's own copy once, into the
+ * Maildir; the login ticket shows and deletes what else is held; unknown or used links are 404.
+ */
+class QuarantineDigestEndToEndTest {
+
+  @TempDir
+  Path data;
+
+  private static void sendHeld(TestGateway gateway, String subject) throws Exception {
+    try (SmtpTestClient smtp = SmtpTestClient.connect(gateway.smtp(), Senders.DYNAMIC)) {
+      smtp.reply();
+      smtp.startTransaction("127-0-3-1.dyn.isp.example", "bob@isp.example", "held@example.test");
+      assertThat(smtp.data("From: bob@isp.example\r\nSubject: " + subject + "\r\n\r\nbody\r\n")).startsWith("250");
+    }
+  }
+
+  private static List<String> mails(TestGateway gateway) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    for (Path p : gateway.delivered("example.test", "held")) {
+      out.add(Files.readString(p, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  @Test
+  void theDigestsLinksReleaseOnceAndItsTicketOpensTheMailboxsQuarantine() throws Exception {
+    try (TestDnsServer dns = Senders.describe(TestDnsServer.start());
+        TestGateway gateway = TestGateway.start(data, dns, "checks.client-generic-ptr.on-reject = \"quarantine\"")) {
+      sendHeld(gateway, "first offer");
+      assertThat(gateway.gateway().sendQuarantineDigests()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> mails(gateway).size() == 1);
+      String digest = mails(gateway).getFirst();
+      assertThat(digest).contains("Subject: Quarantine: 1 message held for you", "first offer")
+          .as("the null sender").contains("Return-Path: <>");
+      Matcher release = Pattern.compile("Release: https://mx\\.example\\.test(/q/[A-Za-z0-9_-]{22})").matcher(digest);
+      Matcher login = Pattern.compile("All your quarantined messages: https://mx\\.example\\.test(/q/[A-Za-z0-9_-]{22})")
+          .matcher(digest);
+      assertThat(release.find()).isTrue();
+      assertThat(login.find()).isTrue();
+      URI base = URI.create("http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow());
+      HttpClient browser = WebForms.browser();
+
+      HttpResponse<String> page = WebForms.get(browser, base.resolve(release.group(1)));
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("Quarantine of held@example.test", "first offer", "Release it");
+      assertThat(mails(gateway)).as("opening the link released nothing").hasSize(1);
+      assertThat(WebForms.post(browser, base.resolve(release.group(1)), List.of()).statusCode())
+          .as("no CSRF token").isEqualTo(403);
+      HttpResponse<String> released = WebForms.post(browser, base.resolve(release.group(1)),
+          List.of(Map.entry("csrf", WebForms.csrf(page.body()))));
+      assertThat(released.statusCode()).isEqualTo(200);
+      assertThat(released.body()).contains("Released");
+      await().atMost(Duration.ofSeconds(10)).until(() -> mails(gateway).size() == 2);
+      assertThat(mails(gateway)).anySatisfy(m -> assertThat(m).contains("Subject: first offer",
+          "X-Portcullis-Tag: quarantine; check=client-generic-ptr"));
+      assertThat(WebForms.post(browser, base.resolve(release.group(1)),
+          List.of(Map.entry("csrf", WebForms.csrf(page.body())))).statusCode()).as("used").isEqualTo(404);
+      assertThat(WebForms.get(browser, base.resolve(release.group(1))).statusCode()).isEqualTo(404);
+
+      sendHeld(gateway, "second offer");
+      HttpResponse<String> ticket = WebForms.get(browser, base.resolve(login.group(1)));
+      assertThat(ticket.statusCode()).isEqualTo(200);
+      assertThat(ticket.body()).contains("second offer").doesNotContain("first offer");
+      Matcher delete = Pattern.compile("(/q/[A-Za-z0-9_-]{22}/[0-9a-f]{32}/delete)").matcher(ticket.body());
+      assertThat(delete.find()).isTrue();
+      HttpResponse<String> deleted = WebForms.post(browser, base.resolve(delete.group(1)),
+          List.of(Map.entry("csrf", WebForms.csrf(ticket.body()))));
+      assertThat(deleted.statusCode()).isEqualTo(200);
+      assertThat(deleted.body()).contains("Deleted.").contains("Nothing is held for you");
+      assertThat(WebForms.post(browser, base.resolve(delete.group(1).replace("/delete", "/explode")),
+          List.of(Map.entry("csrf", WebForms.csrf(ticket.body())))).statusCode()).isEqualTo(404);
+      assertThat(WebForms.get(browser, base.resolve("/q/AAAAAAAAAAAAAAAAAAAAAA")).statusCode()).isEqualTo(404);
+      assertThat(WebForms.get(browser, base.resolve("/q/not-a-token")).statusCode()).isEqualTo(404);
+      assertThat(mails(gateway)).as("the deleted one never arrives").hasSize(2);
+    }
+  }
+}
