@@ -20,9 +20,11 @@ public final class DigestMessage {
    * One message in the digest, with its links.
    *
    * @param release the link that releases it to this mailbox
+   * @param releaseAllow the link that releases it and whitelists its sender for this mailbox
    * @param delete the link that deletes this mailbox's copy
+   * @param deny the link that deletes it and refuses its sender's mail to this mailbox from now on
    */
-  public record Item(QuarantineEntry entry, String release, String delete) {}
+  public record Item(QuarantineEntry entry, String release, String releaseAllow, String delete, String deny) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
@@ -74,7 +76,9 @@ public final class DigestMessage {
           .append("  Subject: ").append(shown(e.subject(), 120)).append("\r\n")
           .append("  Held because: ").append(shown(e.reason(), 160)).append("\r\n")
           .append("  Release: ").append(i.release()).append("\r\n")
-          .append("  Delete:  ").append(i.delete()).append("\r\n\r\n");
+          .append("  Release and always accept this sender: ").append(i.releaseAllow()).append("\r\n")
+          .append("  Delete:  ").append(i.delete()).append("\r\n")
+          .append("  Delete and refuse this sender from now on: ").append(i.deny()).append("\r\n\r\n");
     }
     t.append("All your quarantined messages: ").append(login).append("\r\n");
     return t.toString();
@@ -91,7 +95,10 @@ public final class DigestMessage {
       h.append("<tr><td>").append(WHEN.format(e.receivedAt())).append("</td><td>").append(escape(shown(e.sender(), 100)))
           .append("</td><td>").append(escape(shown(e.subject(), 120))).append("</td><td>")
           .append(escape(shown(e.reason(), 160))).append("</td><td><a href=\"").append(escape(i.release()))
-          .append("\">Release</a> <a href=\"").append(escape(i.delete())).append("\">Delete</a></td></tr>\r\n");
+          .append("\">Release</a> <a href=\"").append(escape(i.releaseAllow()))
+          .append("\">Release, always accept the sender</a> <a href=\"").append(escape(i.delete()))
+          .append("\">Delete</a> <a href=\"").append(escape(i.deny())).append("\">Delete, refuse the sender</a>")
+          .append("</td></tr>\r\n");
     }
     h.append("</table>\r\n<p><a href=\"").append(escape(login)).append("\">All your quarantined messages</a></p>")
         .append("</body></html>\r\n");

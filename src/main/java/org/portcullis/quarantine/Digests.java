@@ -68,7 +68,9 @@ public final class Digests {
       List<DigestMessage.Item> items = new ArrayList<>(held.size());
       for (QuarantineEntry e : held) {
         items.add(new DigestMessage.Item(e, url(links.issue(mailbox, e.id(), QuarantineLinks.RELEASE, linksValid)),
-            url(links.issue(mailbox, e.id(), QuarantineLinks.DELETE, linksValid))));
+            url(links.issue(mailbox, e.id(), QuarantineLinks.RELEASE_ALLOW, linksValid)),
+            url(links.issue(mailbox, e.id(), QuarantineLinks.DELETE, linksValid)),
+            url(links.issue(mailbox, e.id(), QuarantineLinks.DENY, linksValid))));
       }
       String login = url(links.issue(mailbox, "", QuarantineLinks.LOGIN, linksValid));
       String from = "postmaster@" + mailbox.substring(mailbox.lastIndexOf('@') + 1);

@@ -20,6 +20,12 @@ public final class QuarantineLinks {
 
   public static final String RELEASE = "release";
   public static final String DELETE = "delete";
+  /** Release, and put the sender on the mailbox's whitelist. */
+  public static final String RELEASE_ALLOW = "release-allow";
+  /** Delete, and deny the sender's mail to the mailbox from now on. */
+  public static final String DENY = "deny";
+  /** The actions a link or a ticket's button may take. */
+  public static final java.util.List<String> ACTIONS = java.util.List.of(RELEASE, RELEASE_ALLOW, DELETE, DENY);
   public static final String LOGIN = "login";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");

@@ -23,8 +23,13 @@ final class QuarantineLinkPages {
   private final Optional<AdminQuarantinePage.Access> access;
   private final FormGuard guard;
   private final PageLimiter pages;
+  private final org.portcullis.lists.AccessListStore lists;
+  private final java.time.Clock clock;
 
-  QuarantineLinkPages(Optional<AdminQuarantinePage.Access> access, FormGuard guard, PageLimiter pages) {
+  QuarantineLinkPages(Optional<AdminQuarantinePage.Access> access, FormGuard guard, PageLimiter pages,
+      org.portcullis.lists.AccessListStore lists, java.time.Clock clock) {
+    this.lists = lists;
+    this.clock = clock;
     this.access = access;
     this.guard = guard;
     this.pages = pages;
@@ -61,7 +66,7 @@ final class QuarantineLinkPages {
     if (link.action().equals(QuarantineLinks.LOGIN)) {
       id = ctx.pathParamMap().getOrDefault("id", "");
       action = ctx.pathParamMap().getOrDefault("action", "");
-      if (!List.of(QuarantineLinks.RELEASE, QuarantineLinks.DELETE).contains(action)) {
+      if (!QuarantineLinks.ACTIONS.contains(action)) {
         throw notFound();
       }
     } else {
@@ -77,21 +82,43 @@ final class QuarantineLinkPages {
       return;
     }
     String by = "mailbox owner " + link.mailbox() + " (digest link)";
+    boolean releasing = action.equals(QuarantineLinks.RELEASE) || action.equals(QuarantineLinks.RELEASE_ALLOW);
+    String sender = a.quarantine().find(id).map(QuarantineEntry::sender).orElse("");
     Quarantine.Outcome outcome;
     try {
-      outcome = action.equals(QuarantineLinks.RELEASE)
+      outcome = releasing
           ? a.quarantine().release(id, by, a.requeue(), false, Optional.of(link.mailbox()))
           : a.quarantine().delete(id, by, Optional.of(link.mailbox()));
+      if (outcome instanceof Quarantine.Outcome.Done && !sender.isEmpty()) {
+        remember(action, sender, link.mailbox());
+      }
     } catch (IOException e) {
       LoggerFactory.getLogger("portcullis.quarantine").warn("digest {} of {} failed: {}", action, id, e.getMessage());
       outcome = new Quarantine.Outcome.Refused("it could not be done just now; try again later");
     }
     String said = switch (outcome) {
-      case Quarantine.Outcome.Done d -> action.equals(QuarantineLinks.RELEASE)
-          ? "Released: the message is on its way to your mailbox." : "Deleted.";
+      case Quarantine.Outcome.Done d -> switch (action) {
+        case QuarantineLinks.RELEASE -> "Released: the message is on its way to your mailbox.";
+        case QuarantineLinks.RELEASE_ALLOW -> "Released, and mail from " + sender + " to you is always accepted now.";
+        case QuarantineLinks.DENY -> "Deleted, and mail from " + sender + " to you is refused from now on.";
+        default -> "Deleted.";
+      };
       case Quarantine.Outcome.Refused r -> "Nothing done: " + r.why() + ".";
     };
     show(ctx, outcome instanceof Quarantine.Outcome.Done ? 200 : 409, token, link, Optional.of(said));
+  }
+
+  /** The whitelist entry or the deny entry a release-allow or a deny makes for the mailbox. */
+  private void remember(String action, String sender, String mailbox) {
+    if (action.equals(QuarantineLinks.RELEASE_ALLOW)) {
+      lists.addToWhitelist(mailbox, List.of(sender.toLowerCase(java.util.Locale.ROOT)), "quarantine digest",
+          clock.instant());
+    } else if (action.equals(QuarantineLinks.DENY)) {
+      lists.add(new org.portcullis.lists.ListEntry(0, org.portcullis.lists.ListEntry.Action.DENY, Optional.empty(),
+          Optional.of(org.portcullis.policy.AddressPattern.parse(sender)),
+          Optional.of(org.portcullis.policy.AddressPattern.parse(mailbox)), Optional.empty(), java.util.Set.of(),
+          Optional.empty(), Optional.empty(), "denied by " + mailbox + " from its quarantine digest", clock.instant()));
+    }
   }
 
   private DigestStore.Link link(String token) {

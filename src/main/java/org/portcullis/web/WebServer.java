@@ -124,7 +124,8 @@ public final class WebServer implements AutoCloseable {
     WhitelistRequests requests = sources.requests();
     PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
-    QuarantineLinkPages quarantineLinks = new QuarantineLinkPages(sources.quarantine(), guard, pages);
+    QuarantineLinkPages quarantineLinks = new QuarantineLinkPages(sources.quarantine(), guard, pages, sources.lists(),
+        clock);
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(secure), guard,
         sources, sources.whitelists(), new LinkedHashSet<>(CheckCatalog.names()));
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);

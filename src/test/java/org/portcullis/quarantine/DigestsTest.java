@@ -79,7 +79,7 @@ class DigestsTest {
     String html = carol.substring(carol.indexOf("Content-Type: text/html"));
     assertThat(html).contains("&lt;b&gt;cheap&lt;/b&gt; &amp; &quot;free&quot;").doesNotContain("<b>cheap</b>");
     assertThat(Pattern.compile("https://mx\\.example\\.test/q/[A-Za-z0-9_-]{22}").matcher(carol).results().count())
-        .as("release, delete, login, in the text and in the HTML").isEqualTo(6);
+        .as("release, release-allow, delete, deny, login, in the text and in the HTML").isEqualTo(10);
     assertThat(digests.run(mailer)).as("nothing new").isZero();
     clock.advance(Duration.ofHours(2));
     hold("second", "carol@example.test");

@@ -33,10 +33,15 @@ class QuarantineDigestEndToEndTest {
   Path data;
 
   private static void sendHeld(TestGateway gateway, String subject) throws Exception {
+    sendHeld(gateway, "bob@isp.example", subject);
+  }
+
+  private static String sendHeld(TestGateway gateway, String sender, String subject) throws Exception {
     try (SmtpTestClient smtp = SmtpTestClient.connect(gateway.smtp(), Senders.DYNAMIC)) {
       smtp.reply();
-      smtp.startTransaction("127-0-3-1.dyn.isp.example", "bob@isp.example", "held@example.test");
-      assertThat(smtp.data("From: bob@isp.example\r\nSubject: " + subject + "\r\n\r\nbody\r\n")).startsWith("250");
+      String rcpt = smtp.startTransaction("127-0-3-1.dyn.isp.example", sender, "held@example.test");
+      return rcpt.startsWith("250") ? smtp.data("From: " + sender + "\r\nSubject: " + subject + "\r\n\r\nbody\r\n")
+          : rcpt;
     }
   }
 
@@ -87,17 +92,31 @@ class QuarantineDigestEndToEndTest {
       HttpResponse<String> ticket = WebForms.get(browser, base.resolve(login.group(1)));
       assertThat(ticket.statusCode()).isEqualTo(200);
       assertThat(ticket.body()).contains("second offer").doesNotContain("first offer");
-      Matcher delete = Pattern.compile("(/q/[A-Za-z0-9_-]{22}/[0-9a-f]{32}/delete)").matcher(ticket.body());
-      assertThat(delete.find()).isTrue();
-      HttpResponse<String> deleted = WebForms.post(browser, base.resolve(delete.group(1)),
+      Matcher allow = Pattern.compile("(/q/[A-Za-z0-9_-]{22}/[0-9a-f]{32}/release-allow)").matcher(ticket.body());
+      assertThat(allow.find()).isTrue();
+      HttpResponse<String> allowed = WebForms.post(browser, base.resolve(allow.group(1)),
           List.of(Map.entry("csrf", WebForms.csrf(ticket.body()))));
-      assertThat(deleted.statusCode()).isEqualTo(200);
-      assertThat(deleted.body()).contains("Deleted.").contains("Nothing is held for you");
-      assertThat(WebForms.post(browser, base.resolve(delete.group(1).replace("/delete", "/explode")),
+      assertThat(allowed.body()).contains("mail from bob@isp.example to you is always accepted now");
+      assertThat(gateway.gateway().store().lists().whitelist("held@example.test")).contains("bob@isp.example");
+      await().atMost(Duration.ofSeconds(10)).until(() -> mails(gateway).size() == 3);
+
+      assertThat(sendHeld(gateway, "eve@isp.example", "from eve")).startsWith("250");
+      ticket = WebForms.get(browser, base.resolve(login.group(1)));
+      assertThat(ticket.body()).contains("from eve");
+      Matcher deny = Pattern.compile("(/q/[A-Za-z0-9_-]{22}/[0-9a-f]{32}/deny)").matcher(ticket.body());
+      assertThat(deny.find()).isTrue();
+      HttpResponse<String> denied = WebForms.post(browser, base.resolve(deny.group(1)),
+          List.of(Map.entry("csrf", WebForms.csrf(ticket.body()))));
+      assertThat(denied.statusCode()).isEqualTo(200);
+      assertThat(denied.body()).contains("mail from eve@isp.example to you is refused from now on",
+          "Nothing is held for you");
+      await().atMost(Duration.ofSeconds(10)).until(() -> sendHeld(gateway, "eve@isp.example", "again")
+          .startsWith("554 5.7.1 "));
+      assertThat(WebForms.post(browser, base.resolve(deny.group(1).replace("/deny", "/explode")),
           List.of(Map.entry("csrf", WebForms.csrf(ticket.body())))).statusCode()).isEqualTo(404);
       assertThat(WebForms.get(browser, base.resolve("/q/AAAAAAAAAAAAAAAAAAAAAA")).statusCode()).isEqualTo(404);
       assertThat(WebForms.get(browser, base.resolve("/q/not-a-token")).statusCode()).isEqualTo(404);
-      assertThat(mails(gateway)).as("the deleted one never arrives").hasSize(2);
+      assertThat(mails(gateway)).as("eve's never arrive").hasSize(3);
     }
   }
 }
