@@ -13,10 +13,13 @@ import java.util.Set;
  *   <li>{@link #LISTS}: allow and deny entries, whitelists, whitelist requests
  *   <li>{@link #BLOCKLIST}: everything under {@code /api/blocklist/} (delist, list permanently, notes, answers)
  *   <li>{@link #ADMIN}: all of the above, and check modes, the dashboard, transactions
+ *   <li>{@link #TENANT}: only {@code /api/tenant/}, for the domains of the tenant administrator the
+ *   token is named after ({@code tenant.<name>}, made by {@code portcullis tenant add-token}); no
+ *   other scope grants it and it grants no other
  * </ul>
  */
 public enum ApiScope {
-  REPORT, LISTS, BLOCKLIST, ADMIN;
+  REPORT, LISTS, BLOCKLIST, ADMIN, TENANT;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
@@ -33,6 +36,9 @@ public enum ApiScope {
 
   /** Whether a token with {@code granted} may use a route that needs this scope. */
   public boolean grantedBy(Set<ApiScope> granted) {
+    if (this == TENANT || granted.contains(TENANT)) {
+      return this == TENANT && granted.contains(TENANT);
+    }
     return granted.contains(this) || granted.contains(ADMIN) || (this == REPORT && granted.contains(BLOCKLIST));
   }
 
@@ -44,7 +50,7 @@ public enum ApiScope {
         continue;
       }
       out.add(fromLabel(part).orElseThrow(() -> new IllegalArgumentException("\"" + part.strip()
-          + "\" is not a scope; the scopes are report, lists, blocklist, admin")));
+          + "\" is not a scope; the scopes are report, lists, blocklist, admin (and tenant, for tenant tokens)")));
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("a token needs at least one scope: report, lists, blocklist or admin");

@@ -39,6 +39,10 @@ public final class ApiTokens {
     if (scopes.isEmpty()) {
       throw new IllegalArgumentException("a token needs at least one scope: report, lists, blocklist or admin");
     }
+    if (scopes.contains(ApiScope.TENANT) && (scopes.size() > 1 || !name.startsWith("tenant."))) {
+      throw new IllegalArgumentException("a tenant token has the scope tenant alone and is named tenant.<its "
+          + "administrator> (portcullis tenant add-token)");
+    }
     if (!name.matches("[A-Za-z0-9._-]{1," + NAME_MAX + "}")) {
       throw new IllegalArgumentException("a token name is 1-" + NAME_MAX + " letters, digits, '.', '-' or '_'");
     }

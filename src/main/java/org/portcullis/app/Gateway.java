@@ -225,7 +225,9 @@ public final class Gateway implements AutoCloseable {
             config.mail().acceptedDomains(), WebServer.quarantine(quarantine, requeue, links), store.choices(),
             config.policy().checks().entrySet().stream()
                 .filter(e -> e.getValue().onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT)
-                .map(java.util.Map.Entry::getKey).sorted().toList());
+                .map(java.util.Map.Entry::getKey).sorted().toList(),
+            new org.portcullis.tenant.TenantAdmins(store.tenantUsers(), store.tenants(),
+                config.mail().acceptedDomains(), clock), store.digests());
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }
@@ -371,13 +373,13 @@ public final class Gateway implements AutoCloseable {
         ? Optional.of(TlsContexts.fromPem(w.certificateFile().orElseThrow(), w.keyFile().orElseThrow()))
         : Optional.empty();
     java.net.InetAddress address = w.listen().getAddress();
-    if (tls.isEmpty() && w.adminEnabled() && !address.isLoopbackAddress()) {
+    if (tls.isEmpty() && (w.adminEnabled() || w.tenantEnabled()) && !address.isLoopbackAddress()) {
       log.warn("web listener {}:{} serves the admin pages over plain HTTP to the network: passwords and session "
           + "cookies cross in clear; set web.certificate-file and web.key-file, listen on loopback behind a TLS proxy, "
-          + "or set web.admin-enabled = false", address.getHostAddress(), w.listen().getPort());
+          + "or set web.admin-enabled and web.tenant-enabled = false", address.getHostAddress(), w.listen().getPort());
     }
     return new WebServer.Settings(w.listen(), w.publicUrl(), w.formPostsPerMinute(), w.pageViewsPerMinute(), tls,
-        w.metricsNetworks(), w.adminEnabled());
+        w.metricsNetworks(), w.adminEnabled(), w.tenantEnabled());
   }
 
   /** The outbound source addresses, each checked to be one of ours (bindable) before it is used. */

@@ -49,7 +49,11 @@ final class AdminCommand implements Runnable {
     @Override
     int run(ApiTokens tokens) {
       try {
-        String token = tokens.create(name, org.portcullis.access.ApiScope.parse(scope));
+        java.util.Set<org.portcullis.access.ApiScope> scopes = org.portcullis.access.ApiScope.parse(scope);
+        if (scopes.contains(org.portcullis.access.ApiScope.TENANT)) {
+          throw new CliException(2, "tenant tokens are made with portcullis tenant add-token NAME");
+        }
+        String token = tokens.create(name, scopes);
         spec.commandLine().getOut().println(token);
         spec.commandLine().getErr().println("API token " + name + " created; it is not shown again. Use it as "
             + "'Authorization: Bearer <token>'.");

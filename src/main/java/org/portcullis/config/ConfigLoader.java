@@ -808,8 +808,9 @@ public final class ConfigLoader {
         : java.util.stream.Stream.concat(cidrs(s, "metrics-networks", loopback).stream(), mail.lanNetworks().stream())
             .distinct().toList();
     boolean admin = s.bool("admin-enabled", true);
+    boolean tenant = s.bool("tenant-enabled", true);
     s.finish();
-    return new PortcullisConfig.Web(enabled, listen, posts, url, views, certificate, keyFile, metrics, admin);
+    return new PortcullisConfig.Web(enabled, listen, posts, url, views, certificate, keyFile, metrics, admin, tenant);
   }
 
   /**

@@ -254,10 +254,11 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param certificateFile with {@code keyFile}: serve HTTPS (cookies then {@code Secure})
    * @param metricsNetworks the clients that may read {@code /metrics}; empty: anyone
    * @param adminEnabled whether the admin pages are served
+   * @param tenantEnabled whether the tenant portal ({@code /tenant}, {@code /api/tenant}) is served
    */
   public record Web(boolean enabled, InetSocketAddress listen, int formPostsPerMinute, String publicUrl,
       int pageViewsPerMinute, Optional<Path> certificateFile, Optional<Path> keyFile, List<Cidr> metricsNetworks,
-      boolean adminEnabled) {
+      boolean adminEnabled, boolean tenantEnabled) {
 
     public boolean https() {
       return certificateFile.isPresent();

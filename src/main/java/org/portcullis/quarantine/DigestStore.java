@@ -18,6 +18,9 @@ public interface DigestStore {
 
   void set(String mailbox, DigestSettings settings);
 
+  /** The mailboxes at {@code domain} (exactly, lower case) with a setting of their own, sorted, with it. */
+  java.util.SortedMap<String, DigestSettings> settingsAt(String domain);
+
   Optional<Instant> lastSent(String mailbox);
 
   void sent(String mailbox, Instant at);

@@ -133,6 +133,11 @@ public final class Quarantine {
         .anyMatch(r -> r.equalsIgnoreCase(recipient));
   }
 
+  /** The recipients of {@code id} whose copy is still held (none for an unknown id). */
+  public List<String> heldRecipients(String id) {
+    return isId(id) ? store.recipientsIn(id, QuarantineEntry.State.HELD) : List.of();
+  }
+
   /** Messages held now. */
   public long held() {
     return store.count(QuarantineEntry.State.HELD);

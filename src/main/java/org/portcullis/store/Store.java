@@ -79,6 +79,12 @@ public interface Store extends AutoCloseable {
   /** Each mailbox's quarantine digest settings, and the links digests hand out. */
   org.portcullis.quarantine.DigestStore digests();
 
+  /** Tenant administrators' names and password hashes (apart from {@link #adminUsers}). */
+  AdminUserStore tenantUsers();
+
+  /** The domains each tenant administrator manages. */
+  org.portcullis.tenant.TenantStore tenants();
+
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention
    * period; returns how many refusal records went.

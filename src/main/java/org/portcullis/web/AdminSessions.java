@@ -13,13 +13,15 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Logged-in admin sessions: a random id in an HttpOnly, SameSite=Strict cookie limited to
- * {@code /admin}, kept in memory for 8 hours of inactivity (a restart logs everyone out), each
- * with its own CSRF token for the admin forms.
+ * Logged-in sessions of the admin pages ({@code pc_admin}, limited to {@code /admin}) or of the
+ * tenant portal ({@code pc_tenant}, limited to {@code /tenant}): a random id in an HttpOnly,
+ * SameSite=Strict cookie, kept in memory for 8 hours of inactivity (a restart logs everyone out),
+ * each with its own CSRF token for the forms. The two kinds never share a cookie or a table.
  */
 final class AdminSessions {
 
   static final String COOKIE = "pc_admin";
+  static final String TENANT_COOKIE = "pc_tenant";
   private static final Duration IDLE = Duration.ofHours(8);
 
   /** One session. */
@@ -27,10 +29,19 @@ final class AdminSessions {
 
   private final SecureRandom random = new SecureRandom();
   private final boolean secure;
+  private final String name;
+  private final String path;
 
-  /** @param secure whether the listener is HTTPS (the cookie is then {@code Secure}) */
+  /** The admin pages' sessions. @param secure whether the listener is HTTPS (the cookie is then {@code Secure}) */
   AdminSessions(boolean secure) {
+    this(secure, COOKIE, "/admin");
+  }
+
+  /** Sessions whose cookie is {@code name}, sent only under {@code path}. */
+  AdminSessions(boolean secure, String name, String path) {
     this.secure = secure;
+    this.name = name;
+    this.path = path;
   }
   private final Cache<String, Session> sessions = Caffeine.newBuilder().expireAfterAccess(IDLE).maximumSize(10_000)
       .build();
@@ -43,7 +54,7 @@ final class AdminSessions {
   }
 
   Optional<Session> current(Context ctx) {
-    String id = ctx.cookie(COOKIE);
+    String id = ctx.cookie(name);
     return id == null || !id.matches("[0-9a-f]{64}") ? Optional.empty() : Optional.ofNullable(sessions.getIfPresent(id));
   }
 
@@ -61,7 +72,7 @@ final class AdminSessions {
 
   /** Ends the session and clears its cookie. */
   void end(Context ctx) {
-    String id = ctx.cookie(COOKIE);
+    String id = ctx.cookie(name);
     if (id != null) {
       sessions.invalidate(id);
     }
@@ -79,11 +90,11 @@ final class AdminSessions {
   }
 
   private Cookie cookie(String value, int maxAge) {
-    Cookie cookie = new Cookie(COOKIE, value);
+    Cookie cookie = new Cookie(name, value);
     cookie.setSecure(secure);
     cookie.setHttpOnly(true);
     cookie.setSameSite(SameSite.STRICT);
-    cookie.setPath("/admin");
+    cookie.setPath(path);
     cookie.setMaxAge(maxAge);
     return cookie;
   }

@@ -266,6 +266,39 @@ public final class PortalViews {
         : e.source(), e.helo(), mask(e.sender()), mask(e.headers()), mask(e.note()));
   }
 
+  /** The tenant portal's home: its domains and what waits for it. */
+  public record TenantHome(String user, String csrf, List<String> domains, long held, long pending,
+      boolean answersRequests) {}
+
+  /** A tenant's whitelists: one owner (a mailbox or domain of its, or none picked yet) and its senders. */
+  public record TenantWhitelist(String user, String csrf, List<String> domains, String owner, List<String> senders,
+      Optional<String> notice, List<String> rejected) {}
+
+  /** A tenant's choices for per-recipient checks and its mailboxes' digest settings. */
+  public record TenantPrefs(String user, String csrf, List<String> domains,
+      List<org.portcullis.verdicts.ChoiceStore.Row> rows, List<String> perRecipient,
+      java.util.SortedMap<String, org.portcullis.quarantine.DigestSettings> digests, Optional<String> message) {}
+
+  /** The mail held for a tenant's recipients. */
+  public record TenantQuarantine(String user, String csrf, List<String> domains, boolean all,
+      List<TenantHeld> rows, boolean enabled, Optional<String> message) {}
+
+  /**
+   * One quarantined message as a tenant sees it.
+   *
+   * @param mine its recipients in the tenant's domains
+   * @param held those of them still held (what release and delete act on)
+   */
+  public record TenantHeld(org.portcullis.quarantine.QuarantineEntry entry, List<String> mine, List<String> held) {}
+
+  /** The last week's refusals of mail to a tenant's recipients. */
+  public record TenantRefusals(String user, String csrf, List<String> domains,
+      List<org.portcullis.history.Transaction> refusals) {}
+
+  /** The whitelist requests for a tenant's recipients. */
+  public record TenantRequests(String user, String csrf, List<String> domains,
+      List<org.portcullis.lists.WhitelistRequest> pending, boolean answers, Optional<String> notice) {}
+
   /** {@code alice@example.org} -> {@code a…@example.org}: evidence is public, its people are not. */
   static String mask(String text) {
     return text == null ? "" : ADDRESS.matcher(text).replaceAll("$1…@$2");

@@ -70,6 +70,8 @@ public final class WebServer implements AutoCloseable {
    * @param whitelists recipients' whitelists, for address-book imports from the admin pages and the API
    * @param dmarcReports the aggregate reports others sent about our domains
    * @param ourDomains {@code mail.accepted-domains}, the domains those reports may be about
+   * @param tenants the tenant administrators, for the tenant portal
+   * @param digests the mailboxes' quarantine digest settings, for the tenant portal
    */
   public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
@@ -77,7 +79,8 @@ public final class WebServer implements AutoCloseable {
       Checks checks, TransactionLog transactions, WhitelistRequests requests, Whitelists whitelists,
       org.portcullis.dmarc.DmarcReportStore dmarcReports, java.util.List<String> ourDomains,
       Optional<AdminQuarantinePage.Access> quarantine, org.portcullis.verdicts.ChoiceStore choices,
-      java.util.List<String> perRecipientChecks) {}
+      java.util.List<String> perRecipientChecks, org.portcullis.tenant.TenantAdmins tenants,
+      org.portcullis.quarantine.DigestStore digests) {}
 
   /** The quarantine for the admin pages and the API, with how a release is queued. */
   public static Optional<AdminQuarantinePage.Access> quarantine(org.portcullis.quarantine.Quarantine quarantine,
@@ -94,10 +97,11 @@ public final class WebServer implements AutoCloseable {
    * @param tls serve HTTPS with this context (cookies are then {@code Secure}); empty: plain HTTP
    * @param metricsNetworks who may read {@code /metrics}; empty: anyone
    * @param adminEnabled whether {@code /admin} is served
+   * @param tenantEnabled whether {@code /tenant} and {@code /api/tenant} are served
    */
   public record Settings(InetSocketAddress listen, String publicUrl, int formPostsPerMinute, int pageViewsPerMinute,
       Optional<javax.net.ssl.SSLContext> tls, java.util.List<org.portcullis.mail.Cidr> metricsNetworks,
-      boolean adminEnabled) {}
+      boolean adminEnabled, boolean tenantEnabled) {}
 
   /**
    * The checks as the admin pages show and switch them.
@@ -131,6 +135,10 @@ public final class WebServer implements AutoCloseable {
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
     ListsApi listsApi = new ListsApi(lists, sources.whitelists(), requests, clock, new LinkedHashSet<>(CheckCatalog.names()),
         importMaxBytes);
+    TenantPortal tenant = new TenantPortal(sources.tenants(), new AdminSessions(secure, AdminSessions.TENANT_COOKIE,
+        "/tenant"), guard, new TenantListsPage(sources.whitelists(), listsApi, importMaxBytes),
+        new TenantPrefsPage(sources.choices(), sources.digests(), sources.perRecipientChecks(), clock),
+        new TenantQuarantinePage(sources.quarantine()), new TenantActivityPage(sources.transactions(), requests, clock));
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
@@ -183,9 +191,16 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/static/dashboard.js", ctx -> ctx.header("Cache-Control", "public, max-age=3600")
           .contentType("text/javascript; charset=utf-8").result(dashboardJs));
       admin.routes(config);
+      config.routes.before("/tenant", ctx -> requireTenant(ctx, settings.tenantEnabled(), tenant));
+      config.routes.before("/tenant/*", ctx -> requireTenant(ctx, settings.tenantEnabled(), tenant));
       config.routes.exception(PortalPages.PageError.class, (e, ctx) -> PortalPages.error(ctx, e.status, e.title,
           e.getMessage()));
       config.routes.before("/api/*", ctx -> authenticate(ctx, tokens));
+      config.routes.before("/api/tenant", ctx -> requireTenantToken(ctx, settings.tenantEnabled(), tenant));
+      config.routes.before("/api/tenant/*", ctx -> requireTenantToken(ctx, settings.tenantEnabled(), tenant));
+      if (settings.tenantEnabled()) {
+        tenant.routes(config);
+      }
       config.routes.before(ctx -> {
         if (ctx.contentLength() > BODY_MAX && !ctx.path().endsWith("/import")) {
           throw new HttpResponseException(413, "the body is larger than " + BODY_MAX + " bytes");
@@ -253,6 +268,21 @@ public final class WebServer implements AutoCloseable {
       throw new HttpResponseException(404, "the admin pages are off (web.admin-enabled)");
     }
     admin.requireSession(ctx);
+  }
+
+  private static void requireTenant(Context ctx, boolean enabled, TenantPortal tenant) {
+    if (!enabled) {
+      throw new HttpResponseException(404, "the tenant portal is off (web.tenant-enabled)");
+    }
+    tenant.gate(ctx);
+  }
+
+  /** After {@link #authenticate}: the tenant portal is on and the token is a tenant administrator's. */
+  private static void requireTenantToken(Context ctx, boolean enabled, TenantPortal tenant) {
+    if (!enabled) {
+      throw new ApiError(404, "the tenant portal is off (web.tenant-enabled)");
+    }
+    tenant.apiGate(ctx);
   }
 
   private static boolean allowed(Context ctx, java.util.List<org.portcullis.mail.Cidr> networks) {
@@ -389,6 +419,9 @@ public final class WebServer implements AutoCloseable {
 
   /** The scope a route needs; anything not named here needs admin. */
   static org.portcullis.access.ApiScope scopeFor(String method, String path) {
+    if (path.equals("/api/tenant") || path.startsWith("/api/tenant/")) {
+      return org.portcullis.access.ApiScope.TENANT;
+    }
     boolean post = method.equals("POST");
     if (post && (path.equals("/api/blocklist/reports") || path.equals("/api/blocklist/false-positives")
         || path.equals("/api/blocklist/delisting-requests"))

@@ -54,13 +54,16 @@ class PackageDependenciesTest {
       Map.entry("control", Set.of("mail", "delivery", "queue", "quarantine")),
       Map.entry("quarantine", Set.of("mail", "queue", "files")),
       Map.entry("verdicts", Set.of("mail", "policy", "policy.checks")),
+      // a tenant administrator is a login of access's kind, bound to domains
+      Map.entry("tenant", Set.of("access")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
-          "dmarc", "quarantine", "verdicts")),
+          "dmarc", "quarantine", "verdicts", "tenant")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
-          "mailbox", "notices", "submission", "quarantine", "verdicts")),
+          "mailbox", "notices", "submission", "quarantine", "verdicts", "tenant")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
-          "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission", "quarantine", "verdicts")),
+          "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission", "quarantine", "verdicts",
+          "tenant")),
       Map.entry("config", Set.of("mail", "policy", "policy.checks", "blocklist", "dnsbl", "greylist", "delivery",
           "smtp", "scan")));
 

@@ -41,6 +41,27 @@ final class SqliteDigestStore implements DigestStore, AutoCloseable {
   }
 
   @Override
+  public synchronized java.util.SortedMap<String, DigestSettings> settingsAt(String domain) {
+    java.util.SortedMap<String, DigestSettings> out = new java.util.TreeMap<>();
+    // A suffix comparison, not LIKE: a domain's '_' must not match any character.
+    try (PreparedStatement p = connection.prepareStatement("SELECT mailbox, schedule, format FROM quarantine_digest "
+        + "WHERE length(mailbox) > length(?) + 1 AND substr(mailbox, length(mailbox) - length(?)) = ? LIMIT 10000")) {
+      p.setString(1, domain);
+      p.setString(2, domain);
+      p.setString(3, "@" + domain);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new DigestSettings(DigestSettings.Schedule.valueOf(rs.getString(2)),
+              rs.getString(3).equals("html")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the digest settings: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  @Override
   public synchronized Optional<Instant> lastSent(String mailbox) {
     try (PreparedStatement p = connection.prepareStatement("SELECT last_sent FROM quarantine_digest WHERE mailbox = ?")) {
       p.setString(1, mailbox);

@@ -55,13 +55,18 @@ public final class SqliteStore implements Store {
   private final SqliteQuarantineStore quarantine;
   private final SqliteChoiceStore choices;
   private final SqliteDigestStore digests;
+  private final SqliteAdminUserStore tenantUsers;
+  private final SqliteTenantStore tenants;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
       SqliteAdminUserStore adminUsers, SqliteCheckModeStore checkModes, SqliteTransactionLog transactions,
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
       SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports,
-      SqliteQuarantineStore quarantine, SqliteChoiceStore choices, SqliteDigestStore digests) {
+      SqliteQuarantineStore quarantine, SqliteChoiceStore choices, SqliteDigestStore digests,
+      SqliteAdminUserStore tenantUsers, SqliteTenantStore tenants) {
+    this.tenantUsers = tenantUsers;
+    this.tenants = tenants;
     this.dmarcTally = dmarcTally;
     this.dmarcReports = dmarcReports;
     this.quarantine = quarantine;
@@ -111,7 +116,8 @@ public final class SqliteStore implements Store {
           new SqliteMailUserStore(connect(url)), new SqliteSourceStore(connect(url)), new SqliteOutbox(connect(url)),
           new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)),
           new SqliteDmarcReportStore(connect(url)), new SqliteQuarantineStore(connect(url)),
-          new SqliteChoiceStore(connect(url)), new SqliteDigestStore(connect(url)));
+          new SqliteChoiceStore(connect(url)), new SqliteDigestStore(connect(url)),
+          new SqliteAdminUserStore(connect(url), "tenant_user"), new SqliteTenantStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -159,6 +165,16 @@ public final class SqliteStore implements Store {
   @Override
   public org.portcullis.quarantine.DigestStore digests() {
     return digests;
+  }
+
+  @Override
+  public AdminUserStore tenantUsers() {
+    return tenantUsers;
+  }
+
+  @Override
+  public org.portcullis.tenant.TenantStore tenants() {
+    return tenants;
   }
 
   @Override
@@ -256,6 +272,8 @@ public final class SqliteStore implements Store {
     quarantine.close();
     choices.close();
     digests.close();
+    tenantUsers.close();
+    tenants.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();
