@@ -87,6 +87,8 @@ public final class Gateway implements AutoCloseable {
   private final DeliveryService delivery;
   private final SmtpServer smtp;
   private final List<SmtpServer> submission;
+  /** The extra MX listeners ({@code [[smtp.listeners]]}) by name. */
+  private final java.util.Map<String, SmtpServer> listeners;
   private final Blocklists blocklists;
   private final Optional<WebServer> web;
   private final Optional<PolicyServer> policyService;
@@ -94,8 +96,10 @@ public final class Gateway implements AutoCloseable {
   private final java.util.function.IntSupplier digests;
 
   private Gateway(PortcullisConfig config, Store store, Spool spool, DeliveryService delivery, SmtpServer smtp,
-      List<SmtpServer> submission, Blocklists blocklists, Optional<WebServer> web,
-      Optional<PolicyServer> policyService, StartupSteps opened, java.util.function.IntSupplier digests) {
+      List<SmtpServer> submission, java.util.Map<String, SmtpServer> listeners, Blocklists blocklists,
+      Optional<WebServer> web, Optional<PolicyServer> policyService, StartupSteps opened,
+      java.util.function.IntSupplier digests) {
+    this.listeners = java.util.Map.copyOf(listeners);
     this.digests = digests;
     this.config = config;
     this.store = store;
@@ -178,6 +182,14 @@ public final class Gateway implements AutoCloseable {
       MessageSigner signer = DkimSigning.of(dkimKeys, clock);
       SmtpServer smtp = steps.step("SMTP listener", () -> started(new SmtpServer(smtpSettings(config), engine, sink,
           queueIds, signer)), SmtpServer::close);
+      java.util.Map<String, SmtpServer> listeners = new java.util.LinkedHashMap<>();
+      for (PortcullisConfig.Listener listener : config.listeners()) {
+        // The same features (lists, greylist, choices, scanners), its own check settings.
+        PortcullisConfig own = config.forListener(listener);
+        PolicyEngine ownEngine = Policies.engine(own, dns, counts, clock, features);
+        listeners.put(listener.name(), steps.step("SMTP listener " + listener.name(), () -> started(new SmtpServer(
+            smtpSettings(own), ownEngine, sink, queueIds, signer)), SmtpServer::close));
+      }
       List<SmtpServer> submission = new ArrayList<>();
       for (SmtpSettings settings : submissionSettings(config, store, clock)) {
         submission.add(steps.step("submission listener", () -> started(new SmtpServer(settings, engine, sink,
@@ -249,8 +261,8 @@ public final class Gateway implements AutoCloseable {
         log.warn("no control socket at {} (portcullis queue ... will not reach this server): {}",
             config.controlSocket(), e.getMessage());
       }
-      return new Gateway(config, store, spool, delivery, smtp, submission, blocklists, web, policyService, steps,
-          digestRun);
+      return new Gateway(config, store, spool, delivery, smtp, submission, listeners, blocklists, web, policyService,
+          steps, digestRun);
     } catch (IOException | RuntimeException e) {
       steps.close();
       throw e;
@@ -294,6 +306,11 @@ public final class Gateway implements AutoCloseable {
 
   public InetSocketAddress smtpAddress() {
     return smtp.localAddress();
+  }
+
+  /** The address of the extra MX listener {@code name} ({@code [[smtp.listeners]]}), when there is one. */
+  public Optional<InetSocketAddress> listenerAddress(String name) {
+    return Optional.ofNullable(listeners.get(name)).map(SmtpServer::localAddress);
   }
 
   /** The submission (STARTTLS) listener's address, when it runs. */

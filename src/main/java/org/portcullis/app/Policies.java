@@ -181,12 +181,19 @@ public final class Policies {
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), features.dmarcTally(),
         features.scanners());
     List<PolicyChain.Entry> entries = new ArrayList<>();
+    java.util.Map<String, RecipientChoices.Decided> fallbacks = new java.util.HashMap<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());
       entries.add(new PolicyChain.Entry(entry.factory().apply(parameters),
-          new CheckSettings(settings.mode(), settings.onReject(), settings.timeout(), entry.tagKind())));
+          new CheckSettings(settings.mode(), settings.onReject(), settings.timeout(), entry.tagKind(), settings.scope())));
+      if (settings.onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT
+          && (settings.defaultChoice() != org.portcullis.policy.RecipientChoice.REJECT || !settings.scope().isEmpty())) {
+        fallbacks.put(entry.name(), new RecipientChoices.Decided(settings.defaultChoice(),
+            settings.scope().isEmpty() ? RecipientChoices.DEFAULT : settings.scope()));
+      }
     }
-    return new PolicyChain(entries, features.modes(), features.choices());
+    // Most specific first: the mailbox, its domain, then this listener's or the configuration's default-choice.
+    return new PolicyChain(entries, features.modes(), RecipientChoices.fallingBack(features.choices(), fallbacks));
   }
 
   /** An engine with the configured DNS lists (queried through {@code dns}) and no own blocklist. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.portcullis.mail.WebUrl;
 import org.portcullis.policy.AddressPattern;
 import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.ExceptionRule;
+import org.portcullis.policy.RecipientChoice;
 import org.portcullis.policy.RejectAction;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policy.checks.RelayControlCheck;
@@ -87,7 +89,9 @@ public final class ConfigLoader {
     PortcullisConfig.Server server = server(top.section("server"));
     PortcullisConfig.Delivery delivery = delivery(top.section("delivery"), server);
     PortcullisConfig.Mail mail = mail(top.section("mail"), delivery);
-    PortcullisConfig.Smtp smtp = smtp(top.section("smtp"));
+    ConfigSection smtpSection = top.section("smtp");
+    List<ConfigSection> listenerSections = smtpSection.sections("listeners");
+    PortcullisConfig.Smtp smtp = smtp(smtpSection);
     PortcullisConfig.Tls tls = tls(top.section("tls"));
     PortcullisConfig.Dns dns = dns(top.section("dns"));
     PortcullisConfig.Policy policy = policy(top.section("policy"), top.section("checks"), top.section("tagging"),
@@ -113,9 +117,11 @@ public final class ConfigLoader {
         Duration.ofDays(q.integer("retention-days", 30, 1, 3650)), q.bool("digests", true),
         (int) q.integer("digest-link-days", 7, 1, 30));
     q.finish();
+    List<PortcullisConfig.Listener> listeners = listeners(listenerSections, smtp, policy);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
-        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine);
+        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
+        listeners);
   }
 
   private static PortcullisConfig.Scan scan(ConfigSection s) {
@@ -423,7 +429,9 @@ public final class ConfigLoader {
     }
     Map<String, PortcullisConfig.CheckConfig> byName = new LinkedHashMap<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
-      byName.put(entry.name(), check(checks.section(entry.name()), entry, defaultTimeout));
+      byName.put(entry.name(), check(checks.section(entry.name()), entry, new PortcullisConfig.CheckConfig(
+          entry.mode(), entry.onReject(), defaultTimeout, ClientGenericPtrCheck.DEFAULT_PATTERNS, RecipientChoice.REJECT,
+          "")));
     }
     checks.finish();
     String prefix = tagging.string("subject-prefix", "");
@@ -438,10 +446,19 @@ public final class ConfigLoader {
     return new PortcullisConfig.Policy(Map.copyOf(byName), prefix, List.copyOf(rules));
   }
 
-  private static PortcullisConfig.CheckConfig check(ConfigSection s, CheckCatalog.Entry entry, Duration defaultTimeout) {
-    CheckMode mode = choice(s, "mode", entry.mode(), CheckMode.class);
-    RejectAction onReject = choice(s, "on-reject", entry.onReject(), RejectAction.class);
-    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", defaultTimeout.toMillis(), 10, 600_000));
+  /** A check's table, over {@code base}: the catalogue's defaults, or for a listener the global settings. */
+  private static PortcullisConfig.CheckConfig check(ConfigSection s, CheckCatalog.Entry entry,
+      PortcullisConfig.CheckConfig base) {
+    CheckMode mode = choice(s, "mode", base.mode(), CheckMode.class);
+    RejectAction onReject = choice(s, "on-reject", base.onReject(), RejectAction.class);
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", base.timeout().toMillis(), 10, 600_000));
+    String choiceText = s.string("default-choice", base.defaultChoice().label());
+    RecipientChoice defaultChoice = RecipientChoice.parse(choiceText.strip().toLowerCase(Locale.ROOT))
+        .orElseThrow(() -> new ConfigException(s.key("default-choice"), "must be reject, tag, rewrite-subject, "
+            + "quarantine or accept"));
+    if (defaultChoice != RecipientChoice.REJECT && onReject != RejectAction.PER_RECIPIENT) {
+      throw new ConfigException(s.key("default-choice"), "applies only with on-reject = \"per-recipient\"");
+    }
     if (CheckCatalog.FIXED.contains(entry.name()) && (mode != CheckMode.ENFORCE || onReject != RejectAction.REJECT)) {
       throw new ConfigException(s.key(mode != CheckMode.ENFORCE ? "mode" : "on-reject"),
           entry.name() + " cannot be changed: " + CheckCatalog.whyFixed(entry.name()).orElseThrow());
@@ -457,7 +474,7 @@ public final class ConfigLoader {
     }
     List<String> patterns = List.of();
     if (CheckCatalog.WITH_PATTERNS.contains(entry.name())) {
-      patterns = s.strings("patterns", ClientGenericPtrCheck.DEFAULT_PATTERNS);
+      patterns = s.strings("patterns", base.patterns());
       try {
         new ClientGenericPtrCheck(patterns);
       } catch (IllegalArgumentException e) {
@@ -465,7 +482,57 @@ public final class ConfigLoader {
       }
     }
     s.finish();
-    return new PortcullisConfig.CheckConfig(mode, onReject, timeout, patterns);
+    return new PortcullisConfig.CheckConfig(mode, onReject, timeout, patterns, defaultChoice, base.scope());
+  }
+
+  /**
+   * {@code [[smtp.listeners]]}: each a name, an address and check overrides over {@code [checks]}
+   * ({@code [smtp.listeners.checks.NAME]}, the same keys); the rest of {@code [smtp]} is shared.
+   */
+  private static List<PortcullisConfig.Listener> listeners(List<ConfigSection> sections, PortcullisConfig.Smtp smtp,
+      PortcullisConfig.Policy policy) {
+    if (sections.size() > 16) {
+      throw new ConfigException("smtp.listeners", "at most 16 extra listeners");
+    }
+    List<PortcullisConfig.Listener> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<InetSocketAddress> addresses = new HashSet<>();
+    addresses.add(smtp.listen());
+    for (ConfigSection s : sections) {
+      String name = s.string("name", "");
+      if (!name.matches("[a-z0-9][a-z0-9-]{0,31}")) {
+        throw new ConfigException(s.key("name"), "must be 1 to 32 lower-case letters, digits or '-'");
+      }
+      if (!names.add(name)) {
+        throw new ConfigException(s.key("name"), "another listener is called " + name);
+      }
+      if (!s.has("listen")) {
+        throw new ConfigException(s.key("listen"), "is required: the address this listener serves");
+      }
+      InetSocketAddress listen = listenAddress(s, "listen", "127.0.0.1:0");
+      if (listen.getPort() != 0 && !addresses.add(listen)) {
+        throw new ConfigException(s.key("listen"), "is already smtp.listen or another listener's address");
+      }
+      ConfigSection checks = s.section("checks");
+      for (String check : checks.keys()) {
+        if (CheckCatalog.find(check).isEmpty()) {
+          throw new ConfigException(checks.key(check), "unknown check; the checks are "
+              + String.join(", ", CheckCatalog.names()));
+        }
+      }
+      Map<String, PortcullisConfig.CheckConfig> byName = new LinkedHashMap<>();
+      for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
+        PortcullisConfig.CheckConfig global = policy.checks().get(entry.name());
+        byName.put(entry.name(), checks.has(entry.name())
+            ? check(checks.section(entry.name()), entry, new PortcullisConfig.CheckConfig(global.mode(),
+                global.onReject(), global.timeout(), global.patterns(), global.defaultChoice(), "listener " + name))
+            : global);
+      }
+      checks.finish();
+      s.finish();
+      out.add(new PortcullisConfig.Listener(name, listen, Map.copyOf(byName)));
+    }
+    return List.copyOf(out);
   }
 
   private static ExceptionRule exception(ConfigSection s) {

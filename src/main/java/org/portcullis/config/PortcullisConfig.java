@@ -28,7 +28,29 @@ import org.portcullis.policy.RejectAction;
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
     GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
-    Dkim dkim, Dmarc dmarc, Auth auth, Scan scan, Quarantine quarantine) {
+    Dkim dkim, Dmarc dmarc, Auth auth, Scan scan, Quarantine quarantine, List<Listener> listeners) {
+
+  /**
+   * One {@code [[smtp.listeners]]}: another MX listener (for partner relays, say) with the
+   * {@code [smtp]} settings and its own check modes and actions.
+   *
+   * @param name how logs, explanations and {@code portcullis why} name it ({@code listener NAME})
+   * @param checks every check's settings on this listener: the global ones, with its overrides
+   */
+  public record Listener(String name, InetSocketAddress listen, Map<String, CheckConfig> checks) {}
+
+  /** The configuration as one extra listener sees it: its address, its checks, everything else shared. */
+  public PortcullisConfig forListener(Listener listener) {
+    Smtp s = smtp;
+    Smtp moved = new Smtp(listener.listen(), s.proxyProtocol(), s.proxyNetworks(), s.xclientNetworks(),
+        s.greetingDelay(), s.commandLineMaxBytes(), s.esmtpParameterAllowanceBytes(), s.textLineMaxBytes(),
+        s.messageSizeMaxBytes(), s.recipientsMax(), s.commandTimeout(), s.dataTimeout(), s.connectionsMax(),
+        s.connectionsPerClientMax(), s.errorsMax(), s.dataMemoryMaxBytes(), s.delayReject(), s.limits());
+    return new PortcullisConfig(server, mail, moved, tls, dns, new Policy(listener.checks(),
+        policy.taggedSubjectPrefix(), policy.exceptions()), queue, delivery, store, log, dnsbl, blocklist,
+        dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
+        List.of());
+  }
 
   /**
    * {@code [quarantine]}: messages held by checks whose {@code on-reject} is {@code quarantine}.
@@ -175,8 +197,16 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
   public record Dns(List<InetSocketAddress> servers, Duration timeout, int attempts, int udpSockets,
       long cacheEntriesMax, Duration cacheTtlMax, Duration cacheNegativeTtlMax, Duration cacheFailureTtl) {}
 
-  /** One {@code [checks.<name>]} table, defaults filled in. */
-  public record CheckConfig(CheckMode mode, RejectAction onReject, Duration timeout, List<String> patterns) {}
+  /**
+   * One {@code [checks.<name>]} table, defaults filled in.
+   *
+   * @param defaultChoice for a per-recipient check, what its refusal becomes where neither the
+   *     mailbox nor its domain chose ({@code default-choice}; reject unless set)
+   * @param scope where the settings come from: empty for {@code [checks]}, {@code listener NAME}
+   *     for a listener's override
+   */
+  public record CheckConfig(CheckMode mode, RejectAction onReject, Duration timeout, List<String> patterns,
+      org.portcullis.policy.RecipientChoice defaultChoice, String scope) {}
 
   /** {@code [policy]}, {@code [checks.*]}, {@code [tagging]} and {@code [[exceptions]]}. */
   public record Policy(Map<String, CheckConfig> checks, String taggedSubjectPrefix, List<ExceptionRule> exceptions) {}

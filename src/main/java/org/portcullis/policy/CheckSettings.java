@@ -10,16 +10,23 @@ import java.util.Objects;
  * @param onReject what an enforced rejection becomes
  * @param timeout how long the check may take before it counts as a temporary failure
  * @param tagKind what a rejection softened to a tag says about the message
+ * @param scope where these settings come from when not the global configuration ({@code listener
+ *     partners}), named among the facts of what the check decides; empty for the global configuration
  */
-public record CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout, TagKind tagKind) {
+public record CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout, TagKind tagKind, String scope) {
 
   public CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout) {
     this(mode, onReject, timeout, TagKind.SPAM);
   }
 
+  public CheckSettings(CheckMode mode, RejectAction onReject, Duration timeout, TagKind tagKind) {
+    this(mode, onReject, timeout, tagKind, "");
+  }
+
   public CheckSettings {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(onReject, "onReject");
+    Objects.requireNonNull(scope, "scope");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("check timeout must be positive, not " + timeout);
     }

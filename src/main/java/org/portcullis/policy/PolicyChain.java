@@ -143,7 +143,7 @@ public final class PolicyChain {
         soft.add(new Finding(name, phase, verdict, false));
         continue;
       }
-      Finding finding = new Finding(name, phase, soften(verdict, entry.settings()), false);
+      Finding finding = new Finding(name, phase, scoped(soften(verdict, entry.settings()), entry.settings()), false);
       switch (finding.verdict()) {
         case Verdict.Tag tag -> tags.add(finding);
         case Verdict.Tempfail tempfail -> tempfails.add(finding);
@@ -154,6 +154,26 @@ public final class PolicyChain {
       }
     }
     return new ChainResult(Optional.empty(), tempfails, tags, observed, annotations, soft);
+  }
+
+  /** The verdict with the scope whose settings made it among its facts, when that is not the global configuration. */
+  private static Verdict scoped(Verdict verdict, CheckSettings settings) {
+    if (settings.scope().isEmpty()) {
+      return verdict;
+    }
+    java.util.function.UnaryOperator<Explanation> add = e -> {
+      List<Fact> facts = new ArrayList<>(e.facts());
+      facts.add(new Fact("decided by", settings.scope() + " (on-reject = " + settings.onReject().label() + ")"));
+      return new Explanation(facts, e.rule(), e.fix(), e.links());
+    };
+    return switch (verdict) {
+      case Verdict.Tag t -> new Verdict.Tag(t.reason(), add.apply(t.explanation()), t.kind());
+      case Verdict.Reject r -> new Verdict.Reject(r.kind(), r.status(), r.reason(), add.apply(r.explanation()),
+          r.finding());
+      case Verdict.Tempfail t -> new Verdict.Tempfail(t.kind(), t.status(), t.reason(), add.apply(t.explanation()));
+      case Verdict.Disconnect d -> new Verdict.Disconnect(d.kind(), d.status(), d.reason(), add.apply(d.explanation()));
+      default -> verdict;
+    };
   }
 
   private static Verdict soften(Verdict verdict, CheckSettings settings) {

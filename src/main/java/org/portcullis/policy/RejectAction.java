@@ -14,5 +14,10 @@ public enum RejectAction {
   /** Accept (250, once fsynced) into the quarantine instead of delivering; released, deleted or expired later. */
   QUARANTINE,
   /** Each recipient's choice ({@link RecipientChoice}: reject, tag, rewrite-subject, quarantine or accept) decides. */
-  PER_RECIPIENT
+  PER_RECIPIENT;
+
+  /** As the configuration spells it: {@code per-recipient}. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
 }

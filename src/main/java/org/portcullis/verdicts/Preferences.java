@@ -53,7 +53,7 @@ public final class Preferences implements RecipientChoices {
     if (tenant != null) {
       return new Decided(tenant, "domain " + domain);
     }
-    return new Decided(RecipientChoice.REJECT, "default");
+    return new Decided(RecipientChoice.REJECT, DEFAULT);
   }
 
   /** The choices of one scope (a mailbox or a domain), by check. */
