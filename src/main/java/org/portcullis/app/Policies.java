@@ -185,7 +185,8 @@ public final class Policies {
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       PortcullisConfig.CheckConfig settings = config.policy().checks().get(entry.name());
       entries.add(new PolicyChain.Entry(entry.factory().apply(parameters),
-          new CheckSettings(settings.mode(), settings.onReject(), settings.timeout(), entry.tagKind(), settings.scope())));
+          new CheckSettings(settings.mode(), settings.onReject(), settings.timeout(), entry.tagKind(), settings.scope(),
+              settings.score())));
       if (settings.onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT
           && (settings.defaultChoice() != org.portcullis.policy.RecipientChoice.REJECT || !settings.scope().isEmpty())) {
         fallbacks.put(entry.name(), new RecipientChoices.Decided(settings.defaultChoice(),
@@ -193,7 +194,8 @@ public final class Policies {
       }
     }
     // Most specific first: the mailbox, its domain, then this listener's or the configuration's default-choice.
-    return new PolicyChain(entries, features.modes(), RecipientChoices.fallingBack(features.choices(), fallbacks));
+    return new PolicyChain(entries, features.modes(), RecipientChoices.fallingBack(features.choices(), fallbacks),
+        config.policy().actions());
   }
 
   /** An engine with the configured DNS lists (queried through {@code dns}) and no own blocklist. */

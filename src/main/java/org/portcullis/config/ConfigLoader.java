@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Function;
 import org.portcullis.blocklist.AutoListing;
@@ -35,6 +36,7 @@ import org.portcullis.policy.CheckMode;
 import org.portcullis.policy.ExceptionRule;
 import org.portcullis.policy.RecipientChoice;
 import org.portcullis.policy.RejectAction;
+import org.portcullis.policy.ScoreActions;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policy.checks.RelayControlCheck;
 import org.portcullis.policy.checks.ClientGenericPtrCheck;
@@ -95,7 +97,7 @@ public final class ConfigLoader {
     PortcullisConfig.Tls tls = tls(top.section("tls"));
     PortcullisConfig.Dns dns = dns(top.section("dns"));
     PortcullisConfig.Policy policy = policy(top.section("policy"), top.section("checks"), top.section("tagging"),
-        top.sections("exceptions"));
+        top.sections("exceptions"), top.section("actions"));
     PortcullisConfig.Queue queue = queue(top.section("queue"));
     PortcullisConfig.Store store = store(top.section("store"));
     PortcullisConfig.Log log = log(top.section("log"));
@@ -419,7 +421,7 @@ public final class ConfigLoader {
   }
 
   private static PortcullisConfig.Policy policy(ConfigSection policy, ConfigSection checks, ConfigSection tagging,
-      List<ConfigSection> exceptions) {
+      List<ConfigSection> exceptions, ConfigSection actions) {
     Duration defaultTimeout = Duration.ofMillis(policy.integer("check-timeout-ms", 10_000, 10, 600_000));
     policy.finish();
     for (String name : checks.keys()) {
@@ -431,7 +433,7 @@ public final class ConfigLoader {
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
       byName.put(entry.name(), check(checks.section(entry.name()), entry, new PortcullisConfig.CheckConfig(
           entry.mode(), entry.onReject(), defaultTimeout, ClientGenericPtrCheck.DEFAULT_PATTERNS, RecipientChoice.REJECT,
-          "")));
+          "", org.portcullis.policy.CheckSettings.SCORE_DEFAULT)));
     }
     checks.finish();
     String prefix = tagging.string("subject-prefix", "");
@@ -443,7 +445,35 @@ public final class ConfigLoader {
     for (ConfigSection e : exceptions) {
       rules.add(exception(e));
     }
-    return new PortcullisConfig.Policy(Map.copyOf(byName), prefix, List.copyOf(rules));
+    return new PortcullisConfig.Policy(Map.copyOf(byName), prefix, List.copyOf(rules), actions(actions));
+  }
+
+  /** {@code [actions]}: score thresholds, each a number or {@code "off"}; they must go up in this order. */
+  private static ScoreActions actions(ConfigSection s) {
+    ScoreActions d = ScoreActions.DEFAULT;
+    OptionalDouble tag = threshold(s, "tag", d.tag());
+    OptionalDouble rewrite = threshold(s, "rewrite-subject", d.rewriteSubject());
+    OptionalDouble quarantine = threshold(s, "quarantine", d.quarantine());
+    OptionalDouble reject = threshold(s, "reject", d.reject());
+    s.finish();
+    try {
+      return new ScoreActions(tag, rewrite, quarantine, reject);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s.key("reject"), e.getMessage());
+    }
+  }
+
+  private static OptionalDouble threshold(ConfigSection s, String name, OptionalDouble fallback) {
+    if (!s.has(name)) {
+      return fallback;
+    }
+    if (s.isString(name)) {
+      if (!s.string(name, "").equals("off")) {
+        throw new ConfigException(s.key(name), "must be a score (-1000..1000) or \"off\"");
+      }
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(s.decimal(name, 0, -1000, 1000));
   }
 
   /** A check's table, over {@code base}: the catalogue's defaults, or for a listener the global settings. */
@@ -456,6 +486,12 @@ public final class ConfigLoader {
     RecipientChoice defaultChoice = RecipientChoice.parse(choiceText.strip().toLowerCase(Locale.ROOT))
         .orElseThrow(() -> new ConfigException(s.key("default-choice"), "must be reject, tag, rewrite-subject, "
             + "quarantine or accept"));
+    double score = s.decimal("score", base.score(), -1000, 1000);
+    if (onReject == RejectAction.SCORE && (CheckCatalog.PROTOCOL.contains(entry.name())
+        || CheckCatalog.NEVER_REJECT.contains(entry.name()))) {
+      throw new ConfigException(s.key("on-reject"), entry.name() + " cannot add to a score: it judges the protocol "
+          + "or may not act on its own finding");
+    }
     if (defaultChoice != RecipientChoice.REJECT && onReject != RejectAction.PER_RECIPIENT) {
       throw new ConfigException(s.key("default-choice"), "applies only with on-reject = \"per-recipient\"");
     }
@@ -482,7 +518,7 @@ public final class ConfigLoader {
       }
     }
     s.finish();
-    return new PortcullisConfig.CheckConfig(mode, onReject, timeout, patterns, defaultChoice, base.scope());
+    return new PortcullisConfig.CheckConfig(mode, onReject, timeout, patterns, defaultChoice, base.scope(), score);
   }
 
   /**
@@ -525,7 +561,8 @@ public final class ConfigLoader {
         PortcullisConfig.CheckConfig global = policy.checks().get(entry.name());
         byName.put(entry.name(), checks.has(entry.name())
             ? check(checks.section(entry.name()), entry, new PortcullisConfig.CheckConfig(global.mode(),
-                global.onReject(), global.timeout(), global.patterns(), global.defaultChoice(), "listener " + name))
+                global.onReject(), global.timeout(), global.patterns(), global.defaultChoice(), "listener " + name,
+                global.score()))
             : global);
       }
       checks.finish();

@@ -59,6 +59,11 @@ final class ConfigSection {
     return text;
   }
 
+  /** Whether the key is there and holds a string (rather than a number, say). */
+  boolean isString(String name) {
+    return node != null && node.get(name) != null && node.get(name).isString();
+  }
+
   boolean bool(String name, boolean fallback) {
     JsonNode value = get(name);
     if (value == null) {

@@ -47,7 +47,7 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
         s.messageSizeMaxBytes(), s.recipientsMax(), s.commandTimeout(), s.dataTimeout(), s.connectionsMax(),
         s.connectionsPerClientMax(), s.errorsMax(), s.dataMemoryMaxBytes(), s.delayReject(), s.limits());
     return new PortcullisConfig(server, mail, moved, tls, dns, new Policy(listener.checks(),
-        policy.taggedSubjectPrefix(), policy.exceptions()), queue, delivery, store, log, dnsbl, blocklist,
+        policy.taggedSubjectPrefix(), policy.exceptions(), policy.actions()), queue, delivery, store, log, dnsbl, blocklist,
         dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
         List.of());
   }
@@ -204,12 +204,18 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    *     mailbox nor its domain chose ({@code default-choice}; reject unless set)
    * @param scope where the settings come from: empty for {@code [checks]}, {@code listener NAME}
    *     for a listener's override
+   * @param score with {@code on-reject = "score"}: the points its refusal or tag adds to the message's score
    */
   public record CheckConfig(CheckMode mode, RejectAction onReject, Duration timeout, List<String> patterns,
-      org.portcullis.policy.RecipientChoice defaultChoice, String scope) {}
+      org.portcullis.policy.RecipientChoice defaultChoice, String scope, double score) {}
 
-  /** {@code [policy]}, {@code [checks.*]}, {@code [tagging]} and {@code [[exceptions]]}. */
-  public record Policy(Map<String, CheckConfig> checks, String taggedSubjectPrefix, List<ExceptionRule> exceptions) {}
+  /**
+   * {@code [policy]}, {@code [checks.*]}, {@code [tagging]}, {@code [[exceptions]]} and {@code [actions]}.
+   *
+   * @param actions what the score of checks in score mode becomes
+   */
+  public record Policy(Map<String, CheckConfig> checks, String taggedSubjectPrefix, List<ExceptionRule> exceptions,
+      org.portcullis.policy.ScoreActions actions) {}
 
   /** {@code [queue]}: the inbound spool. */
   public record Queue(boolean fsync, long segmentMaxBytes) {}

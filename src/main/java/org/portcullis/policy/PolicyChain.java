@@ -35,6 +35,8 @@ public final class PolicyChain {
   private final RecipientChoices choices;
   private final java.util.Set<String> perRecipient;
   private final java.util.Set<String> perRecipientAfterRcpt;
+  private final ScoreActions actions;
+  private final boolean scoring;
 
   public PolicyChain(List<Entry> entries) {
     this(entries, CheckModes.none());
@@ -49,6 +51,13 @@ public final class PolicyChain {
    *     left out only while nothing can switch it on
    */
   public PolicyChain(List<Entry> entries, CheckModes modes, RecipientChoices choices) {
+    this(entries, modes, choices, ScoreActions.DEFAULT);
+  }
+
+  /** @param actions what the score of checks in score mode becomes */
+  public PolicyChain(List<Entry> entries, CheckModes modes, RecipientChoices choices, ScoreActions actions) {
+    this.actions = actions;
+    this.scoring = entries.stream().anyMatch(e -> e.settings().onReject() == RejectAction.SCORE);
     this.modes = modes;
     this.choices = choices;
     List<Entry> all = List.copyOf(entries);
@@ -70,6 +79,16 @@ public final class PolicyChain {
 
   public CheckModes modes() {
     return modes;
+  }
+
+  /** What the message's score becomes. */
+  public ScoreActions actions() {
+    return actions;
+  }
+
+  /** Whether any check is in score mode (else the score is not kept at all). */
+  public boolean scoring() {
+    return scoring;
   }
 
   /** The recipients' choices for per-recipient checks. */
@@ -119,6 +138,7 @@ public final class PolicyChain {
     List<Finding> observed = new ArrayList<>(2);
     List<Verdict.Annotate> annotations = new ArrayList<>(1);
     List<Finding> soft = new ArrayList<>(1);
+    List<Scored> scored = new ArrayList<>(1);
     for (Entry entry : byPhase.get(phase)) {
       String name = entry.check().name();
       CheckMode mode = modes.effective(name, entry.settings().mode());
@@ -139,6 +159,13 @@ public final class PolicyChain {
         observed.add(new Finding(name, phase, verdict, true));
         continue;
       }
+      if (entry.settings().onReject() == RejectAction.SCORE
+          && (verdict instanceof Verdict.Reject || verdict instanceof Verdict.Tag)) {
+        // A temporary failure stays one: an unknown result is never points short of a refusal.
+        scored.add(new Scored(new Finding(name, phase, scoped(verdict, entry.settings()), false),
+            entry.settings().score()));
+        continue;
+      }
       if (verdict instanceof Verdict.Reject && perRecipient.contains(name)) {
         soft.add(new Finding(name, phase, verdict, false));
         continue;
@@ -149,11 +176,11 @@ public final class PolicyChain {
         case Verdict.Tempfail tempfail -> tempfails.add(finding);
         case Verdict.Continue c -> { }
         default -> {
-          return new ChainResult(Optional.of(finding), tempfails, tags, observed, annotations, soft);
+          return new ChainResult(Optional.of(finding), tempfails, tags, observed, annotations, soft, scored);
         }
       }
     }
-    return new ChainResult(Optional.empty(), tempfails, tags, observed, annotations, soft);
+    return new ChainResult(Optional.empty(), tempfails, tags, observed, annotations, soft, scored);
   }
 
   /** The verdict with the scope whose settings made it among its facts, when that is not the global configuration. */

@@ -14,7 +14,9 @@ public enum RejectAction {
   /** Accept (250, once fsynced) into the quarantine instead of delivering; released, deleted or expired later. */
   QUARANTINE,
   /** Each recipient's choice ({@link RecipientChoice}: reject, tag, rewrite-subject, quarantine or accept) decides. */
-  PER_RECIPIENT;
+  PER_RECIPIENT,
+  /** Add the check's {@code score} to the message's score; {@link ScoreActions} decide what the total becomes. */
+  SCORE;
 
   /** As the configuration spells it: {@code per-recipient}. */
   public String label() {

@@ -91,6 +91,15 @@ public final class SessionPolicy implements SessionView {
   private Recipient choosing;
   /** Its choices for the per-recipient checks still to come, as they stood at RCPT. */
   private Map<String, RecipientChoices.Decided> comingChoices = Map.of();
+  /** What CONNECT, HELO and MAIL checks in score mode found, counted at each RCPT (less what the recipient skips). */
+  private final Map<Phase, List<Scored>> scores = new java.util.EnumMap<>(Map.of(Phase.CONNECT, new ArrayList<>(1),
+      Phase.HELO, new ArrayList<>(1), Phase.MAIL, new ArrayList<>(1)));
+  /** The first accepted recipient's points by check: another recipient counting otherwise is split off. */
+  private Map<String, Double> transactionScore;
+  /** What the message's score is made of: the first recipient's findings, then DATA's and END_OF_DATA's. */
+  private final List<Scored> transactionScored = new ArrayList<>(2);
+  /** The {@code X-Portcullis-Verdict} value once the score decided, at the end of DATA. */
+  private Optional<String> verdictHeader = Optional.empty();
 
   private MailPath sender;
   private MailParameters mailParameters = MailParameters.NONE;
@@ -174,6 +183,8 @@ public final class SessionPolicy implements SessionView {
     heloFindings.clear();
     soft.get(Phase.CONNECT).clear();
     soft.get(Phase.HELO).clear();
+    scores.get(Phase.CONNECT).clear();
+    scores.get(Phase.HELO).clear();
     resetTransaction();
   }
 
@@ -196,6 +207,7 @@ public final class SessionPolicy implements SessionView {
     this.helo = name;
     heloFindings.clear();
     soft.get(Phase.HELO).clear();
+    scores.get(Phase.HELO).clear();
     resetTransaction();
     if (delayReject) {
       heloPending = true;
@@ -261,6 +273,10 @@ public final class SessionPolicy implements SessionView {
     if (!(chosen instanceof Decision.Proceed)) {
       return chosen;
     }
+    Decision scored = byScore(recipient, skipped, result.scored());
+    if (!(scored instanceof Decision.Proceed)) {
+      return scored;
+    }
     for (Finding tag : result.tags()) {
       Verdict.Tag verdict = (Verdict.Tag) tag.verdict();
       transactionTags.add(new AppliedTag(tag.check(), verdict.reason(), renderer.tag(tag, this, rcpt), verdict.kind()));
@@ -320,6 +336,127 @@ public final class SessionPolicy implements SessionView {
       }
     }
     return PROCEED;
+  }
+
+  /**
+   * The points counted for this recipient (the session's and the transaction's score findings that
+   * it does not skip, and this RCPT's): a total at the reject threshold refuses it now; points that
+   * differ from the transaction's first recipient's split it off (one message, one score).
+   */
+  private Decision byScore(Recipient recipient, Predicate<String> skipped, List<Scored> found) {
+    if (!chain.scoring()) {
+      return PROCEED;
+    }
+    List<Scored> counted = new ArrayList<>();
+    for (Phase phase : List.of(Phase.CONNECT, Phase.HELO, Phase.MAIL)) {
+      scores.get(phase).stream().filter(s -> !skipped.test(s.finding().check())).forEach(counted::add);
+    }
+    counted.addAll(found);
+    double total = total(counted);
+    if (chain.actions().action(total).filter(a -> a == RecipientChoice.REJECT).isPresent()) {
+      return new Decision.Refused(renderer.refuse(scoreRefusal(counted, total, Phase.RCPT), this,
+          Optional.of(recipient)));
+    }
+    Map<String, Double> points = new java.util.TreeMap<>();
+    counted.forEach(s -> points.merge(s.finding().check(), s.points(), Double::sum));
+    if (transactionScore != null && !transactionScore.equals(points)) {
+      return new Decision.Split("spam scoring");
+    }
+    if (transactionScore == null) {
+      transactionScore = points;
+      transactionScored.addAll(counted);
+    }
+    return PROCEED;
+  }
+
+  /**
+   * At the end of DATA: what the message's whole score reaches ({@code [actions]}): a refusal, or a
+   * tag, rewritten subject or quarantine with its reference; below every threshold nothing but the
+   * {@code X-Portcullis-Verdict} field. Mail only for postmaster or abuse is never refused for it.
+   */
+  private Decision byTotalScore() {
+    if (transactionScored.isEmpty()) {
+      return PROCEED;
+    }
+    Optional<Recipient> none = Optional.empty();
+    double total = total(transactionScored);
+    Optional<RecipientChoice> action = chain.actions().action(total);
+    boolean exempt = !accepted.isEmpty() && accepted.stream().allMatch(r -> site.isAlwaysReachable(r.address()));
+    if (action.filter(a -> a == RecipientChoice.REJECT).isPresent() && exempt) {
+      action = Optional.of(RecipientChoice.TAG);
+    }
+    if (action.isEmpty()) {
+      verdictHeader = Optional.of("accept; score=" + points(total));
+      return PROCEED;
+    }
+    if (action.get() == RecipientChoice.REJECT) {
+      return new Decision.Refused(renderer.refuse(scoreRefusal(transactionScored, total, Phase.END_OF_DATA), this,
+          none));
+    }
+    Scored top = top(transactionScored);
+    TagKind kind = action.get() == RecipientChoice.QUARANTINE ? TagKind.QUARANTINE : TagKind.SPAM;
+    String reason = "spam score " + points(total) + " (" + contributions(transactionScored) + ") reaches "
+        + action.get().label();
+    Finding tag = new Finding(top.finding().check(), Phase.END_OF_DATA, new Verdict.Tag(reason,
+        scoreExplanation(transactionScored, total, action.get()), kind), false);
+    AppliedTag applied = new AppliedTag(top.finding().check(), reason, renderer.tag(tag, this, none), kind,
+        action.get() == RecipientChoice.REWRITE_SUBJECT);
+    transactionTags.add(applied);
+    verdictHeader = Optional.of(action.get().label() + "; score=" + points(total) + "; ref=" + applied.reference());
+    return PROCEED;
+  }
+
+  /** The refusal a total at the reject threshold makes, named after the check that added most. */
+  private Finding scoreRefusal(List<Scored> counted, double total, Phase answeredAt) {
+    Scored top = top(counted);
+    String threshold = points(chain.actions().reject().orElseThrow());
+    return new Finding(top.finding().check(), answeredAt, new Verdict.Reject(RefusalKind.POLICY,
+        org.portcullis.mail.EnhancedStatus.parse("5.7.1"), "Message refused: its spam score " + points(total)
+            + " reaches " + threshold + " (" + contributions(counted) + ")",
+        scoreExplanation(counted, total, RecipientChoice.REJECT)), false);
+  }
+
+  private Explanation scoreExplanation(List<Scored> counted, double total, RecipientChoice action) {
+    Explanation e = switch (top(counted).finding().verdict()) {
+      case Verdict.Reject r -> r.explanation();
+      case Verdict.Tag t -> t.explanation();
+      default -> throw new IllegalStateException("a score finding is a refusal or a tag");
+    };
+    List<Fact> facts = new ArrayList<>(e.facts());
+    facts.add(new Fact("score", points(total) + " (" + contributions(counted) + ")"));
+    facts.add(new Fact("decided by", "[actions] " + action.label() + " at " + points(switch (action) {
+      case REJECT -> chain.actions().reject().orElseThrow();
+      case QUARANTINE -> chain.actions().quarantine().orElseThrow();
+      case REWRITE_SUBJECT -> chain.actions().rewriteSubject().orElseThrow();
+      default -> chain.actions().tag().orElseThrow();
+    })));
+    return new Explanation(facts, "Here checks add points to a score instead of deciding alone, and the total "
+        + "decides (" + action.label() + "). The check that added most: " + e.rule(), e.fix(), e.links());
+  }
+
+  private static Scored top(List<Scored> counted) {
+    return counted.stream().max(java.util.Comparator.comparingDouble(Scored::points)).orElseThrow();
+  }
+
+  private static double total(List<Scored> counted) {
+    return counted.stream().mapToDouble(Scored::points).sum();
+  }
+
+  /** {@code dnsbl 5.0, client-generic-ptr 3.0}. */
+  private static String contributions(List<Scored> counted) {
+    Map<String, Double> byCheck = new java.util.LinkedHashMap<>();
+    counted.forEach(s -> byCheck.merge(s.finding().check(), s.points(), Double::sum));
+    return byCheck.entrySet().stream().map(e -> e.getKey() + " " + points(e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  private static String points(double value) {
+    return String.format(java.util.Locale.ROOT, "%.1f", value);
+  }
+
+  /** The {@code X-Portcullis-Verdict} field's value, once the end of DATA has scored the message. */
+  public Optional<String> verdictHeader() {
+    return verdictHeader;
   }
 
   /** The tag (or quarantine) a recipient's choice made of a per-recipient refusal, logged with its reference. */
@@ -411,6 +548,10 @@ public final class SessionPolicy implements SessionView {
     choosing = null;
     comingChoices = Map.of();
     transactionTags.clear();
+    scores.get(Phase.MAIL).clear();
+    transactionScore = null;
+    transactionScored.clear();
+    verdictHeader = Optional.empty();
     annotations.clear();
     headers = null;
     message = null;
@@ -423,6 +564,7 @@ public final class SessionPolicy implements SessionView {
     this.heloPending = false;
     heloFindings.clear();
     soft.get(Phase.HELO).clear();
+    scores.get(Phase.HELO).clear();
     resetTransaction();
   }
 
@@ -454,6 +596,7 @@ public final class SessionPolicy implements SessionView {
     keep.addAll(result.tempfails());
     keep.addAll(result.tags());
     soft.getOrDefault(phase, new ArrayList<>()).addAll(result.soft());
+    scores.getOrDefault(phase, new ArrayList<>()).addAll(result.scored());
     Optional<Finding> decision = result.decision();
     if (decision.isEmpty() || !(decision.get().verdict() instanceof Verdict.Refusal)) {
       return PROCEED;
@@ -490,6 +633,15 @@ public final class SessionPolicy implements SessionView {
         }
         case TAG, REWRITE_SUBJECT, QUARANTINE -> transactionTags.add(chosenTag(f, d, none));
         case ACCEPT -> { }
+      }
+    }
+    if (chain.scoring()) {
+      transactionScored.addAll(result.scored());
+      if (phase == Phase.END_OF_DATA) {
+        Decision scored = byTotalScore();
+        if (!(scored instanceof Decision.Proceed)) {
+          return scored;
+        }
       }
     }
     for (Finding tag : result.tags()) {

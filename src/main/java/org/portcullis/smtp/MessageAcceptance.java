@@ -40,6 +40,7 @@ final class MessageAcceptance {
 
   private static final Logger log = LoggerFactory.getLogger("portcullis.smtp");
   private static final String SPAM_FLAG = "X-Spam-Flag";
+  private static final String VERDICT = "X-Portcullis-Verdict";
 
   private final SmtpSettings settings;
   private final MessageSink sink;
@@ -102,7 +103,8 @@ final class MessageAcceptance {
     buffer.dropFields(field -> AuthenticationResults.claims(field, settings.authservId()));
     if (!policy.mayRelay()) {
       // X-Spam-Flag is ours to write: a stranger's "NO" must not pass a recipient's filter.
-      buffer.dropFields(field -> field.regionMatches(true, 0, SPAM_FLAG + ":", 0, SPAM_FLAG.length() + 1));
+      buffer.dropFields(field -> field.regionMatches(true, 0, SPAM_FLAG + ":", 0, SPAM_FLAG.length() + 1)
+          || field.regionMatches(true, 0, VERDICT + ":", 0, VERDICT.length() + 1));
     }
     prefix.append(AuthenticationResults.field(settings.authservId(),
         AuthenticationResults.results(client, protocol, policy.facts().authenticationResults())));
@@ -123,6 +125,8 @@ final class MessageAcceptance {
     for (SessionPolicy.AppliedTag tag : tags) {
       prefix.append("X-Portcullis-Tag: ").append(ReceivedHeader.headerText(tag.headerValue())).append("\r\n");
     }
+    policy.verdictHeader().ifPresent(v -> prefix.append(VERDICT).append(": ").append(ReceivedHeader.headerText(v))
+        .append("\r\n"));
     if (spam) {
       // What mail clients and Sieve scripts filter on (SpamAssassin's convention).
       prefix.append(SPAM_FLAG).append(": YES\r\n");
