@@ -391,7 +391,7 @@ public final class Gateway implements AutoCloseable {
         : Optional.empty();
     java.net.InetAddress address = w.listen().getAddress();
     if (tls.isEmpty() && (w.adminEnabled() || w.tenantEnabled()) && !address.isLoopbackAddress()) {
-      log.warn("web listener {}:{} serves the admin pages over plain HTTP to the network: passwords and session "
+      log.warn("web listener {}:{} serves the admin pages or the tenant portal over plain HTTP to the network: passwords and session "
           + "cookies cross in clear; set web.certificate-file and web.key-file, listen on loopback behind a TLS proxy, "
           + "or set web.admin-enabled and web.tenant-enabled = false", address.getHostAddress(), w.listen().getPort());
     }

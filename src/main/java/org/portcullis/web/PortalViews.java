@@ -145,9 +145,11 @@ public final class PortalViews {
    * A quarantine digest link's page.
    *
    * @param action release, delete (one message) or login (the mailbox's quarantine)
+   * @param digest the mailbox's digest setting, which a login ticket may change
    */
   public record QuarantineLink(String token, String mailbox, String action,
-      List<org.portcullis.quarantine.QuarantineEntry> held, String csrf, Optional<String> message) {}
+      List<org.portcullis.quarantine.QuarantineEntry> held, String csrf, Optional<String> message,
+      Optional<org.portcullis.quarantine.DigestSettings> digest) {}
 
   /** The admin page of the recipients' choices. */
   public record AdminPrefs(String user, String csrf, List<org.portcullis.verdicts.ChoiceStore.Row> rows,

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code /q/<token>}: the links of a quarantine digest. Opening a link (GET) acts on nothing, since
  * mail scanners and previews fetch links: it shows the message and a button, and the button (POST,
  * with the portal's CSRF protection and rate limit) releases or deletes the mailbox's own copy,
- * once. A login ticket shows the mailbox's whole quarantine, each message with its buttons. A token
+ * once. A login ticket shows the mailbox's whole quarantine, each message with its buttons, and
+ * lets the mailbox choose its digest's schedule and form ({@code POST /q/<token>/digest}). A token
  * that is unknown, expired or used gets the same 404; nothing tells a guess from an old link.
  */
 final class QuarantineLinkPages {
@@ -25,9 +26,11 @@ final class QuarantineLinkPages {
   private final PageLimiter pages;
   private final org.portcullis.lists.AccessListStore lists;
   private final java.time.Clock clock;
+  private final DigestStore digests;
 
   QuarantineLinkPages(Optional<AdminQuarantinePage.Access> access, FormGuard guard, PageLimiter pages,
-      org.portcullis.lists.AccessListStore lists, java.time.Clock clock) {
+      org.portcullis.lists.AccessListStore lists, DigestStore digests, java.time.Clock clock) {
+    this.digests = digests;
     this.lists = lists;
     this.clock = clock;
     this.access = access;
@@ -51,8 +54,35 @@ final class QuarantineLinkPages {
     } else {
       held = q.find(link.entry()).filter(e -> q.isHeldFor(e.id(), link.mailbox())).stream().toList();
     }
+    Optional<org.portcullis.quarantine.DigestSettings> digest = link.action().equals(QuarantineLinks.LOGIN)
+        ? Optional.of(digests.settings(link.mailbox()).orElse(org.portcullis.quarantine.DigestSettings.DEFAULT))
+        : Optional.empty();
     PortalPages.render(ctx, status, "portal/quarantine.jte", Map.of("view", new PortalViews.QuarantineLink(token,
-        link.mailbox(), link.action(), held, guard.token(ctx), message)));
+        link.mailbox(), link.action(), held, guard.token(ctx), message, digest)));
+  }
+
+  /** {@code POST /q/{token}/digest} with a login ticket: {@code schedule} and {@code format} (html or text). */
+  void digest(Context ctx) {
+    guard.check(ctx, "quarantine-digest");
+    String token = ctx.pathParam("token");
+    DigestStore.Link link = link(token);
+    if (!link.action().equals(QuarantineLinks.LOGIN)) {
+      throw notFound();
+    }
+    Optional<org.portcullis.quarantine.DigestSettings.Schedule> schedule = org.portcullis.quarantine.DigestSettings
+        .Schedule.parse(AdminForms.form(ctx, "schedule", 20).orElse(""));
+    String format = AdminForms.form(ctx, "format", 10).orElse("html");
+    if (schedule.isEmpty() || !(format.equals("html") || format.equals("text"))) {
+      show(ctx, 400, token, link, Optional.of("Nothing changed: choose never, hourly, daily or weekly, and HTML or "
+          + "text."));
+      return;
+    }
+    org.portcullis.quarantine.DigestSettings chosen = new org.portcullis.quarantine.DigestSettings(schedule.get(),
+        format.equals("html"));
+    digests.set(link.mailbox(), chosen);
+    LoggerFactory.getLogger("portcullis.quarantine").info("digest of {} set to {} by its owner (digest ticket)",
+        link.mailbox(), TenantPrefsPage.describe(chosen));
+    show(ctx, 200, token, link, Optional.of("Your digest: " + TenantPrefsPage.describe(chosen) + "."));
   }
 
   /** {@code POST /q/{token}}: the action of an action link; {@code POST /q/{token}/{id}/{action}}: a ticket's. */

@@ -129,7 +129,7 @@ public final class WebServer implements AutoCloseable {
     PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
     QuarantineLinkPages quarantineLinks = new QuarantineLinkPages(sources.quarantine(), guard, pages, sources.lists(),
-        clock);
+        sources.digests(), clock);
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(secure), guard,
         sources, sources.whitelists(), new LinkedHashSet<>(CheckCatalog.names()));
     Optional<BlocklistApi> api = blocklist.map(BlocklistApi::new);
@@ -164,6 +164,7 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/ref/{ref}", portal::ref);
       config.routes.get("/q/{token}", quarantineLinks::page);
       config.routes.post("/q/{token}", quarantineLinks::act);
+      config.routes.post("/q/{token}/digest", quarantineLinks::digest);
       config.routes.post("/q/{token}/{id}/{action}", quarantineLinks::act);
       config.routes.get("/requests/{token}", portal::status);
       config.routes.get("/lookup", portal::lookupForm);

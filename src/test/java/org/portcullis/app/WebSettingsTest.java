@@ -35,14 +35,16 @@ class WebSettingsTest {
   private boolean warned(String web) throws Exception {
     logged.list.clear();
     Gateway.webSettings(ConfigLoader.parse("[server]\ndata-dir = \"" + dir + "\"\n[web]\n" + web));
-    return logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("serves the admin pages over plain HTTP"));
+    return logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("over plain HTTP to the network"));
   }
 
   @Test
   void adminPagesOverPlainHttpOnANetworkAddressAreWarnedAbout() throws Exception {
     assertThat(warned("listen = \"0.0.0.0:8080\"\n")).isTrue();
     assertThat(warned("listen = \"127.0.0.1:8080\"\n")).as("loopback, behind a proxy").isFalse();
-    assertThat(warned("listen = \"0.0.0.0:8080\"\nadmin-enabled = false\n")).isFalse();
+    assertThat(warned("listen = \"0.0.0.0:8080\"\nadmin-enabled = false\n")).as("the tenant portal logs in too")
+        .isTrue();
+    assertThat(warned("listen = \"0.0.0.0:8080\"\nadmin-enabled = false\ntenant-enabled = false\n")).isFalse();
   }
 
   @Test

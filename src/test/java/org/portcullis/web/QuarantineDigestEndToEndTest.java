@@ -117,6 +117,26 @@ class QuarantineDigestEndToEndTest {
       assertThat(WebForms.get(browser, base.resolve("/q/AAAAAAAAAAAAAAAAAAAAAA")).statusCode()).isEqualTo(404);
       assertThat(WebForms.get(browser, base.resolve("/q/not-a-token")).statusCode()).isEqualTo(404);
       assertThat(mails(gateway)).as("eve's never arrive").hasSize(3);
+
+      // The login ticket lets the mailbox choose its digest; an action link does not.
+      assertThat(ticket.body()).contains("Your digest", "now daily, HTML and text");
+      var before = gateway.gateway().store().digests().settings("held@example.test");
+      HttpResponse<String> bad = WebForms.post(browser, base.resolve(login.group(1) + "/digest"),
+          List.of(Map.entry("csrf", WebForms.csrf(ticket.body())), Map.entry("schedule", "monthly")));
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(gateway.gateway().store().digests().settings("held@example.test")).as("unchanged").isEqualTo(before);
+      HttpResponse<String> chosen = WebForms.post(browser, base.resolve(login.group(1) + "/digest"),
+          List.of(Map.entry("csrf", WebForms.csrf(ticket.body())), Map.entry("schedule", "weekly"),
+              Map.entry("format", "text")));
+      assertThat(chosen.statusCode()).isEqualTo(200);
+      assertThat(chosen.body()).contains("Your digest: weekly, text only.");
+      assertThat(gateway.gateway().store().digests().settings("held@example.test")).hasValueSatisfying(d -> {
+        assertThat(d.schedule().label()).isEqualTo("weekly");
+        assertThat(d.html()).isFalse();
+      });
+      assertThat(WebForms.post(browser, base.resolve(release.group(1) + "/digest"),
+          List.of(Map.entry("csrf", WebForms.csrf(ticket.body())), Map.entry("schedule", "never"))).statusCode())
+          .as("a used action link").isEqualTo(404);
     }
   }
 }
