@@ -27,13 +27,20 @@ final class CheckConfigCommand implements java.util.concurrent.Callable<Integer>
     out.println("  data directory    " + c.server().dataDir().toAbsolutePath().normalize());
     out.println("  SMTP listener     " + c.smtp().listen().getHostString() + ":" + c.smtp().listen().getPort()
         + (c.smtp().proxyProtocol() ? " (PROXY protocol)" : ""));
+    for (PortcullisConfig.Listener l : c.listeners()) {
+      java.util.List<String> own = l.checks().entrySet().stream().filter(e -> !e.getValue().scope().isEmpty())
+          .map(e -> e.getKey() + " " + describe(e.getValue())).sorted().toList();
+      out.println("  SMTP listener     " + l.listen().getHostString() + ":" + l.listen().getPort() + " (listener "
+          + l.name() + (own.isEmpty() ? "" : "; " + String.join(", ", own)) + ")");
+    }
     out.println("  submission        " + (c.submission().enabled() ? c.submission().listen().getHostString() + ":"
         + c.submission().listen().getPort() + " (STARTTLS)" + c.submission().implicitTlsListen()
             .map(l -> ", " + l.getHostString() + ":" + l.getPort() + " (implicit TLS)").orElse("")
         + (c.submission().requireAuth() ? ", AUTH required" : ", AUTH optional") : "off"));
     out.println("  web               " + (c.web().enabled() ? c.web().listen().getHostString() + ":"
         + c.web().listen().getPort() + (c.web().https() ? " (HTTPS)" : " (HTTP)")
-        + (c.web().adminEnabled() ? ", admin pages" : ", no admin pages") + "; public address "
+        + (c.web().adminEnabled() ? ", admin pages" : ", no admin pages")
+        + (c.web().tenantEnabled() ? ", tenant portal" : ", no tenant portal") + "; public address "
         + (c.web().publicUrl().isEmpty() ? "none (replies carry a bare ref=)" : c.web().publicUrl()) : "off"));
     out.println("  accepted domains  " + String.join(", ", c.mail().acceptedDomains()));
     out.println("  recipients        " + (c.mail().rejectUnknownRecipients()
@@ -61,10 +68,32 @@ final class CheckConfigCommand implements java.util.concurrent.Callable<Integer>
         + "; address books up to " + c.lists().importMaxBytes() + " bytes");
     out.println("  checks:");
     for (Map.Entry<String, PortcullisConfig.CheckConfig> check : new java.util.TreeMap<>(c.policy().checks()).entrySet()) {
-      out.printf("    %-20s %-8s on-reject=%s%n", check.getKey(), check.getValue().mode().name().toLowerCase(),
-          check.getValue().onReject().name().toLowerCase());
+      out.printf("    %-20s %s%n", check.getKey(), describe(check.getValue()));
+    }
+    if (c.policy().checks().values().stream().anyMatch(k -> k.onReject() == org.portcullis.policy.RejectAction.SCORE)
+        || c.listeners().stream().anyMatch(l -> l.checks().values().stream()
+            .anyMatch(k -> k.onReject() == org.portcullis.policy.RejectAction.SCORE))) {
+      org.portcullis.policy.ScoreActions a = c.policy().actions();
+      out.println("  score actions     tag " + threshold(a.tag()) + ", rewrite-subject " + threshold(a.rewriteSubject())
+          + ", quarantine " + threshold(a.quarantine()) + ", reject " + threshold(a.reject()));
     }
     out.println("  exceptions        " + c.policy().exceptions().size());
     return 0;
+  }
+
+  /** {@code enforce  on-reject=score (6.0)}, {@code enforce  on-reject=per-recipient (default tag)}. */
+  private static String describe(PortcullisConfig.CheckConfig k) {
+    String extra = switch (k.onReject()) {
+      case SCORE -> " (" + k.score() + ")";
+      case PER_RECIPIENT -> k.defaultChoice() == org.portcullis.policy.RecipientChoice.REJECT ? ""
+          : " (default " + k.defaultChoice().label() + ")";
+      default -> "";
+    };
+    return String.format(java.util.Locale.ROOT, "%-8s on-reject=%s%s", k.mode().name().toLowerCase(java.util.Locale.ROOT),
+        k.onReject().label(), extra);
+  }
+
+  private static String threshold(java.util.OptionalDouble t) {
+    return t.isPresent() ? String.valueOf(t.getAsDouble()) : "off";
   }
 }

@@ -42,8 +42,31 @@ class CliTest {
     assertThat(run.code()).isZero();
     assertThat(run.out()).contains("configuration OK").contains("corp.example").contains("relay-control")
         .contains("submission        127.0.0.1:2587 (STARTTLS), AUTH required")
-        .contains("web               127.0.0.1:8080 (HTTP), admin pages; public address http://127.0.0.1:8080")
+        .contains("web               127.0.0.1:8080 (HTTP), admin pages, tenant portal; public address "
+            + "http://127.0.0.1:8080")
         .contains("recipients        only existing mailboxes");
+  }
+
+  @Test
+  void checkConfigShowsListenersScoresAndDefaultChoices() throws Exception {
+    Run run = run("check-config", "-c", config("""
+        [checks.dnsbl]
+        on-reject = "score"
+        score = 6
+        [checks.client-generic-ptr]
+        on-reject = "per-recipient"
+        [actions]
+        quarantine = 12
+        [[smtp.listeners]]
+        name = "partners"
+        listen = "127.0.0.1:2526"
+        [smtp.listeners.checks.client-generic-ptr]
+        default-choice = "tag"
+        """).toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("SMTP listener     127.0.0.1:2526 (listener partners; client-generic-ptr enforce  "
+        + "on-reject=per-recipient (default tag))", "dnsbl                enforce  on-reject=score (6.0)",
+        "score actions     tag 5.0, rewrite-subject off, quarantine 12.0, reject 15.0");
   }
 
   @Test
