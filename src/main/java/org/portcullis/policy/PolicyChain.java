@@ -146,6 +146,18 @@ public final class PolicyChain {
         continue;
       }
       Verdict verdict = evaluate(entry, context);
+      if (verdict instanceof Verdict.Scored own) {
+        verdict = own.otherwise();
+        if (mode == CheckMode.ENFORCE && entry.settings().onReject() == RejectAction.SCORE) {
+          // The check's own score counts, whatever it would decide alone; its header stays.
+          if (verdict instanceof Verdict.Annotate annotate) {
+            annotations.add(annotate);
+          }
+          scored.add(new Scored(new Finding(name, phase, scoped(new Verdict.Tag(own.reason(), own.explanation(),
+              entry.settings().tagKind()), entry.settings()), false), own.points()));
+          continue;
+        }
+      }
       if (verdict instanceof Verdict.Continue) {
         continue;
       }

@@ -150,6 +150,7 @@ public final class ReplyRenderer {
       }
       case Verdict.Continue c -> throw new IllegalArgumentException("nothing to observe");
       case Verdict.Annotate a -> throw new IllegalArgumentException("an annotation is not observed");
+      case Verdict.Scored s -> throw new IllegalArgumentException("the chain unwraps a score before it is observed");
     }
     record(reference, finding, "observe", code, status, reason, session, recipient);
     log.info("{} ref={} check={} phase={} mode=observe {} reason={}", wouldDo, reference,

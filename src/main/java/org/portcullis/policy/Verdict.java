@@ -61,6 +61,25 @@ public sealed interface Verdict {
   }
 
   /**
+   * A check's own score beside what it decides otherwise (a scanner's: spamd's 7.2, ham's 0.4 too).
+   * With {@code on-reject = "score"} the chain adds {@code points} to the message's score and keeps
+   * only the annotation of {@code otherwise}; in any other mode {@code otherwise} is the verdict.
+   * Never reaches a renderer.
+   *
+   * @param reason what was found, in words, for a tag the score makes
+   */
+  record Scored(double points, String reason, Explanation explanation, Verdict otherwise) implements Verdict {
+    public Scored {
+      if (otherwise instanceof Scored) {
+        throw new IllegalArgumentException("a score wraps a verdict, not another score");
+      }
+      if (!Double.isFinite(points)) {
+        throw new IllegalArgumentException("points must be a number, not " + points);
+      }
+    }
+  }
+
+  /**
    * A refusal: every kind carries what kind of refusal it is, an enhanced status, a reason and an
    * explanation. The basic reply code is not the check's to choose: {@link ReplyRenderer#basicCode}
    * derives it.

@@ -89,6 +89,37 @@ class ScanEndToEndTest {
   }
 
   @Test
+  void inScoreModeSpamdsOwnScoreAddsUpWithTheOtherChecksAndTheThresholdsDecide() throws Exception {
+    fake = FakeScanner.tcp((c, f) -> {
+      String request = new String(FakeScanner.readAll(c, 1 << 20), StandardCharsets.ISO_8859_1);
+      String score = request.contains("cheap") ? "7.2" : request.contains("offer") ? "4.5" : "0.4";
+      boolean spam = score.equals("7.2");
+      FakeScanner.write(c, "SPAMD/1.1 0 EX_OK\r\nSpam: " + (spam ? "True" : "False") + " ; " + score
+          + " / 5.0\r\n\r\n" + (spam ? "BAYES_99" : "NO_RELAYS"));
+    });
+    // A HELO that is not fully qualified adds 2: 4.5 + 2 reaches tag at 6; 7.2 alone quarantines at 7.
+    start("scan.spamd.enabled = true", "scan.spamd.address = \"" + fake.address() + "\"",
+        "checks.spamd.on-reject = \"score\"", "checks.helo-fqdn.on-reject = \"score\"", "checks.helo-fqdn.score = 2",
+        "actions.tag = 6", "actions.quarantine = 7", "actions.reject = 20");
+    assertThat(send("erin@example.test", ScanRequests.message("lunch", "noon?"))).startsWith("250");
+    assertThat(delivered("erin")).contains("X-Portcullis-Scan: spamd clean, score 0.4 / 5.0",
+        "X-Portcullis-Verdict: accept; score=0.4").doesNotContain("X-Spam-Flag");
+    try (SmtpTestClient client = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
+      client.reply();
+      assertThat(client.startTransaction("mailhost", "alice@good.example", "dave@example.test")).startsWith("250");
+      assertThat(client.data(ScanRequests.message("an offer", "for you"))).startsWith("250");
+    }
+    assertThat(delivered("dave")).containsPattern("X-Portcullis-Verdict: tag; score=6\\.5; ref=")
+        .contains("X-Spam-Flag: YES", "(helo-fqdn 2.0, spamd 4.5)");
+    assertThat(send("fred@example.test", ScanRequests.message("cheap", "watches"))).as("7.2: quarantined")
+        .startsWith("250");
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.gateway().store().quarantine()
+        .list(java.util.Optional.empty(), java.util.Optional.empty(), 10).stream()
+        .anyMatch(e -> e.recipients().contains("fred@example.test")));
+    assertThat(gateway.delivered("example.test", "fred")).isEmpty();
+  }
+
+  @Test
   void spamdTagsOverItsThresholdAndRefusesAtTheRejectScore() throws Exception {
     fake = FakeScanner.tcp((c, f) -> {
       String request = new String(FakeScanner.readAll(c, 1 << 20), StandardCharsets.ISO_8859_1);

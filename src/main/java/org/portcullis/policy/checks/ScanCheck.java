@@ -78,8 +78,7 @@ public final class ScanCheck extends CatalogCheck {
     ScanResult result = scanner.scan(request(context, message.get()), context.deadlineNanos() == Long.MAX_VALUE
         ? Long.MAX_VALUE : context.deadlineNanos() - MARGIN_NANOS);
     return switch (result) {
-      case ScanResult.Clean c -> new Verdict.Annotate(HEADER, c.scanner() + " clean" + c.score().map(s -> ", score "
-          + s).orElse(""));
+      case ScanResult.Clean c -> clean(context, c);
       case ScanResult.Skipped s -> {
         log.info("{} skipped for [{}]: {}", s.scanner(), context.session().client().addressText(), s.detail());
         yield new Verdict.Annotate(HEADER, s.scanner() + " skipped (" + s.reason() + ")");
@@ -111,6 +110,20 @@ public final class ScanCheck extends CatalogCheck {
         "virus " + found.signature() + " found by " + found.scanner());
   }
 
+  /** Ham: the scan's header, and the scanner's score for a check in score mode. */
+  private static Verdict clean(CheckContext context, ScanResult.Clean c) {
+    Verdict.Annotate header = new Verdict.Annotate(HEADER, c.scanner() + " clean" + c.score().map(s -> ", score "
+        + s).orElse(""));
+    if (c.score().isEmpty() || !Double.isFinite(c.score().get().value())) {
+      return header;
+    }
+    ScanResult.Score score = c.score().get();
+    return new Verdict.Scored(score.value(), c.scanner() + " score " + score, Observed.client(context)
+        .fact("scanner", c.scanner()).fact("score / threshold", score.toString())
+        .rule("Here the scanner's score is added to the message's score; the total decides.",
+            "If this mail is not spam, look at the rules that matched in the scanner's report."), header);
+  }
+
   private static Verdict spam(CheckContext context, ScanResult.Spam spam) {
     String finding = spam.scanner() + " score " + spam.score() + (spam.symbols().isEmpty() ? ""
         : " (" + String.join(",", spam.symbols().subList(0, Math.min(20, spam.symbols().size()))) + ")");
@@ -122,7 +135,7 @@ public final class ScanCheck extends CatalogCheck {
     String fix = "If this mail is not spam, look at the rules that matched: they name what made it look like "
         + "spam (a link, the way it is formatted, missing headers). Or ask the recipient to put your address on "
         + "their whitelist.";
-    return switch (spam.action()) {
+    Verdict alone = switch (spam.action()) {
       case TAG -> new Verdict.Tag(finding, facts.rule("Mail that " + spam.scanner() + " scores over its threshold is "
           + "delivered marked as spam, so the recipient decides.", fix), TagKind.SPAM);
       case REJECT -> new Verdict.Reject(RefusalKind.POLICY, EnhancedStatus.parse("5.7.1"),
@@ -133,6 +146,12 @@ public final class ScanCheck extends CatalogCheck {
           "Message deferred as suspected spam (" + spam.scanner() + " score " + spam.score() + "); try again later",
           facts.rule("Mail that " + spam.scanner() + " asks to defer is refused for now.", fix));
     };
+    if (!Double.isFinite(spam.score().value())) {
+      return alone;
+    }
+    // In score mode its own score counts, not what it would decide alone.
+    return new Verdict.Scored(spam.score().value(), finding, facts.rule("Here the scanner's score is added to the "
+        + "message's score; the total decides.", fix), alone);
   }
 
   private Verdict failed(CheckContext context, ScanResult.Failed failed) {
