@@ -45,6 +45,23 @@ public final class WebForms {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Uploads an address book as a browser's multipart form does: {@code csrf}, {@code owner} and {@code file}. */
+  public static HttpResponse<String> upload(HttpClient client, URI uri, String csrf, String owner, String filename,
+      byte[] content) throws Exception {
+    String boundary = "----portcullis" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (String[] field : new String[][] {{"csrf", csrf}, {"owner", owner}}) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n" + field[1]
+          + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+        + "\"\r\nContent-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(content);
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The CSRF token of the first form on the page (asserts there is one). */
   public static String csrf(String page) {
     Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);

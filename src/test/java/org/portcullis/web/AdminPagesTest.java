@@ -192,19 +192,7 @@ class AdminPagesTest {
 
   private static HttpResponse<String> upload(HttpClient client, String csrf, String owner, String filename,
       byte[] content) throws Exception {
-    String boundary = "----portcullis" + System.nanoTime();
-    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-    for (String[] field : new String[][] {{"csrf", csrf}, {"owner", owner}}) {
-      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n" + field[1]
-          + "\r\n").getBytes(StandardCharsets.UTF_8));
-    }
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-        + "\"\r\nContent-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.write(content);
-    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return client.send(HttpRequest.newBuilder(uri("/admin/whitelists/import"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    return WebForms.upload(client, uri("/admin/whitelists/import"), csrf, owner, filename, content);
   }
 
   @Test

@@ -210,6 +210,43 @@ class TenantPortalTest {
       assertThat(api(base, adminToken, "GET", "/api/whitelist-requests/" + own, null).body())
           .contains("\"status\":\"approved\"");
 
+      // Every other route with another tenant's object: the same 404, and nothing changed.
+      store.lists().addToWhitelist("bob@example.net", List.of("keep@partner.example"), "test", java.time.Instant.now());
+      for (String path : List.of("/tenant/whitelists?owner=bob@example.net", "/tenant/whitelists?owner=example.net",
+          "/tenant/whitelists?owner=bob@x.example.test")) {
+        assertThat(WebForms.get(browser, base.resolve(path)).statusCode()).as(path).isEqualTo(404);
+      }
+      for (var form : List.of(
+          Map.entry("/tenant/whitelists/remove", List.of(Map.entry("owner", "bob@example.net"),
+              Map.entry("sender", "keep@partner.example"))),
+          Map.entry("/tenant/prefs/clear", List.of(Map.entry("scope", "example.net"), Map.entry("check", "dnsbl"))),
+          Map.entry("/tenant/digests", List.of(Map.entry("mailbox", "bob@example.net"), Map.entry("schedule", "never"))),
+          Map.entry("/tenant/quarantine/" + theirs + "/delete", List.<Map.Entry<String, String>>of()),
+          Map.entry("/tenant/requests/" + foreign + "/decline", List.<Map.Entry<String, String>>of()))) {
+        List<Map.Entry<String, String>> fields = new java.util.ArrayList<>(form.getValue());
+        fields.add(Map.entry("csrf", csrf));
+        assertThat(WebForms.post(browser, base.resolve(form.getKey()), fields).statusCode()).as(form.getKey())
+            .isEqualTo(404);
+      }
+      assertThat(WebForms.upload(browser, base.resolve("/tenant/whitelists/import"), csrf, "bob@example.net",
+          "book.txt", "spam@evil.example\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode())
+          .as("an address book for a domain not its own").isEqualTo(404);
+      assertThat(WebForms.upload(browser, base.resolve("/tenant/whitelists/import"), csrf, "carol@example.test",
+          "book.txt", "pal@partner.example\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode())
+          .isEqualTo(200);
+      assertThat(api(base, acmeToken, "DELETE", "/api/tenant/whitelists/bob@example.net/keep@partner.example", null)
+          .statusCode()).isEqualTo(404);
+      assertThat(api(base, acmeToken, "GET", "/api/tenant/prefs?scope=example.net", null).statusCode()).isEqualTo(404);
+      assertThat(api(base, acmeToken, "GET", "/api/tenant/whitelist-requests?status=all", null).body())
+          .contains("refused@example.test").doesNotContain("refused@example.net");
+      assertThat(api(base, acmeToken, "POST", "/api/tenant/whitelist-requests/" + foreign + "/decline",
+          "{\"message\":\"no\"}").statusCode()).isEqualTo(404);
+      assertThat(store.lists().whitelist("bob@example.net")).containsExactly("keep@partner.example");
+      assertThat(store.quarantine().recipientsIn(theirs, QuarantineEntry.State.HELD)).containsExactly("x@example.net");
+      assertThat(store.digests().settings("bob@example.net")).isEmpty();
+      assertThat(api(base, adminToken, "GET", "/api/whitelist-requests/" + foreign, null).body())
+          .contains("\"status\":\"pending\"");
+
       // Tokens: a tenant token opens /api/tenant alone, an admin token never opens it.
       assertThat(api(base, acmeToken, "GET", "/api/lists", null).statusCode()).isEqualTo(403);
       assertThat(api(base, acmeToken, "GET", "/api/quarantine", null).statusCode()).isEqualTo(403);
