@@ -119,11 +119,15 @@ public final class ConfigLoader {
         Duration.ofDays(q.integer("retention-days", 30, 1, 3650)), q.bool("digests", true),
         (int) q.integer("digest-link-days", 7, 1, 30));
     q.finish();
+    ConfigSection d = top.section("diagnose");
+    PortcullisConfig.Diagnose diagnose = new PortcullisConfig.Diagnose(Duration.ofSeconds(d.integer("timeout-seconds",
+        30, 1, 300)));
+    d.finish();
     List<PortcullisConfig.Listener> listeners = listeners(listenerSections, smtp, policy);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
         dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
-        listeners);
+        diagnose, listeners);
   }
 
   private static PortcullisConfig.Scan scan(ConfigSection s) {

@@ -28,7 +28,15 @@ import org.portcullis.policy.RejectAction;
 public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns dns, Policy policy, Queue queue,
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
     GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
-    Dkim dkim, Dmarc dmarc, Auth auth, Scan scan, Quarantine quarantine, List<Listener> listeners) {
+    Dkim dkim, Dmarc dmarc, Auth auth, Scan scan, Quarantine quarantine, Diagnose diagnose,
+    List<Listener> listeners) {
+
+  /**
+   * {@code [diagnose]}: "test your server".
+   *
+   * @param timeout the longest a whole diagnosis takes; what has not answered by then is unknown
+   */
+  public record Diagnose(Duration timeout) {}
 
   /**
    * One {@code [[smtp.listeners]]}: another MX listener (for partner relays, say) with the
@@ -49,7 +57,7 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
     return new PortcullisConfig(server, mail, moved, tls, dns, new Policy(listener.checks(),
         policy.taggedSubjectPrefix(), policy.exceptions(), policy.actions()), queue, delivery, store, log, dnsbl, blocklist,
         dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
-        List.of());
+        diagnose, List.of());
   }
 
   /**

@@ -54,6 +54,8 @@ class PackageDependenciesTest {
       Map.entry("control", Set.of("mail", "delivery", "queue", "quarantine")),
       Map.entry("quarantine", Set.of("mail", "queue", "files")),
       Map.entry("verdicts", Set.of("mail", "policy", "policy.checks")),
+      // the diagnosis asks what the gateway's own checks ask: its resolver, patterns, DNS lists, SPF
+      Map.entry("diagnose", Set.of("mail", "dns", "spf", "dnsbl", "policy.checks")),
       // a tenant administrator is a login of access's kind, bound to domains
       Map.entry("tenant", Set.of("access")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503

@@ -1,0 +1,48 @@
+package org.portcullis.app;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.portcullis.config.PortcullisConfig;
+import org.portcullis.diagnose.Diagnosis;
+import org.portcullis.diagnose.DnsListProbe;
+import org.portcullis.diagnose.FqdnProbe;
+import org.portcullis.diagnose.ForwardConfirmedProbe;
+import org.portcullis.diagnose.GenericNameProbe;
+import org.portcullis.diagnose.HeloMatchProbe;
+import org.portcullis.diagnose.MxProbe;
+import org.portcullis.diagnose.PtrProbe;
+import org.portcullis.diagnose.SameAddressProbe;
+import org.portcullis.diagnose.SpfProbe;
+import org.portcullis.diagnose.SpfRecordProbe;
+import org.portcullis.dns.DnsResolver;
+import org.portcullis.policy.checks.ClientGenericPtrCheck;
+import org.portcullis.spf.SpfEvaluator;
+
+/**
+ * The diagnosis as the gateway would judge: its resolver, its {@code client-generic-ptr}
+ * patterns, its DNS lists and SPF evaluator with their settings, in the order of seed 001's list.
+ */
+public final class Diagnoses {
+
+  private Diagnoses() {}
+
+  public static Diagnosis of(PortcullisConfig config, DnsResolver dns, Clock clock) {
+    List<Diagnosis.Entry> probes = new ArrayList<>();
+    probes.add(new Diagnosis.Entry(PtrProbe.ID, new PtrProbe()));
+    probes.add(new Diagnosis.Entry(ForwardConfirmedProbe.ID, new ForwardConfirmedProbe()));
+    probes.add(new Diagnosis.Entry(GenericNameProbe.ID, new GenericNameProbe(new ClientGenericPtrCheck(
+        config.policy().checks().get(ClientGenericPtrCheck.NAME).patterns()))));
+    probes.add(new Diagnosis.Entry(FqdnProbe.ID, new FqdnProbe()));
+    probes.add(new Diagnosis.Entry(HeloMatchProbe.ID, new HeloMatchProbe()));
+    SpfEvaluator spf = new SpfEvaluator(dns, config.spf().timeout());
+    probes.add(new Diagnosis.Entry(SpfRecordProbe.ID, new SpfRecordProbe()));
+    probes.add(new Diagnosis.Entry("spf.mailfrom", new SpfProbe(spf, false)));
+    probes.add(new Diagnosis.Entry("spf.helo", new SpfProbe(spf, true)));
+    probes.add(new Diagnosis.Entry(MxProbe.ID, new MxProbe()));
+    probes.add(new Diagnosis.Entry(SameAddressProbe.ID, new SameAddressProbe()));
+    Policies.dnsblLookups(config, dns, clock).ifPresent(lists -> probes.add(new Diagnosis.Entry("dnsbl",
+        new DnsListProbe(lists))));
+    return new Diagnosis(probes, dns, config.diagnose().timeout(), clock);
+  }
+}
