@@ -239,7 +239,7 @@ public final class Gateway implements AutoCloseable {
                 .filter(e -> e.getValue().onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT)
                 .map(java.util.Map.Entry::getKey).sorted().toList(),
             new org.portcullis.tenant.TenantAdmins(store.tenantUsers(), store.tenants(),
-                config.mail().acceptedDomains(), clock), store.digests());
+                config.mail().acceptedDomains(), clock), store.digests(), Diagnoses.of(config, dns, clock));
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }

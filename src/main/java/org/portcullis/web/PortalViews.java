@@ -268,6 +268,9 @@ public final class PortalViews {
         : e.source(), e.helo(), mask(e.sender()), mask(e.headers()), mask(e.note()));
   }
 
+  /** What the "Test your server" form shows back (a stranger's text, escaped by the template). */
+  public record DiagnoseForm(String ref, String ip, String domain, String helo) {}
+
   /** The tenant portal's home: its domains and what waits for it. */
   public record TenantHome(String user, String csrf, List<String> domains, long held, long pending,
       boolean answersRequests) {}

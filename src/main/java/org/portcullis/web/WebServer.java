@@ -72,6 +72,7 @@ public final class WebServer implements AutoCloseable {
    * @param ourDomains {@code mail.accepted-domains}, the domains those reports may be about
    * @param tenants the tenant administrators, for the tenant portal
    * @param digests the mailboxes' quarantine digest settings, for the tenant portal
+   * @param diagnosis "test your server", as the gateway judges
    */
   public record Sources(PrometheusMeterRegistry metrics, ApiTokens tokens, Optional<Blocklist> blocklist,
       AccessListStore lists, RefusalLog refusals, AdminUserStore adminUsers,
@@ -80,7 +81,7 @@ public final class WebServer implements AutoCloseable {
       org.portcullis.dmarc.DmarcReportStore dmarcReports, java.util.List<String> ourDomains,
       Optional<AdminQuarantinePage.Access> quarantine, org.portcullis.verdicts.ChoiceStore choices,
       java.util.List<String> perRecipientChecks, org.portcullis.tenant.TenantAdmins tenants,
-      org.portcullis.quarantine.DigestStore digests) {}
+      org.portcullis.quarantine.DigestStore digests, org.portcullis.diagnose.Diagnosis diagnosis) {}
 
   /** The quarantine for the admin pages and the API, with how a release is queued. */
   public static Optional<AdminQuarantinePage.Access> quarantine(org.portcullis.quarantine.Quarantine quarantine,
@@ -128,6 +129,7 @@ public final class WebServer implements AutoCloseable {
     WhitelistRequests requests = sources.requests();
     PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
+    DiagnosePage diagnose = new DiagnosePage(sources.diagnosis(), sources.refusals(), pages);
     QuarantineLinkPages quarantineLinks = new QuarantineLinkPages(sources.quarantine(), guard, pages, sources.lists(),
         sources.digests(), clock);
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(secure), guard,
@@ -167,6 +169,7 @@ public final class WebServer implements AutoCloseable {
       config.routes.post("/q/{token}/digest", quarantineLinks::digest);
       config.routes.post("/q/{token}/{id}/{action}", quarantineLinks::act);
       config.routes.get("/requests/{token}", portal::status);
+      config.routes.get("/diagnose", diagnose::page);
       config.routes.get("/lookup", portal::lookupForm);
       config.routes.get("/lookup/{address}", portal::lookup);
       config.routes.post("/lookup/{address}/delist", portal::delist);

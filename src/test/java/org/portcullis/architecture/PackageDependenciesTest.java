@@ -60,7 +60,7 @@ class PackageDependenciesTest {
       Map.entry("tenant", Set.of("access")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
-          "dmarc", "quarantine", "verdicts", "tenant")),
+          "dmarc", "quarantine", "verdicts", "tenant", "diagnose")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
           "mailbox", "notices", "submission", "quarantine", "verdicts", "tenant")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",

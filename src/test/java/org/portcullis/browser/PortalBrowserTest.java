@@ -107,6 +107,9 @@ class PortalBrowserTest {
     shows("client-ptr", "How to fix it", "127.0.2.1", "PTR query", "If you only sent the mail",
         "Ask to be whitelisted");
     shot("ref");
+    browser.findElement(By.linkText("Test your server")).click();
+    shows("Results for the refusal " + m.group(1), "127.0.2.1 has no PTR record", "unknown\" means");
+    shot("diagnose");
   }
 
   @Test

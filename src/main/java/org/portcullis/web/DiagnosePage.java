@@ -1,0 +1,81 @@
+package org.portcullis.web;
+
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.portcullis.diagnose.Diagnosis;
+import org.portcullis.diagnose.Subject;
+import org.portcullis.mail.Addresses;
+import org.portcullis.policy.RefusalLog;
+import org.portcullis.policy.RefusalRecord;
+
+/**
+ * {@code /diagnose}: "Test your server", public, without JavaScript. {@code ?ref=REF} fills in the
+ * refused transaction (its client address, HELO name and sender domain; the sender's local part is
+ * not shown, as on the explanation page); otherwise the form's fields. Only DNS checks run here, so
+ * a stranger cannot aim this server at anyone; the page counts against the portal's page limit per
+ * client network. Everything DNS returned is escaped by the template.
+ */
+final class DiagnosePage {
+
+  private static final Pattern REFERENCE = Pattern.compile("[0-9A-Z]{12,16}");
+  private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
+
+  private final Diagnosis diagnosis;
+  private final RefusalLog refusals;
+  private final PageLimiter pages;
+
+  DiagnosePage(Diagnosis diagnosis, RefusalLog refusals, PageLimiter pages) {
+    this.diagnosis = diagnosis;
+    this.refusals = refusals;
+    this.pages = pages;
+  }
+
+  /** {@code GET /diagnose[?ref=|?ip=&domain=&helo=]}. */
+  void page(Context ctx) {
+    pages.check(ctx);
+    String ref = AdminForms.query(ctx, "ref").strip().toUpperCase(Locale.ROOT).replaceFirst("^REF=", "");
+    String ip = AdminForms.query(ctx, "ip").strip();
+    String domain = AdminForms.query(ctx, "domain").strip().toLowerCase(Locale.ROOT);
+    String helo = AdminForms.query(ctx, "helo").strip();
+    if (!ref.isEmpty()) {
+      if (!REFERENCE.matcher(ref).matches()) {
+        throw new PortalPages.PageError(400, "Not a reference", "A reference is the letters and digits at the end "
+            + "of the server's reply (ref=2N3V8848QQXC).");
+      }
+      RefusalRecord r = refusals.find(ref).orElseThrow(() -> new PortalPages.PageError(404, "Unknown reference",
+          "This server has no record of that reference."));
+      ip = r.clientAddress();
+      helo = r.helo();
+      String sender = r.sender().replaceAll("^<|>$", "");
+      domain = sender.lastIndexOf('@') > 0 ? sender.substring(sender.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT)
+          : domain;
+    }
+    PortalViews.DiagnoseForm form = new PortalViews.DiagnoseForm(ref, ip, domain, helo);
+    if (ip.isEmpty()) {
+      show(ctx, 200, form, Optional.empty(), Optional.empty());
+      return;
+    }
+    Optional<InetAddress> address = Addresses.parseLiteral(ip);
+    String error = address.isEmpty() ? "\"" + ip + "\" is not an IP address."
+        : !domain.isEmpty() && (domain.length() > 253 || !DOMAIN.matcher(domain).matches()) ? "The domain is not a "
+            + "domain name." : helo.length() > 255 || helo.chars().anyMatch(c -> c < 0x21 || c > 0x7e)
+            ? "The HELO name has at most 255 printable characters." : "";
+    if (!error.isEmpty()) {
+      show(ctx, 400, form, Optional.of(error), Optional.empty());
+      return;
+    }
+    Diagnosis.Report report = diagnosis.run(new Subject(address.get(), domain.isEmpty() ? Optional.empty()
+        : Optional.of(domain), helo.isEmpty() ? Optional.empty() : Optional.of(helo), Optional.empty()));
+    show(ctx, 200, form, Optional.empty(), Optional.of(report));
+  }
+
+  private static void show(Context ctx, int status, PortalViews.DiagnoseForm form, Optional<String> error,
+      Optional<Diagnosis.Report> report) {
+    PortalPages.render(ctx, status, "portal/diagnose.jte", Map.of("form", form, "error", error.orElse(""),
+        "report", report));
+  }
+}
