@@ -13,6 +13,7 @@ import org.portcullis.diagnose.HeloMatchProbe;
 import org.portcullis.diagnose.MxProbe;
 import org.portcullis.diagnose.PtrProbe;
 import org.portcullis.diagnose.SameAddressProbe;
+import org.portcullis.diagnose.SmtpProbe;
 import org.portcullis.diagnose.SpfProbe;
 import org.portcullis.diagnose.SpfRecordProbe;
 import org.portcullis.dns.DnsResolver;
@@ -41,6 +42,9 @@ public final class Diagnoses {
     probes.add(new Diagnosis.Entry("spf.helo", new SpfProbe(spf, true)));
     probes.add(new Diagnosis.Entry(MxProbe.ID, new MxProbe()));
     probes.add(new Diagnosis.Entry(SameAddressProbe.ID, new SameAddressProbe()));
+    PortcullisConfig.Diagnose d = config.diagnose();
+    probes.add(new Diagnosis.Entry("smtp.banner", new SmtpProbe(new SmtpProbe.Settings(d.smtpPort(),
+        d.connectTimeout(), d.bannerTimeout(), d.allowPrivateTargets(), config.server().hostname()))));
     Policies.dnsblLookups(config, dns, clock).ifPresent(lists -> probes.add(new Diagnosis.Entry("dnsbl",
         new DnsListProbe(lists))));
     return new Diagnosis(probes, dns, config.diagnose().timeout(), clock);

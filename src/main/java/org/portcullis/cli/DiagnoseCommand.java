@@ -47,6 +47,9 @@ final class DiagnoseCommand extends StoreCommand {
   @Option(names = "--json", description = "The report as JSON.")
   boolean json;
 
+  @Option(names = "--no-connect", description = "DNS checks only: do not connect to the server's SMTP port.")
+  boolean noConnect;
+
   @Override
   int run(Store store, PortcullisConfig loaded) throws Exception {
     Optional<RefusalRecord> refused = refusal(store);
@@ -68,7 +71,7 @@ final class DiagnoseCommand extends StoreCommand {
       throw new CliException(2, "--domain must be a domain name, not \"" + CliText.printable(dom.get()) + "\"");
     }
     Diagnosis diagnosis = Diagnoses.of(loaded, Gateway.resolverFor(loaded), Clock.systemUTC());
-    Diagnosis.Report report = diagnosis.run(new Subject(client, dom, heloName, from));
+    Diagnosis.Report report = diagnosis.run(new Subject(client, dom, heloName, from, !noConnect));
     if (json) {
       out().println(ListsCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toMap(report)));
     } else {

@@ -121,7 +121,9 @@ public final class ConfigLoader {
     q.finish();
     ConfigSection d = top.section("diagnose");
     PortcullisConfig.Diagnose diagnose = new PortcullisConfig.Diagnose(Duration.ofSeconds(d.integer("timeout-seconds",
-        30, 1, 300)));
+        30, 1, 300)), (int) d.integer("smtp-port", 25, 1, 65_535), Duration.ofSeconds(d.integer(
+            "connect-timeout-seconds", 10, 1, 60)), Duration.ofSeconds(d.integer("banner-timeout-seconds", 30, 1, 300)),
+        d.bool("allow-private-targets", false));
     d.finish();
     List<PortcullisConfig.Listener> listeners = listeners(listenerSections, smtp, policy);
     top.finish();

@@ -35,8 +35,13 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * {@code [diagnose]}: "test your server".
    *
    * @param timeout the longest a whole diagnosis takes; what has not answered by then is unknown
+   * @param smtpPort the port the banner check connects to (25)
+   * @param connectTimeout the longest a connection may take to open
+   * @param bannerTimeout the longest the conversation may take
+   * @param allowPrivateTargets connect to private, loopback and reserved addresses too (tests only)
    */
-  public record Diagnose(Duration timeout) {}
+  public record Diagnose(Duration timeout, int smtpPort, Duration connectTimeout, Duration bannerTimeout,
+      boolean allowPrivateTargets) {}
 
   /**
    * One {@code [[smtp.listeners]]}: another MX listener (for partner relays, say) with the

@@ -15,8 +15,9 @@ import org.portcullis.policy.RefusalRecord;
 /**
  * {@code /diagnose}: "Test your server", public, without JavaScript. {@code ?ref=REF} fills in the
  * refused transaction (its client address, HELO name and sender domain; the sender's local part is
- * not shown, as on the explanation page); otherwise the form's fields. Only DNS checks run here, so
- * a stranger cannot aim this server at anyone; the page counts against the portal's page limit per
+ * not shown, as on the explanation page); otherwise the form's fields. Only with a reference does
+ * the check connect to the server (its SMTP banner), and only to that refusal's client address: a
+ * stranger cannot aim this server at anyone; the page counts against the portal's page limit per
  * client network. Everything DNS returned is escaped by the template.
  */
 final class DiagnosePage {
@@ -68,8 +69,10 @@ final class DiagnosePage {
       show(ctx, 400, form, Optional.of(error), Optional.empty());
       return;
     }
+    // A stranger may make us connect only to the server of a refusal it holds the reference of.
+    boolean connect = !ref.isEmpty();
     Diagnosis.Report report = diagnosis.run(new Subject(address.get(), domain.isEmpty() ? Optional.empty()
-        : Optional.of(domain), helo.isEmpty() ? Optional.empty() : Optional.of(helo), Optional.empty()));
+        : Optional.of(domain), helo.isEmpty() ? Optional.empty() : Optional.of(helo), Optional.empty(), connect));
     show(ctx, 200, form, Optional.empty(), Optional.of(report));
   }
 
