@@ -45,6 +45,7 @@ import org.portcullis.mail.References;
 import org.portcullis.mailbox.KnownRecipients;
 import org.portcullis.policy.CheckModes;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.correspondents.Correspondents;
 import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policy.checks.CheckCatalog;
@@ -151,6 +152,12 @@ public final class Gateway implements AutoCloseable {
       Policies.Features features = new Policies.Features(blocklists.dnsbl(), blocklists.listings(), greylist,
           Optional.of(lists), modes, Optional.of(recipients), Optional.of(dmarcTally))
           .withScanners(Policies.scanners(config, clock)).withChoices(preferences);
+      Optional<Correspondents> correspondents = config.correspondents().enabled()
+          ? Optional.of(new Correspondents(store.correspondents(), config.correspondents().lifetime(),
+              config.correspondents().maxEntries(), clock)) : Optional.empty();
+      if (correspondents.isPresent()) {
+        features = features.withCorrespondents(correspondents.get());
+      }
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       Spool spool = steps.step("spool", () -> Spool.open(config.spoolDir(),
@@ -174,7 +181,7 @@ public final class Gateway implements AutoCloseable {
           clock, config.quarantine().retention()), q -> { });
       SpoolingSink sink = new SpoolingSink(spool, delivery, store.transactions(),
           config.dmarc().reportAddress().map(address -> new ReportInbox(address, store.dmarcReports(), clock)),
-          quarantine);
+          quarantine, correspondents, config.mail().acceptedDomains());
       Quarantine.Requeue requeue = message -> sink.requeue(message, queueIds, clock);
       QuarantineLinks links = new QuarantineLinks(store.digests(), clock);
       java.util.function.IntSupplier digestRun = digestRunner(config, store, spool, delivery, queueIds, ownMail, links,
@@ -210,6 +217,13 @@ public final class Gateway implements AutoCloseable {
         }, 120, 3600, TimeUnit.SECONDS);
       }
       upkeep.scheduleWithFixedDelay(() -> pruneDmarcTally(store, clock), 5, 24 * 60 * 60, TimeUnit.SECONDS);
+      correspondents.ifPresent(c -> upkeep.scheduleWithFixedDelay(() -> {
+        try {
+          c.prune();
+        } catch (RuntimeException e) {
+          log.warn("correspondents not pruned: {}", e.getMessage());
+        }
+      }, 60, 6 * 60 * 60, TimeUnit.SECONDS));
       upkeep.scheduleWithFixedDelay(() -> pruneQuarantine(quarantine), 7, 60 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(digestRun::getAsInt, 60, 5 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> refreshChoices(preferences), 250, 250, TimeUnit.MILLISECONDS);

@@ -77,38 +77,47 @@ public final class Policies {
    */
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
       Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
-      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, RecipientChoices choices) {
+      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, RecipientChoices choices,
+      LiveExceptions correspondents) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
-        RecipientChoices.NONE);
+        RecipientChoices.NONE, LiveExceptions.NONE);
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes) {
       this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
-          RecipientChoices.NONE);
+          RecipientChoices.NONE, LiveExceptions.NONE);
     }
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
         Optional<DmarcTally> dmarcTally) {
       this(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, ScanCheck.Scanners.NONE,
-          RecipientChoices.NONE);
+          RecipientChoices.NONE, LiveExceptions.NONE);
     }
 
     /** The same features with another directory of recipients. */
     public Features withRecipients(RecipientDirectory directory) {
       return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally, scanners,
-          choices);
+          choices, correspondents);
     }
 
     /** The same features with these content scanners (one set per gateway: their limits are shared). */
     public Features withScanners(ScanCheck.Scanners configured) {
-      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, configured, choices);
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, configured, choices,
+          correspondents);
     }
 
     /** The same features with the recipients' choices for per-recipient checks. */
     public Features withChoices(RecipientChoices chosen) {
-      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, chosen);
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, chosen,
+          correspondents);
+    }
+
+    /** The same features with replies from our users' correspondents let through the soft checks. */
+    public Features withCorrespondents(LiveExceptions replies) {
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, choices,
+          replies);
     }
   }
 
@@ -221,7 +230,8 @@ public final class Policies {
         publicUrl);
     Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
     List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
-    LiveExceptions live = features.lists().<LiveExceptions>map(l -> l).orElse(LiveExceptions.NONE);
+    LiveExceptions live = LiveExceptions.both(features.lists().<LiveExceptions>map(l -> l).orElse(LiveExceptions.NONE),
+        features.correspondents());
     return new PolicyEngine(chain(config, site, dns, dnsbl, features), renderer, config.policy().exceptions(), live,
         site, dns, clock, config.smtp().delayReject(), lookups);
   }

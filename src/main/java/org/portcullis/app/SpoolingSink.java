@@ -36,8 +36,14 @@ final class SpoolingSink implements MessageSink {
    * @param reports reads the DMARC reports mailed to {@code dmarc.report-address}, when one is set
    * @param quarantine where mail a check holds goes
    */
+  private final Optional<org.portcullis.correspondents.Correspondents> correspondents;
+  private final List<String> ourDomains;
+
   SpoolingSink(Spool spool, DeliveryService delivery, TransactionLog transactions, Optional<ReportInbox> reports,
-      Quarantine quarantine) {
+      Quarantine quarantine, Optional<org.portcullis.correspondents.Correspondents> correspondents,
+      List<String> ourDomains) {
+    this.correspondents = correspondents;
+    this.ourDomains = List.copyOf(ourDomains);
     this.reports = reports;
     this.quarantine = quarantine;
     this.spool = spool;
@@ -56,6 +62,9 @@ final class SpoolingSink implements MessageSink {
     QueuedMessage message = spool.append(queueId, receivedAt, clientAddress, clientName, helo, envelope, content);
     delivery.submit(message);
     inbox.ifPresent(r -> r.take(envelope, report));
+    // Recipients outside our domains were relayed: the LAN's or a logged-in user's mail, whose
+    // recipients may answer (relay control lets nobody else reach them).
+    correspondents.ifPresent(c -> c.sent(envelope.sender(), envelope.recipients(), ourDomains));
     transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, envelope.sender().toString(),
         envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(", ")),
         "accepted", queueId, "", Long.toString(size)));

@@ -125,11 +125,16 @@ public final class ConfigLoader {
             "connect-timeout-seconds", 10, 1, 60)), Duration.ofSeconds(d.integer("banner-timeout-seconds", 30, 1, 300)),
         d.bool("allow-private-targets", false));
     d.finish();
+    ConfigSection k = top.section("correspondents");
+    PortcullisConfig.Correspondents correspondents = new PortcullisConfig.Correspondents(k.bool("enabled", true),
+        Duration.ofDays(k.integer("lifetime-days", 60, 1, 3650)), k.integer("max-entries", 200_000, 1_000,
+            100_000_000));
+    k.finish();
     List<PortcullisConfig.Listener> listeners = listeners(listenerSections, smtp, policy);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
         dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
-        diagnose, listeners);
+        diagnose, correspondents, listeners);
   }
 
   private static PortcullisConfig.Scan scan(ConfigSection s) {

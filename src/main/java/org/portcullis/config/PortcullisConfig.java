@@ -29,7 +29,15 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
     GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
     Dkim dkim, Dmarc dmarc, Auth auth, Scan scan, Quarantine quarantine, Diagnose diagnose,
-    List<Listener> listeners) {
+    Correspondents correspondents, List<Listener> listeners) {
+
+  /**
+   * {@code [correspondents]}: whom our users write to, whose replies skip the soft checks.
+   *
+   * @param lifetime how long after our user last wrote to it a correspondent is remembered
+   * @param maxEntries the most pairs kept (the oldest go first)
+   */
+  public record Correspondents(boolean enabled, Duration lifetime, long maxEntries) {}
 
   /**
    * {@code [diagnose]}: "test your server".
@@ -62,7 +70,7 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
     return new PortcullisConfig(server, mail, moved, tls, dns, new Policy(listener.checks(),
         policy.taggedSubjectPrefix(), policy.exceptions(), policy.actions()), queue, delivery, store, log, dnsbl, blocklist,
         dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
-        diagnose, List.of());
+        diagnose, correspondents, List.of());
   }
 
   /**

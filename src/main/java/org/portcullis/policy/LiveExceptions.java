@@ -18,6 +18,19 @@ public interface LiveExceptions {
   /** No live exceptions. */
   LiveExceptions NONE = (session, recipient) -> Optional.empty();
 
+  /** Both kinds: what either skips is skipped, and both are named. */
+  static LiveExceptions both(LiveExceptions first, LiveExceptions second) {
+    return (session, recipient) -> {
+      Optional<Skip> a = first.skipped(session, recipient);
+      Optional<Skip> b = second.skipped(session, recipient);
+      if (a.isEmpty() || b.isEmpty()) {
+        return a.isPresent() ? a : b;
+      }
+      return Optional.of(new Skip(a.get().checks().or(b.get().checks()), a.get().why() + "; " + b.get().why(),
+          a.get().everything() || b.get().everything()));
+    };
+  }
+
   /**
    * The checks to skip for this session and recipient as known now, with why; empty when nothing
    * applies. Never includes relay control or the deny list.

@@ -85,6 +85,9 @@ public interface Store extends AutoCloseable {
   /** The domains each tenant administrator manages. */
   org.portcullis.tenant.TenantStore tenants();
 
+  /** Whom our users wrote to. */
+  org.portcullis.correspondents.CorrespondentStore correspondents();
+
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention
    * period; returns how many refusal records went.

@@ -56,16 +56,18 @@ class PackageDependenciesTest {
       Map.entry("verdicts", Set.of("mail", "policy", "policy.checks")),
       // the diagnosis asks what the gateway's own checks ask: its resolver, patterns, DNS lists, SPF
       Map.entry("diagnose", Set.of("mail", "dns", "spf", "dnsbl", "policy.checks")),
+      // correspondents are a live exception of the policy's kind
+      Map.entry("correspondents", Set.of("mail", "policy")),
       // a tenant administrator is a login of access's kind, bound to domains
       Map.entry("tenant", Set.of("access")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
           "dmarc", "quarantine", "verdicts", "tenant", "diagnose")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
-          "mailbox", "notices", "submission", "quarantine", "verdicts", "tenant")),
+          "mailbox", "notices", "submission", "quarantine", "verdicts", "tenant", "correspondents")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
           "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission", "quarantine", "verdicts",
-          "tenant")),
+          "tenant", "correspondents")),
       Map.entry("config", Set.of("mail", "policy", "policy.checks", "blocklist", "dnsbl", "greylist", "delivery",
           "smtp", "scan")));
 

@@ -57,6 +57,7 @@ public final class SqliteStore implements Store {
   private final SqliteDigestStore digests;
   private final SqliteAdminUserStore tenantUsers;
   private final SqliteTenantStore tenants;
+  private final SqliteCorrespondentStore correspondents;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
@@ -64,7 +65,8 @@ public final class SqliteStore implements Store {
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
       SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports,
       SqliteQuarantineStore quarantine, SqliteChoiceStore choices, SqliteDigestStore digests,
-      SqliteAdminUserStore tenantUsers, SqliteTenantStore tenants) {
+      SqliteAdminUserStore tenantUsers, SqliteTenantStore tenants, SqliteCorrespondentStore correspondents) {
+    this.correspondents = correspondents;
     this.tenantUsers = tenantUsers;
     this.tenants = tenants;
     this.dmarcTally = dmarcTally;
@@ -117,7 +119,8 @@ public final class SqliteStore implements Store {
           new SqliteMailboxStore(connect(url)), new SqliteDmarcTallyStore(connect(url)),
           new SqliteDmarcReportStore(connect(url)), new SqliteQuarantineStore(connect(url)),
           new SqliteChoiceStore(connect(url)), new SqliteDigestStore(connect(url)),
-          new SqliteAdminUserStore(connect(url), "tenant_user"), new SqliteTenantStore(connect(url)));
+          new SqliteAdminUserStore(connect(url), "tenant_user"), new SqliteTenantStore(connect(url)),
+          new SqliteCorrespondentStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -175,6 +178,11 @@ public final class SqliteStore implements Store {
   @Override
   public org.portcullis.tenant.TenantStore tenants() {
     return tenants;
+  }
+
+  @Override
+  public org.portcullis.correspondents.CorrespondentStore correspondents() {
+    return correspondents;
   }
 
   @Override
@@ -274,6 +282,7 @@ public final class SqliteStore implements Store {
     digests.close();
     tenantUsers.close();
     tenants.close();
+    correspondents.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();
