@@ -436,7 +436,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  static Transport transport(PortcullisConfig config, DnsResolver dns, SourcePool pool) {
+  static Transport transport(PortcullisConfig config, DnsResolver dns, SourcePool pool) throws IOException {
     PortcullisConfig.Delivery d = config.delivery();
     Transport inbound = switch (d.transport()) {
       case MAILDIR -> new MaildirTransport(d.maildirRoot(), config.server().hostname());
@@ -445,7 +445,7 @@ public final class Gateway implements AutoCloseable {
     };
     Optional<Transport> outbound = switch (d.outbound()) {
       case SMARTHOST -> Optional.of(new RelayTransport(d.smarthost().orElseThrow(), config.server().hostname(),
-          d.relayConnectTimeout(), d.relayReadTimeout()));
+          d.relayConnectTimeout(), d.relayReadTimeout(), SmarthostSecurities.of(d.smarthostSecurity())));
       case MX -> Optional.of(new MxTransport(dns, new MxTransport.Settings(config.server().hostname(), d.remotePort(),
           d.relayConnectTimeout(), d.relayReadTimeout(), d.destinationConcurrency(), d.connectionReuseTime()), pool));
       case NONE -> Optional.empty();

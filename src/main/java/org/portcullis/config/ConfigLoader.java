@@ -683,12 +683,47 @@ public final class ConfigLoader {
             + e.getDescription());
       }
     }
+    PortcullisConfig.SmarthostSecurity security = smarthostSecurity(s);
     s.finish();
     RetrySchedule retry = new RetrySchedule(Duration.ofSeconds(initial), Duration.ofSeconds(max), factor,
         Duration.ofHours(giveUp));
     return new PortcullisConfig.Delivery(transport, maildir, relayHost, smarthost, concurrency, retry, connect, read,
         outbound, remotePort, destinationConcurrency, reuse, delayWarning,
-        new PortcullisConfig.SourcePoolSettings(List.copyOf(sources), suspend, everywhere, health, List.copyOf(patterns)));
+        new PortcullisConfig.SourcePoolSettings(List.copyOf(sources), suspend, everywhere, health, List.copyOf(patterns)),
+        security);
+  }
+
+  /** {@code smarthost-tls}, {@code smarthost-ca-file}, {@code smarthost-auth} and its user and password file. */
+  private static PortcullisConfig.SmarthostSecurity smarthostSecurity(ConfigSection s) {
+    org.portcullis.delivery.NextHopSecurity.Tls tls = choice(s, "smarthost-tls",
+        org.portcullis.delivery.NextHopSecurity.Tls.OPPORTUNISTIC, org.portcullis.delivery.NextHopSecurity.Tls.class);
+    String ca = s.string("smarthost-ca-file", "");
+    Optional<Path> caFile = ca.isEmpty() ? Optional.empty() : Optional.of(path(s, "smarthost-ca-file", ca));
+    String auth = s.string("smarthost-auth", "").strip().toUpperCase(Locale.ROOT);
+    if (!auth.isEmpty() && !auth.equals("PLAIN") && !auth.equals("LOGIN")) {
+      throw new ConfigException(s.key("smarthost-auth"), "must be \"plain\", \"login\" or \"\" (no AUTH)");
+    }
+    String user = s.string("smarthost-username", "");
+    String password = s.string("smarthost-password-file", "");
+    if (s.has("smarthost-password")) {
+      throw new ConfigException(s.key("smarthost-password"), "a password is never kept in the TOML: put it in a file "
+          + "readable only by the service and name it with smarthost-password-file");
+    }
+    if (!auth.isEmpty()) {
+      if (tls == org.portcullis.delivery.NextHopSecurity.Tls.OPPORTUNISTIC) {
+        throw new ConfigException(s.key("smarthost-tls"), "credentials are only sent over TLS: with smarthost-auth, "
+            + "set smarthost-tls = \"required\" (STARTTLS) or \"implicit\" (port 465)");
+      }
+      if (user.isEmpty() || user.length() > 256 || user.chars().anyMatch(c -> c < 0x20)) {
+        throw new ConfigException(s.key("smarthost-username"), "is required with smarthost-auth (at most 256 "
+            + "characters)");
+      }
+      if (password.isEmpty()) {
+        throw new ConfigException(s.key("smarthost-password-file"), "is required with smarthost-auth");
+      }
+    }
+    return new PortcullisConfig.SmarthostSecurity(tls, caFile, auth.isEmpty() ? Optional.empty() : Optional.of(auth),
+        user, password.isEmpty() ? Optional.empty() : Optional.of(path(s, "smarthost-password-file", password)));
   }
 
   private static PortcullisConfig.Store store(ConfigSection s) {

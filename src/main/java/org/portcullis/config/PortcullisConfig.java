@@ -251,11 +251,24 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param delayWarning how long after arrival the sender of a message still being retried is told
    *     (a "delayed" DSN); zero never
    * @param sources the outbound source-address pool
+   * @param smarthostSecurity TLS and AUTH towards the smarthost
    */
   public record Delivery(Transport transport, Path maildirRoot, Optional<InetSocketAddress> relayHost,
       Optional<InetSocketAddress> smarthost, int concurrency, RetrySchedule retry, Duration relayConnectTimeout,
       Duration relayReadTimeout, Outbound outbound, int remotePort, int destinationConcurrency,
-      Duration connectionReuseTime, Duration delayWarning, SourcePoolSettings sources) {}
+      Duration connectionReuseTime, Duration delayWarning, SourcePoolSettings sources,
+      SmarthostSecurity smarthostSecurity) {}
+
+  /**
+   * TLS and AUTH towards the smarthost (relaying through the ISP).
+   *
+   * @param tls opportunistic, required (STARTTLS, certificate checked) or implicit (port 465)
+   * @param caFile the CA certificates that may sign its certificate (PEM); empty: the system's trust store
+   * @param mechanism PLAIN or LOGIN; empty: no AUTH
+   * @param passwordFile where the password is (its first line), never the TOML
+   */
+  public record SmarthostSecurity(org.portcullis.delivery.NextHopSecurity.Tls tls, Optional<Path> caFile,
+      Optional<String> mechanism, String username, Optional<Path> passwordFile) {}
 
   /**
    * The outbound source addresses ({@code delivery.source-*}, {@code delivery.blacklist-patterns}).

@@ -183,6 +183,11 @@ public final class MxTransport implements Transport, AutoCloseable {
                   problem = DeliveryOutcome.of(refused.remote(), false);
                   continue hosts; // a server that will not talk: its other addresses are the same server
                 }
+                case SmtpConnection.Opened.Unusable unusable -> {
+                  problem = new DeliveryOutcome.Deferred(unusable.why(), new EnhancedStatus(4, 7, 0),
+                      Optional.empty());
+                  continue hosts; // only a secured next hop is unusable; an MX never is
+                }
               }
             } catch (java.io.IOException e) {
               problem = new DeliveryOutcome.Deferred("connect to " + where + " failed: " + e.getMessage(),

@@ -25,8 +25,16 @@ public final class RelayTransport implements Transport {
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final Optional<SSLContext> tls = OpportunisticTls.context();
+  private final NextHopSecurity security;
 
   public RelayTransport(InetSocketAddress nextHop, String heloName, Duration connectTimeout, Duration readTimeout) {
+    this(nextHop, heloName, connectTimeout, readTimeout, NextHopSecurity.OPPORTUNISTIC);
+  }
+
+  /** @param security TLS and AUTH towards this next hop (the smarthost of an ISP, say) */
+  public RelayTransport(InetSocketAddress nextHop, String heloName, Duration connectTimeout, Duration readTimeout,
+      NextHopSecurity security) {
+    this.security = security;
     this.nextHop = nextHop;
     this.heloName = heloName;
     this.connectTimeout = connectTimeout;
@@ -42,11 +50,23 @@ public final class RelayTransport implements Transport {
   public Map<Integer, DeliveryOutcome> deliver(QueuedMessage message, List<Integer> recipients, byte[] content) {
     SmtpConnection c;
     try {
-      switch (SmtpConnection.open(nextHop, nextHop.getHostString(), Optional.empty(), heloName, tls, connectTimeout,
-          readTimeout)) {
+      // A next hop given by name is looked up at each delivery (the ISP may move it), by the system's resolver.
+      InetSocketAddress nextHop = this.nextHop.isUnresolved()
+          ? new InetSocketAddress(java.net.InetAddress.getByName(this.nextHop.getHostString()), this.nextHop.getPort())
+          : this.nextHop;
+      SmtpConnection.Opened opened = security.tls() == NextHopSecurity.Tls.OPPORTUNISTIC
+          ? SmtpConnection.open(nextHop, nextHop.getHostString(), Optional.empty(), heloName, tls, connectTimeout,
+              readTimeout)
+          : SmtpConnection.openSecured(nextHop, nextHop.getHostString(), heloName, security, connectTimeout,
+              readTimeout);
+      switch (opened) {
         case SmtpConnection.Opened.Ready ready -> c = ready.connection();
         case SmtpConnection.Opened.Refused refused -> {
           return toAll(recipients, DeliveryOutcome.of(refused.remote(), false));
+        }
+        case SmtpConnection.Opened.Unusable unusable -> {
+          return toAll(recipients, new DeliveryOutcome.Deferred(unusable.why(), new EnhancedStatus(4, 7, 0),
+              Optional.empty()));
         }
       }
     } catch (IOException e) {

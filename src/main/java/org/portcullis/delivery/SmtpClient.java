@@ -83,8 +83,18 @@ final class SmtpClient implements Closeable {
    * @param peerHost the name the server is known by (for SNI)
    */
   void startTls(SSLContext context, String peerHost) throws IOException {
+    startTls(context, peerHost, false);
+  }
+
+  /** @param checkName whether the certificate must name {@code peerHost} (RFC 6125), beyond a trusted chain */
+  void startTls(SSLContext context, String peerHost, boolean checkName) throws IOException {
     SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, peerHost, socket.getPort(), true);
     tls.setUseClientMode(true);
+    if (checkName) {
+      javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      tls.setSSLParameters(parameters);
+    }
     tls.startHandshake();
     socket = tls;
     in = new BufferedInputStream(tls.getInputStream(), 8192);

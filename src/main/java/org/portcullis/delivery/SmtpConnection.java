@@ -45,6 +45,107 @@ final class SmtpConnection implements Closeable {
 
     /** The server answered the greeting, EHLO or HELO with a refusal. */
     record Refused(DeliveryOutcome.Remote remote) implements Opened {}
+
+    /** The next hop cannot be used as configured (no STARTTLS, a bad certificate, AUTH refused): defer. */
+    record Unusable(String why) implements Opened {}
+  }
+
+  /**
+   * Opens a connection to a configured next hop under its {@link NextHopSecurity}: TLS required
+   * or implicit, the certificate checked against {@code mta}, then AUTH. Anything short of that is
+   * {@link Opened.Unusable} (a deferral: a wrong password never bounces mail), never a fallback
+   * to plaintext.
+   */
+  static Opened openSecured(InetSocketAddress address, String mta, String helo, NextHopSecurity security,
+      Duration connectTimeout, Duration readTimeout) throws IOException {
+    SSLContext context = security.verified().orElseThrow();
+    SmtpClient client = SmtpClient.connect(address, Optional.empty(), connectTimeout, readTimeout);
+    boolean ok = false;
+    try {
+      if (security.tls() == NextHopSecurity.Tls.IMPLICIT) {
+        try {
+          client.startTls(context, mta, true);
+        } catch (IOException e) {
+          return new Opened.Unusable("TLS with " + mta + " failed: " + e.getMessage());
+        }
+      }
+      SmtpReply greeting = client.readReply();
+      if (greeting.code() != 220) {
+        quietQuit(client);
+        return new Opened.Refused(new DeliveryOutcome.Remote(mta, greeting, "the greeting"));
+      }
+      SmtpReply ehlo = client.command("EHLO " + helo);
+      if (!ehlo.isPositive()) {
+        quietQuit(client);
+        return new Opened.Refused(new DeliveryOutcome.Remote(mta, ehlo, "EHLO"));
+      }
+      if (security.tls() == NextHopSecurity.Tls.REQUIRED) {
+        if (!offers(ehlo, "STARTTLS")) {
+          quietQuit(client);
+          return new Opened.Unusable(mta + " does not offer STARTTLS, and TLS is required (delivery.smarthost-tls)");
+        }
+        SmtpReply go = client.command("STARTTLS");
+        if (go.code() != 220) {
+          quietQuit(client);
+          return new Opened.Unusable(mta + " answered " + go.code() + " to STARTTLS, and TLS is required");
+        }
+        try {
+          client.startTls(context, mta, true);
+        } catch (IOException e) {
+          return new Opened.Unusable("TLS with " + mta + " failed: " + e.getMessage());
+        }
+        ehlo = client.command("EHLO " + helo);
+        if (!ehlo.isPositive()) {
+          quietQuit(client);
+          return new Opened.Refused(new DeliveryOutcome.Remote(mta, ehlo, "EHLO after STARTTLS"));
+        }
+      }
+      if (security.credentials().isPresent()) {
+        Optional<String> refused = authenticate(client, mta, ehlo, security.credentials().get());
+        if (refused.isPresent()) {
+          quietQuit(client);
+          return new Opened.Unusable(refused.get());
+        }
+      }
+      ok = true;
+      return new Opened.Ready(new SmtpConnection(client, mta, address, ehlo, keywords(ehlo), size(ehlo)));
+    } finally {
+      if (!ok) {
+        client.close();
+      }
+    }
+  }
+
+  /** AUTH PLAIN or LOGIN; empty when accepted, else why not (the password is never in it). */
+  private static Optional<String> authenticate(SmtpClient client, String mta, SmtpReply ehlo,
+      NextHopSecurity.Credentials c) throws IOException {
+    boolean offered = ehlo.lines().stream().skip(1).map(l -> l.strip().toUpperCase(Locale.ROOT))
+        .anyMatch(l -> (l.startsWith("AUTH ") || l.startsWith("AUTH=")) && List.of(l.substring(5).split(" "))
+            .contains(c.mechanism()));
+    if (!offered) {
+      return Optional.of(mta + " does not offer AUTH " + c.mechanism());
+    }
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    SmtpReply reply;
+    if (c.mechanism().equals("PLAIN")) {
+      reply = client.command("AUTH PLAIN " + b64.encodeToString(("\0" + c.username() + "\0" + c.password())
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } else {
+      reply = client.command("AUTH LOGIN");
+      if (reply.code() == 334) {
+        reply = client.command(b64.encodeToString(c.username().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      if (reply.code() == 334) {
+        reply = client.command(b64.encodeToString(c.password().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    }
+    if (reply.code() == 235) {
+      return Optional.empty();
+    }
+    String said = reply.lines().isEmpty() ? "" : " " + org.portcullis.mail.LogText.forReply(reply.lines().getFirst(),
+        200);
+    return Optional.of("authentication as " + c.username() + " at " + mta + " failed: " + reply.code() + said
+        + " (check delivery.smarthost-username and the password file)");
   }
 
   /**

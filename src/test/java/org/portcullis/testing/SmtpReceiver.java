@@ -72,6 +72,8 @@ public final class SmtpReceiver implements AutoCloseable {
     private boolean pipelining;
     private boolean dsn;
     private Optional<SSLContext> tls = Optional.empty();
+    private Optional<SSLContext> implicitTls = Optional.empty();
+    private Optional<String[]> auth = Optional.empty();
 
     private Builder(InetAddress address, int port) {
       this.address = address;
@@ -108,6 +110,18 @@ public final class SmtpReceiver implements AutoCloseable {
     /** Offers STARTTLS with this server context. */
     public Builder starttls(SSLContext context) {
       this.tls = Optional.of(context);
+      return this;
+    }
+
+    /** Speaks TLS from the first byte (port 465 style) with this server context. */
+    public Builder implicitTls(SSLContext context) {
+      this.implicitTls = Optional.of(context);
+      return this;
+    }
+
+    /** Offers AUTH PLAIN and LOGIN, only over TLS, and refuses MAIL before a login as {@code user}. */
+    public Builder auth(String user, String password) {
+      this.auth = Optional.of(new String[] {user, password});
       return this;
     }
 
@@ -156,6 +170,16 @@ public final class SmtpReceiver implements AutoCloseable {
     Socket socket = plain;
     try {
       InetAddress client = plain.getInetAddress();
+      boolean tls = false;
+      if (settings.implicitTls.isPresent()) {
+        SSLSocket secure = (SSLSocket) settings.implicitTls.get().getSocketFactory()
+            .createSocket(socket, client.getHostAddress(), socket.getPort(), true);
+        secure.setUseClientMode(false);
+        secure.startHandshake();
+        socket = secure;
+        tls = true;
+      }
+      boolean loggedIn = false;
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       OutputStream out = socket.getOutputStream();
       String greeting = settings.greeting.apply(client, connections.incrementAndGet());
@@ -163,7 +187,6 @@ public final class SmtpReceiver implements AutoCloseable {
       if (!greeting.startsWith("220")) {
         return;
       }
-      boolean tls = false;
       String from = null;
       List<String> to = new ArrayList<>();
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -180,6 +203,9 @@ public final class SmtpReceiver implements AutoCloseable {
           if (settings.tls.isPresent() && !tls) {
             ehlo.append("250-STARTTLS\r\n");
           }
+          if (settings.auth.isPresent() && tls) {
+            ehlo.append("250-AUTH PLAIN LOGIN\r\n");
+          }
           write(out, ehlo.append("250 SIZE 100000000").toString());
         } else if (upper.equals("STARTTLS") && settings.tls.isPresent() && !tls) {
           write(out, "220 2.0.0 Ready to start TLS");
@@ -191,6 +217,22 @@ public final class SmtpReceiver implements AutoCloseable {
           tls = true;
           in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
           out = socket.getOutputStream();
+        } else if (upper.startsWith("AUTH ") && settings.auth.isPresent()) {
+          String[] expected = settings.auth.get();
+          String given;
+          if (upper.startsWith("AUTH PLAIN ")) {
+            given = new String(java.util.Base64.getDecoder().decode(line.substring(11).strip()), StandardCharsets.UTF_8);
+          } else {
+            write(out, "334 VXNlcm5hbWU6");
+            String u = new String(java.util.Base64.getDecoder().decode(in.readLine().strip()), StandardCharsets.UTF_8);
+            write(out, "334 UGFzc3dvcmQ6");
+            String p = new String(java.util.Base64.getDecoder().decode(in.readLine().strip()), StandardCharsets.UTF_8);
+            given = "\0" + u + "\0" + p;
+          }
+          loggedIn = tls && given.equals("\0" + expected[0] + "\0" + expected[1]);
+          write(out, loggedIn ? "235 2.7.0 Authentication successful" : "535 5.7.8 Authentication credentials invalid");
+        } else if (upper.startsWith("MAIL FROM:") && settings.auth.isPresent() && !loggedIn) {
+          write(out, "530 5.7.0 Authentication required");
         } else if (upper.startsWith("MAIL FROM:")) {
           from = line.substring(10);
           to.clear();
