@@ -443,13 +443,33 @@ public final class Gateway implements AutoCloseable {
       case RELAY -> new RelayTransport(d.relayHost().orElseThrow(), config.server().hostname(),
           d.relayConnectTimeout(), d.relayReadTimeout());
     };
+    Optional<Transport> smarthost = d.smarthost().isEmpty() ? Optional.empty() : Optional.of(new RelayTransport(
+        d.smarthost().get(), config.server().hostname(), d.relayConnectTimeout(), d.relayReadTimeout(),
+        SmarthostSecurities.of(d.smarthostSecurity())));
+    boolean needsMx = d.outbound() == PortcullisConfig.Outbound.MX || d.routes().stream().anyMatch(r -> r.via()
+        .equals("mx"));
+    Optional<Transport> mx = needsMx ? Optional.of(new MxTransport(dns, new MxTransport.Settings(
+        config.server().hostname(), d.remotePort(), d.relayConnectTimeout(), d.relayReadTimeout(),
+        d.destinationConcurrency(), d.connectionReuseTime()), pool)) : Optional.empty();
     Optional<Transport> outbound = switch (d.outbound()) {
-      case SMARTHOST -> Optional.of(new RelayTransport(d.smarthost().orElseThrow(), config.server().hostname(),
-          d.relayConnectTimeout(), d.relayReadTimeout(), SmarthostSecurities.of(d.smarthostSecurity())));
-      case MX -> Optional.of(new MxTransport(dns, new MxTransport.Settings(config.server().hostname(), d.remotePort(),
-          d.relayConnectTimeout(), d.relayReadTimeout(), d.destinationConcurrency(), d.connectionReuseTime()), pool));
+      case SMARTHOST -> smarthost;
+      case MX -> mx;
       case NONE -> Optional.empty();
     };
+    if (!d.routes().isEmpty()) {
+      List<org.portcullis.delivery.DomainRoutes.Route> routes = new ArrayList<>();
+      java.util.Map<String, Transport> hops = new java.util.HashMap<>(); // one transport per next hop
+      for (PortcullisConfig.Route r : d.routes()) {
+        Transport via = switch (r.via()) {
+          case "mx" -> mx.orElseThrow();
+          case "smarthost" -> smarthost.orElseThrow();
+          default -> hops.computeIfAbsent(r.via(), v -> new RelayTransport(r.host().orElseThrow(),
+              config.server().hostname(), d.relayConnectTimeout(), d.relayReadTimeout()));
+        };
+        routes.add(new org.portcullis.delivery.DomainRoutes.Route(r.pattern(), via));
+      }
+      outbound = Optional.of(new org.portcullis.delivery.DomainRoutes(routes, outbound));
+    }
     java.util.Set<String> local = java.util.Set.copyOf(config.mail().acceptedDomains());
     return new RoutingTransport(local::contains, inbound, outbound);
   }

@@ -684,13 +684,36 @@ public final class ConfigLoader {
       }
     }
     PortcullisConfig.SmarthostSecurity security = smarthostSecurity(s);
+    List<PortcullisConfig.Route> routes = new ArrayList<>();
+    for (ConfigSection r : s.sections("routes")) {
+      String pattern = r.string("domain", "").strip().toLowerCase(Locale.ROOT);
+      String bare = pattern.startsWith(".") ? pattern.substring(1) : pattern;
+      if (!bare.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+") || bare.length() > 253) {
+        throw new ConfigException(r.key("domain"), "must be a domain (example.com) or its subdomains (.example.com)");
+      }
+      String via = r.string("via", "");
+      Optional<InetSocketAddress> host = Optional.empty();
+      if (via.equals("smarthost") && smarthost.isEmpty()) {
+        throw new ConfigException(r.key("via"), "\"smarthost\" needs delivery.smarthost");
+      } else if (!via.equals("mx") && !via.equals("smarthost")) {
+        if (via.isEmpty()) {
+          throw new ConfigException(r.key("via"), "is required: \"mx\", \"smarthost\" or a next hop host:port");
+        }
+        host = Optional.of(hostPort(r.key("via"), via, 25, false));
+      }
+      r.finish();
+      routes.add(new PortcullisConfig.Route(pattern, via, host));
+    }
+    if (routes.size() > 1000) {
+      throw new ConfigException(s.key("routes"), "at most 1000 routes");
+    }
     s.finish();
     RetrySchedule retry = new RetrySchedule(Duration.ofSeconds(initial), Duration.ofSeconds(max), factor,
         Duration.ofHours(giveUp));
     return new PortcullisConfig.Delivery(transport, maildir, relayHost, smarthost, concurrency, retry, connect, read,
         outbound, remotePort, destinationConcurrency, reuse, delayWarning,
         new PortcullisConfig.SourcePoolSettings(List.copyOf(sources), suspend, everywhere, health, List.copyOf(patterns)),
-        security);
+        security, List.copyOf(routes));
   }
 
   /** {@code smarthost-tls}, {@code smarthost-ca-file}, {@code smarthost-auth} and its user and password file. */

@@ -252,12 +252,22 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    *     (a "delayed" DSN); zero never
    * @param sources the outbound source-address pool
    * @param smarthostSecurity TLS and AUTH towards the smarthost
+   * @param routes {@code [[delivery.routes]]}: remote domains that go another way than {@code outbound}
    */
   public record Delivery(Transport transport, Path maildirRoot, Optional<InetSocketAddress> relayHost,
       Optional<InetSocketAddress> smarthost, int concurrency, RetrySchedule retry, Duration relayConnectTimeout,
       Duration relayReadTimeout, Outbound outbound, int remotePort, int destinationConcurrency,
       Duration connectionReuseTime, Duration delayWarning, SourcePoolSettings sources,
-      SmarthostSecurity smarthostSecurity) {}
+      SmarthostSecurity smarthostSecurity, List<Route> routes) {}
+
+  /**
+   * One {@code [[delivery.routes]]}: where mail for the domains of {@code pattern} goes.
+   *
+   * @param pattern {@code example.com} (that domain) or {@code .example.com} (its subdomains)
+   * @param via {@code mx}, {@code smarthost}, or a next hop
+   * @param host the next hop when {@code via} is one ({@code host:port})
+   */
+  public record Route(String pattern, String via, Optional<InetSocketAddress> host) {}
 
   /**
    * TLS and AUTH towards the smarthost (relaying through the ISP).
