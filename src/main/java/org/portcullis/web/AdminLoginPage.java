@@ -37,19 +37,35 @@ final class AdminLoginPage {
 
   void login(Context ctx) {
     guard.check(ctx, "login");
+    answer(ctx, guard, "admin/login.jte", users::login, name -> {
+      sessions.start(ctx, name);
+      ctx.redirect("/admin");
+    });
+  }
+
+  /** Who asks to log in, with the name and password of the form. */
+  @FunctionalInterface
+  interface Logins {
+    AdminUsers.Login login(java.net.InetAddress client, String name, String password);
+  }
+
+  /**
+   * The answer to a login form (the admin pages' and the tenant portal's): {@code accepted} for a
+   * login, the form again with 401 for a wrong name or password, 429 with {@code Retry-After} when
+   * throttled.
+   */
+  static void answer(Context ctx, FormGuard guard, String template, Logins logins,
+      java.util.function.Consumer<String> accepted) {
     java.net.InetAddress client = org.portcullis.mail.Addresses.parseLiteral(ctx.ip())
         .orElse(java.net.InetAddress.getLoopbackAddress());
-    switch (users.login(client, ctx.formParam("name"), ctx.formParam("password"))) {
-      case AdminUsers.Login.Accepted a -> {
-        sessions.start(ctx, a.name());
-        ctx.redirect("/admin");
-      }
-      case AdminUsers.Login.Rejected r -> PortalPages.render(ctx, 401, "admin/login.jte", Map.of("csrf",
-          guard.token(ctx), "error", "Wrong name or password."));
+    switch (logins.login(client, ctx.formParam("name"), ctx.formParam("password"))) {
+      case AdminUsers.Login.Accepted a -> accepted.accept(a.name());
+      case AdminUsers.Login.Rejected r -> PortalPages.render(ctx, 401, template, Map.of("csrf", guard.token(ctx),
+          "error", "Wrong name or password."));
       case AdminUsers.Login.Throttled t -> {
         ctx.header("Retry-After", "900");
-        PortalPages.render(ctx, 429, "admin/login.jte", Map.of("csrf", guard.token(ctx), "error",
-            "Not tried: " + t.why() + "."));
+        PortalPages.render(ctx, 429, template, Map.of("csrf", guard.token(ctx), "error", "Not tried: " + t.why()
+            + "."));
       }
     }
   }

@@ -4,7 +4,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Optional;
-import org.portcullis.access.AdminUsers;
 import org.portcullis.tenant.TenantAdmin;
 import org.portcullis.tenant.TenantAdmins;
 import org.slf4j.LoggerFactory;
@@ -120,23 +119,11 @@ final class TenantPortal {
 
   void login(Context ctx) {
     guard.check(ctx, "tenant-login");
-    java.net.InetAddress client = org.portcullis.mail.Addresses.parseLiteral(ctx.ip())
-        .orElse(java.net.InetAddress.getLoopbackAddress());
-    switch (tenants.login(client, ctx.formParam("name"), ctx.formParam("password"))) {
-      case AdminUsers.Login.Accepted a -> {
-        sessions.start(ctx, a.name());
-        LoggerFactory.getLogger("portcullis.tenant").info("tenant administrator {} logged in from {}", a.name(),
-            ctx.ip());
-        ctx.redirect("/tenant");
-      }
-      case AdminUsers.Login.Rejected r -> PortalPages.render(ctx, 401, "tenant/login.jte", Map.of("csrf",
-          guard.token(ctx), "error", "Wrong name or password."));
-      case AdminUsers.Login.Throttled t -> {
-        ctx.header("Retry-After", "900");
-        PortalPages.render(ctx, 429, "tenant/login.jte", Map.of("csrf", guard.token(ctx), "error",
-            "Not tried: " + t.why() + "."));
-      }
-    }
+    AdminLoginPage.answer(ctx, guard, "tenant/login.jte", tenants::login, name -> {
+      sessions.start(ctx, name);
+      LoggerFactory.getLogger("portcullis.tenant").info("tenant administrator {} logged in from {}", name, ctx.ip());
+      ctx.redirect("/tenant");
+    });
   }
 
   void logout(Context ctx) {

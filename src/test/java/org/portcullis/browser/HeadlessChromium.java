@@ -46,6 +46,16 @@ final class HeadlessChromium {
     return browser;
   }
 
+  /**
+   * Waits until the page (the one a click or a redirect leads to) shows all of {@code expected} in
+   * its main part: right after a click the old page may still be there, or go stale while it is read.
+   */
+  static void shows(WebDriver browser, String... expected) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+        org.assertj.core.api.Assertions.assertThat(browser.findElement(org.openqa.selenium.By.tagName("main"))
+            .getText()).contains(expected));
+  }
+
   static void shot(WebDriver browser, String name) throws java.io.IOException {
     File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
     Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

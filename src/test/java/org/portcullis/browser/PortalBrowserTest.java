@@ -3,7 +3,6 @@ package org.portcullis.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,13 +79,8 @@ class PortalBrowserTest {
     return browser.findElement(By.tagName("main")).getText();
   }
 
-  /**
-   * Waits until the page (the one a click or a redirect leads to) shows all of {@code expected}:
-   * right after a click the old page may still be there, or go stale while it is read.
-   */
   private static void shows(String... expected) {
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-        assertThat(text()).contains(expected));
+    HeadlessChromium.shows(browser, expected);
   }
 
   private static String rcpt(String source, String helo, String from, String to) throws Exception {

@@ -70,10 +70,8 @@ class TenantBrowserTest {
     return "http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow() + path;
   }
 
-  /** Waits until the page a click leads to shows all of {@code expected}. */
   private static void shows(String... expected) {
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-        assertThat(browser.findElement(By.tagName("main")).getText()).contains(expected));
+    HeadlessChromium.shows(browser, expected);
   }
 
   /** A message from the listed server: the reply to DATA, or the refusal of RCPT. */

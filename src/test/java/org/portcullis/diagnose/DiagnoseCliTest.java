@@ -2,15 +2,13 @@ package org.portcullis.diagnose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.cli.Main;
+import org.portcullis.testing.Cli;
 import org.portcullis.testing.Senders;
 import org.portcullis.testing.TestDnsServer;
 import org.portcullis.testing.TestGateway;
@@ -24,8 +22,6 @@ class DiagnoseCliTest {
   static Path data;
   static TestDnsServer dns;
   static Path config;
-
-  record Run(int code, String out, String err) {}
 
   @BeforeAll
   static void zones() throws Exception {
@@ -41,32 +37,27 @@ class DiagnoseCliTest {
     dns.close();
   }
 
-  private static Run run(String... args) {
-    String[] all = new String[args.length + 3];
+  private static Cli.Run run(String... args) {
+    String[] all = new String[args.length + 1];
     all[0] = "diagnose";
     System.arraycopy(args, 0, all, 1, args.length);
-    all[args.length + 1] = "-c";
-    all[args.length + 2] = config.toString();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return Cli.run(config, all);
   }
 
   @Test
   void aGoodServerExitsZeroAndABadOneOne() {
-    Run good = run("--ip", Senders.GOOD, "--sender", "bob@good.example", "--helo", Senders.GOOD_NAME, "--no-connect");
+    Cli.Run good = run("--ip", Senders.GOOD, "--sender", "bob@good.example", "--helo", Senders.GOOD_NAME, "--no-connect");
     assertThat(good.code()).as(good.out() + good.err()).isZero();
     assertThat(good.out()).contains("diagnosis of 127.0.1.1, domain good.example, HELO mail.good.example",
         "pass     rdns.fcrdns", "pass     spf.mailfrom", "worst: pass");
-    Run bad = run("--ip", Senders.NO_PTR);
+    Cli.Run bad = run("--ip", Senders.NO_PTR);
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.out()).contains("fail     rdns.ptr", "-> The address 127.0.2.1 has no PTR record");
   }
 
   @Test
   void theReportIsAlsoJson() throws Exception {
-    Run json = run("--ip", Senders.DYNAMIC, "--json");
+    Cli.Run json = run("--ip", Senders.DYNAMIC, "--json");
     JsonNode report = JsonMapper.builder().build().readTree(json.out());
     assertThat(report.get("ip").asString()).isEqualTo("127.0.3.1");
     assertThat(report.get("worst").asString()).isEqualTo("warn");
@@ -79,7 +70,7 @@ class DiagnoseCliTest {
 
   @Test
   void aStrangersTextReachesNoTerminalAsControlCharacters() {
-    Run run = run("--ip", Senders.GOOD, "--domain", "esc.example");
+    Cli.Run run = run("--ip", Senders.GOOD, "--domain", "esc.example");
     assertThat(run.out()).contains("v=spf1 ip4:127.0.1.1 ?[2J -all").doesNotContain("\u001b");
   }
 
@@ -94,7 +85,7 @@ class DiagnoseCliTest {
       gateway.gateway().store().refusals().flush();
     }
     assertThat(reply).startsWith("5");
-    Run run = run("--ref", org.portcullis.testing.Refs.of(reply));
+    Cli.Run run = run("--ref", org.portcullis.testing.Refs.of(reply));
     assertThat(run.code()).as(run.err()).isEqualTo(1);
     assertThat(run.out()).contains("diagnosis of 127.0.2.1, domain good.example, HELO mail.noptr.example, sender "
         + "carl@good.example", "fail     rdns.ptr");
@@ -108,7 +99,7 @@ class DiagnoseCliTest {
     assertThat(run("--ip", Senders.GOOD, "--helo", "x".repeat(300)).code()).isEqualTo(2);
     assertThat(run().code()).as("nothing to diagnose").isEqualTo(2);
     assertThat(run("--ref", "<script>").code()).isEqualTo(2);
-    Run unknown = run("--ref", "ABCDEFGHJKMNPQRS");
+    Cli.Run unknown = run("--ref", "ABCDEFGHJKMNPQRS");
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("no refusal ABCDEFGHJKMNPQRS").doesNotContain("Exception");
   }

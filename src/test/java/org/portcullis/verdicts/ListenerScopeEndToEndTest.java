@@ -3,8 +3,6 @@ package org.portcullis.verdicts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.cli.Main;
+import org.portcullis.testing.Cli;
 import org.portcullis.testing.Senders;
 import org.portcullis.testing.SmtpTestClient;
 import org.portcullis.testing.TestDnsServer;
@@ -37,17 +35,8 @@ class ListenerScopeEndToEndTest {
   @TempDir
   Path data;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run cli(Path config, String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "-c";
-    all[args.length + 1] = config.toString();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private static Cli.Run cli(Path config, String... args) {
+    return Cli.run(config, args);
   }
 
   /** The reply to RCPT when it refuses, else the reply to DATA. */
@@ -94,7 +83,7 @@ class ListenerScopeEndToEndTest {
         String tagged = delivered(gateway, "example.test", "dave");
         assertThat(tagged).contains("X-Portcullis-Tag: spam; check=dnsbl;");
         gateway.gateway().store().refusals().flush();
-        Run why = cli(config, "why", ref(tagged));
+        Cli.Run why = cli(config, "why", ref(tagged));
         assertThat(why.out()).as(why.err()).contains("decided by", "listener partners (on-reject = tag)");
 
         // A per-recipient check: no choice refuses on the main listener and tags on the partners'

@@ -3,15 +3,13 @@ package org.portcullis.verdicts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.cli.Main;
+import org.portcullis.testing.Cli;
 import org.portcullis.testing.Senders;
 import org.portcullis.testing.SmtpTestClient;
 import org.portcullis.testing.TestDnsServer;
@@ -29,17 +27,8 @@ class RecipientChoicesEndToEndTest {
   @TempDir
   Path data;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run cli(Path config, String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "-c";
-    all[args.length + 1] = config.toString();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+  private static Cli.Run cli(Path config, String... args) {
+    return Cli.run(config, args);
   }
 
   private static String read(TestGateway gateway, String local) throws Exception {
@@ -61,7 +50,7 @@ class RecipientChoicesEndToEndTest {
           "--choice", "accept").code()).isZero();
       assertThat(cli(config, "prefs", "set", "--mailbox", "hank@example.test", "--check", "client-generic-ptr",
           "--choice", "rewrite-subject").code()).isZero();
-      Run show = cli(config, "prefs", "show", "--domain", "example.test");
+      Cli.Run show = cli(config, "prefs", "show", "--domain", "example.test");
       assertThat(show.out()).contains("example.test", "client-generic-ptr", "tag", "per-recipient check: "
           + "client-generic-ptr");
       try (TestGateway gateway = TestGateway.start(data, dns, settings);
@@ -96,11 +85,11 @@ class RecipientChoicesEndToEndTest {
         assertThat(read(gateway, "carol")).as("tag without a configured prefix leaves the subject")
             .contains("Subject: offer");
         assertThat(gateway.delivered("example.test", "erin")).isEmpty();
-        Run held = cli(config, "quarantine", "list");
+        Cli.Run held = cli(config, "quarantine", "list");
         assertThat(held.out()).contains("to <erin@example.test>", "1 message");
         assertThat(gateway.delivered("example.net", "dave")).isEmpty();
         gateway.gateway().store().refusals().flush();
-        Run why = cli(config, "why", org.portcullis.testing.Refs.of(refused));
+        Cli.Run why = cli(config, "why", org.portcullis.testing.Refs.of(refused));
         assertThat(why.out()).as(why.err()).contains("decided by", "the choice of default: reject");
 
         // A change made while the server runs applies within a second.
@@ -137,7 +126,7 @@ class RecipientChoicesEndToEndTest {
           .err()).contains("unknown choice");
       assertThat(cli(config, "prefs", "set", "--domain", "example.test", "--mailbox", "a@example.test", "--check",
           "dnsbl", "--choice", "tag").code()).isEqualTo(2);
-      Run noted = cli(config, "prefs", "set", "--domain", "example.test", "--check", "dnsbl", "--choice", "tag");
+      Cli.Run noted = cli(config, "prefs", "set", "--domain", "example.test", "--check", "dnsbl", "--choice", "tag");
       assertThat(noted.code()).isZero();
       assertThat(noted.out()).contains("is not per-recipient in the configuration");
       assertThat(cli(config, "prefs", "show").out()).contains("1 choice(s)");
