@@ -158,12 +158,15 @@ public final class Gateway implements AutoCloseable {
       if (correspondents.isPresent()) {
         features = features.withCorrespondents(correspondents.get());
       }
+      // Sender callouts leave from the address our mail to that domain would (seed 001: one IP in and out).
+      SourcePool pool = sourcePool(config, store, clock);
+      features = features.withVerifiers(Policies.verifiers(config, dns, pool::candidates, clock,
+          close -> steps.onClose("directory connections", close)));
       RefusalCounts counts = new RefusalCounts(blocklists.refusals());
       PolicyEngine engine = Policies.engine(config, dns, counts, clock, features);
       Spool spool = steps.step("spool", () -> Spool.open(config.spoolDir(),
           new Spool.Settings(config.queue().fsync(), config.queue().segmentMaxBytes())), Spool::close);
       References queueIds = References.timeOrdered(clock);
-      SourcePool pool = sourcePool(config, store, clock);
       Optional<SourceHealth> sourceHealth = blocklists.dnsbl().filter(d -> !pool.addresses().isEmpty())
           .map(d -> new SourceHealth(pool, d));
       sourceHealth.ifPresent(SourceHealth::run); // before the first delivery: a listed address is never used

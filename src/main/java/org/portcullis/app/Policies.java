@@ -1,13 +1,6 @@
 package org.portcullis.app;
 
-import org.portcullis.policy.RecipientChoices;
-import org.portcullis.policy.checks.ScanCheck;
-import org.portcullis.scan.CircuitBreaker;
-import org.portcullis.scan.ClamdScanner;
-import org.portcullis.scan.GuardedScanner;
-import org.portcullis.scan.RspamdScanner;
-import org.portcullis.scan.Scanner;
-import org.portcullis.scan.SpamdScanner;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -21,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.portcullis.blocklist.LiveListings;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.delivery.NextHops;
 import org.portcullis.dkim.DkimVerifier;
 import org.portcullis.dmarc.DmarcEvaluator;
 import org.portcullis.dmarc.DmarcTally;
@@ -40,13 +34,25 @@ import org.portcullis.policy.LiveExceptions;
 import org.portcullis.policy.LocalSite;
 import org.portcullis.policy.PolicyChain;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.policy.RecipientChoices;
 import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.RefusalLog;
 import org.portcullis.policy.ReplyRenderer;
 import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policy.checks.DmarcCheck;
 import org.portcullis.policy.checks.DnsblCheck;
+import org.portcullis.policy.checks.ScanCheck;
+import org.portcullis.scan.CircuitBreaker;
+import org.portcullis.scan.ClamdScanner;
+import org.portcullis.scan.GuardedScanner;
+import org.portcullis.scan.RspamdScanner;
+import org.portcullis.scan.Scanner;
+import org.portcullis.scan.SpamdScanner;
 import org.portcullis.spf.SpfEvaluator;
+import org.portcullis.verify.AddressVerifier;
+import org.portcullis.verify.CachingVerifier;
+import org.portcullis.verify.CalloutVerifier;
+import org.portcullis.verify.LdapVerifier;
 
 /** Builds the policy engine of a listener from the configuration. */
 public final class Policies {
@@ -74,50 +80,57 @@ public final class Policies {
    * @param lists the allow and deny lists and whitelists, live (empty without a store)
    * @param modes check modes switched at run time
    * @param recipients the mailboxes that exist, live (empty: only {@code mail.known-recipients}, as in policy-test)
+   * @param verifiers who verifies recipients and senders ({@code [verify]}; none in policy-test, which calls nobody)
    */
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
       Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
       Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, RecipientChoices choices,
-      LiveExceptions correspondents) {
+      LiveExceptions correspondents, CheckCatalog.Verifiers verifiers) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
-        RecipientChoices.NONE, LiveExceptions.NONE);
+        RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE);
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes) {
       this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
-          RecipientChoices.NONE, LiveExceptions.NONE);
+          RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE);
     }
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
         Optional<DmarcTally> dmarcTally) {
       this(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, ScanCheck.Scanners.NONE,
-          RecipientChoices.NONE, LiveExceptions.NONE);
+          RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE);
     }
 
     /** The same features with another directory of recipients. */
     public Features withRecipients(RecipientDirectory directory) {
       return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally, scanners,
-          choices, correspondents);
+          choices, correspondents, verifiers);
     }
 
     /** The same features with these content scanners (one set per gateway: their limits are shared). */
     public Features withScanners(ScanCheck.Scanners configured) {
       return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, configured, choices,
-          correspondents);
+          correspondents, verifiers);
     }
 
     /** The same features with the recipients' choices for per-recipient checks. */
     public Features withChoices(RecipientChoices chosen) {
       return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, chosen,
-          correspondents);
+          correspondents, verifiers);
     }
 
     /** The same features with replies from our users' correspondents let through the soft checks. */
     public Features withCorrespondents(LiveExceptions replies) {
       return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, choices,
-          replies);
+          replies, verifiers);
+    }
+
+    /** The same features with these address verifiers (one set per gateway: their caches and limits are shared). */
+    public Features withVerifiers(CheckCatalog.Verifiers chosen) {
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, choices,
+          correspondents, chosen);
     }
   }
 
@@ -160,6 +173,56 @@ public final class Policies {
     };
   }
 
+  /**
+   * The address verifiers {@code [verify]} asks for, each behind its own cache: recipients by a
+   * callout to {@code delivery.relay-host} or in the {@code [[recipients.ldap]]} directories,
+   * strangers' senders by a callout to their domain's MX from {@code sources}' first address for
+   * that domain. What holds connections open is closed by the action given to {@code onClose}.
+   *
+   * @throws IOException a directory's password file or CA file cannot be read
+   */
+  static CheckCatalog.Verifiers verifiers(PortcullisConfig config, DnsResolver dns,
+      java.util.function.Function<String, List<Optional<InetAddress>>> sources, Clock clock,
+      java.util.function.Consumer<Runnable> onClose) throws IOException {
+    PortcullisConfig.Verify v = config.verify();
+    CachingVerifier.Lifetimes lifetimes = new CachingVerifier.Lifetimes(v.positiveTtl(), v.negativeTtl(),
+        v.tempfailTtl(), v.cacheMaxEntries());
+    java.util.concurrent.Executor lookups = task -> Thread.ofVirtual().name("verify").start(task);
+    String helo = config.server().hostname();
+    Optional<AddressVerifier> recipients = switch (v.recipients()) {
+      case OFF -> Optional.empty();
+      case CALLOUT -> Optional.of(new CalloutVerifier(CalloutVerifier.relayHost(config.delivery().relayHost()
+          .orElseThrow()), helo, v.connectTimeout(), v.concurrency()));
+      case LDAP -> {
+        LdapVerifier ldap = new LdapVerifier(directories(v.directories()));
+        onClose.accept(ldap::close);
+        yield Optional.of(ldap);
+      }
+    };
+    Optional<AddressVerifier> senders = v.sender()
+        ? Optional.of(new CalloutVerifier(CalloutVerifier.mx(new NextHops(dns), v.senderPort(), sources,
+            v.allowPrivateTargets()), helo, v.connectTimeout(), v.concurrency()))
+        : Optional.empty();
+    return new CheckCatalog.Verifiers(recipients.map(r -> new CachingVerifier(r, lifetimes, clock, lookups)),
+        senders.map(s -> new CachingVerifier(s, lifetimes, clock, lookups)), v.timeout());
+  }
+
+  private static List<LdapVerifier.Directory> directories(List<PortcullisConfig.LdapDirectory> configured)
+      throws IOException {
+    List<LdapVerifier.Directory> out = new ArrayList<>();
+    for (int i = 0; i < configured.size(); i++) {
+      PortcullisConfig.LdapDirectory d = configured.get(i);
+      String key = "recipients.ldap[" + i + "].";
+      Optional<javax.net.ssl.SSLContext> tls = d.implicitTls() || d.startTls()
+          ? Optional.of(ConfiguredSecrets.verifying(d.caFile(), key + "ca-file")) : Optional.empty();
+      Optional<String> password = d.passwordFile().isEmpty() ? Optional.empty()
+          : Optional.of(ConfiguredSecrets.password(d.passwordFile().get(), key + "password-file"));
+      out.add(new LdapVerifier.Directory(d.host(), d.port(), d.implicitTls(), d.startTls(), tls, d.bindDn(), password,
+          d.base(), d.filter(), d.timeout()));
+    }
+    return out;
+  }
+
   /** The DNS list lookups for the configured zones, or empty when there are none. */
   public static Optional<DnsblLookups> dnsblLookups(PortcullisConfig config, DnsResolver dns, Clock clock) {
     List<DnsblZone> zones = config.dnsbl().zones();
@@ -188,7 +251,7 @@ public final class Policies {
             config.dmarc().trustedForwarders(), config.dmarc().mailingLists(),
             config.dmarc().quarantineHolds()),
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), features.dmarcTally(),
-        features.scanners());
+        features.scanners(), features.verifiers());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     java.util.Map<String, RecipientChoices.Decided> fallbacks = new java.util.HashMap<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {

@@ -30,6 +30,7 @@ import org.portcullis.mail.Addresses;
 import org.portcullis.mail.Cidr;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.mail.HeloName;
+import org.portcullis.mail.LogText;
 import org.portcullis.mail.WebUrl;
 import org.portcullis.policy.AddressPattern;
 import org.portcullis.policy.CheckMode;
@@ -130,11 +131,116 @@ public final class ConfigLoader {
         Duration.ofDays(k.integer("lifetime-days", 60, 1, 3650)), k.integer("max-entries", 200_000, 1_000,
             100_000_000));
     k.finish();
+    ConfigSection recipientsSection = top.section("recipients");
+    List<PortcullisConfig.LdapDirectory> directories = new ArrayList<>();
+    for (ConfigSection ldap : recipientsSection.sections("ldap")) {
+      directories.add(ldapDirectory(ldap));
+    }
+    recipientsSection.finish();
+    PortcullisConfig.Verify verify = verify(top.section("verify"), delivery, directories);
     List<PortcullisConfig.Listener> listeners = listeners(listenerSections, smtp, policy);
     top.finish();
     return new PortcullisConfig(server, mail, smtp, tls, dns, policy, queue, delivery, store, log, dnsbl, blocklist,
         dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
-        diagnose, correspondents, listeners);
+        diagnose, correspondents, verify, listeners);
+  }
+
+  private static PortcullisConfig.Verify verify(ConfigSection s, PortcullisConfig.Delivery delivery,
+      List<PortcullisConfig.LdapDirectory> directories) {
+    String how = s.string("recipients", directories.isEmpty() ? "off" : "ldap");
+    PortcullisConfig.RecipientVerification recipients = switch (how) {
+      case "off" -> PortcullisConfig.RecipientVerification.OFF;
+      case "ldap" -> {
+        if (directories.isEmpty()) {
+          throw new ConfigException(s.key("recipients"), "\"ldap\" needs at least one [[recipients.ldap]] table");
+        }
+        yield PortcullisConfig.RecipientVerification.LDAP;
+      }
+      case "callout" -> {
+        if (delivery.transport() != PortcullisConfig.Transport.RELAY) {
+          throw new ConfigException(s.key("recipients"), "\"callout\" asks the server we relay to, so it needs "
+              + "delivery.transport = \"relay\"; with Maildir delivery, mail.known-recipients and the mailboxes "
+              + "decide (recipient-known)");
+        }
+        yield PortcullisConfig.RecipientVerification.CALLOUT;
+      }
+      default -> throw new ConfigException(s.key("recipients"), "must be \"off\", \"callout\" or \"ldap\", not \""
+          + how + "\"");
+    };
+    PortcullisConfig.Verify verify = new PortcullisConfig.Verify(recipients, s.bool("sender", false),
+        Duration.ofSeconds(s.integer("timeout-seconds", 10, 1, 120)),
+        Duration.ofSeconds(s.integer("connect-timeout-seconds", 5, 1, 60)),
+        (int) s.integer("concurrency", 20, 1, 1_000), delivery.remotePort(),
+        Duration.ofHours(s.integer("positive-ttl-hours", 24, 1, 24 * 90)),
+        Duration.ofMinutes(s.integer("negative-ttl-minutes", 60, 1, 24 * 60 * 30)),
+        Duration.ofSeconds(s.integer("tempfail-ttl-seconds", 60, 1, 3_600)),
+        s.integer("cache-max-entries", 100_000, 100, 10_000_000), s.bool("allow-private-targets", false),
+        List.copyOf(directories));
+    s.finish();
+    return verify;
+  }
+
+  /** One {@code [[recipients.ldap]]}: a bind password only in a file, and only over TLS. */
+  private static PortcullisConfig.LdapDirectory ldapDirectory(ConfigSection s) {
+    String url = s.string("url", "");
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(s.key("url"), "not a URL: " + e.getMessage(), e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("ldap") && !scheme.equals("ldaps") || uri.getHost() == null
+        || uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/") || uri.getQuery() != null) {
+      throw new ConfigException(s.key("url"), "must be ldap://host[:port] or ldaps://host[:port], not \""
+          + LogText.escape(url, 200) + "\"");
+    }
+    boolean implicitTls = scheme.equals("ldaps");
+    int port = uri.getPort() < 0 ? (implicitTls ? 636 : 389) : uri.getPort();
+    boolean startTls = s.bool("start-tls", false);
+    if (startTls && implicitTls) {
+      throw new ConfigException(s.key("start-tls"), "is for ldap:// URLs; ldaps:// is TLS from the first byte");
+    }
+    String ca = s.string("ca-file", "");
+    Optional<Path> caFile = ca.isEmpty() ? Optional.empty() : Optional.of(path(s, "ca-file", ca));
+    if (s.has("password")) {
+      throw new ConfigException(s.key("password"), "a password is never kept in the TOML: put it in a file "
+          + "readable only by the service and name it with password-file");
+    }
+    String bindDn = s.string("bind-dn", "");
+    String password = s.string("password-file", "");
+    if (!bindDn.isEmpty()) {
+      if (!com.unboundid.ldap.sdk.DN.isValidDN(bindDn)) {
+        throw new ConfigException(s.key("bind-dn"), "not a distinguished name");
+      }
+      if (password.isEmpty()) {
+        throw new ConfigException(s.key("password-file"), "is required with bind-dn");
+      }
+      if (!implicitTls && !startTls) {
+        throw new ConfigException(s.key("start-tls"), "a bind password is only sent over TLS: use an ldaps:// URL "
+            + "or start-tls = true");
+      }
+    }
+    String base = s.string("base", "");
+    if (base.isEmpty() || !com.unboundid.ldap.sdk.DN.isValidDN(base)) {
+      throw new ConfigException(s.key("base"), "must be the distinguished name the search starts at, such as "
+          + "\"dc=example,dc=com\"");
+    }
+    String filter = s.string("filter", "(mail=%s)");
+    try {
+      if (!filter.contains("%s") || filter.length() > 1000) {
+        throw new com.unboundid.ldap.sdk.LDAPException(com.unboundid.ldap.sdk.ResultCode.FILTER_ERROR, "no %s");
+      }
+      com.unboundid.ldap.sdk.Filter.create(filter.replace("%s", "someone@example.com"));
+    } catch (com.unboundid.ldap.sdk.LDAPException e) {
+      throw new ConfigException(s.key("filter"), "must be an LDAP filter (RFC 4515) with %s for the address, such as "
+          + "\"(|(mail=%s)(proxyAddresses=smtp:%s))\", at most 1000 characters", e);
+    }
+    Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 3_000, 100, 60_000));
+    s.finish();
+    return new PortcullisConfig.LdapDirectory(uri.getHost(), port, implicitTls, startTls, caFile,
+        bindDn.isEmpty() ? Optional.empty() : Optional.of(bindDn),
+        password.isEmpty() ? Optional.empty() : Optional.of(path(s, "password-file", password)), base, filter, timeout);
   }
 
   private static PortcullisConfig.Scan scan(ConfigSection s) {

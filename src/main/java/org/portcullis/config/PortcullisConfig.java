@@ -29,7 +29,50 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
     Delivery delivery, Store store, Log log, Dnsbl dnsbl, Blocklist blocklist, ZoneSettings dnsblServer, Web web,
     GreylistSettings greylist, PolicyService policyService, Lists lists, Submission submission, Spf spf,
     Dkim dkim, Dmarc dmarc, Auth auth, Scan scan, Quarantine quarantine, Diagnose diagnose,
-    Correspondents correspondents, List<Listener> listeners) {
+    Correspondents correspondents, Verify verify, List<Listener> listeners) {
+
+  /** How {@code verify.recipients} verifies our recipients. */
+  public enum RecipientVerification {
+    /** Not at all (recipient-known still judges Maildir mailboxes). */
+    OFF,
+    /** By a callout to {@code delivery.relay-host}. */
+    CALLOUT,
+    /** In the directories of {@code [[recipients.ldap]]}. */
+    LDAP
+  }
+
+  /**
+   * One {@code [[recipients.ldap]]}: an LDAP or Active Directory server that knows our recipients.
+   *
+   * @param implicitTls {@code ldaps://}
+   * @param startTls StartTLS before the bind ({@code ldap://} only)
+   * @param caFile the CA certificates that may sign its certificate (PEM); empty: the system's trust store
+   * @param bindDn who we bind as; empty: anonymously
+   * @param passwordFile where the bind password is (first line); never in the TOML
+   * @param filter the search filter, {@code %s} standing for the address (escaped)
+   */
+  public record LdapDirectory(String host, int port, boolean implicitTls, boolean startTls, Optional<Path> caFile,
+      Optional<String> bindDn, Optional<Path> passwordFile, String base, String filter, Duration timeout) {}
+
+  /**
+   * {@code [verify]}: address verification.
+   *
+   * @param recipients how recipients of our domains are verified before they are accepted
+   * @param sender whether strangers' senders are verified by a callout to their domain's MX
+   * @param timeout the longest a check waits for a verification
+   * @param connectTimeout the longest one callout connection may take to open
+   * @param concurrency callouts at once, at most
+   * @param senderPort the port sender callouts connect to ({@code delivery.remote-port})
+   * @param positiveTtl how long "exists" is kept
+   * @param negativeTtl how long "does not exist" is kept
+   * @param tempfailTtl how long "unknown" is kept (short: the sender's retry asks again)
+   * @param cacheMaxEntries answers kept at most
+   * @param allowPrivateTargets sender callouts may go to private and loopback addresses (tests only)
+   * @param directories {@code [[recipients.ldap]]}, asked in order with {@code recipients = LDAP}
+   */
+  public record Verify(RecipientVerification recipients, boolean sender, Duration timeout, Duration connectTimeout,
+      int concurrency, int senderPort, Duration positiveTtl, Duration negativeTtl, Duration tempfailTtl,
+      long cacheMaxEntries, boolean allowPrivateTargets, List<LdapDirectory> directories) {}
 
   /**
    * {@code [correspondents]}: whom our users write to, whose replies skip the soft checks.
@@ -70,7 +113,7 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
     return new PortcullisConfig(server, mail, moved, tls, dns, new Policy(listener.checks(),
         policy.taggedSubjectPrefix(), policy.exceptions(), policy.actions()), queue, delivery, store, log, dnsbl, blocklist,
         dnsblServer, web, greylist, policyService, lists, submission, spf, dkim, dmarc, auth, scan, quarantine,
-        diagnose, correspondents, List.of());
+        diagnose, correspondents, verify, List.of());
   }
 
   /**

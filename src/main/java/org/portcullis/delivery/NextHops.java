@@ -18,16 +18,16 @@ import org.portcullis.dns.DnsType;
  * domain itself when it has no MX records (the implicit MX); nowhere for a null MX (RFC 7505).
  * A DNS failure is {@link Route.Unknown}: a temporary problem, never a bounce. Thread-safe.
  */
-final class NextHops {
+public final class NextHops {
 
   /** More MX hosts than this are not tried in one attempt (Postfix: smtp_mx_address_limit). */
-  static final int HOSTS_MAX = 10;
+  public static final int HOSTS_MAX = 10;
 
   /** An MX host and its addresses. */
-  record Host(String name, int preference, List<InetAddress> addresses) {}
+  public record Host(String name, int preference, List<InetAddress> addresses) {}
 
   /** What the domain's DNS says. */
-  sealed interface Route {
+  public sealed interface Route {
     /** Hosts to try in order; at least one has addresses. */
     record Hosts(List<Host> hosts) implements Route {}
 
@@ -43,11 +43,12 @@ final class NextHops {
 
   private final DnsResolver dns;
 
-  NextHops(DnsResolver dns) {
+  public NextHops(DnsResolver dns) {
     this.dns = dns;
   }
 
-  Route route(String domain) {
+  /** Where mail for {@code domain} goes now; waits for the resolver, whose lookups have their own timeouts. */
+  public Route route(String domain) {
     DnsAnswer mx = dns.lookup(domain, DnsType.MX).join();
     List<DnsRecord.Mx> records = mx.recordsOf(DnsRecord.Mx.class);
     if (mx.status() == DnsStatus.NXDOMAIN) {

@@ -61,7 +61,7 @@ public final class SmtpProbe implements Probe {
       return List.of();
     }
     Values v = new Values(subject).put("port", String.valueOf(settings.port()));
-    if (!settings.allowPrivate() && !Targets.isPublic(subject.ip())) {
+    if (!settings.allowPrivate() && !org.portcullis.mail.PublicAddresses.isPublic(subject.ip())) {
       return List.of(v.put("why", "it is not a public address").finding("smtp.banner", Status.INFO));
     }
     if (recent.asMap().putIfAbsent(subject.ip(), Boolean.TRUE) != null) {

@@ -45,7 +45,7 @@ class PackageDependenciesTest {
       Map.entry("lists", Set.of("mail", "policy", "notices")),
       Map.entry("mailbox", Set.of("mail", "policy")),
       Map.entry("policy.checks", Set.of("mail", "dns", "policy", "dnsbl", "blocklist", "greylist", "lists", "spf",
-          "dkim", "dmarc", "auth", "scan")),
+          "dkim", "dmarc", "auth", "scan", "verify")),
       Map.entry("queue", Set.of("mail", "files")),
       Map.entry("smtp", Set.of("mail", "policy", "files", "auth")),
       Map.entry("submission", Set.of("mail", "access", "smtp")),
@@ -55,7 +55,9 @@ class PackageDependenciesTest {
       Map.entry("quarantine", Set.of("mail", "queue", "files")),
       Map.entry("verdicts", Set.of("mail", "policy", "policy.checks")),
       // the diagnosis asks what the gateway's own checks ask: its resolver, patterns, DNS lists, SPF
-      Map.entry("diagnose", Set.of("mail", "dns", "spf", "dnsbl", "policy.checks")),
+      Map.entry("diagnose", Set.of("mail", "dns", "spf", "dnsbl", "policy.checks", "verify")),
+      // a sender callout goes where a delivery would (NextHops)
+      Map.entry("verify", Set.of("mail", "dns", "delivery")),
       // correspondents are a live exception of the policy's kind
       Map.entry("correspondents", Set.of("mail", "policy")),
       // a tenant administrator is a login of access's kind, bound to domains

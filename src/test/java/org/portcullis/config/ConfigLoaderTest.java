@@ -36,6 +36,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void verificationIsOffByDefaultAndReadWithItsLimits() {
+    PortcullisConfig.Verify off = ConfigLoader.load(Optional.empty()).verify();
+    assertThat(off.recipients()).isEqualTo(PortcullisConfig.RecipientVerification.OFF);
+    assertThat(off.sender()).isFalse();
+    assertThat(off.timeout().toSeconds()).isEqualTo(10);
+    assertThat(off.tempfailTtl().toSeconds()).isEqualTo(60);
+    assertThat(off.negativeTtl().toMinutes()).isEqualTo(60);
+    assertThat(off.positiveTtl().toHours()).isEqualTo(24);
+    assertThat(off.allowPrivateTargets()).isFalse();
+
+    PortcullisConfig.Verify on = ConfigLoader.parse("""
+        [delivery]
+        transport = "relay"
+        relay-host = "10.0.0.5:25"
+        remote-port = 2525
+        [verify]
+        recipients = "callout"
+        sender = true
+        concurrency = 4
+        negative-ttl-minutes = 5
+        """).verify();
+    assertThat(on.recipients()).isEqualTo(PortcullisConfig.RecipientVerification.CALLOUT);
+    assertThat(on.sender()).isTrue();
+    assertThat(on.concurrency()).isEqualTo(4);
+    assertThat(on.negativeTtl().toMinutes()).isEqualTo(5);
+    assertThat(on.senderPort()).isEqualTo(2525);
+  }
+
+  @Test
   void aFullFileIsRead() {
     PortcullisConfig c = ConfigLoader.parse("""
         [server]
@@ -105,6 +134,24 @@ class ConfigLoaderTest {
       "[correspondents]\\nlifetime-days = 0|correspondents.lifetime-days",
       "[correspondents]\\nkeep = 5|correspondents.keep",
       "[diagnose]\\nsmtp-port = 0|diagnose.smtp-port",
+      "[verify]\\nrecipients = \"callout\"|verify.recipients",
+      "[verify]\\nrecipients = \"maybe\"|verify.recipients",
+      "[verify]\\nsender = \"yes\"|verify.sender",
+      "[verify]\\ntimeout-seconds = 0|verify.timeout-seconds",
+      "[verify]\\nconcurrency = 0|verify.concurrency",
+      "[verify]\\ntempfail-ttl-seconds = 99999|verify.tempfail-ttl-seconds",
+      "[verify]\\nretries = 3|verify.retries",
+      "[[recipients.ldap]]\\nurl = \"http://dc.test\"\\nbase = \"dc=test\"|recipients.ldap[0].url",
+      "[[recipients.ldap]]\\nurl = \"ldap://dc.test/ou=x?mail\"\\nbase = \"dc=test\"|recipients.ldap[0].url",
+      "[[recipients.ldap]]\\nurl = \"ldap://dc.test\"\\nbase = \"dc=test\"\\nbind-dn = \"cn=gw,dc=test\"\\npassword-file = \"/p\"|recipients.ldap[0].start-tls",
+      "[[recipients.ldap]]\\nurl = \"ldaps://dc.test\"\\nbase = \"dc=test\"\\nbind-dn = \"cn=gw,dc=test\"|recipients.ldap[0].password-file",
+      "[[recipients.ldap]]\\nurl = \"ldaps://dc.test\"\\nbase = \"dc=test\"\\npassword = \"secret\"|recipients.ldap[0].password",
+      "[[recipients.ldap]]\\nurl = \"ldaps://dc.test\"\\nbase = \"dc=test\"\\nstart-tls = true|recipients.ldap[0].start-tls",
+      "[[recipients.ldap]]\\nurl = \"ldap://dc.test\"\\nbase = \"not a dn\"|recipients.ldap[0].base",
+      "[[recipients.ldap]]\\nurl = \"ldap://dc.test\"\\nbase = \"dc=test\"\\nfilter = \"(mail=fixed)\"|recipients.ldap[0].filter",
+      "[[recipients.ldap]]\\nurl = \"ldap://dc.test\"\\nbase = \"dc=test\"\\nfilter = \"(mail=%s\"|recipients.ldap[0].filter",
+      "[verify]\\nrecipients = \"ldap\"|verify.recipients",
+      "[recipients]\\nfile = \"x\"|recipients.file",
       "[diagnose]\\nallow-private-targets = \"yes\"|diagnose.allow-private-targets",
       "[actions]\\ntag = 9\\nreject = 5|actions.reject",
       "[actions]\\ntag = \"never\"|actions.tag",

@@ -196,11 +196,11 @@ class SmtpProbeTest {
     Finding again = probe.run(subject, new Lookups(dns), System.nanoTime() + 5_000_000_000L).getFirst();
     assertThat(again.advice()).contains("tested less than 10 minutes ago");
     assertThat(connections).as("one connection for the two diagnoses").hasSize(1);
-    assertThat(Targets.isPublic(InetAddress.ofLiteral("10.1.2.3"))).isFalse();
-    assertThat(Targets.isPublic(InetAddress.ofLiteral("192.0.2.7"))).isFalse();
-    assertThat(Targets.isPublic(InetAddress.ofLiteral("fd00::1"))).isFalse();
-    assertThat(Targets.isPublic(InetAddress.ofLiteral("::ffff:127.0.0.1"))).isFalse();
-    assertThat(Targets.isPublic(InetAddress.ofLiteral("8.8.8.8"))).isTrue();
-    assertThat(Targets.isPublic(InetAddress.ofLiteral("2a00:1450::1"))).isTrue();
+    assertThat(org.portcullis.mail.PublicAddresses.isPublic(InetAddress.ofLiteral("10.1.2.3"))).isFalse();
+    assertThat(org.portcullis.mail.PublicAddresses.isPublic(InetAddress.ofLiteral("192.0.2.7"))).isFalse();
+    assertThat(org.portcullis.mail.PublicAddresses.isPublic(InetAddress.ofLiteral("fd00::1"))).isFalse();
+    assertThat(org.portcullis.mail.PublicAddresses.isPublic(InetAddress.ofLiteral("::ffff:127.0.0.1"))).isFalse();
+    assertThat(org.portcullis.mail.PublicAddresses.isPublic(InetAddress.ofLiteral("8.8.8.8"))).isTrue();
+    assertThat(org.portcullis.mail.PublicAddresses.isPublic(InetAddress.ofLiteral("2a00:1450::1"))).isTrue();
   }
 }

@@ -68,6 +68,7 @@ public final class SmtpReceiver implements AutoCloseable {
     private final int port;
     private IntFunction<String> endOfData = n -> "250 2.0.0 Ok: queued as R" + n;
     private Function<String, String> rcpt = to -> "250 2.1.5 Ok";
+    private Function<String, String> mail = from -> "250 2.1.0 Ok";
     private BiFunction<InetAddress, Integer, String> greeting = (client, n) -> "220 mx.remote.test ESMTP";
     private boolean pipelining;
     private boolean dsn;
@@ -88,6 +89,12 @@ public final class SmtpReceiver implements AutoCloseable {
     /** The reply to each RCPT TO, given its address (without brackets). */
     public Builder rcpt(Function<String, String> reply) {
       this.rcpt = reply;
+      return this;
+    }
+
+    /** The reply to each MAIL FROM, given its path (without brackets; empty for the null sender). */
+    public Builder mail(Function<String, String> reply) {
+      this.mail = reply;
       return this;
     }
 
@@ -236,7 +243,8 @@ public final class SmtpReceiver implements AutoCloseable {
         } else if (upper.startsWith("MAIL FROM:")) {
           from = line.substring(10);
           to.clear();
-          write(out, "250 2.1.0 Ok");
+          write(out, settings.mail.apply(from.substring(from.indexOf('<') + 1, Math.max(from.indexOf('<') + 1,
+              from.indexOf('>')))));
         } else if (upper.startsWith("RCPT TO:")) {
           String arg = line.substring(8);
           String address = arg.substring(arg.indexOf('<') + 1, arg.indexOf('>'));

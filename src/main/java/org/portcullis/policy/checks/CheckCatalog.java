@@ -43,7 +43,20 @@ public final class CheckCatalog {
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists, Optional<SpfEvaluator> spf,
       boolean spfRejectsFail, boolean spfChecksHelo, Optional<DkimVerifier> dkim, Set<String> dkimRequiredFrom,
       Optional<DmarcEvaluator> dmarc, DmarcCheck.Settings dmarcSettings, java.util.function.DoubleSupplier dmarcSample,
-      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners) {}
+      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, Verifiers verifiers) {}
+
+  /**
+   * Who verifies addresses ({@code [verify]}).
+   *
+   * @param recipients our recipients, at the next hop or in the directory (empty: not verified)
+   * @param senders strangers' senders, by callout (empty: {@code verify.sender = false})
+   * @param timeout {@code verify.timeout-seconds}: the longest a check waits for an answer
+   */
+  public record Verifiers(Optional<org.portcullis.verify.AddressVerifier> recipients,
+      Optional<org.portcullis.verify.AddressVerifier> senders, java.time.Duration timeout) {
+    public static final Verifiers NONE = new Verifiers(Optional.empty(), Optional.empty(),
+        java.time.Duration.ofSeconds(10));
+  }
 
   /**
    * A check's name, defaults and factory.
@@ -76,6 +89,8 @@ public final class CheckCatalog {
           p -> new SpamTrapCheck(new java.util.LinkedHashSet<>(p.spamTraps()), p.trapsAtData(), p.blocklistZone(),
               p.publicUrl())),
       entry(RecipientKnownCheck.NAME, RejectAction.REJECT, p -> new RecipientKnownCheck(p.site(), p.recipients())),
+      entry(RecipientVerifyCheck.NAME, RejectAction.REJECT,
+          p -> new RecipientVerifyCheck(p.site(), p.verifiers().recipients(), p.verifiers().timeout())),
       entry(EnvelopeSyntaxCheck.NAME, RejectAction.REJECT, p -> new EnvelopeSyntaxCheck()),
       entry(SenderIpLiteralCheck.NAME, RejectAction.REJECT, p -> new SenderIpLiteralCheck()),
       entry(SenderClaimsLocalCheck.NAME, RejectAction.REJECT, p -> new SenderClaimsLocalCheck(p.site())),
@@ -94,6 +109,9 @@ public final class CheckCatalog {
           p -> new ScanCheck(RspamdScanner.NAME, p.scanners().rspamd(), p.scanners().onFailure(), false)),
       entry(GreylistCheck.NAME, RejectAction.TEMPFAIL,
           p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
+      // After greylisting: a sender that never retries never makes us call anyone.
+      entry(SenderVerifyCheck.NAME, RejectAction.REJECT,
+          p -> new SenderVerifyCheck(p.site(), p.verifiers().senders(), p.verifiers().timeout())),
       // Asked by the protocol layer when it meets the problem, not run in the chain's order.
       entry(ConnectionLimitCheck.NAME, RejectAction.REJECT, p -> new ConnectionLimitCheck()),
       entry(ProtocolProblem.MalformedAddress.CHECK, RejectAction.REJECT,

@@ -1,16 +1,19 @@
-package org.portcullis.diagnose;
+package org.portcullis.mail;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Which addresses a diagnosis may connect to: never private, loopback, link-local, multicast or reserved ones. */
-final class Targets {
+/**
+ * Which addresses a stranger may make us connect to (a diagnosis, a sender verification callout):
+ * never private, loopback, link-local, multicast or reserved ones.
+ */
+public final class PublicAddresses {
 
-  private Targets() {}
+  private PublicAddresses() {}
 
   /** Whether {@code address} is on the public Internet (false for anything a stranger must not aim us at). */
-  static boolean isPublic(InetAddress address) {
+  public static boolean isPublic(InetAddress address) {
     if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
         || address.isSiteLocalAddress() || address.isMulticastAddress()) {
       return false;
