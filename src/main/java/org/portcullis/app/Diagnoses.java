@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.portcullis.config.PortcullisConfig;
+import org.portcullis.diagnose.CalloutProbe;
 import org.portcullis.diagnose.Diagnosis;
 import org.portcullis.diagnose.DnsListProbe;
 import org.portcullis.diagnose.FqdnProbe;
@@ -44,6 +45,8 @@ public final class Diagnoses {
     probes.add(new Diagnosis.Entry(SameAddressProbe.ID, new SameAddressProbe()));
     PortcullisConfig.Diagnose d = config.diagnose();
     probes.add(new Diagnosis.Entry("smtp.banner", new SmtpProbe(new SmtpProbe.Settings(d.smtpPort(),
+        d.connectTimeout(), d.bannerTimeout(), d.allowPrivateTargets(), config.server().hostname()))));
+    probes.add(new Diagnosis.Entry("callout", new CalloutProbe(new CalloutProbe.Settings(d.smtpPort(),
         d.connectTimeout(), d.bannerTimeout(), d.allowPrivateTargets(), config.server().hostname()))));
     Policies.dnsblLookups(config, dns, clock).ifPresent(lists -> probes.add(new Diagnosis.Entry("dnsbl",
         new DnsListProbe(lists))));

@@ -16,7 +16,8 @@ import org.portcullis.policy.RefusalRecord;
  * {@code /diagnose}: "Test your server", public, without JavaScript. {@code ?ref=REF} fills in the
  * refused transaction (its client address, HELO name and sender domain; the sender's local part is
  * not shown, as on the explanation page); otherwise the form's fields. Only with a reference does
- * the check connect to the server (its SMTP banner), and only to that refusal's client address: a
+ * the check connect, and only to that refusal's client address (its SMTP banner) and the MX hosts
+ * of that refusal's sender domain (the callout check), never to a domain given in the query: a
  * stranger cannot aim this server at anyone; the page counts against the portal's page limit per
  * client network. Everything DNS returned is escaped by the template.
  */
@@ -52,8 +53,9 @@ final class DiagnosePage {
       ip = r.clientAddress();
       helo = r.helo();
       String sender = r.sender().replaceAll("^<|>$", "");
+      // Only the refusal's own domain: with a reference we connect to its MX hosts (the callout check).
       domain = sender.lastIndexOf('@') > 0 ? sender.substring(sender.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT)
-          : domain;
+          : "";
     }
     PortalViews.DiagnoseForm form = new PortalViews.DiagnoseForm(ref, ip, domain, helo);
     if (ip.isEmpty()) {
@@ -69,7 +71,8 @@ final class DiagnosePage {
       show(ctx, 400, form, Optional.of(error), Optional.empty());
       return;
     }
-    // A stranger may make us connect only to the server of a refusal it holds the reference of.
+    // A stranger may make us connect only to the server of a refusal it holds the reference of, and to the
+    // MX hosts of that refusal's sender domain.
     boolean connect = !ref.isEmpty();
     Diagnosis.Report report = diagnosis.run(new Subject(address.get(), domain.isEmpty() ? Optional.empty()
         : Optional.of(domain), helo.isEmpty() ? Optional.empty() : Optional.of(helo), Optional.empty(), connect));

@@ -62,4 +62,24 @@ class DiagnosePageTest {
           .doesNotContain("smtp.banner");
     }
   }
+
+  @Test
+  void withAReferenceTheDomainComesFromTheRefusalNeverFromTheQuery() throws Exception {
+    try (TestDnsServer dns = Senders.describe(TestDnsServer.start());
+        TestGateway gateway = TestGateway.start(data, dns)) {
+      String reply;
+      try (SmtpTestClient smtp = SmtpTestClient.connect(gateway.smtp(), Senders.NO_PTR)) {
+        smtp.reply();
+        reply = smtp.startTransaction("mail.noptr.example", "", "bob@example.test");
+      }
+      gateway.gateway().store().refusals().flush();
+      String ref = Refs.of(reply);
+      URI base = URI.create("http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow());
+      HttpResponse<String> page = WebForms.get(WebForms.browser(), base.resolve("/diagnose?ref=" + ref
+          + "&domain=victim.example"));
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("Results for the refusal " + ref).as("a bounce's refusal has no sender domain")
+          .doesNotContain("victim.example", "callout.");
+    }
+  }
 }
