@@ -5,7 +5,9 @@
 # load in the same run, rounds alternating; smtp-sink gives the load generator's ceiling. Content
 # scanning (issue 15): Portcullis asking a spamd stand-in that answers in 70 ms (bench BenchSpamd),
 # Postfix asking the same one through spamass-milter (bench/postfix-scan/), and Portcullis with a
-# spamd that never answers.
+# spamd that never answers. Recipient verification (issue 16): Portcullis relaying to an internal
+# server (bench BenchRelay) without verification, and with verify.recipients = "callout" on a warm
+# cache (one recipient) and a cold one (a new recipient per message).
 # The load: 20 concurrent sessions, one 2 kB message per connection, every connection from a new
 # 127.x.y.z address whose PTR/A/HELO the bench DNS (127.0.0.1:53) answers, default checks on.
 #

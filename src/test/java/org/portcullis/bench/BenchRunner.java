@@ -67,6 +67,9 @@ public final class BenchRunner {
       Process hanging = runner.start(List.of(java(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
           BenchSpamd.class.getName(), String.valueOf(HANGING_SPAMD_PORT), "hang"), work.resolve("spamd-hang.log"),
           "ready");
+      // The internal server behind the gateway for the recipient-verification runs (nobody@ is unknown there).
+      Process relay = runner.start(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+          BenchRelay.class.getName(), String.valueOf(RELAY_PORT)), work.resolve("relay.log"), "ready");
       try {
         runner.say("# " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
             + Runtime.version() + ", " + command("postconf", "-d", "-h", "mail_version").strip().replaceAll("^", "Postfix "));
@@ -89,6 +92,11 @@ public final class BenchRunner {
           // Without the breaker every scan waits the whole scan.timeout-ms: the bound itself.
           runner.portcullis("portcullis-spamd-hang-nobreaker", true, spamd(HANGING_SPAMD_PORT,
               "on-failure = \"accept-tagged\"\nbreaker-failures = 10000\n"), "X-Portcullis-Scan: spamd skipped (timeout)");
+          // Recipient verification (issue 16): relayed to BenchRelay; the callout's cost warm (one
+          // recipient, cached after the first) and cold (a new recipient every message, one callout each).
+          runner.portcullisRelaying("portcullis-relay", "", n -> "rcpt@example.test");
+          runner.portcullisRelaying("portcullis-verify-warm", VERIFY, n -> "rcpt@example.test");
+          runner.portcullisRelaying("portcullis-verify-cold", VERIFY, n -> "rcpt-" + n + "@example.test");
         }
         runner.sink();
         runner.say("## smtp-source (Postfix's load generator; every connection from 127.0.0.1, so no per-address DNS variety)");
@@ -99,6 +107,7 @@ public final class BenchRunner {
         runner.summary();
       } finally {
         dns.destroy();
+        relay.destroy();
         spamd.destroy();
         hanging.destroy();
       }
@@ -106,6 +115,40 @@ public final class BenchRunner {
   }
 
   private static final int SPAMD_PORT = 7830;
+  private static final int RELAY_PORT = 7832;
+  private static final String VERIFY = "[verify]\nrecipients = \"callout\"\n";
+
+  /**
+   * Portcullis relaying to BenchRelay, with {@code verifyKeys}; with verification on, the run ends by
+   * asking for nobody@example.test, which must be refused (else no callout was made).
+   */
+  private void portcullisRelaying(String label, String verifyKeys, java.util.function.IntFunction<String> recipientOf)
+      throws Exception {
+    if (skipped(label)) {
+      return;
+    }
+    jfrLabel = label;
+    Process gateway = startPortcullis(true, "\n[delivery]\ntransport = \"relay\"\nrelay-host = \"127.0.0.1:"
+        + RELAY_PORT + "\"\n" + verifyKeys);
+    try {
+      LoadGenerator.Result result = LoadGenerator.run(label, new InetSocketAddress("127.0.0.1", PORTCULLIS_PORT),
+          sessions, warmup, measure, message, nextSource, recipientOf);
+      nextSource += result.sourcesUsed() + 1000;
+      results.computeIfAbsent(label, k -> new ArrayList<>()).add(result);
+      say(result.line());
+      if (!verifyKeys.isEmpty()) {
+        String reply = LoadGenerator.rcptOnly(new InetSocketAddress("127.0.0.1", PORTCULLIS_PORT),
+            java.net.InetAddress.getByAddress(new byte[] {127, (byte) (nextSource >> 16), (byte) (nextSource >> 8),
+                (byte) nextSource}), "nobody@example.test");
+        if (!reply.startsWith("550 5.1.1")) {
+          throw new IllegalStateException(label + ": nobody@example.test was not refused (no callout?): " + reply);
+        }
+        nextSource++;
+      }
+    } finally {
+      stop(gateway);
+    }
+  }
   private static final int HANGING_SPAMD_PORT = 7831;
   /**
    * spamd on at {@code port}, with room for every session (the default concurrency-max of 16 is
@@ -381,6 +424,13 @@ public final class BenchRunner {
       if (results.containsKey(hang)) {
         say(String.format("%s (a spamd that never answers, scan.timeout-ms 10000): max end-of-DATA->reply %.0f ms",
             hang, results.get(hang).stream().mapToDouble(LoadGenerator.Result::max).max().orElse(0)));
+      }
+    }
+    double relayed = medians.getOrDefault("portcullis-relay", 0.0);
+    for (String verify : List.of("portcullis-verify-warm", "portcullis-verify-cold")) {
+      if (relayed > 0 && medians.containsKey(verify)) {
+        say(String.format("%s costs %.1f %% of portcullis-relay's rate", verify,
+            100 * (1 - medians.get(verify) / relayed)));
       }
     }
     if (medians.getOrDefault("postfix/smtp-source", 0.0) > 0 && medians.containsKey("portcullis-durable/smtp-source")) {

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +63,12 @@ public final class LoadGenerator {
   /** The same with a message of the caller's (its text, dot-stuffed, ending with the {@code .} line). */
   public static Result run(String label, InetSocketAddress server, int sessions, int warmup, int measure, byte[] body,
       int firstSource) throws InterruptedException {
+    return run(label, server, sessions, warmup, measure, body, firstSource, n -> "rcpt@example.test");
+  }
+
+  /** The same with the recipient of each connection given by its number ({@code rcpt-<n>@}: a new one each time). */
+  public static Result run(String label, InetSocketAddress server, int sessions, int warmup, int measure, byte[] body,
+      int firstSource, java.util.function.IntFunction<String> recipientOf) throws InterruptedException {
     AtomicInteger nextSource = new AtomicInteger(firstSource);
     LongAdder accepted = new LongAdder();
     Map<String, LongAdder> failures = new ConcurrentHashMap<>();
@@ -82,7 +89,7 @@ public final class LoadGenerator {
             int n = nextSource.getAndIncrement();
             InetAddress source = InetAddress.getByAddress(new byte[] {127, (byte) (n >> 16), (byte) (n >> 8), (byte) n});
             long[] result = new long[1];
-            String failure = send(server, source, body, result);
+            String failure = send(server, source, recipientOf.apply(n), body, result);
             long now = System.nanoTime();
             if (failure == null && now >= measureStart && now < end) {
               accepted.increment();
@@ -139,7 +146,7 @@ public final class LoadGenerator {
   }
 
   /** One connection, one message. Returns null on success (latency in result[0]) or the failing reply. */
-  static String send(InetSocketAddress server, InetAddress source, byte[] body, long[] result) {
+  static String send(InetSocketAddress server, InetAddress source, String recipient, byte[] body, long[] result) {
     try (Socket socket = new Socket()) {
       socket.setSoTimeout(30_000);
       socket.setTcpNoDelay(true);
@@ -158,7 +165,7 @@ public final class LoadGenerator {
       if (!(reply = command(in, out, "MAIL FROM:<load@" + BenchDns.SENDER_DOMAIN + ">")).startsWith("250")) {
         return "MAIL " + code(reply);
       }
-      if (!(reply = command(in, out, "RCPT TO:<rcpt@example.test>")).startsWith("250")) {
+      if (!(reply = command(in, out, "RCPT TO:<" + recipient + ">")).startsWith("250")) {
         return "RCPT " + code(reply);
       }
       if (!(reply = command(in, out, "DATA")).startsWith("354")) {
@@ -180,6 +187,27 @@ public final class LoadGenerator {
       return null;
     } catch (IOException e) {
       return e.getClass().getSimpleName();
+    }
+  }
+
+  /** One connection up to RCPT: the RCPT reply (or the first that was not positive). */
+  static String rcptOnly(InetSocketAddress server, InetAddress source, String recipient) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.setSoTimeout(30_000);
+      socket.bind(new InetSocketAddress(source, 0));
+      socket.connect(server, 10_000);
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      OutputStream out = socket.getOutputStream();
+      String reply = reply(in);
+      for (String command : List.of("EHLO " + BenchDns.nameOf(source), "MAIL FROM:<load@" + BenchDns.SENDER_DOMAIN
+          + ">", "RCPT TO:<" + recipient + ">")) {
+        if (!reply.startsWith("2")) {
+          return reply;
+        }
+        reply = command(in, out, command);
+      }
+      command(in, out, "QUIT");
+      return reply;
     }
   }
 
