@@ -12,6 +12,8 @@ import java.util.Set;
  *   <li>{@link #REPORT}: file evidence, false-positive reports and delisting requests; look up an address
  *   <li>{@link #LISTS}: allow and deny entries, whitelists, whitelist requests
  *   <li>{@link #BLOCKLIST}: everything under {@code /api/blocklist/} (delist, list permanently, notes, answers)
+ *   <li>{@link #DIAGNOSE}: {@code POST /api/diagnose} connecting to any public server (without it, a
+ *   diagnosis connects only to the client and sender domain of a refusal whose reference it names)
  *   <li>{@link #ADMIN}: all of the above, and check modes, the dashboard, transactions
  *   <li>{@link #TENANT}: only {@code /api/tenant/}, for the domains of the tenant administrator the
  *   token is named after ({@code tenant.<name>}, made by {@code portcullis tenant add-token}); no
@@ -19,7 +21,7 @@ import java.util.Set;
  * </ul>
  */
 public enum ApiScope {
-  REPORT, LISTS, BLOCKLIST, ADMIN, TENANT;
+  REPORT, LISTS, BLOCKLIST, DIAGNOSE, ADMIN, TENANT;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
@@ -50,10 +52,10 @@ public enum ApiScope {
         continue;
       }
       out.add(fromLabel(part).orElseThrow(() -> new IllegalArgumentException("\"" + part.strip()
-          + "\" is not a scope; the scopes are report, lists, blocklist, admin (and tenant, for tenant tokens)")));
+          + "\" is not a scope; the scopes are report, lists, blocklist, diagnose, admin (and tenant, for tenant tokens)")));
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("a token needs at least one scope: report, lists, blocklist or admin");
+      throw new IllegalArgumentException("a token needs at least one scope: report, lists, blocklist, diagnose or admin");
     }
     return out;
   }

@@ -37,7 +37,7 @@ public final class ApiTokens {
    */
   public String create(String name, java.util.Set<ApiScope> scopes) {
     if (scopes.isEmpty()) {
-      throw new IllegalArgumentException("a token needs at least one scope: report, lists, blocklist or admin");
+      throw new IllegalArgumentException("a token needs at least one scope: report, lists, blocklist, diagnose or admin");
     }
     if (scopes.contains(ApiScope.TENANT) && (scopes.size() > 1 || !name.startsWith("tenant."))) {
       throw new IllegalArgumentException("a tenant token has the scope tenant alone and is named tenant.<its "

@@ -3,15 +3,19 @@ package org.portcullis.app;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.portcullis.blocklist.Blocklist;
+import org.portcullis.blocklist.ListingState;
 import org.portcullis.config.PortcullisConfig;
 import org.portcullis.diagnose.CalloutProbe;
 import org.portcullis.diagnose.Diagnosis;
 import org.portcullis.diagnose.DnsListProbe;
-import org.portcullis.diagnose.FqdnProbe;
 import org.portcullis.diagnose.ForwardConfirmedProbe;
+import org.portcullis.diagnose.FqdnProbe;
 import org.portcullis.diagnose.GenericNameProbe;
 import org.portcullis.diagnose.HeloMatchProbe;
 import org.portcullis.diagnose.MxProbe;
+import org.portcullis.diagnose.OwnListProbe;
 import org.portcullis.diagnose.PtrProbe;
 import org.portcullis.diagnose.SameAddressProbe;
 import org.portcullis.diagnose.SmtpProbe;
@@ -29,7 +33,13 @@ public final class Diagnoses {
 
   private Diagnoses() {}
 
+  /** Without our own blocklist (benchmarks, and tests of the DNS probes). */
   public static Diagnosis of(PortcullisConfig config, DnsResolver dns, Clock clock) {
+    return of(config, dns, clock, Optional.empty());
+  }
+
+  /** @param own our own blocklist, asked when {@code blocklist.enabled} */
+  public static Diagnosis of(PortcullisConfig config, DnsResolver dns, Clock clock, Optional<Blocklist> own) {
     List<Diagnosis.Entry> probes = new ArrayList<>();
     probes.add(new Diagnosis.Entry(PtrProbe.ID, new PtrProbe()));
     probes.add(new Diagnosis.Entry(ForwardConfirmedProbe.ID, new ForwardConfirmedProbe()));
@@ -50,6 +60,14 @@ public final class Diagnoses {
         d.connectTimeout(), d.bannerTimeout(), d.allowPrivateTargets(), config.server().hostname()))));
     Policies.dnsblLookups(config, dns, clock).ifPresent(lists -> probes.add(new Diagnosis.Entry("dnsbl",
         new DnsListProbe(lists))));
+    own.filter(b -> config.blocklist().enabled()).ifPresent(b -> probes.add(new Diagnosis.Entry(OwnListProbe.ID,
+        new OwnListProbe(config.blocklist().zone(), config.web().publicUrl(), ip -> listed(b, ip)))));
     return new Diagnosis(probes, dns, config.diagnose().timeout(), clock);
+  }
+
+  private static Optional<OwnListProbe.Listed> listed(Blocklist blocklist, java.net.InetAddress ip) {
+    return blocklist.active(ip).map(l -> new OwnListProbe.Listed(l.network().toString(), l.category().label(),
+        l.firstListed(), l.lastEvidence(), l.state() != ListingState.PERMANENT
+            && l.selfDelistings() < blocklist.settings().selfServiceLimit() && l.network().isHost()));
   }
 }

@@ -256,7 +256,7 @@ public final class Gateway implements AutoCloseable {
                 .filter(e -> e.getValue().onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT)
                 .map(java.util.Map.Entry::getKey).sorted().toList(),
             new org.portcullis.tenant.TenantAdmins(store.tenantUsers(), store.tenants(),
-                config.mail().acceptedDomains(), clock), store.digests(), Diagnoses.of(config, dns, clock));
+                config.mail().acceptedDomains(), clock), store.digests(), Diagnoses.of(config, dns, clock, Optional.of(services.blocklist())));
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }
@@ -413,7 +413,7 @@ public final class Gateway implements AutoCloseable {
           + "or set web.admin-enabled and web.tenant-enabled = false", address.getHostAddress(), w.listen().getPort());
     }
     return new WebServer.Settings(w.listen(), w.publicUrl(), w.formPostsPerMinute(), w.pageViewsPerMinute(), tls,
-        w.metricsNetworks(), w.adminEnabled(), w.tenantEnabled());
+        w.metricsNetworks(), w.adminEnabled(), w.tenantEnabled(), config.diagnose().requestsPerMinute());
   }
 
   /** The outbound source addresses, each checked to be one of ours (bindable) before it is used. */

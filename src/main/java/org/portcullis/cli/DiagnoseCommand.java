@@ -2,10 +2,7 @@ package org.portcullis.cli;
 
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.portcullis.app.Diagnoses;
 import org.portcullis.app.Gateway;
@@ -70,10 +67,11 @@ final class DiagnoseCommand extends StoreCommand {
     if (dom.isPresent() && !dom.get().matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
       throw new CliException(2, "--domain must be a domain name, not \"" + CliText.printable(dom.get()) + "\"");
     }
-    Diagnosis diagnosis = Diagnoses.of(loaded, Gateway.resolverFor(loaded), Clock.systemUTC());
+    Diagnosis diagnosis = Diagnoses.of(loaded, Gateway.resolverFor(loaded), Clock.systemUTC(),
+        Optional.of(services().blocklist()));
     Diagnosis.Report report = diagnosis.run(new Subject(client, dom, heloName, from, !noConnect));
     if (json) {
-      out().println(ListsCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toMap(report)));
+      out().println(ListsCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.toMap()));
     } else {
       print(report);
     }
@@ -127,28 +125,5 @@ final class DiagnoseCommand extends StoreCommand {
   private static String safe(String text) {
     String clipped = text.length() > 2000 ? text.substring(0, 2000) + "..." : text;
     return clipped.replaceAll("[\\x00-\\x1F\\x7F]", "?");
-  }
-
-  private static Map<String, Object> toMap(Diagnosis.Report report) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    Subject s = report.subject();
-    m.put("ip", Addresses.toText(s.ip()));
-    s.domain().ifPresent(d -> m.put("domain", d));
-    s.helo().ifPresent(h -> m.put("helo", h));
-    s.sender().ifPresent(x -> m.put("sender", x));
-    m.put("at", report.at().toString());
-    m.put("millis", report.took().toMillis());
-    m.put("worst", report.worst().label());
-    List<Map<String, Object>> findings = report.findings().stream().map(f -> {
-      Map<String, Object> fm = new LinkedHashMap<>();
-      fm.put("id", f.id());
-      fm.put("status", f.status().label());
-      fm.put("title", f.title());
-      fm.put("facts", f.facts().stream().map(x -> Map.of("label", x.label(), "value", x.value())).toList());
-      fm.put("advice", f.advice());
-      return fm;
-    }).toList();
-    m.put("findings", findings);
-    return m;
   }
 }

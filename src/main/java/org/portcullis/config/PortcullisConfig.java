@@ -90,9 +90,10 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param connectTimeout the longest a connection may take to open
    * @param bannerTimeout the longest the conversation may take
    * @param allowPrivateTargets connect to private, loopback and reserved addresses too (tests only)
+   * @param requestsPerMinute diagnoses one client network may run per minute on the web listener
    */
   public record Diagnose(Duration timeout, int smtpPort, Duration connectTimeout, Duration bannerTimeout,
-      boolean allowPrivateTargets) {}
+      boolean allowPrivateTargets, int requestsPerMinute) {}
 
   /**
    * One {@code [[smtp.listeners]]}: another MX listener (for partner relays, say) with the

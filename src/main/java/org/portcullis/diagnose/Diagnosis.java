@@ -35,6 +35,29 @@ public final class Diagnosis {
       return findings.stream().map(Finding::status).max(Enum::compareTo).orElse(Status.PASS);
     }
 
+    /** The report as JSON-ready maps (the CLI's {@code --json}, {@code POST /api/diagnose}). */
+    public java.util.Map<String, Object> toMap() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("ip", org.portcullis.mail.Addresses.toText(subject.ip()));
+      subject.domain().ifPresent(d -> m.put("domain", d));
+      subject.helo().ifPresent(h -> m.put("helo", h));
+      subject.sender().ifPresent(x -> m.put("sender", x));
+      m.put("connected", subject.connect());
+      m.put("at", at.toString());
+      m.put("millis", took.toMillis());
+      m.put("worst", worst().label());
+      m.put("findings", findings.stream().map(f -> {
+        java.util.Map<String, Object> fm = new java.util.LinkedHashMap<>();
+        fm.put("id", f.id());
+        fm.put("status", f.status().label());
+        fm.put("title", f.title());
+        fm.put("facts", f.facts().stream().map(x -> java.util.Map.of("label", x.label(), "value", x.value())).toList());
+        fm.put("advice", f.advice());
+        return fm;
+      }).toList());
+      return m;
+    }
+
     public boolean failed() {
       return findings.stream().anyMatch(f -> f.status() == Status.FAIL);
     }

@@ -29,11 +29,14 @@ final class DiagnosePage {
   private final Diagnosis diagnosis;
   private final RefusalLog refusals;
   private final PageLimiter pages;
+  private final PageLimiter diagnoses;
 
-  DiagnosePage(Diagnosis diagnosis, RefusalLog refusals, PageLimiter pages) {
+  /** @param diagnoses diagnoses run per client network and minute ({@code diagnose.requests-per-minute}) */
+  DiagnosePage(Diagnosis diagnosis, RefusalLog refusals, PageLimiter pages, PageLimiter diagnoses) {
     this.diagnosis = diagnosis;
     this.refusals = refusals;
     this.pages = pages;
+    this.diagnoses = diagnoses;
   }
 
   /** {@code GET /diagnose[?ref=|?ip=&domain=&helo=]}. */
@@ -63,13 +66,15 @@ final class DiagnosePage {
       return;
     }
     Optional<InetAddress> address = Addresses.parseLiteral(ip);
-    String error = address.isEmpty() ? "\"" + ip + "\" is not an IP address."
-        : !domain.isEmpty() && (domain.length() > 253 || !DOMAIN.matcher(domain).matches()) ? "The domain is not a "
-            + "domain name." : helo.length() > 255 || helo.chars().anyMatch(c -> c < 0x21 || c > 0x7e)
-            ? "The HELO name has at most 255 printable characters." : "";
+    String error = problem(address, ip, domain, helo);
     if (!error.isEmpty()) {
       show(ctx, 400, form, Optional.of(error), Optional.empty());
       return;
+    }
+    if (!diagnoses.tryAcquire(ctx)) {
+      ctx.header("Retry-After", String.valueOf(PageLimiter.WINDOW.toSeconds()));
+      throw new PortalPages.PageError(429, "Too many diagnoses", "Too many diagnoses were asked for from your "
+          + "network. Wait a minute and try again.");
     }
     // A stranger may make us connect only to the server of a refusal it holds the reference of, and to the
     // MX hosts of that refusal's sender domain.
@@ -77,6 +82,14 @@ final class DiagnosePage {
     Diagnosis.Report report = diagnosis.run(new Subject(address.get(), domain.isEmpty() ? Optional.empty()
         : Optional.of(domain), helo.isEmpty() ? Optional.empty() : Optional.of(helo), Optional.empty(), connect));
     show(ctx, 200, form, Optional.empty(), Optional.of(report));
+  }
+
+  /** What is wrong with a diagnosis request's fields, in a sentence; empty when nothing is. */
+  static String problem(Optional<InetAddress> address, String ip, String domain, String helo) {
+    return address.isEmpty() ? "\"" + ip + "\" is not an IP address."
+        : !domain.isEmpty() && (domain.length() > 253 || !DOMAIN.matcher(domain).matches()) ? "The domain is not a "
+            + "domain name." : helo.length() > 255 || helo.chars().anyMatch(c -> c < 0x21 || c > 0x7e)
+            ? "The HELO name has at most 255 printable characters." : "";
   }
 
   private static void show(Context ctx, int status, PortalViews.DiagnoseForm form, Optional<String> error,

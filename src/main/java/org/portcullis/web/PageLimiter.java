@@ -19,7 +19,7 @@ import org.portcullis.mail.Cidr;
  */
 final class PageLimiter {
 
-  private static final Duration WINDOW = Duration.ofMinutes(1);
+  static final Duration WINDOW = Duration.ofMinutes(1);
 
   private final int perMinute;
   private final Cache<Cidr, AtomicInteger> views;
@@ -39,15 +39,19 @@ final class PageLimiter {
    * @throws PortalPages.PageError 429 with Retry-After past the limit
    */
   void check(Context ctx) {
-    Optional<InetAddress> client = Addresses.parseLiteral(ctx.ip());
-    if (client.isEmpty()) {
-      return; // not a TCP peer (cannot happen with Jetty); nothing to count by
-    }
-    AtomicInteger count = views.get(Cidr.clientNetwork(client.get()), k -> new AtomicInteger());
-    if (count.incrementAndGet() > perMinute) {
+    if (!tryAcquire(ctx)) {
       ctx.header("Retry-After", String.valueOf(WINDOW.toSeconds()));
       throw new PortalPages.PageError(429, "Too many requests", "Too many pages were asked for from your network. "
           + "Wait a minute and try again.");
     }
+  }
+
+  /** Counts a request by this request's client; false past the limit. */
+  boolean tryAcquire(Context ctx) {
+    Optional<InetAddress> client = Addresses.parseLiteral(ctx.ip());
+    if (client.isEmpty()) {
+      return true; // not a TCP peer (cannot happen with Jetty); nothing to count by
+    }
+    return views.get(Cidr.clientNetwork(client.get()), k -> new AtomicInteger()).incrementAndGet() <= perMinute;
   }
 }

@@ -99,10 +99,11 @@ public final class WebServer implements AutoCloseable {
    * @param metricsNetworks who may read {@code /metrics}; empty: anyone
    * @param adminEnabled whether {@code /admin} is served
    * @param tenantEnabled whether {@code /tenant} and {@code /api/tenant} are served
+   * @param diagnosesPerMinute diagnoses one client network may run per minute ({@code /diagnose}, {@code /api/diagnose})
    */
   public record Settings(InetSocketAddress listen, String publicUrl, int formPostsPerMinute, int pageViewsPerMinute,
       Optional<javax.net.ssl.SSLContext> tls, java.util.List<org.portcullis.mail.Cidr> metricsNetworks,
-      boolean adminEnabled, boolean tenantEnabled) {}
+      boolean adminEnabled, boolean tenantEnabled, int diagnosesPerMinute) {}
 
   /**
    * The checks as the admin pages show and switch them.
@@ -129,7 +130,9 @@ public final class WebServer implements AutoCloseable {
     WhitelistRequests requests = sources.requests();
     PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
-    DiagnosePage diagnose = new DiagnosePage(sources.diagnosis(), sources.refusals(), pages);
+    PageLimiter diagnoses = new PageLimiter(settings.diagnosesPerMinute(), () -> clock.millis() * 1_000_000L);
+    DiagnosePage diagnose = new DiagnosePage(sources.diagnosis(), sources.refusals(), pages, diagnoses);
+    DiagnoseApi diagnoseApi = new DiagnoseApi(sources.diagnosis(), sources.refusals(), diagnoses);
     QuarantineLinkPages quarantineLinks = new QuarantineLinkPages(sources.quarantine(), guard, pages, sources.lists(),
         sources.digests(), clock);
     AdminPages admin = new AdminPages(new AdminUsers(sources.adminUsers(), clock), new AdminSessions(secure), guard,
@@ -218,6 +221,7 @@ public final class WebServer implements AutoCloseable {
       config.routes.delete("/api/prefs", admin.prefs()::clear);
       config.routes.get("/api/quarantine", admin.quarantine()::list);
       config.routes.post("/api/quarantine/{id}/{action}", admin.quarantine()::apiAct);
+      config.routes.post("/api/diagnose", diagnoseApi::run);
       config.routes.get("/api/dashboard", ctx -> ApiRequests.send(ctx, 200, sources.dashboard().get()));
       config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
       config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));
@@ -434,6 +438,9 @@ public final class WebServer implements AutoCloseable {
     }
     if (path.startsWith("/api/blocklist/")) {
       return org.portcullis.access.ApiScope.BLOCKLIST;
+    }
+    if (path.equals("/api/diagnose")) {
+      return org.portcullis.access.ApiScope.DIAGNOSE;
     }
     if (path.equals("/api/lists") || path.startsWith("/api/lists/") || path.startsWith("/api/whitelists/")
         || path.equals("/api/whitelist-requests") || path.startsWith("/api/whitelist-requests/")) {

@@ -45,7 +45,7 @@ class DiagnosePageTest {
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("Results for the refusal " + ref, "value=\"127.0.2.1\"",
           "value=\"good.example\"", "value=\"mail.noptr.example\"", "rdns.ptr", "127.0.2.1 has no PTR record",
-          "&lt;script&gt;", "smtp.banner", "it is not a public address").doesNotContain("<script>", "carl@");
+          "&lt;script&gt;", "smtp.banner", "it is not a public address", "blocklist.own").doesNotContain("<script>", "carl@");
       assertThat(WebForms.get(browser, base.resolve("/diagnose")).body()).contains("Test your server")
           .doesNotContain("Results");
       HttpResponse<String> bad = WebForms.get(browser, base.resolve("/diagnose?ip=%3Cscript%3E"));
