@@ -21,7 +21,9 @@ import org.portcullis.diagnose.SameAddressProbe;
 import org.portcullis.diagnose.SmtpProbe;
 import org.portcullis.diagnose.SpfProbe;
 import org.portcullis.diagnose.SpfRecordProbe;
+import org.portcullis.diagnose.TtlProbe;
 import org.portcullis.dns.DnsResolver;
+import org.portcullis.dns.DnsjavaResolver;
 import org.portcullis.policy.checks.ClientGenericPtrCheck;
 import org.portcullis.spf.SpfEvaluator;
 
@@ -52,6 +54,9 @@ public final class Diagnoses {
     probes.add(new Diagnosis.Entry("spf.mailfrom", new SpfProbe(spf, false)));
     probes.add(new Diagnosis.Entry("spf.helo", new SpfProbe(spf, true)));
     probes.add(new Diagnosis.Entry(MxProbe.ID, new MxProbe()));
+    probes.add(new Diagnosis.Entry("ttl", new TtlProbe(config.diagnose().dnsPort(),
+        config.diagnose().allowPrivateTargets(), server -> new DnsjavaResolver(List.of(server),
+            java.time.Duration.ofSeconds(2), 1, 0))));
     probes.add(new Diagnosis.Entry(SameAddressProbe.ID, new SameAddressProbe()));
     PortcullisConfig.Diagnose d = config.diagnose();
     probes.add(new Diagnosis.Entry("smtp.banner", new SmtpProbe(new SmtpProbe.Settings(d.smtpPort(),

@@ -124,7 +124,8 @@ public final class ConfigLoader {
     PortcullisConfig.Diagnose diagnose = new PortcullisConfig.Diagnose(Duration.ofSeconds(d.integer("timeout-seconds",
         30, 1, 300)), (int) d.integer("smtp-port", 25, 1, 65_535), Duration.ofSeconds(d.integer(
             "connect-timeout-seconds", 10, 1, 60)), Duration.ofSeconds(d.integer("banner-timeout-seconds", 30, 1, 300)),
-        d.bool("allow-private-targets", false), (int) d.integer("requests-per-minute", 5, 1, 10_000));
+        d.bool("allow-private-targets", false), (int) d.integer("requests-per-minute", 5, 1, 10_000),
+        (int) d.integer("dns-port", 53, 1, 65_535));
     d.finish();
     ConfigSection k = top.section("correspondents");
     PortcullisConfig.Correspondents correspondents = new PortcullisConfig.Correspondents(k.bool("enabled", true),

@@ -91,9 +91,10 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param bannerTimeout the longest the conversation may take
    * @param allowPrivateTargets connect to private, loopback and reserved addresses too (tests only)
    * @param requestsPerMinute diagnoses one client network may run per minute on the web listener
+   * @param dnsPort the port authoritative name servers are asked on for TTLs (53)
    */
   public record Diagnose(Duration timeout, int smtpPort, Duration connectTimeout, Duration bannerTimeout,
-      boolean allowPrivateTargets, int requestsPerMinute) {}
+      boolean allowPrivateTargets, int requestsPerMinute, int dnsPort) {}
 
   /**
    * One {@code [[smtp.listeners]]}: another MX listener (for partner relays, say) with the

@@ -49,7 +49,9 @@ class DiagnoseCliTest {
     Cli.Run good = run("--ip", Senders.GOOD, "--sender", "bob@good.example", "--helo", Senders.GOOD_NAME, "--no-connect");
     assertThat(good.code()).as(good.out() + good.err()).isZero();
     assertThat(good.out()).contains("diagnosis of 127.0.1.1, domain good.example, HELO mail.good.example",
-        "pass     rdns.fcrdns", "pass     spf.mailfrom", "worst: pass");
+        "pass     rdns.fcrdns", "pass     spf.mailfrom", "unknown  ttl.mx",
+        // This test bed has no authoritative NS records (TtlProbeTest has): the TTLs are unknown, not a pass.
+        "worst: unknown");
     Cli.Run bad = run("--ip", Senders.NO_PTR);
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.out()).contains("fail     rdns.ptr", "-> The address 127.0.2.1 has no PTR record");
@@ -60,12 +62,12 @@ class DiagnoseCliTest {
     Cli.Run json = run("--ip", Senders.DYNAMIC, "--json");
     JsonNode report = JsonMapper.builder().build().readTree(json.out());
     assertThat(report.get("ip").asString()).isEqualTo("127.0.3.1");
-    assertThat(report.get("worst").asString()).isEqualTo("warn");
+    assertThat(report.get("worst").asString()).as("the TTLs: no NS records in this test bed").isEqualTo("unknown");
     assertThat(report.get("findings").values()).anySatisfy(f -> {
       assertThat(f.get("id").asString()).isEqualTo("rdns.generic");
       assertThat(f.get("status").asString()).isEqualTo("warn");
     });
-    assertThat(json.code()).as("a warning is not a failure").isZero();
+    assertThat(json.code()).as("a warning or an unknown is not a failure").isZero();
   }
 
   @Test

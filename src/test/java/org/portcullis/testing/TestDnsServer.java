@@ -134,6 +134,20 @@ public final class TestDnsServer implements AutoCloseable {
     return txt(selector + "._domainkey." + domain, strings);
   }
 
+  /**
+   * Any record with its own TTL, its data in zone-file form: {@code record("example.test", "NS", 86400,
+   * "ns1.example.test.")}.
+   */
+  public TestDnsServer record(String name, String type, long ttl, String data) {
+    return add(name, n -> {
+      try {
+        return Record.fromString(n, Type.value(type), DClass.IN, ttl, data, Name.root);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("not " + type + " data: " + data, e);
+      }
+    });
+  }
+
   public TestDnsServer cname(String name, String target) {
     return add(name, n -> new CNAMERecord(n, DClass.IN, TTL, name(target)));
   }
