@@ -130,7 +130,7 @@ public final class ConfigLoader {
     ConfigSection k = top.section("correspondents");
     PortcullisConfig.Correspondents correspondents = new PortcullisConfig.Correspondents(k.bool("enabled", true),
         Duration.ofDays(k.integer("lifetime-days", 60, 1, 3650)), k.integer("max-entries", 200_000, 1_000,
-            100_000_000));
+            100_000_000), k.bool("trust-delivery-hosts", false));
     k.finish();
     ConfigSection recipientsSection = top.section("recipients");
     List<PortcullisConfig.LdapDirectory> directories = new ArrayList<>();

@@ -79,8 +79,9 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    *
    * @param lifetime how long after our user last wrote to it a correspondent is remembered
    * @param maxEntries the most pairs kept (the oldest go first)
+   * @param trustDeliveryHosts mail from the MX servers we delivered to skips the soft checks too
    */
-  public record Correspondents(boolean enabled, Duration lifetime, long maxEntries) {}
+  public record Correspondents(boolean enabled, Duration lifetime, long maxEntries, boolean trustDeliveryHosts) {}
 
   /**
    * {@code [diagnose]}: "test your server".

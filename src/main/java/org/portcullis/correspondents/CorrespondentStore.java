@@ -11,7 +11,16 @@ public interface CorrespondentStore {
   /** Whether {@code user} wrote to {@code correspondent} at or after {@code since}. */
   boolean wroteTo(String user, String correspondent, Instant since);
 
-  /** Forgets pairs last written before {@code before}, and the oldest beyond {@code keep}; returns how many. */
+  /** We delivered mail to the server at {@code address} (its text form) at {@code at}; a repeat moves the time on. */
+  void deliveredTo(String address, Instant at);
+
+  /** Whether we delivered mail to the server at {@code address} at or after {@code since}. */
+  boolean deliveredToSince(String address, Instant since);
+
+  /**
+   * Forgets pairs and servers last written to before {@code before}, and the oldest of each beyond
+   * {@code keep}; returns how many.
+   */
   int prune(Instant before, long keep);
 
   long count();

@@ -2,12 +2,14 @@ package org.portcullis.correspondents;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.portcullis.mail.Addresses;
 import org.portcullis.mail.EmailAddress;
 import org.portcullis.mail.MailPath;
 import org.portcullis.mail.Recipient;
@@ -32,6 +34,8 @@ public final class Correspondents implements LiveExceptions {
   private final Duration lifetime;
   private final long keep;
   private final Clock clock;
+  private final boolean trustDeliveryHosts;
+  private static final String HOST = "host ";
   private final Cache<String, Boolean> known = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofSeconds(30)).build();
 
@@ -40,10 +44,38 @@ public final class Correspondents implements LiveExceptions {
    * @param keep the most pairs kept (the oldest go first)
    */
   public Correspondents(CorrespondentStore store, Duration lifetime, long keep, Clock clock) {
+    this(store, lifetime, keep, false, clock);
+  }
+
+  /**
+   * @param trustDeliveryHosts mail from the servers we delivered to skips the soft checks too
+   *     ({@code correspondents.trust-delivery-hosts}; "many servers auto-whitelist the IP of the
+   *     recipient's mail server", seed 001)
+   */
+  public Correspondents(CorrespondentStore store, Duration lifetime, long keep, boolean trustDeliveryHosts,
+      Clock clock) {
     this.store = store;
     this.lifetime = lifetime;
     this.keep = keep;
+    this.trustDeliveryHosts = trustDeliveryHosts;
     this.clock = clock;
+  }
+
+  /**
+   * Delivery handed mail for {@code domain} to the server at {@code address}: with
+   * {@code trust-delivery-hosts}, that server's own mail skips the soft checks for the lifetime.
+   */
+  public void deliveredTo(String domain, InetAddress address) {
+    if (!trustDeliveryHosts) {
+      return;
+    }
+    String text = Addresses.toText(address);
+    try {
+      store.deliveredTo(text, clock.instant());
+      known.put(HOST + text, Boolean.TRUE);
+    } catch (RuntimeException e) {
+      log.warn("cannot remember {} (a mail server of {}) as delivered to: {}", text, domain, e.getMessage());
+    }
   }
 
   /**
@@ -71,6 +103,10 @@ public final class Correspondents implements LiveExceptions {
 
   @Override
   public Optional<Skip> skipped(SessionView session, Optional<Recipient> recipient) {
+    Optional<Skip> host = trustDeliveryHosts ? deliveryHost(session) : Optional.empty();
+    if (host.isPresent()) {
+      return host;
+    }
     Optional<MailPath> sender = session.sender();
     if (recipient.isEmpty() || sender.isEmpty() || sender.get().isNull()) {
       return Optional.empty();
@@ -87,8 +123,25 @@ public final class Correspondents implements LiveExceptions {
     if (wrote == null || !wrote) {
       return Optional.empty();
     }
-    return Optional.of(new Skip(SKIPPED::contains, "a reply: " + user + " wrote to " + correspondent
-        + " in the last " + lifetime.toDays() + " days", false));
+    return Optional.of(new Skip(SKIPPED::contains, "greylist and dnsbl skipped, a reply: " + user + " wrote to "
+        + correspondent + " in the last " + lifetime.toDays() + " days", false));
+  }
+
+  /** The client is a mail server we delivered to within the lifetime. */
+  private Optional<Skip> deliveryHost(SessionView session) {
+    String address = session.client().addressText();
+    Boolean delivered = known.get(HOST + address, k -> {
+      try {
+        return store.deliveredToSince(address, clock.instant().minus(lifetime));
+      } catch (RuntimeException e) {
+        return null; // unknown: nothing skipped, asked again next time
+      }
+    });
+    if (delivered == null || !delivered) {
+      return Optional.empty();
+    }
+    return Optional.of(new Skip(SKIPPED::contains, "greylist and dnsbl skipped, [" + address + "] is a mail server we "
+        + "delivered to in the last " + lifetime.toDays() + " days", false));
   }
 
   /** Forgets correspondents past their lifetime and beyond the cap; returns how many. */

@@ -42,6 +42,7 @@ public final class MxTransport implements Transport, AutoCloseable {
   public record Settings(String helo, int port, Duration connectTimeout, Duration readTimeout,
       int destinationConcurrency, Duration connectionReuseTime) {}
 
+  private final java.util.function.BiConsumer<String, InetAddress> delivered;
   private final NextHops hops;
   private final Settings settings;
   private final SourcePool pool;
@@ -51,6 +52,13 @@ public final class MxTransport implements Transport, AutoCloseable {
 
   /** @param pool the source addresses to connect from (an empty pool: the system picks) */
   public MxTransport(DnsResolver dns, Settings settings, SourcePool pool) {
+    this(dns, settings, pool, (domain, server) -> { });
+  }
+
+  /** @param delivered told of each server that took mail (for {@code correspondents.trust-delivery-hosts}) */
+  public MxTransport(DnsResolver dns, Settings settings, SourcePool pool,
+      java.util.function.BiConsumer<String, InetAddress> delivered) {
+    this.delivered = delivered;
     this.hops = new NextHops(dns);
     this.settings = settings;
     this.pool = pool;
@@ -202,6 +210,9 @@ public final class MxTransport implements Transport, AutoCloseable {
           }
           try {
             SmtpTransaction.Result result = SmtpTransaction.run(c, message, recipients, content);
+            if (result.outcomes().values().stream().anyMatch(o -> o instanceof DeliveryOutcome.Delivered)) {
+              delivered.accept(domain, address);
+            }
             if (result.reusable()) {
               cache.put(c, source);
             } else {

@@ -31,6 +31,11 @@ import org.portcullis.mail.Recipient;
  */
 public final class SessionPolicy implements SessionView {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("portcullis.policy");
+
+  /** The header field naming the exceptions applied to a recipient. */
+  public static final String EXCEPTION_FIELD = "X-Portcullis-Exception";
+
   /** What to answer to the command that triggered a phase. */
   public sealed interface Decision {
     /** Go on with the command's normal positive reply. */
@@ -281,6 +286,7 @@ public final class SessionPolicy implements SessionView {
       Verdict.Tag verdict = (Verdict.Tag) tag.verdict();
       transactionTags.add(new AppliedTag(tag.check(), verdict.reason(), renderer.tag(tag, this, rcpt), verdict.kind()));
     }
+    noteException(recipient);
     accepted.add(recipient);
     return PROCEED;
   }
@@ -674,6 +680,21 @@ public final class SessionPolicy implements SessionView {
    * allow entries and whitelists), judged with everything known now. Relay control and the deny
    * list are never skipped.
    */
+  /**
+   * What a live exception (an allow entry, a whitelist, a correspondent) let this recipient skip is
+   * said in the log and in the message's {@code X-Portcullis-Exception} field, so that nobody has to
+   * guess why a check did not run.
+   */
+  private void noteException(Recipient recipient) {
+    Optional<LiveExceptions.Skip> skip = live.skipped(this, Optional.of(recipient));
+    if (skip.isEmpty()) {
+      return;
+    }
+    String why = org.portcullis.mail.LogText.forReply(skip.get().why(), 300);
+    log.info("exception for <{}> from [{}]: {}", recipient.address(), client().addressText(), why);
+    annotations.add(new Verdict.Annotate(EXCEPTION_FIELD, "<" + recipient.address() + ">: " + why));
+  }
+
   private Predicate<String> skippedChecks(Optional<Recipient> rcpt) {
     List<ExceptionRule> matching = List.of();
     for (ExceptionRule rule : exceptions) {
