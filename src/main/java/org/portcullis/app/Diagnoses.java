@@ -13,6 +13,7 @@ import org.portcullis.diagnose.DnsListProbe;
 import org.portcullis.diagnose.ForwardConfirmedProbe;
 import org.portcullis.diagnose.FqdnProbe;
 import org.portcullis.diagnose.GenericNameProbe;
+import org.portcullis.diagnose.GreylistHistoryProbe;
 import org.portcullis.diagnose.HeloMatchProbe;
 import org.portcullis.diagnose.MxProbe;
 import org.portcullis.diagnose.OwnListProbe;
@@ -24,6 +25,9 @@ import org.portcullis.diagnose.SpfRecordProbe;
 import org.portcullis.diagnose.TtlProbe;
 import org.portcullis.dns.DnsResolver;
 import org.portcullis.dns.DnsjavaResolver;
+import org.portcullis.greylist.GreylistSettings;
+import org.portcullis.greylist.GreylistStore;
+import org.portcullis.greylist.Triplet;
 import org.portcullis.policy.checks.ClientGenericPtrCheck;
 import org.portcullis.spf.SpfEvaluator;
 
@@ -35,13 +39,17 @@ public final class Diagnoses {
 
   private Diagnoses() {}
 
-  /** Without our own blocklist (benchmarks, and tests of the DNS probes). */
+  /** Without our own blocklist and greylist (benchmarks, and tests of the DNS probes). */
   public static Diagnosis of(PortcullisConfig config, DnsResolver dns, Clock clock) {
-    return of(config, dns, clock, Optional.empty());
+    return of(config, dns, clock, Optional.empty(), Optional.empty());
   }
 
-  /** @param own our own blocklist, asked when {@code blocklist.enabled} */
-  public static Diagnosis of(PortcullisConfig config, DnsResolver dns, Clock clock, Optional<Blocklist> own) {
+  /**
+   * @param own our own blocklist, asked when {@code blocklist.enabled}
+   * @param greylist our greylist's records, read for the server's history when {@code greylist.enabled}
+   */
+  public static Diagnosis of(PortcullisConfig config, DnsResolver dns, Clock clock, Optional<Blocklist> own,
+      Optional<GreylistStore> greylist) {
     List<Diagnosis.Entry> probes = new ArrayList<>();
     probes.add(new Diagnosis.Entry(PtrProbe.ID, new PtrProbe()));
     probes.add(new Diagnosis.Entry(ForwardConfirmedProbe.ID, new ForwardConfirmedProbe()));
@@ -67,7 +75,19 @@ public final class Diagnoses {
         new DnsListProbe(lists))));
     own.filter(b -> config.blocklist().enabled()).ifPresent(b -> probes.add(new Diagnosis.Entry(OwnListProbe.ID,
         new OwnListProbe(config.blocklist().zone(), config.web().publicUrl(), ip -> listed(b, ip)))));
+    greylist.filter(g -> config.greylist().enabled()).ifPresent(g -> probes.add(new Diagnosis.Entry(
+        GreylistHistoryProbe.ID, new GreylistHistoryProbe((ip, ptr) -> history(g, config.greylist(), ip, ptr, clock),
+            clock))));
     return new Diagnosis(probes, dns, config.diagnose().timeout(), clock);
+  }
+
+  /** The greylist's records under the key greylisting files this client under. */
+  private static GreylistHistoryProbe.History history(GreylistStore store, GreylistSettings settings,
+      java.net.InetAddress ip, Optional<String> confirmedPtr, Clock clock) {
+    String key = Triplet.client(ip, confirmedPtr, settings);
+    return new GreylistHistoryProbe.History(key, store.history(key, clock.instant().minus(GreylistHistoryProbe.WINDOW),
+        10_000).stream().map(e -> new GreylistHistoryProbe.Delivery(e.firstSeen(), e.lastSeen(), e.passed(),
+            e.attempts())).toList());
   }
 
   private static Optional<OwnListProbe.Listed> listed(Blocklist blocklist, java.net.InetAddress ip) {

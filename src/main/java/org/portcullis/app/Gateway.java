@@ -154,7 +154,8 @@ public final class Gateway implements AutoCloseable {
           .withScanners(Policies.scanners(config, clock)).withChoices(preferences);
       Optional<Correspondents> correspondents = config.correspondents().enabled()
           ? Optional.of(new Correspondents(store.correspondents(), config.correspondents().lifetime(),
-              config.correspondents().maxEntries(), clock)) : Optional.empty();
+              config.correspondents().maxEntries(), config.correspondents().trustDeliveryHosts(), clock))
+          : Optional.empty();
       if (correspondents.isPresent()) {
         features = features.withCorrespondents(correspondents.get());
       }
@@ -174,7 +175,8 @@ public final class Gateway implements AutoCloseable {
       OutgoingSigner ownMail = DkimSigning.outgoing(dkimKeys,
           OrganizationalDomain.of(config.server().hostname()).orElse(config.server().hostname()), clock);
       DeliveryService delivery = steps.step("delivery", () -> {
-        DeliveryService d = new DeliveryService(spool, transport(config, dns, pool), config.delivery().retry(), clock,
+        DeliveryService d = new DeliveryService(spool, transport(config, dns, pool, (domain, server) ->
+            correspondents.ifPresent(c -> c.deliveredTo(domain, server))), config.delivery().retry(), clock,
             config.delivery().concurrency(), new Notifications(spool, queueIds, config.server().hostname(), clock,
                 config.delivery().delayWarning(), ownMail));
         d.start(spool.recovered());
@@ -256,7 +258,8 @@ public final class Gateway implements AutoCloseable {
                 .filter(e -> e.getValue().onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT)
                 .map(java.util.Map.Entry::getKey).sorted().toList(),
             new org.portcullis.tenant.TenantAdmins(store.tenantUsers(), store.tenants(),
-                config.mail().acceptedDomains(), clock), store.digests(), Diagnoses.of(config, dns, clock, Optional.of(services.blocklist())));
+                config.mail().acceptedDomains(), clock), store.digests(), Diagnoses.of(config, dns, clock, Optional.of(services.blocklist()),
+                Optional.of(store.greylist())));
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));
       }
@@ -439,7 +442,9 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  static Transport transport(PortcullisConfig config, DnsResolver dns, SourcePool pool) throws IOException {
+  /** @param delivered told of each MX server that took mail (the correspondents' delivery hosts) */
+  static Transport transport(PortcullisConfig config, DnsResolver dns, SourcePool pool,
+      java.util.function.BiConsumer<String, java.net.InetAddress> delivered) throws IOException {
     PortcullisConfig.Delivery d = config.delivery();
     Transport inbound = switch (d.transport()) {
       case MAILDIR -> new MaildirTransport(d.maildirRoot(), config.server().hostname());
@@ -453,7 +458,7 @@ public final class Gateway implements AutoCloseable {
         .equals("mx"));
     Optional<Transport> mx = needsMx ? Optional.of(new MxTransport(dns, new MxTransport.Settings(
         config.server().hostname(), d.remotePort(), d.relayConnectTimeout(), d.relayReadTimeout(),
-        d.destinationConcurrency(), d.connectionReuseTime()), pool)) : Optional.empty();
+        d.destinationConcurrency(), d.connectionReuseTime()), pool, delivered)) : Optional.empty();
     Optional<Transport> outbound = switch (d.outbound()) {
       case SMARTHOST -> smarthost;
       case MX -> mx;

@@ -68,7 +68,7 @@ final class DiagnoseCommand extends StoreCommand {
       throw new CliException(2, "--domain must be a domain name, not \"" + CliText.printable(dom.get()) + "\"");
     }
     Diagnosis diagnosis = Diagnoses.of(loaded, Gateway.resolverFor(loaded), Clock.systemUTC(),
-        Optional.of(services().blocklist()));
+        Optional.of(services().blocklist()), Optional.of(store.greylist()));
     Diagnosis.Report report = diagnosis.run(new Subject(client, dom, heloName, from, !noConnect));
     if (json) {
       out().println(ListsCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.toMap()));

@@ -20,6 +20,12 @@ public interface GreylistStore {
   /** Passed triplets of this client, counting only those seen since {@code since}. */
   int clientPasses(String client, Instant since);
 
+  /**
+   * The entries of this client's triplets seen since {@code since}, at most {@code limit} of them,
+   * the latest first (the diagnosis's greylisting history).
+   */
+  java.util.List<GreylistEntry> history(String client, Instant since, int limit);
+
   /** How many triplets the store holds. */
   long count();
 

@@ -72,4 +72,30 @@ class DiagnoseApiTest {
       assertThat(limited.headers().firstValue("Retry-After")).hasValue("60");
     }
   }
+
+  @Test
+  void theGreylistHistoryIsOurOwnRecordOfTheServer() throws Exception {
+    org.portcullis.testing.FakeClock clock = new org.portcullis.testing.FakeClock();
+    try (TestDnsServer dns = Senders.describe(TestDnsServer.start());
+        TestGateway gateway = TestGateway.start(clock, data, dns, "greylist.enabled = true")) {
+      try (org.portcullis.testing.SmtpTestClient smtp = org.portcullis.testing.SmtpTestClient.connect(gateway.smtp(),
+          Senders.GOOD)) {
+        smtp.reply();
+        assertThat(smtp.startTransaction(Senders.GOOD_NAME, "once@good.example", "bob@example.test"))
+            .startsWith("451 4.7.1 Greylisted");
+      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> gateway.gateway().store().greylist().count() == 1);
+      String token = new ApiTokens(gateway.gateway().store().apiTokens(), Clock.systemUTC()).create("helpdesk",
+          Set.of(ApiScope.DIAGNOSE));
+      String body = "{\"ip\": \"" + Senders.GOOD + "\", \"connect\": false}";
+      assertThat(post(gateway, body, token).body()).as("within 2 hours of the first attempt")
+          .contains("\"id\":\"greylist.history\",\"status\":\"info\"");
+
+      clock.advance(Duration.ofHours(3));
+      HttpResponse<String> later = post(gateway, body, token);
+      assertThat(later.body()).as("never retried").contains("\"id\":\"greylist.history\",\"status\":\"fail\"",
+          "RFC 5321 4.5.4.1");
+    }
+  }
 }

@@ -128,6 +128,28 @@ final class SqliteGreylistStore implements GreylistStore, AutoCloseable {
   }
 
   @Override
+  public synchronized java.util.List<GreylistEntry> history(String client, Instant since, int limit) {
+    try (PreparedStatement p = connection.prepareStatement("SELECT first_seen, last_seen, passed_at, attempts FROM "
+        + "greylist_triplet WHERE client = ? AND last_seen >= ? ORDER BY last_seen DESC LIMIT ?")) {
+      p.setString(1, client);
+      p.setLong(2, since.toEpochMilli());
+      p.setInt(3, limit);
+      java.util.List<GreylistEntry> out = new java.util.ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          long passed = rs.getLong(3);
+          Optional<Instant> passedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(passed));
+          out.add(new GreylistEntry(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2)), passedAt,
+              rs.getInt(4)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the greylist: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized int prune(Instant before) {
     try (PreparedStatement p = connection.prepareStatement("DELETE FROM greylist_triplet WHERE last_seen < ?")) {
       p.setLong(1, before.toEpochMilli());
