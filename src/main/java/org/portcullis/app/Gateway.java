@@ -49,6 +49,7 @@ import org.portcullis.correspondents.Correspondents;
 import org.portcullis.policy.RecipientDirectory;
 import org.portcullis.policy.RefusalCounts;
 import org.portcullis.policy.checks.CheckCatalog;
+import org.portcullis.probe.RetryProbes;
 import org.portcullis.policyd.PolicyResponder;
 import org.portcullis.policyd.PolicyServer;
 import org.portcullis.quarantine.Digests;
@@ -159,6 +160,11 @@ public final class Gateway implements AutoCloseable {
       if (correspondents.isPresent()) {
         features = features.withCorrespondents(correspondents.get());
       }
+      Optional<RetryProbes> probes = config.diagnose().probeDomain().map(domain -> new RetryProbes(store.retryProbes(),
+          domain, config.diagnose().probeDelay(), clock));
+      if (probes.isPresent()) {
+        features = features.withProbes(probes.get());
+      }
       // Sender callouts leave from the address our mail to that domain would (seed 001: one IP in and out).
       SourcePool pool = sourcePool(config, store, clock);
       features = features.withVerifiers(Policies.verifiers(config, dns, pool::candidates, clock,
@@ -186,7 +192,7 @@ public final class Gateway implements AutoCloseable {
           clock, config.quarantine().retention()), q -> { });
       SpoolingSink sink = new SpoolingSink(spool, delivery, store.transactions(),
           config.dmarc().reportAddress().map(address -> new ReportInbox(address, store.dmarcReports(), clock)),
-          quarantine, correspondents, config.mail().acceptedDomains());
+          quarantine, correspondents, config.mail().acceptedDomains(), probes);
       Quarantine.Requeue requeue = message -> sink.requeue(message, queueIds, clock);
       QuarantineLinks links = new QuarantineLinks(store.digests(), clock);
       java.util.function.IntSupplier digestRun = digestRunner(config, store, spool, delivery, queueIds, ownMail, links,
@@ -230,6 +236,13 @@ public final class Gateway implements AutoCloseable {
         }
       }, 60, 6 * 60 * 60, TimeUnit.SECONDS));
       upkeep.scheduleWithFixedDelay(() -> pruneQuarantine(quarantine), 7, 60 * 60, TimeUnit.SECONDS);
+      probes.ifPresent(p -> upkeep.scheduleWithFixedDelay(() -> {
+        try {
+          p.prune();
+        } catch (RuntimeException e) {
+          log.warn("retry probes not pruned: {}", e.getMessage());
+        }
+      }, 90, 60 * 60, TimeUnit.SECONDS));
       upkeep.scheduleWithFixedDelay(digestRun::getAsInt, 60, 5 * 60, TimeUnit.SECONDS);
       upkeep.scheduleWithFixedDelay(() -> refreshChoices(preferences), 250, 250, TimeUnit.MILLISECONDS);
       if (!config.queue().fsync()) {
@@ -258,7 +271,7 @@ public final class Gateway implements AutoCloseable {
                 .filter(e -> e.getValue().onReject() == org.portcullis.policy.RejectAction.PER_RECIPIENT)
                 .map(java.util.Map.Entry::getKey).sorted().toList(),
             new org.portcullis.tenant.TenantAdmins(store.tenantUsers(), store.tenants(),
-                config.mail().acceptedDomains(), clock), store.digests(), Diagnoses.of(config, dns, clock, Optional.of(services.blocklist()),
+                config.mail().acceptedDomains(), clock), store.digests(), probes, Diagnoses.of(config, dns, clock, Optional.of(services.blocklist()),
                 Optional.of(store.greylist())));
         web = Optional.of(steps.step("web listener on " + config.web().listen().getAddress().getHostAddress() + ":"
             + config.web().listen().getPort(), () -> WebServer.start(webSettings(config), sources), WebServer::close));

@@ -42,6 +42,7 @@ import org.portcullis.policy.checks.CheckCatalog;
 import org.portcullis.policy.checks.DmarcCheck;
 import org.portcullis.policy.checks.DnsblCheck;
 import org.portcullis.policy.checks.ScanCheck;
+import org.portcullis.probe.RetryProbes;
 import org.portcullis.scan.CircuitBreaker;
 import org.portcullis.scan.ClamdScanner;
 import org.portcullis.scan.GuardedScanner;
@@ -85,52 +86,58 @@ public final class Policies {
   public record Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
       Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
       Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, RecipientChoices choices,
-      LiveExceptions correspondents, CheckCatalog.Verifiers verifiers) {
+      LiveExceptions correspondents, CheckCatalog.Verifiers verifiers, Optional<RetryProbes> probes) {
     public static final Features NONE = new Features(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), CheckModes.none(), Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
-        RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE);
+        RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE, Optional.empty());
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes) {
       this(dnsbl, listings, greylist, lists, modes, Optional.empty(), Optional.empty(), ScanCheck.Scanners.NONE,
-          RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE);
+          RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE, Optional.empty());
     }
 
     public Features(Optional<DnsblLookups> dnsbl, Optional<LiveListings> listings, Optional<Greylist> greylist,
         Optional<AccessLists> lists, CheckModes modes, Optional<RecipientDirectory> recipients,
         Optional<DmarcTally> dmarcTally) {
       this(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, ScanCheck.Scanners.NONE,
-          RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE);
+          RecipientChoices.NONE, LiveExceptions.NONE, CheckCatalog.Verifiers.NONE, Optional.empty());
     }
 
     /** The same features with another directory of recipients. */
     public Features withRecipients(RecipientDirectory directory) {
       return new Features(dnsbl, listings, greylist, lists, modes, Optional.of(directory), dmarcTally, scanners,
-          choices, correspondents, verifiers);
+          choices, correspondents, verifiers, probes);
     }
 
     /** The same features with these content scanners (one set per gateway: their limits are shared). */
     public Features withScanners(ScanCheck.Scanners configured) {
       return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, configured, choices,
-          correspondents, verifiers);
+          correspondents, verifiers, probes);
     }
 
     /** The same features with the recipients' choices for per-recipient checks. */
     public Features withChoices(RecipientChoices chosen) {
       return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, chosen,
-          correspondents, verifiers);
+          correspondents, verifiers, probes);
     }
 
     /** The same features with replies from our users' correspondents let through the soft checks. */
     public Features withCorrespondents(LiveExceptions replies) {
       return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, choices,
-          replies, verifiers);
+          replies, verifiers, probes);
     }
 
     /** The same features with these address verifiers (one set per gateway: their caches and limits are shared). */
     public Features withVerifiers(CheckCatalog.Verifiers chosen) {
       return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, choices,
-          correspondents, chosen);
+          correspondents, chosen, probes);
+    }
+
+    /** The same features with the retry probes of "test your server". */
+    public Features withProbes(RetryProbes given) {
+      return new Features(dnsbl, listings, greylist, lists, modes, recipients, dmarcTally, scanners, choices,
+          correspondents, verifiers, Optional.of(given));
     }
   }
 
@@ -251,7 +258,7 @@ public final class Policies {
             config.dmarc().trustedForwarders(), config.dmarc().mailingLists(),
             config.dmarc().quarantineHolds()),
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), features.dmarcTally(),
-        features.scanners(), features.verifiers());
+        features.scanners(), features.verifiers(), features.probes());
     List<PolicyChain.Entry> entries = new ArrayList<>();
     java.util.Map<String, RecipientChoices.Decided> fallbacks = new java.util.HashMap<>();
     for (CheckCatalog.Entry entry : CheckCatalog.ENTRIES) {
@@ -293,8 +300,9 @@ public final class Policies {
         publicUrl);
     Optional<ClientLookup<DnsblReport>> dnsbl = features.dnsbl().map(DnsblCheck::lookup);
     List<ClientLookup<?>> lookups = dnsbl.<List<ClientLookup<?>>>map(List::of).orElse(List.of());
-    LiveExceptions live = LiveExceptions.both(features.lists().<LiveExceptions>map(l -> l).orElse(LiveExceptions.NONE),
-        features.correspondents());
+    LiveExceptions live = LiveExceptions.both(LiveExceptions.both(features.lists().<LiveExceptions>map(l -> l)
+        .orElse(LiveExceptions.NONE), features.correspondents()), features.probes().<LiveExceptions>map(p -> p)
+        .orElse(LiveExceptions.NONE));
     return new PolicyEngine(chain(config, site, dns, dnsbl, features), renderer, config.policy().exceptions(), live,
         site, dns, clock, config.smtp().delayReject(), lookups);
   }

@@ -26,6 +26,8 @@ import org.portcullis.smtp.MessageSink;
  */
 final class SpoolingSink implements MessageSink {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("portcullis.diagnose");
+
   private final Spool spool;
   private final DeliveryService delivery;
   private final TransactionLog transactions;
@@ -38,10 +40,13 @@ final class SpoolingSink implements MessageSink {
    */
   private final Optional<org.portcullis.correspondents.Correspondents> correspondents;
   private final List<String> ourDomains;
+  private final Optional<org.portcullis.probe.RetryProbes> probes;
 
+  /** @param probes the retry probes, whose mail is recorded and discarded, never delivered */
   SpoolingSink(Spool spool, DeliveryService delivery, TransactionLog transactions, Optional<ReportInbox> reports,
       Quarantine quarantine, Optional<org.portcullis.correspondents.Correspondents> correspondents,
-      List<String> ourDomains) {
+      List<String> ourDomains, Optional<org.portcullis.probe.RetryProbes> probes) {
+    this.probes = probes;
     this.correspondents = correspondents;
     this.ourDomains = List.copyOf(ourDomains);
     this.reports = reports;
@@ -53,8 +58,17 @@ final class SpoolingSink implements MessageSink {
 
   @Override
   public void accept(String queueId, Instant receivedAt, String clientAddress, String clientName, String helo,
-      Envelope envelope, List<ByteBuffer> content) throws IOException {
+      Envelope offered, List<ByteBuffer> content) throws IOException {
     long size = content.stream().mapToLong(ByteBuffer::remaining).sum();
+    Optional<Envelope> rest = probes.isEmpty() ? Optional.of(offered)
+        : withoutProbes(probes.get(), clientAddress, helo, offered, content);
+    if (rest.isEmpty()) {
+      transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, offered.sender().toString(),
+          offered.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(", ")),
+          "probe", queueId, "retry-probe", Long.toString(size)));
+      return;
+    }
+    Envelope envelope = rest.get();
     // Copied before the spool consumes the buffers; read after the message is durable, so a report
     // that cannot be read still reaches the mailbox like any message.
     Optional<ReportInbox> inbox = reports.filter(r -> r.wants(envelope));
@@ -68,6 +82,51 @@ final class SpoolingSink implements MessageSink {
     transactions.accepted(new Transaction(receivedAt, clientAddress, clientName, helo, envelope.sender().toString(),
         envelope.recipients().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(", ")),
         "accepted", queueId, "", Long.toString(size)));
+  }
+
+  /**
+   * Records the message for each retry probe among its recipients (its header, cut short) and
+   * returns the envelope without them; empty when nothing else is left to deliver.
+   */
+  private static Optional<Envelope> withoutProbes(org.portcullis.probe.RetryProbes probes, String clientAddress,
+      String helo, Envelope envelope, List<ByteBuffer> content) {
+    List<org.portcullis.mail.Recipient> others = new java.util.ArrayList<>();
+    String header = null;
+    for (org.portcullis.mail.Recipient r : envelope.recipients()) {
+      Optional<String> token = probes.tokenOf(r.address());
+      if (token.isEmpty()) {
+        others.add(r);
+        continue;
+      }
+      if (header == null) {
+        header = header(content);
+      }
+      try {
+        probes.received(token.get(), clientAddress, helo, header);
+      } catch (RuntimeException e) {
+        log.warn("retry probe {}: the message could not be recorded: {}", token.get(), e.getMessage());
+      }
+    }
+    if (others.size() == envelope.recipients().size()) {
+      return Optional.of(envelope);
+    }
+    return others.isEmpty() ? Optional.empty()
+        : Optional.of(new Envelope(envelope.sender(), others, envelope.parameters()));
+  }
+
+  /** The message's header section (up to the first empty line), as text, at most a few kB. */
+  private static String header(List<ByteBuffer> content) {
+    StringBuilder out = new StringBuilder();
+    for (ByteBuffer b : content) {
+      ByteBuffer view = b.duplicate();
+      while (view.hasRemaining() && out.length() < org.portcullis.probe.RetryProbes.EXCERPT_MAX + 1) {
+        out.append((char) (view.get() & 0xff));
+      }
+    }
+    int end = out.indexOf("\r\n\r\n");
+    String text = end >= 0 ? out.substring(0, end) : out.toString();
+    return org.portcullis.mail.LogText.escape(text.replace("\r\n", "\n"), org.portcullis.probe.RetryProbes.EXCERPT_MAX)
+        .replace("\\x0A", "\n");
   }
 
   @Override

@@ -125,7 +125,8 @@ public final class ConfigLoader {
         30, 1, 300)), (int) d.integer("smtp-port", 25, 1, 65_535), Duration.ofSeconds(d.integer(
             "connect-timeout-seconds", 10, 1, 60)), Duration.ofSeconds(d.integer("banner-timeout-seconds", 30, 1, 300)),
         d.bool("allow-private-targets", false), (int) d.integer("requests-per-minute", 5, 1, 10_000),
-        (int) d.integer("dns-port", 53, 1, 65_535));
+        (int) d.integer("dns-port", 53, 1, 65_535), probeDomain(d, mail),
+        Duration.ofSeconds(d.integer("probe-delay-seconds", 300, 10, 86_400)));
     d.finish();
     ConfigSection k = top.section("correspondents");
     PortcullisConfig.Correspondents correspondents = new PortcullisConfig.Correspondents(k.bool("enabled", true),
@@ -242,6 +243,19 @@ public final class ConfigLoader {
     return new PortcullisConfig.LdapDirectory(uri.getHost(), port, implicitTls, startTls, caFile,
         bindDn.isEmpty() ? Optional.empty() : Optional.of(bindDn),
         password.isEmpty() ? Optional.empty() : Optional.of(path(s, "password-file", password)), base, filter, timeout);
+  }
+
+  /** {@code diagnose.probe-domain}: one of our domains, so that mail to its probes reaches us and is ours. */
+  private static Optional<String> probeDomain(ConfigSection d, PortcullisConfig.Mail mail) {
+    String domain = d.string("probe-domain", "").strip().toLowerCase(Locale.ROOT);
+    if (domain.isEmpty()) {
+      return Optional.empty();
+    }
+    if (mail.acceptedDomains().stream().noneMatch(domain::equalsIgnoreCase)) {
+      throw new ConfigException(d.key("probe-domain"), "must be one of mail.accepted-domains (mail to its probe "
+          + "addresses must reach this server), not \"" + LogText.escape(domain, 253) + "\"");
+    }
+    return Optional.of(domain);
   }
 
   private static PortcullisConfig.Scan scan(ConfigSection s) {

@@ -93,9 +93,12 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param allowPrivateTargets connect to private, loopback and reserved addresses too (tests only)
    * @param requestsPerMinute diagnoses one client network may run per minute on the web listener
    * @param dnsPort the port authoritative name servers are asked on for TTLs (53)
+   * @param probeDomain the retry probe's domain, one of ours; empty: no retry probe
+   * @param probeDelay how long after the first attempt a retry to a probe is accepted
    */
   public record Diagnose(Duration timeout, int smtpPort, Duration connectTimeout, Duration bannerTimeout,
-      boolean allowPrivateTargets, int requestsPerMinute, int dnsPort) {}
+      boolean allowPrivateTargets, int requestsPerMinute, int dnsPort, Optional<String> probeDomain,
+      Duration probeDelay) {}
 
   /**
    * One {@code [[smtp.listeners]]}: another MX listener (for partner relays, say) with the

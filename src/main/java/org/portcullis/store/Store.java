@@ -88,6 +88,9 @@ public interface Store extends AutoCloseable {
   /** Whom our users wrote to. */
   org.portcullis.correspondents.CorrespondentStore correspondents();
 
+  /** The retry probes of "test your server" and what reached them. */
+  org.portcullis.probe.RetryProbeStore retryProbes();
+
   /**
    * Deletes refusal records, accepted-message records and traffic minutes older than the retention
    * period; returns how many refusal records went.

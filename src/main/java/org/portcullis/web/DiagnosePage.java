@@ -30,9 +30,15 @@ final class DiagnosePage {
   private final RefusalLog refusals;
   private final PageLimiter pages;
   private final PageLimiter diagnoses;
+  private final Optional<FormGuard> probes;
 
-  /** @param diagnoses diagnoses run per client network and minute ({@code diagnose.requests-per-minute}) */
-  DiagnosePage(Diagnosis diagnosis, RefusalLog refusals, PageLimiter pages, PageLimiter diagnoses) {
+  /**
+   * @param diagnoses diagnoses run per client network and minute ({@code diagnose.requests-per-minute})
+   * @param probes the form guard of the retry probe's button; empty: no retry probe ({@code diagnose.probe-domain})
+   */
+  DiagnosePage(Diagnosis diagnosis, RefusalLog refusals, PageLimiter pages, PageLimiter diagnoses,
+      Optional<FormGuard> probes) {
+    this.probes = probes;
     this.diagnosis = diagnosis;
     this.refusals = refusals;
     this.pages = pages;
@@ -92,9 +98,11 @@ final class DiagnosePage {
             ? "The HELO name has at most 255 printable characters." : "";
   }
 
-  private static void show(Context ctx, int status, PortalViews.DiagnoseForm form, Optional<String> error,
+  private void show(Context ctx, int status, PortalViews.DiagnoseForm form, Optional<String> error,
       Optional<Diagnosis.Report> report) {
+    // The retry probe's button carries a CSRF token; empty when there is no probe domain.
+    String probeCsrf = probes.map(g -> g.token(ctx)).orElse("");
     PortalPages.render(ctx, status, "portal/diagnose.jte", Map.of("form", form, "error", error.orElse(""),
-        "report", report));
+        "report", report, "probeCsrf", probeCsrf));
   }
 }

@@ -81,7 +81,8 @@ public final class WebServer implements AutoCloseable {
       org.portcullis.dmarc.DmarcReportStore dmarcReports, java.util.List<String> ourDomains,
       Optional<AdminQuarantinePage.Access> quarantine, org.portcullis.verdicts.ChoiceStore choices,
       java.util.List<String> perRecipientChecks, org.portcullis.tenant.TenantAdmins tenants,
-      org.portcullis.quarantine.DigestStore digests, org.portcullis.diagnose.Diagnosis diagnosis) {}
+      org.portcullis.quarantine.DigestStore digests, Optional<org.portcullis.probe.RetryProbes> probes,
+      org.portcullis.diagnose.Diagnosis diagnosis) {}
 
   /** The quarantine for the admin pages and the API, with how a release is queued. */
   public static Optional<AdminQuarantinePage.Access> quarantine(org.portcullis.quarantine.Quarantine quarantine,
@@ -131,7 +132,9 @@ public final class WebServer implements AutoCloseable {
     PageLimiter pages = new PageLimiter(settings.pageViewsPerMinute(), () -> clock.millis() * 1_000_000L);
     PortalPages portal = new PortalPages(sources.refusals(), blocklist, requests, guard, pages, settings.publicUrl());
     PageLimiter diagnoses = new PageLimiter(settings.diagnosesPerMinute(), () -> clock.millis() * 1_000_000L);
-    DiagnosePage diagnose = new DiagnosePage(sources.diagnosis(), sources.refusals(), pages, diagnoses);
+    DiagnosePage diagnose = new DiagnosePage(sources.diagnosis(), sources.refusals(), pages, diagnoses,
+        sources.probes().isPresent() ? Optional.of(guard) : Optional.empty());
+    Optional<ProbePages> probePages = sources.probes().map(p -> new ProbePages(p, guard, pages, diagnoses, clock));
     DiagnoseApi diagnoseApi = new DiagnoseApi(sources.diagnosis(), sources.refusals(), diagnoses);
     QuarantineLinkPages quarantineLinks = new QuarantineLinkPages(sources.quarantine(), guard, pages, sources.lists(),
         sources.digests(), clock);
@@ -173,6 +176,10 @@ public final class WebServer implements AutoCloseable {
       config.routes.post("/q/{token}/{id}/{action}", quarantineLinks::act);
       config.routes.get("/requests/{token}", portal::status);
       config.routes.get("/diagnose", diagnose::page);
+      probePages.ifPresent(p -> {
+        config.routes.post("/diagnose/probe", p::create);
+        config.routes.get("/diagnose/probe/{token}", p::page);
+      });
       config.routes.get("/lookup", portal::lookupForm);
       config.routes.get("/lookup/{address}", portal::lookup);
       config.routes.post("/lookup/{address}/delist", portal::delist);
@@ -222,6 +229,10 @@ public final class WebServer implements AutoCloseable {
       config.routes.get("/api/quarantine", admin.quarantine()::list);
       config.routes.post("/api/quarantine/{id}/{action}", admin.quarantine()::apiAct);
       config.routes.post("/api/diagnose", diagnoseApi::run);
+      probePages.ifPresent(p -> {
+        config.routes.post("/api/diagnose/probe", p::apiCreate);
+        config.routes.get("/api/diagnose/probe/{token}", p::apiStatus);
+      });
       config.routes.get("/api/dashboard", ctx -> ApiRequests.send(ctx, 200, sources.dashboard().get()));
       config.routes.get("/api/checks", ctx -> ApiRequests.send(ctx, 200, checkModes(sources.checks())));
       config.routes.post("/api/checks/{name}", ctx -> switchCheck(ctx, sources.checks(), clock));
@@ -439,7 +450,7 @@ public final class WebServer implements AutoCloseable {
     if (path.startsWith("/api/blocklist/")) {
       return org.portcullis.access.ApiScope.BLOCKLIST;
     }
-    if (path.equals("/api/diagnose")) {
+    if (path.equals("/api/diagnose") || path.startsWith("/api/diagnose/")) {
       return org.portcullis.access.ApiScope.DIAGNOSE;
     }
     if (path.equals("/api/lists") || path.startsWith("/api/lists/") || path.startsWith("/api/whitelists/")

@@ -45,7 +45,7 @@ class PackageDependenciesTest {
       Map.entry("lists", Set.of("mail", "policy", "notices")),
       Map.entry("mailbox", Set.of("mail", "policy")),
       Map.entry("policy.checks", Set.of("mail", "dns", "policy", "dnsbl", "blocklist", "greylist", "lists", "spf",
-          "dkim", "dmarc", "auth", "scan", "verify")),
+          "dkim", "dmarc", "auth", "scan", "verify", "probe")),
       Map.entry("queue", Set.of("mail", "files")),
       Map.entry("smtp", Set.of("mail", "policy", "files", "auth")),
       Map.entry("submission", Set.of("mail", "access", "smtp")),
@@ -56,6 +56,8 @@ class PackageDependenciesTest {
       Map.entry("verdicts", Set.of("mail", "policy", "policy.checks")),
       // the diagnosis asks what the gateway's own checks ask: its resolver, patterns, DNS lists, SPF
       Map.entry("diagnose", Set.of("mail", "dns", "spf", "dnsbl", "policy.checks", "verify")),
+      // the retry probe: its addresses, attempts and verdict
+      Map.entry("probe", Set.of("mail", "policy")),
       // a sender callout goes where a delivery would (NextHops)
       Map.entry("verify", Set.of("mail", "dns", "delivery")),
       // correspondents are a live exception of the policy's kind
@@ -64,12 +66,12 @@ class PackageDependenciesTest {
       Map.entry("tenant", Set.of("access")),
       // web reads refusal records and the check catalogue's names, and maps StoreException to a 503
       Map.entry("web", Set.of("mail", "policy", "policy.checks", "access", "blocklist", "lists", "history", "store",
-          "dmarc", "quarantine", "verdicts", "tenant", "diagnose")),
+          "dmarc", "quarantine", "verdicts", "tenant", "diagnose", "probe")),
       Map.entry("store", Set.of("policy", "access", "blocklist", "delivery", "dmarc", "greylist", "history", "lists",
-          "mailbox", "notices", "submission", "quarantine", "verdicts", "tenant", "correspondents")),
+          "mailbox", "notices", "submission", "quarantine", "verdicts", "tenant", "correspondents", "probe")),
       Map.entry("store.sqlite", Set.of("store", "mail", "files", "policy", "access", "blocklist", "delivery",
           "dmarc", "greylist", "history", "lists", "mailbox", "notices", "submission", "quarantine", "verdicts",
-          "tenant", "correspondents")),
+          "tenant", "correspondents", "probe")),
       Map.entry("config", Set.of("mail", "policy", "policy.checks", "blocklist", "dnsbl", "greylist", "delivery",
           "smtp", "scan")));
 

@@ -134,6 +134,8 @@ class ConfigLoaderTest {
       "[correspondents]\\nlifetime-days = 0|correspondents.lifetime-days",
       "[correspondents]\\nkeep = 5|correspondents.keep",
       "[diagnose]\\nsmtp-port = 0|diagnose.smtp-port",
+      "[diagnose]\\nprobe-domain = \"elsewhere.test\"|diagnose.probe-domain",
+      "[diagnose]\\nprobe-delay-seconds = 1|diagnose.probe-delay-seconds",
       "[verify]\\nrecipients = \"callout\"|verify.recipients",
       "[verify]\\nrecipients = \"maybe\"|verify.recipients",
       "[verify]\\nsender = \"yes\"|verify.sender",

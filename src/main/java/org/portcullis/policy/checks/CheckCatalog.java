@@ -43,7 +43,8 @@ public final class CheckCatalog {
       boolean trapsAtData, Optional<Greylist> greylist, Optional<AccessLists> lists, Optional<SpfEvaluator> spf,
       boolean spfRejectsFail, boolean spfChecksHelo, Optional<DkimVerifier> dkim, Set<String> dkimRequiredFrom,
       Optional<DmarcEvaluator> dmarc, DmarcCheck.Settings dmarcSettings, java.util.function.DoubleSupplier dmarcSample,
-      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, Verifiers verifiers) {}
+      Optional<DmarcTally> dmarcTally, ScanCheck.Scanners scanners, Verifiers verifiers,
+      Optional<org.portcullis.probe.RetryProbes> probes) {}
 
   /**
    * Who verifies addresses ({@code [verify]}).
@@ -85,6 +86,8 @@ public final class CheckCatalog {
       entry(HeloResolvesCheck.NAME, RejectAction.TEMPFAIL, p -> new HeloResolvesCheck()),
       entry(HeloPtrMatchCheck.NAME, RejectAction.TAG, p -> new HeloPtrMatchCheck()),
       entry(RelayControlCheck.NAME, RejectAction.REJECT, p -> new RelayControlCheck(p.site())),
+      // Before the recipient checks: a probe address is no mailbox, and the probe is its own greylisting.
+      entry(RetryProbeCheck.NAME, RejectAction.REJECT, p -> new RetryProbeCheck(p.probes())),
       entry(SpamTrapCheck.NAME, RejectAction.REJECT,
           p -> new SpamTrapCheck(new java.util.LinkedHashSet<>(p.spamTraps()), p.trapsAtData(), p.blocklistZone(),
               p.publicUrl())),

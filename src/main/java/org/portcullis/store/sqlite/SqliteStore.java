@@ -58,6 +58,7 @@ public final class SqliteStore implements Store {
   private final SqliteAdminUserStore tenantUsers;
   private final SqliteTenantStore tenants;
   private final SqliteCorrespondentStore correspondents;
+  private final SqliteRetryProbeStore retryProbes;
 
   private SqliteStore(String url, SqliteRefusalLog refusals, SqliteBlocklistStore blocklist,
       SqliteApiTokenStore apiTokens, SqliteGreylistStore greylist, SqliteAccessListStore lists,
@@ -65,8 +66,10 @@ public final class SqliteStore implements Store {
       SqliteTrafficLog traffic, SqliteMailUserStore mailUsers, SqliteSourceStore sources, SqliteOutbox outbox,
       SqliteMailboxStore mailboxes, SqliteDmarcTallyStore dmarcTally, SqliteDmarcReportStore dmarcReports,
       SqliteQuarantineStore quarantine, SqliteChoiceStore choices, SqliteDigestStore digests,
-      SqliteAdminUserStore tenantUsers, SqliteTenantStore tenants, SqliteCorrespondentStore correspondents) {
+      SqliteAdminUserStore tenantUsers, SqliteTenantStore tenants, SqliteCorrespondentStore correspondents,
+      SqliteRetryProbeStore retryProbes) {
     this.correspondents = correspondents;
+    this.retryProbes = retryProbes;
     this.tenantUsers = tenantUsers;
     this.tenants = tenants;
     this.dmarcTally = dmarcTally;
@@ -120,7 +123,7 @@ public final class SqliteStore implements Store {
           new SqliteDmarcReportStore(connect(url)), new SqliteQuarantineStore(connect(url)),
           new SqliteChoiceStore(connect(url)), new SqliteDigestStore(connect(url)),
           new SqliteAdminUserStore(connect(url), "tenant_user"), new SqliteTenantStore(connect(url)),
-          new SqliteCorrespondentStore(connect(url)));
+          new SqliteCorrespondentStore(connect(url)), new SqliteRetryProbeStore(connect(url)));
     } catch (java.io.IOException e) {
       throw new StoreException("cannot open the store " + file + ": " + PrivateFiles.why(e), e);
     } catch (Exception e) {
@@ -183,6 +186,11 @@ public final class SqliteStore implements Store {
   @Override
   public org.portcullis.correspondents.CorrespondentStore correspondents() {
     return correspondents;
+  }
+
+  @Override
+  public org.portcullis.probe.RetryProbeStore retryProbes() {
+    return retryProbes;
   }
 
   @Override
@@ -283,6 +291,7 @@ public final class SqliteStore implements Store {
     tenantUsers.close();
     tenants.close();
     correspondents.close();
+    retryProbes.close();
     refusals.close();
     blocklist.close();
     apiTokens.close();
