@@ -97,6 +97,8 @@ public final class BenchRunner {
           runner.portcullisRelaying("portcullis-relay", "", n -> "rcpt@example.test");
           runner.portcullisRelaying("portcullis-verify-warm", VERIFY, n -> "rcpt@example.test");
           runner.portcullisRelaying("portcullis-verify-cold", VERIFY, n -> "rcpt-" + n + "@example.test");
+          // Diagnoses (issue 16): the same load with 5 "test your server" diagnoses a second on the web listener.
+          runner.portcullisDiagnosing("portcullis-diagnosing", 5);
         }
         runner.sink();
         runner.say("## smtp-source (Postfix's load generator; every connection from 127.0.0.1, so no per-address DNS variety)");
@@ -116,6 +118,52 @@ public final class BenchRunner {
 
   private static final int SPAMD_PORT = 7830;
   private static final int RELAY_PORT = 7832;
+  private static final int WEB_PORT = 7833;
+
+  /**
+   * The durable gateway under the acceptance load while {@code perSecond} diagnoses a second are
+   * asked of {@code /diagnose} (DNS checks of a sending address the bench DNS describes); the
+   * diagnoses' count and latency are reported beside the rate.
+   */
+  private void portcullisDiagnosing(String label, int perSecond) throws Exception {
+    if (skipped(label)) {
+      return;
+    }
+    jfrLabel = label;
+    Process gateway = startPortcullis(true, "\n[web]\nlisten = \"127.0.0.1:" + WEB_PORT + "\"\n"
+        + "page-views-per-minute = 100000\n[diagnose]\nrequests-per-minute = 10000\n");
+    java.util.concurrent.ScheduledExecutorService ticks = java.util.concurrent.Executors.newScheduledThreadPool(1);
+    java.util.List<Long> took = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(
+        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(1);
+    try {
+      ticks.scheduleAtFixedRate(() -> {
+        int i = n.getAndIncrement();
+        String ip = "127.200." + (i / 250 % 250) + "." + (1 + i % 250);
+        String helo = BenchDns.nameOf(java.net.InetAddress.ofLiteral(ip));
+        long t0 = System.nanoTime();
+        http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + WEB_PORT
+            + "/diagnose?ip=" + ip + "&domain=" + BenchDns.SENDER_DOMAIN + "&helo=" + helo)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+              if (e == null && r.statusCode() == 200 && r.body().contains("Results")) {
+                took.add(System.nanoTime() - t0);
+              } else {
+                failed.incrementAndGet();
+              }
+            });
+      }, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
+      load(label, PORTCULLIS_PORT);
+    } finally {
+      ticks.shutdownNow();
+      stop(gateway);
+    }
+    long[] sorted = took.stream().mapToLong(Long::longValue).sorted().toArray();
+    say(String.format("%s: %d diagnoses done (%d failed), p50 %.1f ms, p95 %.1f ms", label, sorted.length,
+        failed.get(), sorted.length == 0 ? 0 : sorted[sorted.length / 2] / 1e6,
+        sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.95)] / 1e6));
+  }
   private static final String VERIFY = "[verify]\nrecipients = \"callout\"\n";
 
   /**
@@ -425,6 +473,10 @@ public final class BenchRunner {
         say(String.format("%s (a spamd that never answers, scan.timeout-ms 10000): max end-of-DATA->reply %.0f ms",
             hang, results.get(hang).stream().mapToDouble(LoadGenerator.Result::max).max().orElse(0)));
       }
+    }
+    if (medians.getOrDefault("portcullis-durable", 0.0) > 0 && medians.containsKey("portcullis-diagnosing")) {
+      say(String.format("5 diagnoses a second cost %.1f %% of portcullis-durable's rate",
+          100 * (1 - medians.get("portcullis-diagnosing") / medians.get("portcullis-durable"))));
     }
     double relayed = medians.getOrDefault("portcullis-relay", 0.0);
     for (String verify : List.of("portcullis-verify-warm", "portcullis-verify-cold")) {

@@ -51,7 +51,8 @@ class PortalBrowserTest {
     HeadlessChromium.assumeInstalled();
     dns = Senders.describe(TestDnsServer.start());
     seedTraffic();
-    gateway = TestGateway.start(data, dns, "greylist.enabled = true", "web.form-posts-per-minute = 50");
+    gateway = TestGateway.start(data, dns, "greylist.enabled = true", "web.form-posts-per-minute = 50",
+        "diagnose.probe-domain = \"example.test\"");
     new AdminUsers(gateway.gateway().store().adminUsers(), Clock.systemUTC()).create("ops", "correct horse battery staple");
     browser = HeadlessChromium.start(profile);
   }
@@ -104,6 +105,20 @@ class PortalBrowserTest {
     browser.findElement(By.linkText("Test your server")).click();
     shows("Results for the refusal " + m.group(1), "127.0.2.1 has no PTR record", "unknown\" means");
     shot("diagnose");
+  }
+
+  @Test
+  void theRetryProbeIsHandedOutByAButtonAndShowsTheAttempt() throws Exception {
+    browser.get(url("/diagnose"));
+    browser.findElement(By.cssSelector("form[action='/diagnose/probe'] button")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().matches(".*/diagnose/probe/[a-z2-7]{26}"));
+    String token = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+    shows("Does your server retry?", "probe-" + token + "@example.test", "No mail has reached the probe address yet");
+    assertThat(rcpt(Senders.GOOD, Senders.GOOD_NAME, "postmaster@good.example", "probe-" + token + "@example.test"))
+        .startsWith("451 4.7.1");
+    browser.navigate().refresh();
+    shows("greylisted", "127.0.1.1", "waiting for the retry");
+    shot("probe");
   }
 
   @Test
