@@ -67,6 +67,16 @@ class CalloutProbeTest {
   }
 
   @Test
+  void aDeferredNullSenderWarns() throws Exception {
+    try (SmtpReceiver mx = SmtpReceiver.on(LOOPBACK, 0).mail(from -> "451 4.7.1 Greylisted, try again").start()) {
+      Finding f = run(probe(mx.address().getPort(), true), dns(), true).get("callout.null-sender");
+
+      assertThat(f.status()).isEqualTo(Status.WARN);
+      assertThat(f.advice()).contains("temporary error", "Greylisted", "exempt callouts");
+    }
+  }
+
+  @Test
   void aGreylistedCalloutWarnsAndAMissingPostmasterFails() throws Exception {
     try (SmtpReceiver mx = SmtpReceiver.on(LOOPBACK, 0).rcpt(to -> to.startsWith("postmaster@")
         ? "550 5.1.1 User unknown" : "451 4.7.1 Greylisted, try again later").start()) {

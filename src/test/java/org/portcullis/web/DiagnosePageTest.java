@@ -82,4 +82,32 @@ class DiagnosePageTest {
           .doesNotContain("victim.example", "callout.");
     }
   }
+
+  @Test
+  void aScriptInTheRefusedServersBannerComesOutEscapedAndTheLimitAnswers429() throws Exception {
+    try (org.portcullis.testing.SmtpReceiver refused = org.portcullis.testing.SmtpReceiver.on(
+        java.net.InetAddress.ofLiteral(Senders.NO_PTR), 0).greeting((c, n) -> "220 <script>alert(1)</script> ESMTP")
+        .start();
+        TestDnsServer dns = Senders.describe(TestDnsServer.start());
+        TestGateway gateway = TestGateway.start(data, dns, "diagnose.allow-private-targets = true",
+            "diagnose.smtp-port = " + refused.address().getPort(), "diagnose.requests-per-minute = 2")) {
+      String reply;
+      try (SmtpTestClient smtp = SmtpTestClient.connect(gateway.smtp(), Senders.NO_PTR)) {
+        smtp.reply();
+        reply = smtp.startTransaction("mail.noptr.example", "carl@good.example", "bob@example.test");
+      }
+      gateway.gateway().store().refusals().flush();
+      String ref = Refs.of(reply);
+      URI base = URI.create("http://127.0.0.1:" + gateway.gateway().webPort().orElseThrow());
+      HttpClient browser = WebForms.browser();
+      HttpResponse<String> page = WebForms.get(browser, base.resolve("/diagnose?ref=" + ref));
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).as("the banner was read, and escaped").contains("smtp.banner",
+          "&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert");
+      assertThat(WebForms.get(browser, base.resolve("/diagnose?ip=127.0.1.1")).statusCode()).isEqualTo(200);
+      HttpResponse<String> third = WebForms.get(browser, base.resolve("/diagnose?ip=127.0.1.1"));
+      assertThat(third.statusCode()).as("the third diagnosis in a minute").isEqualTo(429);
+      assertThat(third.headers().firstValue("Retry-After")).hasValue("60");
+    }
+  }
 }
