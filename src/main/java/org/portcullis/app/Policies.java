@@ -188,7 +188,7 @@ public final class Policies {
    *
    * @throws IOException a directory's password file or CA file cannot be read
    */
-  static CheckCatalog.Verifiers verifiers(PortcullisConfig config, DnsResolver dns,
+  public static CheckCatalog.Verifiers verifiers(PortcullisConfig config, DnsResolver dns,
       java.util.function.Function<String, List<Optional<InetAddress>>> sources, Clock clock,
       java.util.function.Consumer<Runnable> onClose) throws IOException {
     PortcullisConfig.Verify v = config.verify();
@@ -225,7 +225,7 @@ public final class Policies {
       Optional<String> password = d.passwordFile().isEmpty() ? Optional.empty()
           : Optional.of(ConfiguredSecrets.password(d.passwordFile().get(), key + "password-file"));
       out.add(new LdapVerifier.Directory(d.host(), d.port(), d.implicitTls(), d.startTls(), tls, d.bindDn(), password,
-          d.base(), d.filter(), d.timeout()));
+          d.base(), d.filter(), d.timeout(), d.tenantAttribute()));
     }
     return out;
   }

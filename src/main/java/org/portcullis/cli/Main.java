@@ -16,7 +16,7 @@ import picocli.CommandLine;
     description = "SMTP anti-spam gateway that explains every refusal.",
     subcommands = {ServeCommand.class, CheckConfigCommand.class, WhyCommand.class, PolicyTestCommand.class,
         BlocklistCommand.class, ListsCommand.class, WhitelistCommand.class, RequestsCommand.class, AdminCommand.class,
-        UserCommand.class, MailboxCommand.class, DkimCommand.class, DmarcCommand.class, QueueCommand.class, QuarantineCommand.class, PrefsCommand.class, TenantCommand.class, DiagnoseCommand.class, PoolCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        UserCommand.class, MailboxCommand.class, DkimCommand.class, DmarcCommand.class, QueueCommand.class, QuarantineCommand.class, PrefsCommand.class, TenantCommand.class, DiagnoseCommand.class, VerifyCommand.class, PoolCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

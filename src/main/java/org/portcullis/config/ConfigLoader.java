@@ -239,10 +239,16 @@ public final class ConfigLoader {
           + "\"(|(mail=%s)(proxyAddresses=smtp:%s))\", at most 1000 characters", e);
     }
     Duration timeout = Duration.ofMillis(s.integer("timeout-ms", 3_000, 100, 60_000));
+    String tenant = s.string("tenant-attribute", "");
+    if (!tenant.isEmpty() && !tenant.matches("[A-Za-z][A-Za-z0-9-]{0,63}")) {
+      throw new ConfigException(s.key("tenant-attribute"), "must be an attribute name, such as \"company\" or "
+          + "\"extensionAttribute1\"");
+    }
     s.finish();
     return new PortcullisConfig.LdapDirectory(uri.getHost(), port, implicitTls, startTls, caFile,
         bindDn.isEmpty() ? Optional.empty() : Optional.of(bindDn),
-        password.isEmpty() ? Optional.empty() : Optional.of(path(s, "password-file", password)), base, filter, timeout);
+        password.isEmpty() ? Optional.empty() : Optional.of(path(s, "password-file", password)), base, filter, timeout,
+        tenant.isEmpty() ? Optional.empty() : Optional.of(tenant));
   }
 
   /** {@code diagnose.probe-domain}: one of our domains, so that mail to its probes reaches us and is ours. */

@@ -50,9 +50,11 @@ public record PortcullisConfig(Server server, Mail mail, Smtp smtp, Tls tls, Dns
    * @param bindDn who we bind as; empty: anonymously
    * @param passwordFile where the bind password is (first line); never in the TOML
    * @param filter the search filter, {@code %s} standing for the address (escaped)
+   * @param tenantAttribute the attribute naming the tenant that owns an address; empty: not asked
    */
   public record LdapDirectory(String host, int port, boolean implicitTls, boolean startTls, Optional<Path> caFile,
-      Optional<String> bindDn, Optional<Path> passwordFile, String base, String filter, Duration timeout) {}
+      Optional<String> bindDn, Optional<Path> passwordFile, String base, String filter, Duration timeout,
+      Optional<String> tenantAttribute) {}
 
   /**
    * {@code [verify]}: address verification.

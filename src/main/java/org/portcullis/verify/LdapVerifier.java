@@ -52,9 +52,17 @@ public final class LdapVerifier implements AddressVerifier, AutoCloseable {
    * @param base where the search starts
    * @param filter the search filter, {@code %s} standing for the address
    * @param timeout the longest connecting, binding or one search may take
+   * @param tenantAttribute the attribute naming the tenant that owns the address (empty: not asked)
    */
   public record Directory(String host, int port, boolean implicitTls, boolean startTls, Optional<SSLContext> tls,
-      Optional<String> bindDn, Optional<String> password, String base, String filter, Duration timeout) {
+      Optional<String> bindDn, Optional<String> password, String base, String filter, Duration timeout,
+      Optional<String> tenantAttribute) {
+
+    public Directory(String host, int port, boolean implicitTls, boolean startTls, Optional<SSLContext> tls,
+        Optional<String> bindDn, Optional<String> password, String base, String filter, Duration timeout) {
+      this(host, port, implicitTls, startTls, tls, bindDn, password, base, filter, timeout, Optional.empty());
+    }
+
 
     /** How explanations name it: {@code ldaps://dc1.example.com:636}. */
     public String name() {
@@ -92,17 +100,18 @@ public final class LdapVerifier implements AddressVerifier, AutoCloseable {
       try {
         SearchRequest search = new SearchRequest(directory.base(), SearchScope.SUB, DereferencePolicy.NEVER, 1,
             (int) Math.max(1, Math.min(remaining, directory.timeout().toMillis()) / 1000), false,
-            filterFor(directory.filter(), address.toString()), SearchRequest.NO_ATTRIBUTES);
+            filterFor(directory.filter(), address.toString()), directory.tenantAttribute()
+                .map(a -> new String[] {a}).orElse(new String[] {SearchRequest.NO_ATTRIBUTES}));
         search.setResponseTimeoutMillis(Math.min(remaining, directory.timeout().toMillis()));
         SearchResult result = pool(i).search(search);
         if (result.getEntryCount() > 0) {
-          return new Verification.Exists(directory.name(), "entry " + result.getSearchEntries().getFirst().getDN());
+          return new Verification.Exists(directory.name(), found(directory, result.getSearchEntries().getFirst()));
         }
         missing = new Verification.Missing(directory.name(), "no entry under " + directory.base() + " for "
             + LogText.forReply(address.toString(), 320), false);
       } catch (LDAPSearchException e) {
         if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED && e.getEntryCount() > 0) {
-          return new Verification.Exists(directory.name(), "entry " + e.getSearchEntries().getFirst().getDN());
+          return new Verification.Exists(directory.name(), found(directory, e.getSearchEntries().getFirst()));
         }
         unknown.add(directory.name() + ": " + reason(e));
       } catch (LDAPException e) {
@@ -113,6 +122,13 @@ public final class LdapVerifier implements AddressVerifier, AutoCloseable {
       return new Verification.Unknown(directories.getFirst().name(), String.join("; ", unknown), false);
     }
     return missing;
+  }
+
+  /** The entry's DN and, when the directory names one, the tenant that owns the address. */
+  private static String found(Directory directory, com.unboundid.ldap.sdk.SearchResultEntry entry) {
+    String tenant = directory.tenantAttribute().map(entry::getAttributeValue).orElse(null);
+    return "entry " + LogText.forReply(entry.getDN(), 500) + (tenant == null ? ""
+        : ", tenant " + LogText.forReply(tenant, 200));
   }
 
   private static String reason(LDAPException e) {

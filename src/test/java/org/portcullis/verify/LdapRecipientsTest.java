@@ -158,6 +158,36 @@ class LdapRecipientsTest {
     }
   }
 
+  @Test
+  void portcullisVerifyAsksTheDirectoryAndNamesTheTenant() throws Exception {
+    TestCertificates.Pem pem = TestCertificates.write(Files.createDirectories(data.resolve("dc")), "localhost");
+    InMemoryDirectoryServer server = directory(Optional.of(TlsContexts.fromPem(pem.certificate(), pem.key())),
+        "bob@example.test");
+    server.modify("dn: uid=user1," + BASE, "changetype: modify", "add: o", "o: acme");
+    Path password = data.resolve("ldap.password");
+    Files.writeString(password, "directory secret\n");
+    Path config = data.resolve("portcullis.toml");
+    try (TestDnsServer dns = TestDnsServer.start()) {
+      Files.writeString(config, TestGateway.toml(data, dns.addressText(), "[[recipients.ldap]]\nurl = \"ldap://localhost:"
+          + server.getListenPort() + "\"\nstart-tls = true\nca-file = \"" + pem.certificate() + "\"\nbind-dn = \""
+          + SERVICE + "\"\npassword-file = \"" + password + "\"\nbase = \"" + BASE + "\"\ntenant-attribute = \"o\"\n"));
+      org.portcullis.testing.Cli.Run found = org.portcullis.testing.Cli.run(config, "verify", "bob@example.test");
+      assertThat(found.code()).as(found.out() + found.err()).isZero();
+      assertThat(found.out()).contains("bob@example.test: exists", "uid=user1", "tenant acme");
+      org.portcullis.testing.Cli.Run missing = org.portcullis.testing.Cli.run(config, "verify", "nobody@example.test");
+      assertThat(missing.code()).isEqualTo(1);
+      assertThat(missing.out()).contains("does not exist");
+      server.shutDown(true);
+      org.portcullis.testing.Cli.Run down = org.portcullis.testing.Cli.run(config, "verify", "bob@example.test");
+      assertThat(down.code()).as("the directory is down: unknown, never a pass").isEqualTo(3);
+      assertThat(org.portcullis.testing.Cli.run(config, "verify", "--sender", "a@b.example").code())
+          .as("sender verification is off").isEqualTo(2);
+      assertThat(org.portcullis.testing.Cli.run(config, "verify", "not an address").err()).contains("is not an address");
+    } finally {
+      server.shutDown(true);
+    }
+  }
+
   private static String rcpt(TestGateway gateway, String to) throws Exception {
     try (SmtpTestClient smtp = SmtpTestClient.connect(gateway.smtp(), Senders.GOOD)) {
       smtp.reply();
