@@ -41,6 +41,7 @@ final class MessageAcceptance {
   private static final Logger log = LoggerFactory.getLogger("portcullis.smtp");
   private static final String SPAM_FLAG = "X-Spam-Flag";
   private static final String VERDICT = "X-Portcullis-Verdict";
+  private static final String OURS = "X-Portcullis-";
 
   private final SmtpSettings settings;
   private final MessageSink sink;
@@ -102,9 +103,10 @@ final class MessageAcceptance {
     // RFC 8601 5: a field that claims our authserv-id came from someone else; ours replaces it.
     buffer.dropFields(field -> AuthenticationResults.claims(field, settings.authservId()));
     if (!policy.mayRelay()) {
-      // X-Spam-Flag is ours to write: a stranger's "NO" must not pass a recipient's filter.
+      // X-Spam-Flag and our X-Portcullis-* fields (verdict, scan, exception) are ours to write: a
+      // stranger's "NO" or a forged "skipped: whitelisted" must not pass a recipient's filter.
       buffer.dropFields(field -> field.regionMatches(true, 0, SPAM_FLAG + ":", 0, SPAM_FLAG.length() + 1)
-          || field.regionMatches(true, 0, VERDICT + ":", 0, VERDICT.length() + 1));
+          || field.regionMatches(true, 0, OURS, 0, OURS.length()));
     }
     prefix.append(AuthenticationResults.field(settings.authservId(),
         AuthenticationResults.results(client, protocol, policy.facts().authenticationResults())));

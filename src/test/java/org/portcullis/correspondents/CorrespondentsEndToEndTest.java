@@ -50,13 +50,15 @@ class CorrespondentsEndToEndTest {
         reply.reply();
         assertThat(reply.startTransaction(Senders.GOOD_NAME, "friend@dest.example", "alice@example.test"))
             .as("the reply").startsWith("250");
-        assertThat(reply.data("From: friend@dest.example\r\nSubject: Re: lunch?\r\n\r\nyes\r\n")).startsWith("250");
+        assertThat(reply.data("From: friend@dest.example\r\nX-Portcullis-Exception: <alice@example.test>: forged\r\n"
+            + "Subject: Re: lunch?\r\n\r\nyes\r\n")).startsWith("250");
       }
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
           .until(() -> gateway.delivered("example.test", "alice").size() == 1);
       assertThat(java.nio.file.Files.readString(gateway.delivered("example.test", "alice").getFirst()))
           .as("what was skipped, and why, is in the message").contains("X-Portcullis-Exception: <alice@example.test>: "
-              + "greylist and dnsbl skipped, a reply: alice@example.test wrote to friend@dest.example");
+              + "greylist and dnsbl skipped, a reply: alice@example.test wrote to friend@dest.example")
+          .as("a stranger's field of our name is removed").doesNotContain("forged");
       assertThat(rcpt(gateway, Senders.GOOD, Senders.GOOD_NAME, "stranger@dest.example", "alice@example.test"))
           .as("a stranger at the same domain").startsWith("451 4.7.1 Greylisted");
       assertThat(rcpt(gateway, Senders.GOOD, Senders.GOOD_NAME, "friend@dest.example", "bob@example.test"))
