@@ -165,6 +165,13 @@ public final class ReplyRenderer {
       case Verdict.Tag tag -> tag.explanation();
       default -> Explanation.builder().rule("", "");
     };
+    Optional<String> exception = session.exceptionFor(recipient);
+    if (exception.isPresent()) {
+      // What an exception let through still shows: the refusal came from a check it did not skip.
+      List<Fact> facts = new java.util.ArrayList<>(explanation.facts());
+      facts.add(new Fact("exception applied", exception.get()));
+      explanation = new Explanation(facts, explanation.rule(), explanation.fix(), explanation.links());
+    }
     try {
       refusalLog.record(new RefusalRecord(reference, clock.instant(), serverName, finding.check(),
           finding.phase(), outcome, code, status, text, session.client().addressText(),

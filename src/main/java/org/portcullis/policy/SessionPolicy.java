@@ -686,13 +686,18 @@ public final class SessionPolicy implements SessionView {
    * guess why a check did not run.
    */
   private void noteException(Recipient recipient) {
-    Optional<LiveExceptions.Skip> skip = live.skipped(this, Optional.of(recipient));
+    Optional<String> skip = exceptionFor(Optional.of(recipient));
     if (skip.isEmpty()) {
       return;
     }
-    String why = org.portcullis.mail.LogText.forReply(skip.get().why(), 300);
+    String why = skip.get();
     log.info("exception for <{}> from [{}]: {}", recipient.address(), client().addressText(), why);
     annotations.add(new Verdict.Annotate(EXCEPTION_FIELD, "<" + recipient.address() + ">: " + why));
+  }
+
+  @Override
+  public Optional<String> exceptionFor(Optional<Recipient> recipient) {
+    return live.skipped(this, recipient).map(s -> org.portcullis.mail.LogText.forReply(s.why(), 300));
   }
 
   private Predicate<String> skippedChecks(Optional<Recipient> rcpt) {

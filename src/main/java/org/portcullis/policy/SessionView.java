@@ -40,6 +40,14 @@ public interface SessionView {
   /** What this transaction's checks have established so far. */
   TransactionFacts facts();
 
+  /**
+   * What a live exception (an allow entry, a whitelist, a correspondent) lets this recipient skip,
+   * in words, for the explanation of a refusal that still came; empty when none applies.
+   */
+  default Optional<String> exceptionFor(Optional<Recipient> recipient) {
+    return Optional.empty();
+  }
+
   /** Whether the client is trusted to relay: on a LAN network or authenticated. */
   default boolean mayRelay() {
     return client().lan() || protocol().authenticatedUser().isPresent();

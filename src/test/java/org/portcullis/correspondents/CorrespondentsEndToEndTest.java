@@ -59,6 +59,14 @@ class CorrespondentsEndToEndTest {
           .as("what was skipped, and why, is in the message").contains("X-Portcullis-Exception: <alice@example.test>: "
               + "greylist and dnsbl skipped, a reply: alice@example.test wrote to friend@dest.example")
           .as("a stranger's field of our name is removed").doesNotContain("forged");
+      String refused = rcpt(gateway, Senders.NO_PTR, "mail.noptr.example", "friend@dest.example",
+          "alice@example.test");
+      assertThat(refused).as("a reply from a server without PTR: client-ptr is not skipped").startsWith("550 5.7.25");
+      gateway.gateway().store().refusals().flush();
+      assertThat(gateway.gateway().store().refusals().find(org.portcullis.testing.Refs.of(refused)).orElseThrow()
+          .explanation().facts()).as("the refusal's explanation says what was skipped")
+          .anySatisfy(f -> assertThat(f.label() + ": " + f.value()).isEqualTo("exception applied: greylist and dnsbl "
+              + "skipped, a reply: alice@example.test wrote to friend@dest.example in the last 60 days"));
       assertThat(rcpt(gateway, Senders.GOOD, Senders.GOOD_NAME, "stranger@dest.example", "alice@example.test"))
           .as("a stranger at the same domain").startsWith("451 4.7.1 Greylisted");
       assertThat(rcpt(gateway, Senders.GOOD, Senders.GOOD_NAME, "friend@dest.example", "bob@example.test"))
