@@ -30,8 +30,40 @@ public final class SpfEvaluator {
   public SpfEvaluator(DnsResolver resolver, Duration timeout) {
     this.resolver = resolver;
     this.timeout = timeout;
-    this.spf = new SPF(new CurrentDnsService());
+    this.spf = wired(new CurrentDnsService());
     spf.setDefaultExplanation(DEFAULT_EXPLANATION);
+  }
+
+  /**
+   * jSPF's {@code new SPF(dns)}, with its parser behind a cache ({@link CachingRecordParser}): the
+   * same wiring (DNS service, macro expansion, the checker include and redirect call back into).
+   */
+  private static SPF wired(org.apache.james.jspf.core.DNSService dns) {
+    org.apache.james.jspf.wiring.WiringServiceTable wiring = new org.apache.james.jspf.wiring.WiringServiceTable();
+    wiring.put(org.apache.james.jspf.core.DNSServiceEnabled.class, dns);
+    org.apache.james.jspf.core.MacroExpand macros = new org.apache.james.jspf.core.MacroExpand(dns);
+    wiring.put(org.apache.james.jspf.core.MacroExpandEnabled.class, macros);
+    CachingRecordParser parser = new CachingRecordParser(new org.apache.james.jspf.parser.RFC4408SPF1Parser(
+        new org.apache.james.jspf.impl.DefaultTermsFactory(wiring)));
+    // include: and redirect= call back into the SPF being built; jSPF wires itself the same way.
+    SpfCheckerHolder self = new SpfCheckerHolder();
+    wiring.put(org.apache.james.jspf.core.SPFCheckEnabled.class, self);
+    SPF spf = new SPF(dns, parser, macros, new org.apache.james.jspf.executor.AsynchronousSPFExecutor(dns));
+    self.checker = spf;
+    return spf;
+  }
+
+  /** The SPF instance include and redirect terms call, set once it exists. */
+  private static final class SpfCheckerHolder implements org.apache.james.jspf.core.SPFChecker {
+    private volatile org.apache.james.jspf.core.SPFChecker checker;
+
+    @Override
+    public org.apache.james.jspf.core.DNSLookupContinuation checkSPF(org.apache.james.jspf.core.SPFSession session)
+        throws org.apache.james.jspf.core.exceptions.PermErrorException,
+        org.apache.james.jspf.core.exceptions.TempErrorException,
+        org.apache.james.jspf.core.exceptions.NeutralException, org.apache.james.jspf.core.exceptions.NoneException {
+      return checker.checkSPF(session);
+    }
   }
 
   /** jSPF's DNS service for the shared parser: the current evaluation's {@link ResolverDnsService}. */
