@@ -120,4 +120,21 @@ class VerificationCalloutsEndToEndTest {
       assertThat(senderMx.commands()).contains("MAIL FROM:<>").noneMatch(c -> c.equalsIgnoreCase("DATA"));
     }
   }
+
+  @Test
+  void aSenderCalloutLeavesFromTheAddressOurMailToThatDomainLeavesFrom() throws Exception {
+    java.util.List<InetAddress> callers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SmtpReceiver senderMx = SmtpReceiver.on(LOOPBACK, 0).greeting((client, n) -> {
+      callers.add(client);
+      return "220 mx.sender.example ESMTP";
+    }).start();
+        TestDnsServer dns = Senders.describe(TestDnsServer.start());
+        TestGateway gateway = TestGateway.start(data, dns, "verify.sender = true", "verify.allow-private-targets = true",
+            "delivery.remote-port = " + senderMx.address().getPort(), "delivery.source-addresses = [\"127.0.0.77\"]")) {
+      dns.mx("sender.example", 10, "mx.sender.example").a("mx.sender.example", "127.0.0.1");
+
+      assertThat(rcpt(gateway, "alice@sender.example", "bob@example.test")).startsWith("250");
+      assertThat(callers).containsExactly(InetAddress.ofLiteral("127.0.0.77"));
+    }
+  }
 }
