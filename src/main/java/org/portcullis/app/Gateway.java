@@ -256,6 +256,7 @@ public final class Gateway implements AutoCloseable {
       metrics.blocklists(blocklists);
       greylist.ifPresent(metrics::greylist);
       metrics.scanners(features.scanners());
+      metrics.verifiers(features.verifiers());
       metrics.quarantine(quarantine);
       metrics.verdicts(counts, CheckCatalog.names());
       Optional<WebServer> web = Optional.empty();

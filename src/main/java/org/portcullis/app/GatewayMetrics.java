@@ -75,6 +75,25 @@ final class GatewayMetrics {
     }
   }
 
+  /** The address verifiers: what they were asked, what the callouts or directories answered, the cache. */
+  void verifiers(org.portcullis.policy.checks.CheckCatalog.Verifiers verifiers) {
+    java.util.Map<String, java.util.Optional<org.portcullis.verify.AddressVerifier>> all = java.util.Map.of(
+        "recipients", verifiers.recipients(), "senders", verifiers.senders());
+    all.forEach((which, verifier) -> verifier.filter(v -> v instanceof org.portcullis.verify.CachingVerifier)
+        .map(v -> (org.portcullis.verify.CachingVerifier) v).ifPresent(cache -> {
+          FunctionCounter.builder("portcullis.verify.asked", cache, org.portcullis.verify.CachingVerifier::asked)
+              .tag("verifier", which).description("verifications asked (answered from the cache or not)")
+              .register(registry);
+          for (String kind : org.portcullis.verify.CachingVerifier.KINDS) {
+            FunctionCounter.builder("portcullis.verify.answers", cache, c -> c.answers(kind))
+                .tag("verifier", which).tag("answer", kind)
+                .description("answers of callouts and directory searches made (not from the cache)").register(registry);
+          }
+          Gauge.builder("portcullis.verify.cache.entries", cache, org.portcullis.verify.CachingVerifier::size)
+              .tag("verifier", which).description("answers kept (addresses and domains)").register(registry);
+        }));
+  }
+
   void quarantine(org.portcullis.quarantine.Quarantine quarantine) {
     Gauge.builder("portcullis.quarantine.held", quarantine, org.portcullis.quarantine.Quarantine::held)
         .description("messages held in the quarantine").register(registry);

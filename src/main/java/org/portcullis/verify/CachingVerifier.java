@@ -35,6 +35,13 @@ public final class CachingVerifier implements AddressVerifier {
 
   private final AddressVerifier verifier;
   private final AsyncCache<String, Verification> answers;
+  private final java.util.concurrent.atomic.LongAdder asked = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> answered = java.util.Map.of(
+      "exists", new java.util.concurrent.atomic.LongAdder(), "missing", new java.util.concurrent.atomic.LongAdder(),
+      "unknown", new java.util.concurrent.atomic.LongAdder());
+
+  /** The kinds of answer, as {@link #answers(String)} and the metrics name them. */
+  public static final java.util.List<String> KINDS = java.util.List.of("exists", "missing", "unknown");
 
   /** @param executor where callouts run (virtual threads: they block on sockets) */
   public CachingVerifier(AddressVerifier verifier, Lifetimes lifetimes, Clock clock, Executor executor) {
@@ -68,6 +75,7 @@ public final class CachingVerifier implements AddressVerifier {
 
   @Override
   public Verification verify(EmailAddress address, long deadlineNanos) {
+    asked.increment();
     String domainKey = "@" + address.domain().toLowerCase(Locale.ROOT);
     CompletableFuture<Verification> domainWide = answers.getIfPresent(domainKey);
     if (domainWide != null && domainWide.isDone() && !domainWide.isCompletedExceptionally()) {
@@ -76,6 +84,7 @@ public final class CachingVerifier implements AddressVerifier {
     String key = address.toString().toLowerCase(Locale.ROOT);
     CompletableFuture<Verification> answer = answers.get(key, (k, executor) -> CompletableFuture.supplyAsync(() -> {
       Verification v = verifier.verify(address, deadlineNanos);
+      answered.get(kind(v)).increment();
       if (isWholeDomain(v)) {
         answers.put(domainKey, CompletableFuture.completedFuture(v));
       }
@@ -91,6 +100,25 @@ public final class CachingVerifier implements AddressVerifier {
     } catch (ExecutionException e) {
       return new Verification.Unknown(address.domain(), "verification failed: " + e.getCause(), false);
     }
+  }
+
+  /** Verifications asked of this cache, answered from it or not. */
+  public long asked() {
+    return asked.sum();
+  }
+
+  /** Answers the verifier behind the cache gave (callouts or directory searches made), by kind. */
+  public long answers(String kind) {
+    java.util.concurrent.atomic.LongAdder n = answered.get(kind);
+    return n == null ? 0 : n.sum();
+  }
+
+  private static String kind(Verification v) {
+    return switch (v) {
+      case Verification.Exists e -> "exists";
+      case Verification.Missing m -> "missing";
+      case Verification.Unknown u -> "unknown";
+    };
   }
 
   /** How many answers are kept now (addresses and domains), for metrics and tests. */

@@ -58,6 +58,14 @@ class VerificationCalloutsEndToEndTest {
       assertThat(internal.commands()).contains("MAIL FROM:<>").noneMatch(c -> c.equalsIgnoreCase("DATA"));
       assertThat(rcpt(gateway, "someone@good.example", "somebody@elsewhere.example")).as("not ours: relay control")
           .startsWith("554 5.7.1");
+      java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+              + gateway.gateway().webPort().orElseThrow() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body()).contains("portcullis_verify_asked_total{verifier=\"recipients\"} 3.0",
+          "portcullis_verify_answers_total{answer=\"missing\",verifier=\"recipients\"} 1.0",
+          "portcullis_verify_answers_total{answer=\"exists\",verifier=\"recipients\"} 1.0",
+          "portcullis_verify_cache_entries{verifier=\"recipients\"} 2.0");
     }
   }
 
