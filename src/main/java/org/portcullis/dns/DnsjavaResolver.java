@@ -45,6 +45,14 @@ public final class DnsjavaResolver implements DnsResolver {
 
   private static final int MAX_CNAME_LINKS = 8;
 
+  /**
+   * Where answers are handled and their dependents run: a virtual thread each. dnsjava's default is
+   * the common fork-join pool, one thread on a two-core machine: any task blocking it (a test
+   * client, a library's join) stalled every lookup of the gateway until the checks timed out.
+   */
+  private static final java.util.concurrent.Executor ANSWERS = task -> Thread.ofVirtual().name("dns-answer")
+      .start(task);
+
   private final Resolver resolver;
 
   /**
@@ -97,7 +105,7 @@ public final class DnsjavaResolver implements DnsResolver {
       return CompletableFuture.completedFuture(DnsAnswer.failure(normalized, type, DnsStatus.ERROR));
     }
     Message query = Message.newQuery(Record.newRecord(qname, typeCode(type), DClass.IN));
-    return resolver.sendAsync(query)
+    return resolver.sendAsync(query, ANSWERS)
         .toCompletableFuture()
         .handle((response, error) -> error != null
             ? DnsAnswer.failure(normalized, type, classify(error))

@@ -28,6 +28,32 @@ class DnsjavaResolverTest {
   }
 
   @Test
+  void answersArriveWhileTheCommonPoolIsBlocked() throws Exception {
+    server.a("mail.example.org", "192.0.2.1");
+    int workers = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(workers);
+    for (int i = 0; i < workers; i++) {
+      java.util.concurrent.CompletableFuture.runAsync(() -> {
+        busy.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    try {
+      assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // Before: dnsjava completed answers on the common pool, so none arrived until it was free.
+      DnsAnswer answer = resolver.lookup("mail.example.org", DnsType.A).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.status()).isEqualTo(DnsStatus.NOERROR);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void answersCarryTheRecordsAndTheirTtl() {
     server.a("mail.example.org", "192.0.2.1").a("mail.example.org", "192.0.2.2");
     DnsAnswer answer = resolver.lookup("Mail.Example.ORG.", DnsType.A).join();
