@@ -211,7 +211,8 @@ public final class Policies {
             v.allowPrivateTargets()), helo, v.connectTimeout(), v.concurrency()))
         : Optional.empty();
     return new CheckCatalog.Verifiers(recipients.map(r -> new CachingVerifier(r, lifetimes, clock, lookups)),
-        senders.map(s -> new CachingVerifier(s, lifetimes, clock, lookups)), v.timeout());
+        senders.map(s -> new CachingVerifier(s, lifetimes, clock, lookups)), v.timeout(),
+        org.portcullis.verify.NetworkShare.of(v.concurrency()));
   }
 
   private static List<LdapVerifier.Directory> directories(List<PortcullisConfig.LdapDirectory> configured)

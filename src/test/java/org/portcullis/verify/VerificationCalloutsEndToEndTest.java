@@ -145,4 +145,45 @@ class VerificationCalloutsEndToEndTest {
       assertThat(callers).containsExactly(InetAddress.ofLiteral("127.0.0.77"));
     }
   }
+
+  @Test
+  void oneNetworkCannotTakeEveryVerificationTurn() throws Exception {
+    List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+    try (ServerSocket silent = new ServerSocket(0, 50, LOOPBACK);
+        TestDnsServer dns = Senders.describe(TestDnsServer.start());
+        TestGateway gateway = TestGateway.start(data, dns, "delivery.transport = \"relay\"",
+            "delivery.relay-host = \"127.0.0.1:" + silent.getLocalPort() + "\"", "verify.recipients = \"callout\"",
+            "verify.timeout-seconds = 3", "verify.concurrency = 4")) {
+      Thread.ofVirtual().start(() -> {
+        try {
+          while (true) {
+            held.add(silent.accept());
+            waiting.countDown();
+          }
+        } catch (java.io.IOException e) {
+          // closed at the end of the test
+        }
+      });
+      java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+      Thread.ofVirtual().start(() -> {
+        try {
+          first.complete(rcpt(gateway, "someone@good.example", "bob@example.test"));
+        } catch (Exception e) {
+          first.complete(e.toString());
+        }
+      });
+      assertThat(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS)).as(() -> "first: " + first.getNow("running"))
+          .isTrue();
+
+      assertThat(rcpt(gateway, "someone@good.example", "carol@example.test")).as("the network's one turn is taken")
+          .startsWith("450 4.4.3").contains("too many verifications from your network");
+      assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the first waits out its deadline")
+          .startsWith("450 4.4.3").contains("cannot be verified now");
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
 }

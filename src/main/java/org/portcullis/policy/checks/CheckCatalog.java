@@ -52,11 +52,13 @@ public final class CheckCatalog {
    * @param recipients our recipients, at the next hop or in the directory (empty: not verified)
    * @param senders strangers' senders, by callout (empty: {@code verify.sender = false})
    * @param timeout {@code verify.timeout-seconds}: the longest a check waits for an answer
+   * @param share verifications one client network may have in flight (a quarter of {@code verify.concurrency})
    */
   public record Verifiers(Optional<org.portcullis.verify.AddressVerifier> recipients,
-      Optional<org.portcullis.verify.AddressVerifier> senders, java.time.Duration timeout) {
+      Optional<org.portcullis.verify.AddressVerifier> senders, java.time.Duration timeout,
+      org.portcullis.verify.NetworkShare share) {
     public static final Verifiers NONE = new Verifiers(Optional.empty(), Optional.empty(),
-        java.time.Duration.ofSeconds(10));
+        java.time.Duration.ofSeconds(10), org.portcullis.verify.NetworkShare.of(20));
   }
 
   /**
@@ -93,7 +95,8 @@ public final class CheckCatalog {
               p.publicUrl())),
       entry(RecipientKnownCheck.NAME, RejectAction.REJECT, p -> new RecipientKnownCheck(p.site(), p.recipients())),
       entry(RecipientVerifyCheck.NAME, RejectAction.REJECT,
-          p -> new RecipientVerifyCheck(p.site(), p.verifiers().recipients(), p.verifiers().timeout())),
+          p -> new RecipientVerifyCheck(p.site(), p.verifiers().recipients(), p.verifiers().timeout(),
+              p.verifiers().share())),
       entry(EnvelopeSyntaxCheck.NAME, RejectAction.REJECT, p -> new EnvelopeSyntaxCheck()),
       entry(SenderIpLiteralCheck.NAME, RejectAction.REJECT, p -> new SenderIpLiteralCheck()),
       entry(SenderClaimsLocalCheck.NAME, RejectAction.REJECT, p -> new SenderClaimsLocalCheck(p.site())),
@@ -114,7 +117,8 @@ public final class CheckCatalog {
           p -> new GreylistCheck(p.greylist(), p.dnsbl(), p.genericPtrPatterns())),
       // After greylisting: a sender that never retries never makes us call anyone.
       entry(SenderVerifyCheck.NAME, RejectAction.REJECT,
-          p -> new SenderVerifyCheck(p.site(), p.verifiers().senders(), p.verifiers().timeout())),
+          p -> new SenderVerifyCheck(p.site(), p.verifiers().senders(), p.verifiers().timeout(),
+              p.verifiers().share())),
       // Asked by the protocol layer when it meets the problem, not run in the chain's order.
       entry(ConnectionLimitCheck.NAME, RejectAction.REJECT, p -> new ConnectionLimitCheck()),
       entry(ProtocolProblem.MalformedAddress.CHECK, RejectAction.REJECT,

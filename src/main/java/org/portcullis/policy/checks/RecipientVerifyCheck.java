@@ -31,9 +31,12 @@ public final class RecipientVerifyCheck extends CatalogCheck {
   private final LocalSite site;
   private final AddressVerifier verifier;
   private final Duration timeout;
+  private final org.portcullis.verify.NetworkShare share;
 
   /** @param verifier empty: recipients are not verified ({@code verify.recipients = "off"}) */
-  public RecipientVerifyCheck(LocalSite site, Optional<AddressVerifier> verifier, Duration timeout) {
+  public RecipientVerifyCheck(LocalSite site, Optional<AddressVerifier> verifier, Duration timeout,
+      org.portcullis.verify.NetworkShare share) {
+    this.share = share;
     super(NAME, Judges.EVERYONE, Phase.RCPT);
     this.site = site;
     this.verifier = verifier.orElse(null);
@@ -49,7 +52,21 @@ public final class RecipientVerifyCheck extends CatalogCheck {
     if (!site.isAcceptedDomain(rcpt.domain())) {
       return Verdict.CONTINUE;
     }
-    return switch (verifier.verify(rcpt, System.nanoTime() + timeout.toNanos())) {
+    java.net.InetAddress client = context.session().client().address();
+    if (!share.tryAcquire(client)) {
+      return new Verdict.Tempfail(RefusalKind.POLICY, EnhancedStatus.parse("4.4.3"), "Recipient address rejected: <"
+          + rcpt + "> cannot be verified now: too many verifications from your network at once; try again later",
+          Observed.client(context).fact("recipient", "<" + rcpt + ">").rule("Each client network may have only a share of "
+              + "this server's verifications running at once, so that one sender cannot hold up everyone's mail.",
+              "Nothing to do: your server retries."));
+    }
+    Verification answer;
+    try {
+      answer = verifier.verify(rcpt, System.nanoTime() + timeout.toNanos());
+    } finally {
+      share.release(client);
+    }
+    return switch (answer) {
       case Verification.Exists e -> Verdict.CONTINUE;
       case Verification.Missing m -> Verdict.reject("5.1.1", "Recipient address rejected: <" + rcpt
           + "> does not exist here", Observed.client(context).fact("recipient", "<" + rcpt + ">")

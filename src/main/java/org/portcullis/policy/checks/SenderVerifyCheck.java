@@ -33,9 +33,12 @@ public final class SenderVerifyCheck extends CatalogCheck {
   private final LocalSite site;
   private final AddressVerifier verifier;
   private final Duration timeout;
+  private final org.portcullis.verify.NetworkShare share;
 
   /** @param verifier empty: senders are not verified ({@code verify.sender = false}) */
-  public SenderVerifyCheck(LocalSite site, Optional<AddressVerifier> verifier, Duration timeout) {
+  public SenderVerifyCheck(LocalSite site, Optional<AddressVerifier> verifier, Duration timeout,
+      org.portcullis.verify.NetworkShare share) {
+    this.share = share;
     super(NAME, Judges.STRANGERS, Phase.RCPT);
     this.site = site;
     this.verifier = verifier.orElse(null);
@@ -52,7 +55,21 @@ public final class SenderVerifyCheck extends CatalogCheck {
     if (site.isAcceptedDomain(sender.domain())) {
       return Verdict.CONTINUE;
     }
-    return switch (verifier.verify(sender, System.nanoTime() + timeout.toNanos())) {
+    java.net.InetAddress client = context.session().client().address();
+    if (!share.tryAcquire(client)) {
+      return new Verdict.Tempfail(RefusalKind.POLICY, EnhancedStatus.parse("4.1.7"), "Sender address rejected: <"
+          + sender + "> cannot be verified now: too many verifications from your network at once; try again later",
+          Observed.client(context).fact("sender", "<" + sender + ">").rule("Each client network may have only a share of "
+              + "this server's verifications running at once, so that one sender cannot hold up everyone's mail.",
+              "Nothing to do: your server retries."));
+    }
+    Verification answer;
+    try {
+      answer = verifier.verify(sender, System.nanoTime() + timeout.toNanos());
+    } finally {
+      share.release(client);
+    }
+    return switch (answer) {
       case Verification.Exists e -> Verdict.CONTINUE;
       case Verification.Missing m -> Verdict.reject("5.1.7", "Sender address rejected: <" + sender
           + "> does not accept mail", Observed.client(context).fact("sender", "<" + sender + ">")
