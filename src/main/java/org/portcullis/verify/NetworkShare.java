@@ -30,6 +30,22 @@ public final class NetworkShare {
     return new NetworkShare(Math.max(1, concurrency / 4));
   }
 
+  /**
+   * Asks {@code verifier} about {@code address} within {@code client}'s network's share; empty,
+   * without asking, when that network has its share in flight.
+   */
+  public java.util.Optional<Verification> ask(InetAddress client, AddressVerifier verifier,
+      org.portcullis.mail.EmailAddress address, long deadlineNanos) {
+    if (!tryAcquire(client)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(verifier.verify(address, deadlineNanos));
+    } finally {
+      release(client);
+    }
+  }
+
   /** A turn for {@code client}'s network, or false when it has its share in flight; release a turn taken. */
   public boolean tryAcquire(InetAddress client) {
     AtomicInteger n = inFlight.computeIfAbsent(Cidr.clientNetwork(client), k -> new AtomicInteger());

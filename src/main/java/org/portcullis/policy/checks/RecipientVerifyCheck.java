@@ -52,21 +52,16 @@ public final class RecipientVerifyCheck extends CatalogCheck {
     if (!site.isAcceptedDomain(rcpt.domain())) {
       return Verdict.CONTINUE;
     }
-    java.net.InetAddress client = context.session().client().address();
-    if (!share.tryAcquire(client)) {
+    java.util.Optional<Verification> asked = share.ask(context.session().client().address(), verifier, rcpt,
+        System.nanoTime() + timeout.toNanos());
+    if (asked.isEmpty()) {
       return new Verdict.Tempfail(RefusalKind.POLICY, EnhancedStatus.parse("4.4.3"), "Recipient address rejected: <"
           + rcpt + "> cannot be verified now: too many verifications from your network at once; try again later",
           Observed.client(context).fact("recipient", "<" + rcpt + ">").rule("Each client network may have only a share of "
               + "this server's verifications running at once, so that one sender cannot hold up everyone's mail.",
               "Nothing to do: your server retries."));
     }
-    Verification answer;
-    try {
-      answer = verifier.verify(rcpt, System.nanoTime() + timeout.toNanos());
-    } finally {
-      share.release(client);
-    }
-    return switch (answer) {
+    return switch (asked.get()) {
       case Verification.Exists e -> Verdict.CONTINUE;
       case Verification.Missing m -> Verdict.reject("5.1.1", "Recipient address rejected: <" + rcpt
           + "> does not exist here", Observed.client(context).fact("recipient", "<" + rcpt + ">")

@@ -55,21 +55,16 @@ public final class SenderVerifyCheck extends CatalogCheck {
     if (site.isAcceptedDomain(sender.domain())) {
       return Verdict.CONTINUE;
     }
-    java.net.InetAddress client = context.session().client().address();
-    if (!share.tryAcquire(client)) {
+    java.util.Optional<Verification> asked = share.ask(context.session().client().address(), verifier, sender,
+        System.nanoTime() + timeout.toNanos());
+    if (asked.isEmpty()) {
       return new Verdict.Tempfail(RefusalKind.POLICY, EnhancedStatus.parse("4.1.7"), "Sender address rejected: <"
           + sender + "> cannot be verified now: too many verifications from your network at once; try again later",
           Observed.client(context).fact("sender", "<" + sender + ">").rule("Each client network may have only a share of "
               + "this server's verifications running at once, so that one sender cannot hold up everyone's mail.",
               "Nothing to do: your server retries."));
     }
-    Verification answer;
-    try {
-      answer = verifier.verify(sender, System.nanoTime() + timeout.toNanos());
-    } finally {
-      share.release(client);
-    }
-    return switch (answer) {
+    return switch (asked.get()) {
       case Verification.Exists e -> Verdict.CONTINUE;
       case Verification.Missing m -> Verdict.reject("5.1.7", "Sender address rejected: <" + sender
           + "> does not accept mail", Observed.client(context).fact("sender", "<" + sender + ">")
